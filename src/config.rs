@@ -1,0 +1,278 @@
+//! `corem.toml` → [`Config`], and where a project's folders are ([`Project`]).
+//!
+//! Every key has a default, so a folder with only notes in it (an Obsidian vault, say) builds as is.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::diagnostic::Diagnostic;
+
+/// The name of the optional configuration file at the project root.
+pub const CONFIG_FILE: &str = "corem.toml";
+
+/// What to do with a link whose target cannot be found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenLinks {
+    /// Fail the build (the default: a published site never has a dead link).
+    #[default]
+    Error,
+    /// Warn, and render the link text unlinked and marked (for imported vaults).
+    Warn,
+}
+
+/// Syntax-highlighting themes (names from syntect's default theme set).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HighlightConfig {
+    pub light: String,
+    pub dark: String,
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            light: "InspiredGitHub".into(),
+            dark: "base16-ocean.dark".into(),
+        }
+    }
+}
+
+/// Search options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Write `search-index.js` and the search page.
+    pub enabled: bool,
+    /// Index code blocks (at a low weight).
+    pub index_code: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            index_code: true,
+        }
+    }
+}
+
+/// The contents of `corem.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title; defaults to the project folder's name.
+    pub title: Option<String>,
+    pub description: String,
+    /// Absolute URL the site is published at, used only where absolute URLs are required.
+    pub base_url: String,
+    pub language: String,
+    pub author: String,
+    /// Repository URL for "edit this page" links (e.g. `https://github.com/me/notes`).
+    pub repo_url: String,
+    /// Branch used in "edit this page" links.
+    pub repo_branch: String,
+    /// Notes folder, relative to the project root.
+    pub notes_dir: Option<PathBuf>,
+    /// Output folder, relative to the project root.
+    pub output_dir: PathBuf,
+    pub highlight: HighlightConfig,
+    pub search: SearchConfig,
+    pub broken_links: BrokenLinks,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: None,
+            description: String::new(),
+            base_url: String::new(),
+            language: "en".into(),
+            author: String::new(),
+            repo_url: String::new(),
+            repo_branch: "main".into(),
+            notes_dir: None,
+            output_dir: PathBuf::from("public"),
+            highlight: HighlightConfig::default(),
+            search: SearchConfig::default(),
+            broken_links: BrokenLinks::Error,
+        }
+    }
+}
+
+/// A project on disk: its configuration and resolved folders.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    /// The folder whose Markdown files are the notes.
+    pub notes_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// The project's own theme overrides (may not exist).
+    pub templates_dir: PathBuf,
+    pub static_dir: PathBuf,
+    /// Present when the notes folder is the project root itself (an Obsidian vault).
+    pub vault_mode: bool,
+    pub config_file: Option<PathBuf>,
+}
+
+/// Command-line settings that override `corem.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Absolute, or relative to the project root.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+}
+
+impl Project {
+    /// Opens the project at `dir`: reads `corem.toml` if present and resolves the folders.
+    pub fn open(dir: &Path, overrides: &Overrides) -> Result<Project, Error> {
+        let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+        if !root.is_dir() {
+            return Err(Error::Usage(format!("`{}` is not a folder", dir.display())));
+        }
+        let config_path = root.join(CONFIG_FILE);
+        let (mut config, config_file) = if config_path.is_file() {
+            let text =
+                std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
+            (parse_config(&config_path, &text)?, Some(config_path))
+        } else {
+            (Config::default(), None)
+        };
+        if let Some(out) = &overrides.output_dir {
+            config.output_dir = out.clone();
+        }
+        if let Some(url) = &overrides.base_url {
+            config.base_url = url.clone();
+        }
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        if config.title.is_none() {
+            config.title = root.file_name().map(|n| n.to_string_lossy().into_owned());
+        }
+
+        let (notes_dir, vault_mode) = match &config.notes_dir {
+            Some(d) => (root.join(d), false),
+            None if root.join("notes").is_dir() => (root.join("notes"), false),
+            None => (root.clone(), true),
+        };
+        if !notes_dir.is_dir() {
+            return Err(Error::Config(format!(
+                "the notes folder `{}` does not exist (set `notes_dir` in {CONFIG_FILE})",
+                notes_dir.display()
+            )));
+        }
+        let notes_dir = notes_dir
+            .canonicalize()
+            .map_err(|e| Error::io(&notes_dir, e))?;
+        // A relative `output_dir` in corem.toml is relative to the project root; the command
+        // line makes `-o` absolute (relative to the current folder) before it gets here.
+        let output_dir = normalize(&root.join(&config.output_dir));
+        check_output_dir(&output_dir, &root, &notes_dir)?;
+        Ok(Project {
+            templates_dir: root.join("templates"),
+            static_dir: root.join("static"),
+            root,
+            config,
+            notes_dir,
+            output_dir,
+            vault_mode,
+            config_file,
+        })
+    }
+
+    /// The site title (always set after [`Project::open`]).
+    pub fn title(&self) -> &str {
+        self.config.title.as_deref().unwrap_or("Notes")
+    }
+}
+
+fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message()));
+        if let Some(span) = e.span() {
+            d = d.at(text, span.start);
+        }
+        Error::Diagnostics(vec![d.with_help(
+            "keys: title, description, base_url, language, author, repo_url, repo_branch, \
+             notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code",
+        )])
+    })
+}
+
+/// Removes `.` and `..` components without touching the file system (the folder may not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses an output folder that would overwrite the user's work.
+fn check_output_dir(out: &Path, root: &Path, notes: &Path) -> Result<(), Error> {
+    let real = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    for (what, protected) in [("the project folder", root), ("the notes folder", notes)] {
+        if protected.starts_with(&real) {
+            return Err(Error::Config(format!(
+                "refusing to write the site into `{}`: it is, or contains, {what}; \
+                 choose another output folder with -o or `output_dir`",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_default() {
+        let c: Config = toml::from_str("").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.broken_links, BrokenLinks::Error);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let err = parse_config(Path::new("corem.toml"), "title = \"x\"\ntitel = \"y\"\n");
+        match err {
+            Err(Error::Diagnostics(d)) => {
+                assert_eq!(d[0].line, 2);
+                assert!(d[0].message.contains("titel"), "{}", d[0].message);
+            }
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_output_over_notes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("notes")).unwrap();
+        let o = Overrides {
+            output_dir: Some(PathBuf::from(".")),
+            ..Default::default()
+        };
+        assert!(matches!(Project::open(&root, &o), Err(Error::Config(_))));
+        let o = Overrides {
+            output_dir: Some(PathBuf::from("notes")),
+            ..Default::default()
+        };
+        assert!(matches!(Project::open(&root, &o), Err(Error::Config(_))));
+        let o = Overrides::default();
+        let p = Project::open(&root, &o).unwrap();
+        assert_eq!(p.output_dir, root.join("public"));
+        assert!(!p.vault_mode);
+    }
+}

@@ -1,0 +1,490 @@
+//! Load: walk the notes folder and split every note into front matter and body.
+//!
+//! Output is a [`Corpus`]: notes with their output paths and order, the section tree, and the
+//! non-Markdown files (images…) that notes may reference. Nothing here parses Markdown.
+
+pub mod frontmatter;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use frontmatter::Meta;
+
+use crate::config::Project;
+use crate::diagnostic::Diagnostic;
+
+/// Index of a note in [`Corpus::notes`].
+pub type NoteId = usize;
+/// Index of a section in [`Corpus::sections`].
+pub type SectionId = usize;
+
+/// One Markdown file.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: NoteId,
+    /// Absolute path of the file.
+    pub path: PathBuf,
+    /// Path relative to the notes folder, with `/` separators (`02-principles/03-cap.md`).
+    pub rel: String,
+    /// The whole file.
+    pub source: String,
+    /// Byte offset where the Markdown body starts in `source`.
+    pub body_start: usize,
+    pub meta: Meta,
+    /// Output path relative to the site root (`principles/cap-theorem.html`).
+    pub out_path: String,
+    /// The section this note belongs to (for an index note, the section it introduces).
+    pub section: SectionId,
+    /// True for `index.md` / `_index.md`: the note is its section's page.
+    pub is_index: bool,
+    /// Title from the file name (prefix stripped), the last fallback.
+    pub file_title: String,
+    /// File name without prefix and extension, for wikilink matching (`cap-theorem`).
+    pub stem: String,
+    /// Sort key within the section.
+    pub order: (i64, String),
+}
+
+impl Note {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// A folder of notes.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: SectionId,
+    pub parent: Option<SectionId>,
+    /// Folder relative to the notes folder (`02-principles`), `""` for the root.
+    pub rel_dir: String,
+    /// Output folder (`principles`), `""` for the root.
+    pub out_dir: String,
+    /// Title from the folder name, used when the section has no index note.
+    pub dir_title: String,
+    pub index: Option<NoteId>,
+    /// Notes (not the index) in reading order.
+    pub notes: Vec<NoteId>,
+    /// Child sections in reading order.
+    pub children: Vec<SectionId>,
+    pub order: (i64, String),
+}
+
+impl Section {
+    /// Output path of the section's page.
+    pub fn out_path(&self) -> String {
+        if self.out_dir.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{}/index.html", self.out_dir)
+        }
+    }
+}
+
+/// A non-Markdown file in the notes folder (image, PDF…), copied when a note references it.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub path: PathBuf,
+    /// Relative to the notes folder, `/`-separated, as on disk.
+    pub rel: String,
+    /// Output path relative to the site root.
+    pub out_path: String,
+}
+
+/// Everything loaded from the notes folder.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub notes: Vec<Note>,
+    pub sections: Vec<Section>,
+    pub assets: Vec<Asset>,
+    /// Assets by lower-cased relative path.
+    pub asset_by_rel: HashMap<String, usize>,
+}
+
+/// Options of the load stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Walks the notes folder and loads every note. Problems are returned as diagnostics; a note
+/// with bad front matter is still returned when possible, so later stages can report more.
+pub fn load(project: &Project, opts: LoadOptions) -> (Corpus, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (md_files, other_files) = walk(project, &mut diags);
+
+    // Read and split in parallel: this is I/O plus a little scanning per file.
+    let loaded: Vec<Result<(PathBuf, String, String, usize, Meta), Vec<Diagnostic>>> = md_files
+        .into_par_iter()
+        .map(|(path, rel)| {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                vec![Diagnostic::error(
+                    &path,
+                    format!("cannot read the note: {e}"),
+                )]
+            })?;
+            let source = match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    let off = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    return Err(vec![
+                        Diagnostic::error(&path, "the note is not valid UTF-8 text")
+                            .at(&text, off)
+                            .with_help("save the file as UTF-8"),
+                    ]);
+                }
+            };
+            let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
+            let meta = match split.matter {
+                Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,
+                None => Meta::default(),
+            };
+            let body_start = split.body_start;
+            Ok((path, rel, source, body_start, meta))
+        })
+        .collect();
+
+    let mut corpus = Corpus::default();
+    let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
+    section_by_dir.insert(String::new(), 0);
+    corpus.sections.push(Section {
+        id: 0,
+        parent: None,
+        rel_dir: String::new(),
+        out_dir: String::new(),
+        dir_title: project.title().to_string(),
+        index: None,
+        notes: Vec::new(),
+        children: Vec::new(),
+        order: (0, String::new()),
+    });
+
+    for item in loaded {
+        let (path, rel, source, body_start, meta) = match item {
+            Ok(v) => v,
+            Err(mut d) => {
+                diags.append(&mut d);
+                continue;
+            }
+        };
+        if meta.draft && !opts.drafts {
+            continue;
+        }
+        let (dir, file) = match rel.rsplit_once('/') {
+            Some((d, f)) => (d.to_string(), f.to_string()),
+            None => (String::new(), rel.clone()),
+        };
+        let section = ensure_section(&mut corpus, &mut section_by_dir, &dir);
+        let stem_full = file
+            .rsplit_once('.')
+            .map_or(file.as_str(), |(s, _)| s)
+            .to_string();
+        let (prefix, stem) = split_prefix(&stem_full);
+        let is_index = matches!(stem.to_lowercase().as_str(), "index" | "_index");
+        let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
+        let out_dir = &corpus.sections[section].out_dir;
+        let out_path = if is_index {
+            corpus.sections[section].out_path()
+        } else if out_dir.is_empty() {
+            format!("{slug}.html")
+        } else {
+            format!("{out_dir}/{slug}.html")
+        };
+        let id = corpus.notes.len();
+        let order_num = meta.weight.or(prefix).unwrap_or(i64::MAX);
+        corpus.notes.push(Note {
+            id,
+            file_title: humanize(stem),
+            stem: stem.to_string(),
+            order: (order_num, stem.to_lowercase()),
+            path,
+            rel,
+            source,
+            body_start,
+            meta,
+            out_path,
+            section,
+            is_index,
+        });
+        if is_index {
+            if let Some(prev) = corpus.sections[section].index {
+                let other = &corpus.notes[prev];
+                diags.push(
+                    Diagnostic::error(
+                        &corpus.notes[id].path,
+                        format!("the folder already has an index note `{}`", other.rel),
+                    )
+                    .with_help("keep one of `index.md` and `_index.md`"),
+                );
+            } else {
+                corpus.sections[section].index = Some(id);
+            }
+        } else {
+            corpus.sections[section].notes.push(id);
+        }
+    }
+
+    // Sections take their order from their own index note's weight, else the folder prefix.
+    for s in 0..corpus.sections.len() {
+        if let Some(w) = corpus.sections[s]
+            .index
+            .and_then(|i| corpus.notes[i].meta.weight)
+        {
+            corpus.sections[s].order.0 = w;
+        }
+    }
+    let notes = &corpus.notes;
+    let orders: Vec<(i64, String)> = corpus.sections.iter().map(|s| s.order.clone()).collect();
+    for s in &mut corpus.sections {
+        s.notes.sort_by(|a, b| {
+            (&notes[*a].order, &notes[*a].rel).cmp(&(&notes[*b].order, &notes[*b].rel))
+        });
+        s.children
+            .sort_by(|a, b| (&orders[*a], a).cmp(&(&orders[*b], b)));
+    }
+
+    for (path, rel) in other_files {
+        let out_path = out_path_for_asset(&rel);
+        corpus
+            .asset_by_rel
+            .insert(rel.to_lowercase(), corpus.assets.len());
+        corpus.assets.push(Asset {
+            path,
+            rel,
+            out_path,
+        });
+    }
+    (corpus, diags)
+}
+
+/// Finds or creates the section for a folder (and its parents).
+fn ensure_section(
+    corpus: &mut Corpus,
+    by_dir: &mut HashMap<String, SectionId>,
+    dir: &str,
+) -> SectionId {
+    if let Some(&id) = by_dir.get(dir) {
+        return id;
+    }
+    let (parent_dir, name) = match dir.rsplit_once('/') {
+        Some((p, n)) => (p, n),
+        None => ("", dir),
+    };
+    let parent = ensure_section(corpus, by_dir, parent_dir);
+    let (prefix, stem) = split_prefix(name);
+    let seg = slugify(stem);
+    let parent_out = &corpus.sections[parent].out_dir;
+    let out_dir = if parent_out.is_empty() {
+        seg
+    } else {
+        format!("{parent_out}/{seg}")
+    };
+    let id = corpus.sections.len();
+    corpus.sections.push(Section {
+        id,
+        parent: Some(parent),
+        rel_dir: dir.to_string(),
+        out_dir,
+        dir_title: humanize(stem),
+        index: None,
+        notes: Vec::new(),
+        children: Vec::new(),
+        order: (prefix.unwrap_or(i64::MAX), stem.to_lowercase()),
+    });
+    corpus.sections[parent].children.push(id);
+    by_dir.insert(dir.to_string(), id);
+    id
+}
+
+/// Output path of an asset: its folders lose their `NN-` prefixes like sections do.
+fn out_path_for_asset(rel: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let segs: Vec<&str> = rel.split('/').collect();
+    for (i, seg) in segs.iter().enumerate() {
+        if i + 1 == segs.len() {
+            parts.push((*seg).to_string());
+        } else {
+            parts.push(slugify(split_prefix(seg).1));
+        }
+    }
+    parts.join("/")
+}
+
+type Files = Vec<(PathBuf, String)>;
+
+/// Lists Markdown files and other files under the notes folder, sorted by relative path.
+fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
+    let root = &project.notes_dir;
+    let out = &project.output_dir;
+    let mut md = Vec::new();
+    let mut other = Vec::new();
+    let skip_names: &[&str] = if project.vault_mode {
+        &["templates", "static", "node_modules", "target"]
+    } else {
+        &[]
+    };
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') || name.starts_with('~') || name.ends_with('~') {
+                return false;
+            }
+            if e.path() == out.as_path() || e.path().starts_with(out) {
+                return false;
+            }
+            if e.depth() == 1 && e.file_type().is_dir() && skip_names.contains(&name.as_ref()) {
+                return false;
+            }
+            if e.depth() == 1 && name == crate::config::CONFIG_FILE {
+                return false;
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.clone());
+                diags.push(
+                    Diagnostic::warning(&path, format!("skipped: {e}"))
+                        .with_help("a symbolic link loop or an unreadable folder"),
+                );
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        if entry.path_is_symlink() {
+            // Links may point anywhere inside the notes folder, never outside it.
+            match path.canonicalize() {
+                Ok(real) if real.starts_with(root) => {}
+                _ => {
+                    diags.push(
+                        Diagnostic::warning(
+                            &path,
+                            "skipped a symbolic link that points outside the notes folder",
+                        )
+                        .with_help("copy the file into the notes folder instead"),
+                    );
+                    continue;
+                }
+            }
+        }
+        let Ok(rel_path) = path.strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        let is_md = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+        if is_md {
+            md.push((path, rel));
+        } else if !project.vault_mode || rel.contains('/') || is_asset_ext(&rel) {
+            other.push((path, rel));
+        }
+    }
+    (md, other)
+}
+
+fn is_asset_ext(rel: &str) -> bool {
+    let ext = rel
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "pdf" | "mp4" | "webm" | "mp3"
+    )
+}
+
+/// Splits an `NN-` ordering prefix off a file or folder name: `03-cap-theorem` → (3, `cap-theorem`).
+pub fn split_prefix(name: &str) -> (Option<i64>, &str) {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return (None, name);
+    }
+    let rest = &name[digits..];
+    let sep = rest.chars().next();
+    match sep {
+        Some('-' | '_' | '.' | ' ') if rest.len() > 1 => {
+            let n = name[..digits].parse().ok();
+            (n, rest[1..].trim_start())
+        }
+        _ => (None, name),
+    }
+}
+
+/// A URL-safe name: lower case, words joined by `-`; letters of any script are kept.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    let out = out.trim_matches('.').to_string();
+    if out.is_empty() { "note".into() } else { out }
+}
+
+/// A readable title from a file name: `cap-theorem` → `Cap theorem`; names with spaces are kept.
+pub fn humanize(stem: &str) -> String {
+    if stem.contains(' ') || stem.chars().any(char::is_uppercase) {
+        return stem.to_string();
+    }
+    let spaced = stem.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_split() {
+        assert_eq!(split_prefix("03-cap-theorem"), (Some(3), "cap-theorem"));
+        assert_eq!(split_prefix("10_x"), (Some(10), "x"));
+        assert_eq!(split_prefix("2024"), (None, "2024"));
+        assert_eq!(split_prefix("3d-printing"), (None, "3d-printing"));
+        assert_eq!(split_prefix("cap"), (None, "cap"));
+    }
+
+    #[test]
+    fn slugs_keep_unicode_letters() {
+        assert_eq!(slugify("My Note (draft)"), "my-note-draft");
+        assert_eq!(slugify("Café crème"), "café-crème");
+        assert_eq!(slugify("日本語 ノート"), "日本語-ノート");
+        assert_eq!(slugify("!!!"), "note");
+    }
+
+    #[test]
+    fn humanize_only_plain_names() {
+        assert_eq!(humanize("cap-theorem"), "Cap theorem");
+        assert_eq!(humanize("CAP theorem"), "CAP theorem");
+    }
+}
