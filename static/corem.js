@@ -8,6 +8,7 @@
  *  - copy buttons on code blocks
  *  - keyboard access to horizontally scrolling boxes
  *  - highlight the current heading in the table of contents
+ *  - an accessible name for Markdown task-list checkboxes
  *  - open every <details> while printing
  */
 (function () {
@@ -147,6 +148,15 @@
     heads.forEach(function (h) { io.observe(h); });
   }
 
+  /* ----- task-list checkboxes (disabled, from Markdown) get their item's text as
+     accessible name ----- */
+  function initTasks() {
+    each("li > input[type=checkbox]:not([aria-label]):not([id])", function (box) {
+      var text = (box.parentNode.textContent || "").replace(/\s+/g, " ").trim();
+      if (text) box.setAttribute("aria-label", text.slice(0, 120));
+    });
+  }
+
   /* ----- printing: show the inside of every <details> ----- */
   function initPrint() {
     var reopened = [];
@@ -160,7 +170,7 @@
   }
 
   function init() {
-    [initTheme, initDrawers, initSlash, initCopy, initScrollers, initScrollSpy, initPrint].forEach(safe);
+    [initTheme, initDrawers, initSlash, initCopy, initScrollers, initScrollSpy, initTasks, initPrint].forEach(safe);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
   else init();
