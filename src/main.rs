@@ -1,1 +1,172 @@
-fn main() {}
+//! The `corem` command line: parses arguments, calls the library, prints, sets the exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use corem::config::Overrides;
+use corem::{BuildOptions, BuildReport, Error};
+
+#[derive(Parser)]
+#[command(
+    name = "corem",
+    version,
+    about = "Turn a folder of Markdown notes into a cross-linked, searchable static site"
+)]
+struct Cli {
+    /// Print per-stage timings
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build DIR (default: .) into OUT (default: public/)
+    Build {
+        /// Project folder (with notes/ or itself a folder of notes)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Include notes marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Absolute URL the site is published at (sitemap, canonical links)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Everything `build` checks, writing nothing; exit code 1 on any error
+    Check {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new note with front matter
+    New {
+        /// The note's title
+        title: String,
+        /// Section folder to put it in (e.g. `principles`)
+        #[arg(short, long)]
+        section: Option<String>,
+        /// Project folder
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Create a new notes project
+    Init {
+        dir: PathBuf,
+        /// Also write the default theme (templates/ and static/) for editing
+        #[arg(long)]
+        theme: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let started = Instant::now();
+    let result = match cli.command {
+        Command::Build {
+            dir,
+            output,
+            drafts,
+            base_url,
+        } => {
+            let output = output.map(|o| absolute(&o));
+            let opts = BuildOptions {
+                drafts,
+                overrides: Overrides {
+                    output_dir: output,
+                    base_url,
+                },
+            };
+            corem::build(&dir, &opts).map(|r| summary(&r, "Built", started, cli.verbose, color))
+        }
+        Command::Check { dir, drafts } => {
+            let opts = BuildOptions {
+                drafts,
+                ..Default::default()
+            };
+            corem::check(&dir, &opts).map(|r| summary(&r, "Checked", started, cli.verbose, color))
+        }
+        Command::New {
+            title,
+            section,
+            dir,
+        } => corem::scaffold::new_note(&dir, &title, section.as_deref()).map(|p| {
+            println!("Created {}", p.display());
+        }),
+        Command::Init { dir, theme } => corem::scaffold::init(&dir, theme).map(|files| {
+            for f in files {
+                println!("Created {}", f.display());
+            }
+            println!("Next: cd {} && corem serve", dir.display());
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Diagnostics(diags)) => {
+            for d in &diags {
+                eprint!("{}", d.render(color));
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            eprintln!(
+                "{} error{}, {} warning{}; nothing was written",
+                errors,
+                if errors == 1 { "" } else { "s" },
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            if color {
+                eprintln!("\x1b[1;31merror\x1b[0m: {e}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn absolute(p: &std::path::Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |c| c.join(p))
+    }
+}
+
+fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: bool) {
+    for w in &r.warnings {
+        eprint!("{}", w.render(color));
+    }
+    if verbose {
+        for (stage, d) in &r.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    let elapsed = started.elapsed();
+    let target = if verb == "Built" {
+        format!(" into {}", corem::diagnostic::display_path(&r.output_dir))
+    } else {
+        String::new()
+    };
+    println!(
+        "{verb} {} notes → {} pages{target}, {} warning{} in {} ms",
+        r.notes,
+        r.pages,
+        r.warnings.len(),
+        if r.warnings.len() == 1 { "" } else { "s" },
+        elapsed.as_millis()
+    );
+}

@@ -16,9 +16,10 @@ pub fn find(text: &str) -> Vec<(Range<usize>, String)> {
             0
         } else {
             // Jump to the next candidate start.
-            match rest[1..].find(['h', 'w']) {
+            let step = rest.chars().next().map_or(1, char::len_utf8);
+            match rest[step..].find(['h', 'w']) {
                 Some(n) => {
-                    i += 1 + n;
+                    i += step + n;
                     continue;
                 }
                 None => break,
@@ -51,7 +52,7 @@ pub fn find(text: &str) -> Vec<(Range<usize>, String)> {
             out.push((i..end, url));
             i = end;
         } else {
-            i += 1;
+            i += rest.chars().next().map_or(1, char::len_utf8);
         }
     }
     out
@@ -98,5 +99,7 @@ mod tests {
         );
         assert!(urls("nothing here, what about www alone").is_empty());
         assert!(urls("xhttps://nope.com").is_empty());
+        assert_eq!(urls("— é https://a.io —"), vec!["https://a.io"]);
+        assert!(urls("—hé—wé").is_empty());
     }
 }

@@ -129,6 +129,8 @@ pub struct Parsed {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub fences: Vec<Fence>,
+    /// Anchors that are not headings: `id="…"` in raw HTML and footnote labels.
+    pub extra_ids: Vec<String>,
     pub word_count: usize,
 }
 
@@ -424,7 +426,18 @@ impl<'b> Pass<'b> {
                 self.close_block();
                 i + 1
             }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                collect_ids(h, &mut self.out.extra_ids);
+                self.push(ev.clone());
+                i + 1
+            }
             Event::Start(Tag::Item | Tag::TableCell | Tag::FootnoteDefinition(_)) => {
+                if let Tag::FootnoteDefinition(label) = match ev {
+                    Event::Start(t) => t,
+                    _ => unreachable!(),
+                } {
+                    self.out.extra_ids.push(label.to_string());
+                }
                 self.open_block();
                 self.push(ev.clone());
                 i + 1
@@ -741,6 +754,24 @@ impl<'b> Pass<'b> {
             offset,
             message,
             help,
+        }
+    }
+}
+
+/// Adds the values of `id="…"` attributes found in raw HTML.
+fn collect_ids(html: &str, out: &mut Vec<String>) {
+    let mut rest = html;
+    while let Some(i) = rest.find("id=") {
+        let before = rest[..i].chars().next_back();
+        rest = &rest[i + 3..];
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let quote = rest.chars().next();
+        if let Some(q @ ('"' | '\'')) = quote
+            && let Some(end) = rest[1..].find(q)
+        {
+            out.push(rest[1..1 + end].to_string());
         }
     }
 }

@@ -1,0 +1,422 @@
+//! A note's event stream → HTML, with every link made relative to the page it appears on (or
+//! an in-page anchor for the one-page print view), embeds transcluded, and computed blocks
+//! filled in. Also collects the plain text of each section for the search index.
+
+use pulldown_cmark::{CowStr, Event};
+
+use super::Site;
+use super::fence::Special;
+use crate::link::Resolved;
+use crate::load::NoteId;
+use crate::markdown::{Ev, LinkKind, escape_attr, escape_html};
+
+/// How links are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode<'a> {
+    /// A page of the site at this output path: links are relative to it.
+    Page(&'a str),
+    /// Every note on one page (`print.html`, single-file): links are in-page anchors.
+    OnePage,
+}
+
+/// The text a reader sees in one section of a note (between two headings), for search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SectionText {
+    /// Index in `Parsed::headings` of the heading opening the section; `None` before the first.
+    pub heading: Option<usize>,
+    pub text: String,
+    pub code: String,
+}
+
+/// The anchor of a note on a one-page view (`principles/cap-theorem.html` → `principles--cap-theorem`).
+pub fn note_anchor(out_path: &str) -> String {
+    let p = out_path.strip_suffix(".html").unwrap_or(out_path);
+    let p = p.strip_suffix("/index").unwrap_or(p);
+    if p == "index" || p.is_empty() {
+        "home".to_string()
+    } else {
+        p.replace('/', "--")
+    }
+}
+
+/// A URL from one output page to another output file, relative, percent-encoded.
+pub fn rel_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&encode_path(&to_parts[common..].join("/")));
+    out
+}
+
+/// `../` repeated to reach the site root from a page.
+pub fn root_prefix(from: &str) -> String {
+    "../".repeat(from.matches('/').count())
+}
+
+const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// Percent-encodes a path for an `href` (non-ASCII, spaces and URL syntax characters).
+pub fn encode_path(p: &str) -> String {
+    percent_encoding::utf8_percent_encode(p, PATH_SET).to_string()
+}
+
+/// Fragment part of a URL (`#id`), encoded.
+fn fragment(id: &str) -> String {
+    format!("#{}", encode_path(id))
+}
+
+/// Renders a note body. Returns the HTML and, when `collect` is set, the text of each section.
+pub fn note_html(
+    site: &Site,
+    note: NoteId,
+    mode: Mode,
+    collect: bool,
+) -> (String, Vec<SectionText>) {
+    let mut r = Writer {
+        site,
+        mode,
+        events: Vec::new(),
+        sections: Vec::new(),
+        collect,
+        depth: 0,
+    };
+    if collect {
+        r.sections.push(SectionText::default());
+    }
+    let events = &site.parsed[note].events;
+    r.emit(note, 0..events.len(), true);
+    let mut html = String::with_capacity(site.corpus.notes[note].body().len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    (html, r.sections)
+}
+
+struct Writer<'s, 'm> {
+    site: &'s Site<'s>,
+    mode: Mode<'m>,
+    events: Vec<Event<'s>>,
+    sections: Vec<SectionText>,
+    collect: bool,
+    /// Embed nesting depth (cycles are rejected earlier; this is a second guard).
+    depth: usize,
+}
+
+impl<'s> Writer<'s, '_> {
+    fn html(&mut self, s: String) {
+        self.events.push(Event::InlineHtml(CowStr::from(s)));
+    }
+
+    fn text(&mut self, t: &str, code: bool) {
+        if self.collect && self.depth == 0 {
+            if let Some(s) = self.sections.last_mut() {
+                let buf = if code { &mut s.code } else { &mut s.text };
+                if !buf.is_empty() && !buf.ends_with(char::is_whitespace) {
+                    buf.push(' ');
+                }
+                buf.push_str(t);
+            }
+        }
+    }
+
+    fn special(&mut self, s: Option<&'s Special>) {
+        if let Some(s) = s {
+            self.text(&s.text, s.is_code);
+            self.events.push(Event::Html(CowStr::Borrowed(&s.html)));
+        }
+    }
+
+    /// The href of a resolved link target, for the current mode.
+    fn href(&self, from: NoteId, r: &Resolved) -> Option<String> {
+        let notes = &self.site.corpus.notes;
+        match (self.mode, r) {
+            (_, Resolved::External(u)) => Some(u.clone()),
+            (_, Resolved::Broken(_)) => None,
+            (Mode::Page(page), Resolved::Anchor(a)) => {
+                // In an embed, a local anchor belongs to the embedded note's own page.
+                if notes[from].out_path == page {
+                    Some(fragment(a))
+                } else {
+                    Some(format!(
+                        "{}{}",
+                        rel_url(page, &notes[from].out_path),
+                        fragment(a)
+                    ))
+                }
+            }
+            (Mode::OnePage, Resolved::Anchor(a)) => Some(format!(
+                "#{}--{}",
+                note_anchor(&notes[from].out_path),
+                encode_path(a)
+            )),
+            (Mode::Page(page), Resolved::Note { note, anchor }) => {
+                let target = &notes[*note].out_path;
+                let base = if target == page {
+                    String::new()
+                } else {
+                    rel_url(page, target)
+                };
+                Some(match anchor {
+                    Some(a) => format!("{base}{}", fragment(a)),
+                    None if base.is_empty() => "#".to_string(),
+                    None => base,
+                })
+            }
+            (Mode::OnePage, Resolved::Note { note, anchor }) => {
+                let n = note_anchor(&notes[*note].out_path);
+                Some(match anchor {
+                    Some(a) => format!("#{n}--{}", encode_path(a)),
+                    None => format!("#{n}"),
+                })
+            }
+            (Mode::Page(page), Resolved::Asset(a)) => {
+                Some(rel_url(page, &self.site.corpus.assets[*a].out_path))
+            }
+            (Mode::OnePage, Resolved::Asset(a)) => {
+                Some(encode_path(&self.site.corpus.assets[*a].out_path))
+            }
+        }
+    }
+
+    /// Emits events `range` of `note`. `own` is false inside an embed: headings lose their ids
+    /// there, so transcluded text never duplicates an id of the page.
+    fn emit(&mut self, note: NoteId, range: std::ops::Range<usize>, own: bool) {
+        let parsed = &self.site.parsed[note];
+        let resolved = &self.site.graph.resolved[note];
+        let specials = &self.site.prepared[note];
+        for i in range {
+            match &parsed.events[i] {
+                Ev::Md(e) => {
+                    match e {
+                        Event::Text(t) => self.text(t, false),
+                        Event::Code(t) => self.text(t, true),
+                        Event::SoftBreak | Event::HardBreak => self.text(" ", false),
+                        _ => {}
+                    }
+                    self.events.push(e.clone());
+                }
+                Ev::HeadingStart(h) => {
+                    let head = &parsed.headings[*h];
+                    if own && self.collect && self.depth == 0 {
+                        self.sections.push(SectionText {
+                            heading: Some(*h),
+                            ..Default::default()
+                        });
+                    }
+                    if own {
+                        let id = self.heading_id(note, &head.id);
+                        self.html(format!("<h{} id=\"{}\">", head.level, escape_attr(&id)));
+                    } else {
+                        self.html(format!("<h{}>", head.level));
+                    }
+                }
+                Ev::HeadingEnd(h) => {
+                    let head = &parsed.headings[*h];
+                    if own {
+                        let id = self.heading_id(note, &head.id);
+                        self.html(format!(
+                            " <a class=\"anchor\" href=\"{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>\n",
+                            escape_attr(&fragment(&id)),
+                            head.level
+                        ));
+                    } else {
+                        self.html(format!("</h{}>\n", head.level));
+                    }
+                }
+                Ev::LinkStart(l) => {
+                    let link = &parsed.links[*l];
+                    match self.href(note, &resolved[*l]) {
+                        Some(href) => {
+                            let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
+                            if matches!(resolved[*l], Resolved::External(_)) {
+                                tag.push_str(" class=\"external\"");
+                            }
+                            if !link.title.is_empty() {
+                                tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
+                            }
+                            tag.push('>');
+                            self.html(tag);
+                        }
+                        None => self.html(format!(
+                            "<span class=\"broken-link\" title=\"unresolved link: {}\">",
+                            escape_attr(&link_source(self.site, note, *l))
+                        )),
+                    }
+                }
+                Ev::LinkEnd(l) => {
+                    if self.href(note, &resolved[*l]).is_some() {
+                        self.html("</a>".into());
+                    } else {
+                        self.html("</span>".into());
+                    }
+                }
+                Ev::Image(l) => {
+                    let link = &parsed.links[*l];
+                    self.text(&link.text, false);
+                    match self.href(note, &resolved[*l]) {
+                        Some(src) => {
+                            let title = if link.title.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" title=\"{}\"", escape_attr(&link.title))
+                            };
+                            self.html(format!(
+                                "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
+                                escape_attr(&src),
+                                escape_attr(&link.text)
+                            ));
+                        }
+                        None => self.html(format!(
+                            "<span class=\"broken-link\" title=\"missing image\">{}</span>",
+                            escape_html(&link_source(self.site, note, *l))
+                        )),
+                    }
+                }
+                Ev::Embed(l) => self.embed(note, *l),
+                Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
+                    self.special(specials.get(i).and_then(Option::as_ref));
+                }
+            }
+        }
+    }
+
+    fn heading_id(&self, note: NoteId, id: &str) -> String {
+        match self.mode {
+            Mode::Page(_) => id.to_string(),
+            Mode::OnePage => format!(
+                "{}--{}",
+                note_anchor(&self.site.corpus.notes[note].out_path),
+                id
+            ),
+        }
+    }
+
+    /// `![[Note]]` / `![[Note#Heading]]`: the target's content (or that section) inline.
+    fn embed(&mut self, from: NoteId, l: usize) {
+        let site = self.site;
+        let resolved = &site.graph.resolved[from][l];
+        let Resolved::Note {
+            note: target,
+            anchor,
+        } = resolved
+        else {
+            let text = link_source(site, from, l);
+            self.html(format!(
+                "<p><span class=\"broken-link\" title=\"unresolved embed\">{}</span></p>\n",
+                escape_html(&text)
+            ));
+            return;
+        };
+        if self.depth >= 8 {
+            return;
+        }
+        let href = self.href(from, resolved).unwrap_or_default();
+        let title = &site.graph.titles[*target];
+        let parsed = &site.parsed[*target];
+        let range = match anchor {
+            None => 0..parsed.events.len(),
+            Some(id) => section_range(parsed, id),
+        };
+        let label = match anchor {
+            Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
+                Some(h) => format!("{title} › {}", h.text),
+                None => title.clone(),
+            },
+            None => title.clone(),
+        };
+        self.html(format!(
+            "<div class=\"embed\"><p class=\"embed-source\"><a href=\"{}\">{}</a></p>\n",
+            escape_attr(&href),
+            escape_html(&label)
+        ));
+        self.depth += 1;
+        self.emit(*target, range, false);
+        self.depth -= 1;
+        self.html("</div>\n".into());
+    }
+}
+
+/// The source text of a link, for marking it when unresolved.
+fn link_source(site: &Site, note: NoteId, l: usize) -> String {
+    let n = &site.corpus.notes[note];
+    let span = &site.parsed[note].links[l].span;
+    n.body().get(span.clone()).unwrap_or("").to_string()
+}
+
+/// Event range of the section that starts at heading `id`: up to the next heading of the same
+/// or a higher level.
+fn section_range(parsed: &crate::markdown::Parsed, id: &str) -> std::ops::Range<usize> {
+    let Some(h) = parsed.headings.iter().position(|h| h.id == id) else {
+        return 0..0;
+    };
+    let level = parsed.headings[h].level;
+    let start = parsed
+        .events
+        .iter()
+        .position(|e| matches!(e, Ev::HeadingStart(x) if *x == h))
+        .unwrap_or(0);
+    let end = parsed.events[start + 1..]
+        .iter()
+        .position(|e| matches!(e, Ev::HeadingStart(x) if parsed.headings[*x].level <= level))
+        .map_or(parsed.events.len(), |p| start + 1 + p);
+    start..end
+}
+
+/// True for links a reader follows to another note (used by callers that count them).
+pub fn is_note_link(kind: LinkKind, r: &Resolved) -> bool {
+    kind == LinkKind::Link && matches!(r, Resolved::Note { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(
+            rel_url("components/dns.html", "principles/cap.html"),
+            "../principles/cap.html"
+        );
+        assert_eq!(
+            rel_url("components/dns.html", "components/cdn.html"),
+            "cdn.html"
+        );
+        assert_eq!(
+            rel_url("index.html", "components/cdn.html"),
+            "components/cdn.html"
+        );
+        assert_eq!(rel_url("a/b/c.html", "index.html"), "../../index.html");
+        assert_eq!(rel_url("a/b/c.html", "a/d.html"), "../d.html");
+        assert_eq!(
+            rel_url("x.html", "my notes/café.html"),
+            "my%20notes/caf%C3%A9.html"
+        );
+    }
+
+    #[test]
+    fn anchors_for_one_page() {
+        assert_eq!(
+            note_anchor("principles/cap-theorem.html"),
+            "principles--cap-theorem"
+        );
+        assert_eq!(note_anchor("principles/index.html"), "principles");
+        assert_eq!(note_anchor("index.html"), "home");
+    }
+}

@@ -1,0 +1,727 @@
+//! Render: computed blocks (highlighting, math, diagrams, calculations), note HTML, and the
+//! Tera page templates.
+//!
+//! Two passes, both parallel over notes: [`prepare`] computes each note's blocks once (they do not
+//! depend on which page shows them), then [`render_page`] writes one page with its links made
+//! relative to that page.
+
+pub mod fence;
+pub mod highlight;
+pub mod html;
+pub mod math;
+pub mod templates;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Project;
+use crate::diagnostic::Diagnostic;
+use crate::link::Graph;
+use crate::load::{Corpus, NoteId, SectionId};
+use crate::markdown::{Ev, Parsed};
+use crate::theme::Theme;
+
+pub use fence::Special;
+pub use html::{Mode, SectionText, note_anchor, rel_url, root_prefix};
+
+/// Everything rendering reads: the outputs of the earlier stages.
+pub struct Site<'a> {
+    pub project: &'a Project,
+    pub corpus: &'a Corpus,
+    pub parsed: &'a [Parsed],
+    pub graph: &'a Graph,
+    /// For each note, the computed content of each event (aligned with `Parsed::events`).
+    pub prepared: &'a [Vec<Option<Special>>],
+}
+
+/// Computes every note's build-time blocks, in parallel across notes and in document order
+/// within a note (so a note's calculations see the names defined above them).
+pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Vec<Option<Special>>>, Vec<Diagnostic>) {
+    let results: Vec<(Vec<Option<Special>>, Vec<Diagnostic>)> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(id, p)| prepare_note(corpus, id, p))
+        .collect();
+    let mut diags = Vec::new();
+    let mut out = Vec::with_capacity(results.len());
+    for (specials, mut d) in results {
+        out.push(specials);
+        diags.append(&mut d);
+    }
+    (out, diags)
+}
+
+fn prepare_note(
+    corpus: &Corpus,
+    id: NoteId,
+    p: &Parsed,
+) -> (Vec<Option<Special>>, Vec<Diagnostic>) {
+    let note = &corpus.notes[id];
+    let mut state = fence::NoteState::default();
+    let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
+    let mut problems = Vec::new();
+    for ev in &p.events {
+        let res = match ev {
+            Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
+            Ev::Math {
+                display,
+                tex,
+                offset,
+            } => Some(fence::math(tex, *display, *offset)),
+            Ev::InlineCalc { expr, offset } => Some(fence::inline_calc(expr, *offset, &mut state)),
+            _ => None,
+        };
+        out.push(match res {
+            Some(Ok(s)) => Some(s),
+            Some(Err(mut ps)) => {
+                problems.append(&mut ps);
+                None
+            }
+            None => None,
+        });
+    }
+    let diags = problems
+        .into_iter()
+        .map(|pr| {
+            let mut d = Diagnostic::error(&note.path, pr.message)
+                .at(&note.source, note.body_start + pr.offset);
+            d.help = pr.help;
+            d
+        })
+        .collect();
+    (out, diags)
+}
+
+/// A page of the output site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// A note (including section index notes and the home note).
+    Note(NoteId),
+    /// A section folder without an index note.
+    Section(SectionId),
+    /// The home page when there is no `index.md`.
+    Home,
+    Tags,
+    Tag(String),
+    Search,
+    Print,
+    NotFound,
+}
+
+/// A page and the file it is written to.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: PageKind,
+    pub out_path: String,
+}
+
+/// Every page of the site.
+pub fn pages(site: &Site) -> Vec<Page> {
+    let mut out: Vec<Page> = site
+        .graph
+        .order
+        .iter()
+        .map(|&n| Page {
+            kind: PageKind::Note(n),
+            out_path: site.corpus.notes[n].out_path.clone(),
+        })
+        .collect();
+    for s in &site.corpus.sections {
+        if s.index.is_none() {
+            out.push(Page {
+                kind: if s.id == 0 {
+                    PageKind::Home
+                } else {
+                    PageKind::Section(s.id)
+                },
+                out_path: s.out_path(),
+            });
+        }
+    }
+    out.push(Page {
+        kind: PageKind::Tags,
+        out_path: "tags/index.html".into(),
+    });
+    for slug in site.graph.tags.keys() {
+        out.push(Page {
+            kind: PageKind::Tag(slug.clone()),
+            out_path: format!("tags/{slug}.html"),
+        });
+    }
+    for (kind, path) in [
+        (PageKind::Search, "search.html"),
+        (PageKind::Print, "print.html"),
+        (PageKind::NotFound, "404.html"),
+    ] {
+        out.push(Page {
+            kind,
+            out_path: path.into(),
+        });
+    }
+    out
+}
+
+#[derive(Serialize, Clone)]
+struct LinkCtx {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TagCtx {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocCtx {
+    level: u8,
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct BacklinkCtx {
+    title: String,
+    url: String,
+    context: String,
+}
+
+#[derive(Serialize)]
+struct NavNote {
+    title: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    kind: &'static str,
+    title: String,
+    url: String,
+    current: bool,
+    open: bool,
+    notes: Vec<NavNote>,
+    sections: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+struct EntryCtx {
+    title: String,
+    url: String,
+    description: String,
+    tags: Vec<TagCtx>,
+}
+
+#[derive(Serialize)]
+struct SubsectionCtx {
+    title: String,
+    url: String,
+    description: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SectionCtx {
+    title: String,
+    url: String,
+    description: String,
+    notes: Vec<EntryCtx>,
+    sections: Vec<SubsectionCtx>,
+}
+
+#[derive(Serialize)]
+struct PrintNote {
+    anchor: String,
+    title: String,
+    description: String,
+    depth: usize,
+    content: String,
+}
+
+#[derive(Serialize, Default)]
+struct PageCtx {
+    kind: &'static str,
+    title: String,
+    description: String,
+    path: String,
+    canonical: String,
+    content: String,
+    toc: Vec<TocCtx>,
+    breadcrumbs: Vec<LinkCtx>,
+    tags: Vec<TagCtx>,
+    aliases: Vec<String>,
+    backlinks: Vec<BacklinkCtx>,
+    related: Vec<LinkCtx>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+    edit_url: Option<String>,
+    date: Option<String>,
+    updated: Option<String>,
+    extra: serde_json::Map<String, Value>,
+    word_count: usize,
+    reading_minutes: usize,
+    source: String,
+}
+
+/// The site-wide template variables (`site`), set once as Tera's global context.
+pub fn site_globals(project: &Project) -> Value {
+    let c = &project.config;
+    serde_json::json!({
+        "title": project.title(),
+        "description": c.description,
+        "language": c.language,
+        "author": c.author,
+        "base_url": c.base_url,
+        "repo_url": c.repo_url,
+        "generator": concat!("corem ", env!("CARGO_PKG_VERSION")),
+    })
+}
+
+impl<'a> Site<'a> {
+    fn title(&self, n: NoteId) -> &str {
+        &self.graph.titles[n]
+    }
+
+    fn description(&self, n: NoteId) -> String {
+        self.corpus.notes[n]
+            .meta
+            .description
+            .clone()
+            .unwrap_or_default()
+    }
+
+    fn link(&self, from: &str, n: NoteId) -> LinkCtx {
+        LinkCtx {
+            title: self.title(n).to_string(),
+            url: rel_url(from, &self.corpus.notes[n].out_path),
+        }
+    }
+
+    fn section_link(&self, from: &str, s: SectionId) -> LinkCtx {
+        LinkCtx {
+            title: self.graph.section_titles[s].clone(),
+            url: rel_url(from, &self.corpus.sections[s].out_path()),
+        }
+    }
+
+    fn tag_links(&self, from: &str, tags: &[String]) -> Vec<TagCtx> {
+        tags.iter()
+            .map(|t| {
+                let slug = crate::load::slugify(t);
+                TagCtx {
+                    name: self
+                        .graph
+                        .tags
+                        .get(&slug)
+                        .map_or(t.clone(), |g| g.name.clone()),
+                    url: rel_url(from, &format!("tags/{slug}.html")),
+                }
+            })
+            .collect()
+    }
+
+    fn entry(&self, from: &str, n: NoteId) -> EntryCtx {
+        EntryCtx {
+            title: self.title(n).to_string(),
+            url: rel_url(from, &self.corpus.notes[n].out_path),
+            description: self.description(n),
+            tags: self.tag_links(from, &self.corpus.notes[n].meta.tags),
+        }
+    }
+
+    /// The sections containing the page: the current note's section and its parents.
+    fn open_sections(&self, page: &PageKind) -> Vec<SectionId> {
+        let mut s = match page {
+            PageKind::Note(n) => Some(self.corpus.notes[*n].section),
+            PageKind::Section(s) => Some(*s),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        while let Some(id) = s {
+            out.push(id);
+            s = self.corpus.sections[id].parent;
+        }
+        out
+    }
+
+    /// Navigation for one page: every top-level item, with only the open sections expanded.
+    fn nav(&self, from: &str, page: &PageKind) -> Vec<NavItem> {
+        let open = self.open_sections(page);
+        let current_note = match page {
+            PageKind::Note(n) => Some(*n),
+            _ => None,
+        };
+        let current_section = match page {
+            PageKind::Section(s) => Some(*s),
+            PageKind::Note(n) if self.corpus.notes[*n].is_index => {
+                Some(self.corpus.notes[*n].section)
+            }
+            _ => None,
+        };
+        let root = &self.corpus.sections[0];
+        let mut items: Vec<NavItem> = root
+            .notes
+            .iter()
+            .map(|&n| NavItem {
+                kind: "note",
+                title: self.title(n).to_string(),
+                url: rel_url(from, &self.corpus.notes[n].out_path),
+                current: current_note == Some(n),
+                open: false,
+                notes: Vec::new(),
+                sections: Vec::new(),
+            })
+            .collect();
+        items.extend(
+            root.children
+                .iter()
+                .map(|&s| self.nav_section(from, s, &open, current_note, current_section)),
+        );
+        // Keep the reading order of notes and sections at the top level.
+        let pos = |item: &NavItem| item.url.clone();
+        let _ = pos;
+        items
+    }
+
+    fn nav_section(
+        &self,
+        from: &str,
+        s: SectionId,
+        open: &[SectionId],
+        current_note: Option<NoteId>,
+        current_section: Option<SectionId>,
+    ) -> NavItem {
+        let sec = &self.corpus.sections[s];
+        let is_open = open.contains(&s);
+        NavItem {
+            kind: "section",
+            title: self.graph.section_titles[s].clone(),
+            url: rel_url(from, &sec.out_path()),
+            current: current_section == Some(s),
+            open: is_open,
+            notes: if is_open {
+                sec.notes
+                    .iter()
+                    .map(|&n| NavNote {
+                        title: self.title(n).to_string(),
+                        url: rel_url(from, &self.corpus.notes[n].out_path),
+                        current: current_note == Some(n),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            sections: if is_open {
+                sec.children
+                    .iter()
+                    .map(|&c| self.nav_section(from, c, open, current_note, current_section))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn breadcrumbs(&self, from: &str, page: &PageKind) -> Vec<LinkCtx> {
+        let home = LinkCtx {
+            title: self.graph.section_titles[0].clone(),
+            url: rel_url(from, "index.html"),
+        };
+        let mut chain = self.open_sections(page);
+        chain.reverse();
+        // The page's own section page is not a crumb of itself.
+        if let PageKind::Section(s) = page {
+            chain.retain(|x| x != s);
+        }
+        if let PageKind::Note(n) = page
+            && self.corpus.notes[*n].is_index
+        {
+            let own = self.corpus.notes[*n].section;
+            chain.retain(|x| *x != own);
+        }
+        if from == "index.html" {
+            return Vec::new();
+        }
+        let mut out = vec![home];
+        out.extend(
+            chain
+                .into_iter()
+                .filter(|s| *s != 0)
+                .map(|s| self.section_link(from, s)),
+        );
+        out
+    }
+
+    fn section_ctx(&self, from: &str, s: SectionId) -> SectionCtx {
+        let sec = &self.corpus.sections[s];
+        SectionCtx {
+            title: self.graph.section_titles[s].clone(),
+            url: rel_url(from, &sec.out_path()),
+            description: sec.index.map(|i| self.description(i)).unwrap_or_default(),
+            notes: sec.notes.iter().map(|&n| self.entry(from, n)).collect(),
+            sections: sec
+                .children
+                .iter()
+                .map(|&c| {
+                    let cs = &self.corpus.sections[c];
+                    SubsectionCtx {
+                        title: self.graph.section_titles[c].clone(),
+                        url: rel_url(from, &cs.out_path()),
+                        description: cs.index.map(|i| self.description(i)).unwrap_or_default(),
+                        count: count_notes(self.corpus, c),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn edit_url(&self, n: NoteId) -> Option<String> {
+        let c = &self.project.config;
+        if c.repo_url.is_empty() {
+            return None;
+        }
+        let notes_rel = self
+            .project
+            .notes_dir
+            .strip_prefix(&self.project.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let path = if notes_rel.is_empty() {
+            self.corpus.notes[n].rel.clone()
+        } else {
+            format!("{notes_rel}/{}", self.corpus.notes[n].rel)
+        };
+        Some(format!(
+            "{}/edit/{}/{}",
+            c.repo_url.trim_end_matches('/'),
+            c.repo_branch,
+            html::encode_path(&path)
+        ))
+    }
+
+    fn canonical(&self, out_path: &str) -> String {
+        let base = &self.project.config.base_url;
+        if base.is_empty() {
+            String::new()
+        } else {
+            format!("{base}/{}", html::encode_path(out_path))
+        }
+    }
+}
+
+fn count_notes(corpus: &Corpus, s: SectionId) -> usize {
+    let sec = &corpus.sections[s];
+    sec.notes.len()
+        + sec
+            .children
+            .iter()
+            .map(|&c| count_notes(corpus, c))
+            .sum::<usize>()
+}
+
+/// What rendering one page produced.
+pub struct Rendered {
+    pub html: String,
+    /// Section texts of the note shown (for the search index); empty for other pages.
+    pub sections: Vec<SectionText>,
+}
+
+/// Renders one page through its template.
+pub fn render_page(
+    site: &Site,
+    tera: &tera::Tera,
+    theme: &Theme,
+    page: &Page,
+) -> Result<Rendered, Diagnostic> {
+    let from = page.out_path.as_str();
+    let mut ctx = tera::Context::new();
+    let mut pc = PageCtx {
+        path: from.to_string(),
+        canonical: site.canonical(from),
+        ..Default::default()
+    };
+    let mut sections = Vec::new();
+    let template: String;
+    match &page.kind {
+        PageKind::Note(n) => {
+            let n = *n;
+            let note = &site.corpus.notes[n];
+            let (content, secs) = html::note_html(site, n, Mode::Page(from), true);
+            sections = secs;
+            let parsed = &site.parsed[n];
+            let is_home = note.is_index && note.section == 0;
+            pc.kind = if is_home {
+                "home"
+            } else if note.is_index {
+                "section"
+            } else {
+                "note"
+            };
+            pc.title = site.title(n).to_string();
+            pc.description = site.description(n);
+            pc.content = content;
+            pc.toc = parsed
+                .headings
+                .iter()
+                .filter(|h| (2..=4).contains(&h.level))
+                .map(|h| TocCtx {
+                    level: h.level,
+                    id: h.id.clone(),
+                    title: h.text.clone(),
+                })
+                .collect();
+            pc.tags = site.tag_links(from, &note.meta.tags);
+            pc.aliases = note.meta.aliases.clone();
+            pc.backlinks = site.graph.backlinks[n]
+                .iter()
+                .map(|b| BacklinkCtx {
+                    title: site.title(b.from).to_string(),
+                    url: rel_url(from, &site.corpus.notes[b.from].out_path),
+                    context: b.context.clone(),
+                })
+                .collect();
+            pc.related = site.graph.related[n]
+                .iter()
+                .map(|&r| site.link(from, r))
+                .collect();
+            let pos = site.graph.position[n];
+            pc.prev = pos
+                .checked_sub(1)
+                .map(|p| site.link(from, site.graph.order[p]));
+            pc.next = site.graph.order.get(pos + 1).map(|&x| site.link(from, x));
+            pc.edit_url = site.edit_url(n);
+            pc.date = note.meta.date.clone();
+            pc.updated = note.meta.updated.clone();
+            pc.extra = note.meta.extra.clone().into_iter().collect();
+            pc.word_count = parsed.word_count;
+            pc.reading_minutes = parsed.word_count.div_ceil(200).max(1);
+            pc.source = note.rel.clone();
+            template = match &note.meta.template {
+                Some(t) => t.clone(),
+                None if is_home => "home.html".into(),
+                None if note.is_index => "section.html".into(),
+                None => "note.html".into(),
+            };
+            if note.is_index {
+                ctx.insert("section", &site.section_ctx(from, note.section));
+            }
+        }
+        PageKind::Section(s) => {
+            pc.kind = "section";
+            pc.title = site.graph.section_titles[*s].clone();
+            ctx.insert("section", &site.section_ctx(from, *s));
+            template = "section.html".into();
+        }
+        PageKind::Home => {
+            pc.kind = "home";
+            pc.title = site.graph.section_titles[0].clone();
+            pc.description = site.project.config.description.clone();
+            ctx.insert("section", &site.section_ctx(from, 0));
+            template = "home.html".into();
+        }
+        PageKind::Tags => {
+            pc.kind = "tags";
+            pc.title = "Tags".into();
+            let tags: Vec<Value> = site
+                .graph
+                .tags
+                .values()
+                .map(|t| {
+                    serde_json::json!({
+                        "name": t.name,
+                        "url": rel_url(from, &format!("tags/{}.html", t.slug)),
+                        "count": t.notes.len(),
+                    })
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            template = "tags.html".into();
+        }
+        PageKind::Tag(slug) => {
+            let tag = &site.graph.tags[slug];
+            pc.kind = "tag";
+            pc.title = format!("Tagged “{}”", tag.name);
+            pc.breadcrumbs = vec![LinkCtx {
+                title: "Tags".into(),
+                url: rel_url(from, "tags/index.html"),
+            }];
+            let notes: Vec<EntryCtx> = tag.notes.iter().map(|&n| site.entry(from, n)).collect();
+            ctx.insert(
+                "tag",
+                &serde_json::json!({ "name": tag.name, "notes": notes }),
+            );
+            template = "tag.html".into();
+        }
+        PageKind::Search => {
+            pc.kind = "search";
+            pc.title = "Search".into();
+            template = "search.html".into();
+        }
+        PageKind::Print => {
+            pc.kind = "print";
+            pc.title = site.graph.section_titles[0].clone();
+            let notes: Vec<PrintNote> = site
+                .graph
+                .order
+                .iter()
+                .map(|&n| {
+                    let note = &site.corpus.notes[n];
+                    PrintNote {
+                        anchor: note_anchor(&note.out_path),
+                        title: site.title(n).to_string(),
+                        description: site.description(n),
+                        depth: depth_of(site.corpus, note.section) + usize::from(!note.is_index),
+                        content: html::note_html(site, n, Mode::OnePage, false).0,
+                    }
+                })
+                .collect();
+            ctx.insert("notes", &notes);
+            template = "print.html".into();
+        }
+        PageKind::NotFound => {
+            pc.kind = "404";
+            pc.title = "Page not found".into();
+            template = "404.html".into();
+        }
+    }
+    if !matches!(page.kind, PageKind::Tag(_)) {
+        pc.breadcrumbs = site.breadcrumbs(from, &page.kind);
+    }
+    ctx.insert("root", &root_prefix(from));
+    ctx.insert("home_url", &rel_url(from, "index.html"));
+    ctx.insert("search_url", &rel_url(from, "search.html"));
+    ctx.insert("tags_url", &rel_url(from, "tags/index.html"));
+    ctx.insert("print_url", &rel_url(from, "print.html"));
+    ctx.insert("nav", &site.nav(from, &page.kind));
+    ctx.insert("page", &pc);
+    if !tera.contains_template(&template) {
+        let mut d = Diagnostic::error(
+            templates::template_path(theme, &template),
+            format!("missing template `{template}`"),
+        );
+        if let PageKind::Note(n) = page.kind {
+            let note = &site.corpus.notes[n];
+            let off = note.source[..note.body_start].find("template").unwrap_or(0);
+            d = Diagnostic::error(&note.path, format!("missing template `{template}`"))
+                .at(&note.source, off)
+                .with_help("create it under templates/, or remove the `template:` key");
+        }
+        return Err(d);
+    }
+    let html = tera
+        .render(&template, &ctx)
+        .map_err(|e| templates::to_diagnostic(theme, &e))?;
+    Ok(Rendered { html, sections })
+}
+
+fn depth_of(corpus: &Corpus, s: SectionId) -> usize {
+    let mut d = 0;
+    let mut cur = corpus.sections[s].parent;
+    while let Some(p) = cur {
+        d += 1;
+        cur = corpus.sections[p].parent;
+    }
+    d
+}
