@@ -1,92 +1,65 @@
-/* corem default theme — corem.js
- * Progressive enhancement only: every page reads fine without it.
- * Plain script (no modules, no fetch) so it works from file://; every feature is
- * wrapped so that one failure never breaks the others or throws to the console.
- *  - theme toggle, remembered in localStorage "corem-theme" ("light" | "dark")
- *  - sidebar / table-of-contents <details> forced open on wide screens
- *  - "/" focuses the search box
- *  - copy buttons on code blocks
- *  - keyboard access to horizontally scrolling boxes
- *  - highlight the current heading in the table of contents
- *  - an accessible name for Markdown task-list checkboxes
- *  - open every <details> while printing
- */
+/* corem default theme — corem.js: progressive enhancement only, pages read fine without it.
+ * A plain script (no modules, no fetch) so it works from file://; every feature runs in its
+ * own try/catch so nothing ever throws. */
 (function () {
   "use strict";
   var doc = document, root = doc.documentElement, KEY = "corem-theme";
-
-  function safe(fn) { try { fn(); } catch (e) { /* never break the page */ } }
   function each(sel, fn) { Array.prototype.forEach.call(doc.querySelectorAll(sel), fn); }
   function mq(q) { return window.matchMedia ? window.matchMedia(q) : { matches: false }; }
-  function listen(m, fn) {
-    if (m.addEventListener) m.addEventListener("change", fn);
-    else if (m.addListener) m.addListener(fn);
-  }
+  function listen(m, fn) { if (m.addEventListener) m.addEventListener("change", fn); else if (m.addListener) m.addListener(fn); }
 
-  /* ----- theme ----- */
+  /* theme: the inline <head> script already applied the stored choice before paint */
   var darkQuery = mq("(prefers-color-scheme: dark)");
-  function effectiveTheme() {
+  function theme() {
     var t = root.getAttribute("data-theme");
     return t === "light" || t === "dark" ? t : (darkQuery.matches ? "dark" : "light");
   }
-  function syncToggles() {
-    var dark = effectiveTheme() === "dark";
+  function sync() {
+    var dark = theme() === "dark";
     each(".theme-toggle", function (b) {
-      b.setAttribute("aria-pressed", dark ? "true" : "false");
+      b.setAttribute("aria-pressed", String(dark));
       b.title = dark ? "Switch to light theme" : "Switch to dark theme";
     });
   }
   function initTheme() {
-    syncToggles();
-    listen(darkQuery, syncToggles);
+    sync();
+    listen(darkQuery, sync);
     each(".theme-toggle", function (b) {
       b.addEventListener("click", function () {
-        var next = effectiveTheme() === "dark" ? "light" : "dark";
+        var next = theme() === "dark" ? "light" : "dark";
         root.setAttribute("data-theme", next);
-        try { localStorage.setItem(KEY, next); } catch (e) { /* storage may be disabled */ }
-        syncToggles();
+        sync();
+        try { localStorage.setItem(KEY, next); } catch (e) { /* storage disabled */ }
       });
-    });
-    /* keep several open tabs in step */
-    window.addEventListener("storage", function (e) {
-      if (e.key === KEY && (e.newValue === "light" || e.newValue === "dark")) {
-        root.setAttribute("data-theme", e.newValue);
-        syncToggles();
-      }
     });
   }
 
-  /* ----- <details data-wide-open>: open on wide screens (CSS already shows the
-     content there in browsers that support ::details-content) ----- */
+  /* CSS already shows these on wide screens (::details-content); this covers older browsers */
   function initDrawers() {
-    var pairs = [[".nav-drawer", "(min-width: 900px)"], [".toc-details", "(min-width: 1200px)"]];
-    pairs.forEach(function (p) {
+    [[".nav-drawer", "(min-width: 900px)"], [".toc-details", "(min-width: 1200px)"]].forEach(function (p) {
       var m = mq(p[1]);
-      function apply() { each(p[0], function (d) { if (m.matches) d.open = true; }); }
+      function apply() { if (m.matches) each(p[0], function (d) { d.open = true; }); }
       apply();
       listen(m, apply);
     });
   }
 
-  /* ----- "/" focuses the header search box ----- */
   function initSlash() {
     doc.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-      var t = e.target, tag = t && t.tagName;
-      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      var t = e.target;
+      if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) return;
       var box = doc.querySelector(".site-header input[type=search]");
       if (box) { e.preventDefault(); box.focus(); box.select(); }
     });
   }
 
-  /* ----- copy buttons on code blocks ----- */
   function copyText(text, done) {
     function fallback() {
-      var ta = doc.createElement("textarea");
-      ta.value = text; ta.setAttribute("readonly", ""); ta.style.position = "fixed"; ta.style.opacity = "0";
+      var ta = doc.createElement("textarea"), ok = false;
+      ta.value = text; ta.style.cssText = "position:fixed;opacity:0";
       doc.body.appendChild(ta); ta.select();
-      var ok = false;
-      try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+      try { ok = doc.execCommand("copy"); } catch (e) { /* unsupported */ }
       doc.body.removeChild(ta);
       done(ok);
     }
@@ -96,16 +69,14 @@
   }
   function initCopy() {
     each("pre.code", function (pre) {
-      var wrap = doc.createElement("div");
+      var wrap = doc.createElement("div"), btn = doc.createElement("button");
       wrap.className = "code-wrap";
       pre.parentNode.insertBefore(wrap, pre);
       wrap.appendChild(pre);
-      var btn = doc.createElement("button");
       btn.type = "button"; btn.className = "copy-btn"; btn.textContent = "Copy";
-      btn.setAttribute("aria-label", "Copy code to clipboard");
+      btn.setAttribute("aria-label", "Copy code");
       btn.addEventListener("click", function () {
-        var code = pre.querySelector("code") || pre;
-        copyText(code.textContent.replace(/\n$/, ""), function (ok) {
+        copyText((pre.querySelector("code") || pre).textContent.replace(/\n$/, ""), function (ok) {
           btn.textContent = ok ? "Copied" : "Press Ctrl+C";
           btn.classList.add("is-done");
           setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("is-done"); }, 1600);
@@ -115,7 +86,7 @@
     });
   }
 
-  /* ----- boxes that scroll sideways must be reachable by keyboard ----- */
+  /* a box that scrolls sideways must be reachable by keyboard */
   function initScrollers() {
     each(".table-wrap, pre.code, math[display=block], figure.diagram", function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
@@ -128,49 +99,28 @@
     });
   }
 
-  /* ----- mark the heading being read in the table of contents ----- */
-  function initScrollSpy() {
-    var links = doc.querySelectorAll(".toc a[href^='#']");
-    if (!links.length || !("IntersectionObserver" in window)) return;
-    var byId = {}, heads = [], visible = {};
-    Array.prototype.forEach.call(links, function (a) {
-      var id = decodeURIComponent(a.getAttribute("href").slice(1)), h = doc.getElementById(id);
-      if (h) { byId[id] = a; heads.push(h); }
-    });
-    function setActive(id) {
-      Array.prototype.forEach.call(links, function (a) { a.classList.remove("is-active"); });
-      if (byId[id]) byId[id].classList.add("is-active");
-    }
-    var io = new IntersectionObserver(function (entries) {
-      entries.forEach(function (en) { visible[en.target.id] = en.isIntersecting; });
-      for (var i = 0; i < heads.length; i++) if (visible[heads[i].id]) return setActive(heads[i].id);
-    }, { rootMargin: "-64px 0px -60% 0px" });
-    heads.forEach(function (h) { io.observe(h); });
-  }
-
-  /* ----- task-list checkboxes (disabled, from Markdown) get their item's text as
-     accessible name ----- */
+  /* Markdown task-list checkboxes are unlabelled: name them after their item */
   function initTasks() {
     each("li > input[type=checkbox]:not([aria-label]):not([id])", function (box) {
-      var text = (box.parentNode.textContent || "").replace(/\s+/g, " ").trim();
+      var text = box.parentNode.textContent.replace(/\s+/g, " ").trim();
       if (text) box.setAttribute("aria-label", text.slice(0, 120));
     });
   }
 
-  /* ----- printing: show the inside of every <details> ----- */
   function initPrint() {
-    var reopened = [];
+    var opened = [];
     window.addEventListener("beforeprint", function () {
-      each("details:not([open])", function (d) { d.open = true; reopened.push(d); });
+      each("details:not([open])", function (d) { d.open = true; opened.push(d); });
     });
     window.addEventListener("afterprint", function () {
-      reopened.forEach(function (d) { d.open = false; });
-      reopened = [];
+      opened.forEach(function (d) { d.open = false; });
+      opened = [];
     });
   }
 
   function init() {
-    [initTheme, initDrawers, initSlash, initCopy, initScrollers, initScrollSpy, initTasks, initPrint].forEach(safe);
+    [initTheme, initDrawers, initSlash, initCopy, initScrollers, initTasks, initPrint]
+      .forEach(function (f) { try { f(); } catch (e) { /* never break the page */ } });
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
   else init();
