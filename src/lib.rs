@@ -101,7 +101,41 @@ fn fail_if_errors(diags: &mut Vec<Diagnostic>) -> Result<(), Error> {
     Ok(())
 }
 
-fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
+/// The outputs of every stage before rendering, kept together so `build`, `check` and `serve`
+/// share them (and `serve` can keep them in memory between edits).
+pub struct Analysis {
+    pub project: Project,
+    pub theme: theme::Theme,
+    pub corpus: load::Corpus,
+    pub parsed: Vec<markdown::Parsed>,
+    pub graph: link::Graph,
+    pub prepared: Vec<Vec<Option<render::Special>>>,
+    pub tera: tera::Tera,
+    pub highlight_css: String,
+    /// Warnings found so far (errors end the analysis).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// The read-only view rendering works on.
+    pub fn site(&self) -> render::Site<'_> {
+        render::Site {
+            project: &self.project,
+            corpus: &self.corpus,
+            parsed: &self.parsed,
+            graph: &self.graph,
+            prepared: &self.prepared,
+        }
+    }
+}
+
+/// Loads, parses, links and prepares the project: everything but writing. Every diagnostic of
+/// every stage is collected; any error fails with all of them.
+pub fn analyze(
+    dir: &Path,
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Analysis, Error> {
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
@@ -118,21 +152,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     );
     t.lap("load");
 
-    let parsed_all: Vec<(markdown::Parsed, Vec<markdown::Problem>)> = corpus
-        .notes
-        .par_iter()
-        .map(|n| markdown::parse(n.body(), n.meta.title.as_deref()))
-        .collect();
-    let mut parsed = Vec::with_capacity(parsed_all.len());
-    for (n, (p, problems)) in corpus.notes.iter().zip(parsed_all) {
-        for pr in problems {
-            let mut d =
-                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
-            d.help = pr.help;
-            diags.push(d);
-        }
-        parsed.push(p);
-    }
+    let parsed = parse_all(&corpus, &mut diags);
     t.lap("parse");
 
     let (graph, mut link_diags) = link::link(&corpus, &parsed, project.config.broken_links);
@@ -152,121 +172,202 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             None
         }
     };
-    let highlight_css = render::highlight::stylesheet(
+    let highlight_css = match render::highlight::stylesheet(
         &project.config.highlight.light,
         &project.config.highlight.dark,
-    )
-    .map_err(|msg| {
-        Diagnostic::error(
-            project
-                .config_file
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE)),
-            msg,
-        )
-        .with_help("set [highlight] light = … and dark = … to available themes")
-    });
-    let highlight_css = match highlight_css {
+    ) {
         Ok(c) => c,
-        Err(d) => {
-            diags.push(d);
+        Err(msg) => {
+            diags.push(
+                Diagnostic::error(
+                    project
+                        .config_file
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE)),
+                    msg,
+                )
+                .with_help("set [highlight] light = … and dark = … to available themes"),
+            );
             String::new()
         }
     };
     t.lap("prepare");
+    timings.append(&mut t.timings);
     fail_if_errors(&mut diags)?;
     let Some(tera) = tera else {
         return Err(Error::Diagnostics(diags));
     };
+    Ok(Analysis {
+        project,
+        theme,
+        corpus,
+        parsed,
+        graph,
+        prepared,
+        tera,
+        highlight_css,
+        warnings: diags,
+    })
+}
 
-    let site = render::Site {
-        project: &project,
-        corpus: &corpus,
-        parsed: &parsed,
-        graph: &graph,
-        prepared: &prepared,
-    };
+/// Parses every note in parallel; problems become diagnostics at the note's file and line.
+pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<markdown::Parsed> {
+    let parsed_all: Vec<(markdown::Parsed, Vec<markdown::Problem>)> = corpus
+        .notes
+        .par_iter()
+        .map(|n| markdown::parse(n.body(), n.meta.title.as_deref()))
+        .collect();
+    let mut parsed = Vec::with_capacity(parsed_all.len());
+    for (n, (p, problems)) in corpus.notes.iter().zip(parsed_all) {
+        for pr in problems {
+            let mut d =
+                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
+            d.help = pr.help;
+            diags.push(d);
+        }
+        parsed.push(p);
+    }
+    parsed
+}
+
+/// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).
+pub struct Rendered {
+    pub pages: Vec<render::Page>,
+    /// For each note page, the text of each of its sections (for the search index).
+    pub sections: Vec<NoteSections>,
+}
+
+/// Receives each rendered page: output path and bytes. Called from several threads at once.
+pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Error> + Sync + 'a;
+
+/// A note's section texts, for the search index.
+pub type NoteSections = (load::NoteId, Vec<render::SectionText>);
+
+/// Renders every page and passes it to `sink`. Template errors are collected and returned together.
+pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
+    let site = a.site();
     let pages = render::pages(&site);
-    let staging = if write {
-        let s = output::Staging::new(&project.output_dir)?;
-        s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
-        Some(s)
-    } else {
-        None
-    };
-
-    // Render and write every page in parallel; nothing is kept in memory but diagnostics.
-    let results: Vec<Result<(), Error>> = pages
+    let results: Vec<Result<Option<NoteSections>, Error>> = pages
         .par_iter()
         .map(|page| {
-            let rendered = render::render_page(&site, &tera, &theme, page)
+            let rendered = render::render_page(&site, &a.tera, &a.theme, page)
                 .map_err(|d| Error::Diagnostics(vec![d]))?;
-            if let Some(s) = &staging {
-                s.write(&page.out_path, rendered.html.as_bytes())?;
-            }
-            Ok(())
+            sink(&page.out_path, rendered.html.as_bytes())?;
+            Ok(match page.kind {
+                render::PageKind::Note(n) => Some((n, rendered.sections)),
+                _ => None,
+            })
         })
         .collect();
-    let mut files = pages.len();
+    let mut diags = Vec::new();
+    let mut sections = Vec::new();
     for r in results {
         match r {
-            Ok(()) => {}
+            Ok(Some(s)) => sections.push(s),
+            Ok(None) => {}
             Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
             Err(e) => return Err(e),
         }
     }
     // One broken template fails every page the same way: report it once.
+    diagnostic::sort(&mut diags);
     diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
     fail_if_errors(&mut diags)?;
-    t.lap("render");
+    Ok(Rendered { pages, sections })
+}
 
-    if let Some(s) = staging {
-        for (rel, file) in &theme.static_files {
+/// Files besides the pages: theme static files, used assets, `highlight.css`, `.nojekyll`,
+/// `sitemap.xml`. Returns (output path, bytes or source file).
+pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSource)> {
+    let mut out = Vec::new();
+    for (rel, file) in &a.theme.static_files {
+        out.push((
+            rel.clone(),
             match file {
-                theme::StaticFile::Builtin(bytes) => {
+                theme::StaticFile::Builtin(bytes) => FileSource::Bytes(bytes.to_vec()),
+                theme::StaticFile::Project(path) => FileSource::Copy(path.clone()),
+            },
+        ));
+    }
+    for &i in &a.graph.used_assets {
+        let asset = &a.corpus.assets[i];
+        out.push((asset.out_path.clone(), FileSource::Copy(asset.path.clone())));
+    }
+    out.push((
+        "highlight.css".into(),
+        FileSource::Bytes(a.highlight_css.clone().into_bytes()),
+    ));
+    out.push((".nojekyll".into(), FileSource::Bytes(Vec::new())));
+    let base = &a.project.config.base_url;
+    if !base.is_empty() {
+        let paths: Vec<String> = pages
+            .iter()
+            .filter(|p| {
+                !matches!(
+                    p.kind,
+                    render::PageKind::NotFound | render::PageKind::Search
+                )
+            })
+            .map(|p| p.out_path.clone())
+            .collect();
+        out.push((
+            "sitemap.xml".into(),
+            FileSource::Bytes(output::sitemap(base, &paths).into_bytes()),
+        ));
+    }
+    out
+}
+
+/// The contents of a generated or copied file.
+#[derive(Debug, Clone)]
+pub enum FileSource {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
+    let mut timings = Vec::new();
+    let a = analyze(dir, opts, &mut timings)?;
+    let mut t = Timer {
+        last: Instant::now(),
+        timings: Vec::new(),
+    };
+    let staging = if write {
+        let s = output::Staging::new(&a.project.output_dir)?;
+        s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
+        Some(s)
+    } else {
+        None
+    };
+    let rendered = render_pages(&a, &|path, bytes| match &staging {
+        Some(s) => s.write(path, bytes),
+        None => Ok(()),
+    })?;
+    t.lap("render");
+    let extra = extra_files(&a, &rendered.pages);
+    let files = rendered.pages.len() + extra.len();
+    if let Some(s) = staging {
+        for (rel, src) in &extra {
+            match src {
+                FileSource::Bytes(b) => {
                     s.create_dirs([rel.as_str()])?;
-                    s.write(rel, bytes)?;
+                    s.write(rel, b)?;
                 }
-                theme::StaticFile::Project(path) => s.copy(path, rel)?,
+                FileSource::Copy(p) => s.copy(p, rel)?,
             }
-            files += 1;
-        }
-        for &a in &graph.used_assets {
-            let asset = &corpus.assets[a];
-            s.copy(&asset.path, &asset.out_path)?;
-            files += 1;
-        }
-        s.write("highlight.css", highlight_css.as_bytes())?;
-        s.write(".nojekyll", b"")?;
-        files += 2;
-        if !project.config.base_url.is_empty() {
-            let paths: Vec<String> = pages
-                .iter()
-                .filter(|p| {
-                    !matches!(
-                        p.kind,
-                        render::PageKind::NotFound | render::PageKind::Search
-                    )
-                })
-                .map(|p| p.out_path.clone())
-                .collect();
-            s.write(
-                "sitemap.xml",
-                output::sitemap(&project.config.base_url, &paths).as_bytes(),
-            )?;
-            files += 1;
         }
         s.commit()?;
         t.lap("write");
     }
-
-    diagnostic::sort(&mut diags);
+    timings.append(&mut t.timings);
+    let mut warnings = a.warnings;
+    diagnostic::sort(&mut warnings);
     Ok(BuildReport {
-        notes: corpus.notes.len(),
-        pages: pages.len(),
+        notes: a.corpus.notes.len(),
+        pages: rendered.pages.len(),
         files,
-        output_dir: project.output_dir.clone(),
-        warnings: diags,
-        timings: t.timings,
+        output_dir: a.project.output_dir.clone(),
+        warnings,
+        timings,
     })
 }

@@ -22,6 +22,20 @@ pub fn new_note(dir: &Path, title: &str, section: Option<&str>) -> Result<PathBu
         }
     }
     let slug = slugify(title);
+    if let Some(existing) = std::fs::read_dir(&folder)
+        .map_err(|e| Error::io(&folder, e))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem()
+                .is_some_and(|s| slugify(split_prefix(&s.to_string_lossy()).1) == slug)
+        })
+    {
+        return Err(Error::Usage(format!(
+            "a note named like that already exists: `{}`",
+            existing.display()
+        )));
+    }
     let prefix = next_prefix(&folder)?;
     let name = match prefix {
         Some((n, width)) => format!("{n:0width$}-{slug}.md"),

@@ -656,29 +656,24 @@ fn check_embed_cycles(
                     state[target] = 1;
                     stack.push((target, 0));
                 }
-                1 => {
-                    if reported.insert((note, li)) {
-                        let pos = stack.iter().position(|(s, _)| *s == target).unwrap_or(0);
-                        let mut chain: Vec<String> = stack[pos..]
-                            .iter()
-                            .map(|(s, _)| corpus.notes[*s].rel.clone())
-                            .collect();
-                        chain.push(corpus.notes[target].rel.clone());
-                        let src = &corpus.notes[note];
-                        diags.push(
-                            Diagnostic::error(
-                                &src.path,
-                                format!(
-                                    "embedding this note creates a cycle: {}",
-                                    chain.join(" → ")
-                                ),
-                            )
-                            .at(&src.source, src.body_start + links[li].span.start)
-                            .with_help(
-                                "replace one of the embeds in the cycle with a plain link [[…]]",
-                            ),
-                        );
-                    }
+                1 if reported.insert((note, li)) => {
+                    let pos = stack.iter().position(|(s, _)| *s == target).unwrap_or(0);
+                    let mut chain: Vec<String> = stack[pos..]
+                        .iter()
+                        .map(|(s, _)| corpus.notes[*s].rel.clone())
+                        .collect();
+                    chain.push(corpus.notes[target].rel.clone());
+                    let src = &corpus.notes[note];
+                    diags.push(
+                        Diagnostic::error(
+                            &src.path,
+                            format!("embedding this note creates a cycle: {}", chain.join(" → ")),
+                        )
+                        .at(&src.source, src.body_start + links[li].span.start)
+                        .with_help(
+                            "replace one of the embeds in the cycle with a plain link [[…]]",
+                        ),
+                    );
                 }
                 _ => {}
             }

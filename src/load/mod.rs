@@ -103,6 +103,9 @@ pub struct Corpus {
     pub asset_by_rel: HashMap<String, usize>,
 }
 
+/// A read note file: path, relative path, source, body offset, front matter.
+type LoadedFile = (PathBuf, String, String, usize, Meta);
+
 /// Options of the load stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -116,7 +119,7 @@ pub fn load(project: &Project, opts: LoadOptions) -> (Corpus, Vec<Diagnostic>) {
     let (md_files, other_files) = walk(project, &mut diags);
 
     // Read and split in parallel: this is I/O plus a little scanning per file.
-    let loaded: Vec<Result<(PathBuf, String, String, usize, Meta), Vec<Diagnostic>>> = md_files
+    let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = md_files
         .into_par_iter()
         .map(|(path, rel)| {
             let bytes = std::fs::read(&path).map_err(|e| {

@@ -125,14 +125,15 @@ impl<'s> Writer<'s, '_> {
     }
 
     fn text(&mut self, t: &str, code: bool) {
-        if self.collect && self.depth == 0 {
-            if let Some(s) = self.sections.last_mut() {
-                let buf = if code { &mut s.code } else { &mut s.text };
-                if !buf.is_empty() && !buf.ends_with(char::is_whitespace) {
-                    buf.push(' ');
-                }
-                buf.push_str(t);
+        if self.collect
+            && self.depth == 0
+            && let Some(s) = self.sections.last_mut()
+        {
+            let buf = if code { &mut s.code } else { &mut s.text };
+            if !buf.is_empty() && !buf.ends_with(char::is_whitespace) {
+                buf.push(' ');
             }
+            buf.push_str(t);
         }
     }
 

@@ -18,7 +18,7 @@ pub fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         .map(|t| (t.name.as_str(), t.text.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(files) {
-        return Err(vec![to_diagnostic(theme, &e)]);
+        return Err(to_diagnostics(theme, &e));
     }
     Ok(tera)
 }
@@ -34,6 +34,45 @@ pub fn template_path(theme: &Theme, name: &str) -> PathBuf {
         Some(Origin::Project(p)) => p.clone(),
         _ => PathBuf::from(format!("templates/{name} (built-in theme)")),
     }
+}
+
+/// Tera errors as diagnostics. Tera reports unknown filters, tests and functions of all
+/// templates together as one text of `error: …` / ` --> name:line:col` blocks; each becomes a
+/// diagnostic of its own.
+pub fn to_diagnostics(theme: &Theme, e: &tera::Error) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(text) = e.kind() {
+        let mut out = Vec::new();
+        let mut message: Option<&str> = None;
+        for line in text.lines() {
+            if let Some(m) = line.trim_start().strip_prefix("error: ") {
+                message = Some(m.trim_start_matches("error: "));
+            } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+                let mut parts = loc.rsplitn(3, ':');
+                let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+                let row = parts.next().and_then(|l| l.parse::<usize>().ok());
+                if let (Some(col), Some(row), Some(name)) = (col, row, parts.next()) {
+                    let source = theme
+                        .templates
+                        .iter()
+                        .find(|t| t.name == name)
+                        .map_or("", |t| t.text.as_str());
+                    out.push(
+                        Diagnostic::error(
+                            template_path(theme, name),
+                            format!("template error: {m}"),
+                        )
+                        .at_line_col(source, row, col)
+                        .with_help("check the name against Tera 2's filters, tests and functions"),
+                    );
+                }
+                message = None;
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    vec![to_diagnostic(theme, e)]
 }
 
 /// A Tera error as a diagnostic naming the template file and line.

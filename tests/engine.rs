@@ -1,0 +1,368 @@
+//! End-to-end tests of the engine: fixture note folders under `tests/fixtures/` are built with
+//! the library and the produced files and diagnostics are asserted on.
+
+use std::path::{Path, PathBuf};
+
+use corem::config::Overrides;
+use corem::diagnostic::Diagnostic;
+use corem::{BuildOptions, Error};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    report: corem::BuildReport,
+}
+
+impl Built {
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel))
+            .unwrap_or_else(|e| panic!("{rel} should exist in the output: {e}"))
+    }
+    fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).exists()
+    }
+}
+
+fn build_with(name: &str, drafts: bool) -> Result<Built, Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let opts = BuildOptions {
+        drafts,
+        overrides: Overrides {
+            output_dir: Some(out.clone()),
+            base_url: None,
+        },
+    };
+    let report = corem::build(&fixture(name), &opts)?;
+    Ok(Built {
+        _dir: dir,
+        out,
+        report,
+    })
+}
+
+fn build(name: &str) -> Built {
+    build_with(name, false).unwrap_or_else(|e| match e {
+        Error::Diagnostics(d) => panic!(
+            "build of {name} failed:\n{}",
+            d.iter().map(|x| x.render(false)).collect::<String>()
+        ),
+        other => panic!("build of {name} failed: {other}"),
+    })
+}
+
+fn diagnostics(name: &str) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(dir.path().join("site")),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    match corem::check(&fixture(name), &opts) {
+        Err(Error::Diagnostics(d)) => d,
+        Ok(_) => panic!("{name} should fail"),
+        Err(e) => panic!("{name}: unexpected error {e}"),
+    }
+}
+
+#[test]
+fn basic_site_has_every_page() {
+    let b = build("basic");
+    for f in [
+        "index.html",
+        "alpha/index.html",
+        "alpha/first.html",
+        "alpha/second-note.html",
+        "beta/index.html",
+        "beta/nested/index.html",
+        "beta/nested/deep.html",
+        "beta/café-crème.html",
+        "beta/plain.html",
+        "tags/index.html",
+        "tags/links.html",
+        "tags/demo.html",
+        "search.html",
+        "print.html",
+        "404.html",
+        ".nojekyll",
+        "highlight.css",
+        "style.css",
+        "img/pic.png",
+        "sitemap.xml",
+    ] {
+        assert!(b.exists(f), "missing {f}");
+    }
+    assert!(
+        !b.exists("img/unused.png"),
+        "unreferenced files are not copied"
+    );
+    assert!(!b.exists("beta/draft.html"), "drafts are left out");
+    assert_eq!(b.report.notes, 7);
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let b = build_with("basic", true).unwrap();
+    assert!(b.exists("beta/draft.html"));
+}
+
+#[test]
+fn titles_fall_back_to_h1_then_file_name() {
+    let b = build("basic");
+    let deep = b.read("beta/nested/deep.html");
+    assert!(deep.contains("<title>Deep note"), "title from the first H1");
+    assert_eq!(
+        deep.matches(">Deep note</h1>").count(),
+        1,
+        "the H1 is not repeated in the body"
+    );
+    let plain = b.read("beta/plain.html");
+    assert!(plain.contains("<title>Plain"), "title from the file name");
+    let cafe = b.read("beta/café-crème.html");
+    assert!(cafe.contains("<title>café crème"));
+}
+
+#[test]
+fn every_link_form_resolves_relative_to_the_page() {
+    let b = build("basic");
+    let first = b.read("alpha/first.html");
+    for needle in [
+        r#"<a href="second-note.html">Second note</a>"#,
+        r#"<a href="second-note.html">the second</a>"#,
+        r##"<a href="second-note.html#part-two">Second note#Part two</a>"##,
+        r##"<a href="second-note.html#part-two">part two</a>"##,
+        r#"<a href="second-note.html">Zweite</a>"#,
+        r#"<a href="second-note.html">SECOND NOTE</a>"#,
+        r##"<a href="#markdown-links">#Markdown links</a>"##,
+        r#"<a href="../beta/caf%C3%A9-cr%C3%A8me.html">Café crème</a>"#,
+        r##"<a href="second-note.html#part-two">second</a>"##,
+        r#"<a href="../beta/nested/deep.html">deep</a>"#,
+        r##"<a href="#wikilinks">top</a>"##,
+        r#"<a href="../index.html">home</a>"#,
+        r#"<a href="https://example.com/path" class="external">https://example.com/path</a>"#,
+        r#"<a href="second-note.html">second in a table</a>"#,
+        r#"<img src="../img/pic.png" alt="" loading="lazy">"#,
+        r#"<img src="../img/pic.png" alt="alt text" loading="lazy">"#,
+    ] {
+        assert!(first.contains(needle), "first.html lacks {needle}");
+    }
+    assert!(!first.contains("href=\"/"), "no root-absolute links");
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let b = build("basic");
+    let first = b.read("alpha/first.html");
+    for needle in [
+        r#"<div class="callout" data-callout="note"><p class="callout-title">Note</p>"#,
+        r#"<details class="callout" data-callout="tip"><summary class="callout-title">Folded <em>tip</em></summary>"#,
+        r#"<input disabled="" type="checkbox" checked=""/>"#,
+        "<del>struck</del>",
+        r#"<sup class="footnote-reference">"#,
+        "<math",
+        r#"<math display="block""#,
+        r#"<pre class="code" data-lang="rust"><code><span class="hl-"#,
+        r#"<div class="table-wrap"><table>"#,
+        r#"<h2 id="blocks">"#,
+        r#"<div class="embed"><p class="embed-source"><a href="second-note.html#part-two">Second note › Part two</a></p>"#,
+        "Text two, shown in embeds.",
+    ] {
+        assert!(first.contains(needle), "first.html lacks {needle}");
+    }
+    let second = b.read("alpha/second-note.html");
+    assert!(second.contains(r#"<h2 id="part-one">"#) && second.contains(r#"<h2 id="part-one-1">"#));
+}
+
+#[test]
+fn backlinks_tags_related_and_edit_link() {
+    let b = build("basic");
+    let second = b.read("alpha/second-note.html");
+    assert!(second.contains("first.html"), "backlink to First");
+    assert!(
+        second.contains("Plain Second note, labelled the second, to a heading"),
+        "the backlink shows the sentence around the link"
+    );
+    let first = b.read("alpha/first.html");
+    assert!(first.contains(r#"href="../tags/demo.html""#));
+    assert!(
+        first.contains("https://github.com/example/notes/edit/main/notes/01-alpha/01-first.md")
+    );
+    let tag = b.read("tags/links.html");
+    assert!(tag.contains("../alpha/first.html") && tag.contains("../alpha/second-note.html"));
+    let sitemap = b.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/notes/alpha/first.html</loc>"));
+}
+
+#[test]
+fn print_page_links_are_in_page_anchors() {
+    let b = build("basic");
+    let print = b.read("print.html");
+    assert!(print.contains(r#"id="alpha--first""#));
+    assert!(print.contains(r##"href="#alpha--second-note--part-two""##));
+    assert!(print.contains(r#"id="alpha--second-note--part-two""#));
+    assert!(!print.contains(r#"href="second-note.html"#));
+}
+
+#[test]
+fn nav_and_prev_next_follow_prefix_order() {
+    let b = build("basic");
+    let index = b.read("index.html");
+    let alpha = index.find("Alpha section").unwrap();
+    let beta = index.find("Beta").unwrap();
+    assert!(alpha < beta, "01-alpha comes before 02-beta");
+    let first = b.read("alpha/first.html");
+    assert!(first.contains("index.html") && first.contains("second-note.html"));
+}
+
+#[test]
+fn broken_links_are_all_reported_with_position_and_help() {
+    let d = diagnostics("broken");
+    let text: String = d.iter().map(|x| x.render(false)).collect();
+    let find = |msg: &str| {
+        d.iter()
+            .find(|x| x.message.contains(msg))
+            .unwrap_or_else(|| panic!("no diagnostic containing {msg:?} in:\n{text}"))
+    };
+    let miss = find("no note titled `Cachng`");
+    assert_eq!((miss.line, miss.col), (5, 22));
+    assert!(miss.file.ends_with("notes/index.md"));
+    assert_eq!(miss.help.as_deref(), Some("did you mean `Caching`?"));
+    assert_eq!(
+        miss.source_line.as_deref(),
+        Some("A misspelled link to [[Cachng]] here.")
+    );
+    let anchor = find("no heading `Nope` in `Caching`");
+    assert_eq!(anchor.line, 6);
+    let amb = find("`Twin` is ambiguous");
+    assert!(
+        amb.message.contains("twin-one.md") && amb.message.contains("sub/twin-two.md"),
+        "{}",
+        amb.message
+    );
+    let rel = find("no file `sub/missing.md`");
+    assert_eq!(rel.line, 8);
+    find("no image `nope.png`");
+    find("creates a cycle");
+    let local = find("no heading `Not here` in this note");
+    assert!(local.file.ends_with("caching.md"));
+    let yaml = find("invalid YAML front matter");
+    assert!(
+        yaml.file.ends_with("bad-yaml.md") && yaml.line >= 3,
+        "{yaml:?}"
+    );
+}
+
+#[test]
+fn failed_build_writes_nothing_and_keeps_the_old_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("index.html"), "previous site").unwrap();
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(out.clone()),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        corem::build(&fixture("broken"), &opts),
+        Err(Error::Diagnostics(_))
+    ));
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "previous site"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no staging folder left behind"
+    );
+}
+
+#[test]
+fn warn_mode_marks_broken_links_and_builds() {
+    let b = build("warn");
+    assert!(
+        b.report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("Cachng"))
+    );
+    let index = b.read("index.html");
+    assert!(
+        index.contains(
+            r#"<span class="broken-link" title="unresolved link: [[Cachng]]">Cachng</span>"#
+        ),
+        "{index}"
+    );
+    assert!(index.contains(r#"<a href="caching.html">Caching</a>"#));
+}
+
+#[test]
+fn a_folder_without_notes_dir_is_a_vault() {
+    let b = build("vault");
+    assert!(b.exists("home.html") && b.exists("ideas.html") && b.exists("daily/daily-note.html"));
+    assert!(b.exists("index.html"), "a generated home page");
+    assert!(!b.exists(".obsidian"));
+    let home = b.read("home.html");
+    assert!(home.contains(r#"href="daily/daily-note.html""#));
+}
+
+#[test]
+fn project_templates_and_static_override_the_builtin_ones() {
+    let b = build("overrides");
+    let page = b.read("page.html");
+    assert!(page.contains(r#"<p id="custom-note-template">Page</p>"#));
+    assert_eq!(b.read("style.css"), "body{color:red}\n");
+    let home = b.read("index.html");
+    assert!(home.contains("corem.js"), "other templates stay built in");
+}
+
+#[test]
+fn template_errors_name_the_template_and_line() {
+    let d = diagnostics("badtemplate");
+    let t = d
+        .iter()
+        .find(|x| x.file.ends_with("templates/note.html"))
+        .expect("template diagnostic");
+    assert_eq!(t.line, 3);
+    assert!(t.message.contains("nosuchfilter"), "{}", t.message);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(out.clone()),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    corem::check(&fixture("basic"), &opts).unwrap();
+    assert!(!out.exists());
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let a = build("basic");
+    let b = build("basic");
+    for f in [
+        "alpha/first.html",
+        "print.html",
+        "index.html",
+        "tags/index.html",
+    ] {
+        assert_eq!(a.read(f), b.read(f), "{f} differs between builds");
+    }
+}
