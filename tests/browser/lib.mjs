@@ -1,0 +1,72 @@
+// Shared helpers for corem's browser tests: launch Debian's Chromium headless through
+// playwright-core (never a downloaded browser) and watch a page for console errors and
+// requests that leave the machine.
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CHROMIUM = process.env.COREM_CHROMIUM || '/usr/bin/chromium';
+
+/** Launches headless Chromium with a fresh profile. Returns { browser, context }. */
+export async function launch(options = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'corem-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  return context;
+}
+
+/**
+ * Records console errors, page errors and every request whose URL does not start with one of
+ * `allowed` prefixes (default: file:// only). Call `problems()` at the end.
+ */
+export function watch(page, allowed = ['file://', 'data:', 'about:']) {
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page error on ${page.url()}: ${err.message}`));
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!allowed.some((p) => url.startsWith(p))) errors.push(`request left the site: ${url} (from ${page.url()})`);
+  });
+  page.on('requestfailed', (req) => {
+    const url = req.url();
+    // A navigation aborted by the test itself is not a failure.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED' && req.isNavigationRequest()) return;
+    errors.push(`request failed: ${url} (${req.failure()?.errorText})`);
+  });
+  return { problems: () => errors };
+}
+
+export function fileUrl(path) {
+  return pathToFileURL(path).href;
+}
+
+/** Fails the process with a readable list of problems. */
+export function finish(problems, okMessage) {
+  if (problems.length) {
+    console.error(problems.map((p) => `  - ${p}`).join('\n'));
+    console.error(`${problems.length} problem(s)`);
+    process.exit(1);
+  }
+  console.log(okMessage);
+}
+
+export function assert(cond, message, problems) {
+  if (!cond) problems.push(message);
+}
