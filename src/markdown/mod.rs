@@ -75,6 +75,8 @@ pub struct Link {
     pub text: String,
     /// `title` attribute, if any.
     pub title: String,
+    /// The destination exactly as written (`../x.md#a`, or the wikilink target `Note#Heading`).
+    pub dest: String,
     /// The sentence around the link, for backlinks.
     pub context: String,
 }
@@ -155,6 +157,15 @@ impl Parsed {
 /// Parses a note body. `title` is the front-matter title: an opening `# H1` equal to it (or any
 /// opening H1 when there is no front-matter title) is dropped, since templates print the title.
 pub fn parse(body: &str, title: Option<&str>) -> (Parsed, Vec<Problem>) {
+    parse_inner(body, Some(title))
+}
+
+/// Parses Markdown that is not a note page (a snippet): every heading is kept.
+pub fn parse_snippet(body: &str) -> (Parsed, Vec<Problem>) {
+    parse_inner(body, None)
+}
+
+fn parse_inner(body: &str, title: Option<Option<&str>>) -> (Parsed, Vec<Problem>) {
     let raw = merge_text(Parser::new_ext(body, options()).into_offset_iter());
     let mut p = Pass::new(body);
     p.run(raw, title);
@@ -273,17 +284,21 @@ impl<'b> Pass<'b> {
         i
     }
 
-    fn run(&mut self, raw: Vec<(Event<'_>, Range<usize>)>, title: Option<&str>) {
+    /// `title` is `None` for a snippet (headings all kept), else the note's front-matter title.
+    fn run(&mut self, raw: Vec<(Event<'_>, Range<usize>)>, title: Option<Option<&str>>) {
         let mut i = 0;
         // An opening H1 is the title fallback; it is dropped when it duplicates the title.
         let mut skip_h1 = None;
-        if let Some((
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }),
-            _,
-        )) = raw.first()
+        if let (
+            Some(title),
+            Some((
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                }),
+                _,
+            )),
+        ) = (title, raw.first())
         {
             let end = raw
                 .iter()
@@ -476,6 +491,10 @@ impl<'b> Pass<'b> {
                     span: range.clone(),
                     text,
                     title: title.to_string(),
+                    dest: match link_type {
+                        LinkType::Email => format!("mailto:{dest_url}"),
+                        _ => dest_url.to_string(),
+                    },
                     context: String::new(),
                 });
                 self.out.events.push(Ev::LinkStart(l));
@@ -519,6 +538,7 @@ impl<'b> Pass<'b> {
                     span: range.clone(),
                     text: alt,
                     title: title.to_string(),
+                    dest: dest_url.to_string(),
                     context: String::new(),
                 });
                 self.out.events.push(if kind == LinkKind::Embed {
@@ -602,10 +622,11 @@ impl<'b> Pass<'b> {
             let l = self.out.links.len();
             self.out.links.push(Link {
                 kind: LinkKind::Link,
-                target: Target::External(url),
+                target: Target::External(url.clone()),
                 span: offset + r.start..offset + r.end,
                 text: shown.clone(),
                 title: String::new(),
+                dest: url,
                 context: String::new(),
             });
             self.out.events.push(Ev::LinkStart(l));

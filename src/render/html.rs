@@ -8,7 +8,7 @@ use super::Site;
 use super::fence::Special;
 use crate::link::Resolved;
 use crate::load::NoteId;
-use crate::markdown::{Ev, LinkKind, escape_attr, escape_html};
+use crate::markdown::{Ev, escape_attr, escape_html};
 
 /// How links are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,9 +380,64 @@ fn section_range(parsed: &crate::markdown::Parsed, id: &str) -> std::ops::Range<
     start..end
 }
 
-/// True for links a reader follows to another note (used by callers that count them).
-pub fn is_note_link(kind: LinkKind, r: &Resolved) -> bool {
-    kind == LinkKind::Link && matches!(r, Resolved::Note { .. })
+/// Renders parsed Markdown on its own, outside a site: links keep their destinations as
+/// written, code is highlighted, math becomes MathML, ```calc and diagrams show as code. Used
+/// for snippets and to check corem's Markdown against the CommonMark spec.
+pub fn standalone_html(parsed: &crate::markdown::Parsed) -> String {
+    use pulldown_cmark::{LinkType, Tag, TagEnd};
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.events.len());
+    for ev in &parsed.events {
+        match ev {
+            Ev::Md(e) => events.push(e.clone()),
+            Ev::HeadingStart(h) => {
+                let head = &parsed.headings[*h];
+                events.push(Event::InlineHtml(CowStr::from(format!(
+                    "<h{} id=\"{}\">",
+                    head.level,
+                    escape_attr(&head.id)
+                ))));
+            }
+            Ev::HeadingEnd(h) => events.push(Event::InlineHtml(CowStr::from(format!(
+                "</h{}>\n",
+                parsed.headings[*h].level
+            )))),
+            Ev::LinkStart(l) => {
+                let link = &parsed.links[*l];
+                events.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::from(link.dest.clone()),
+                    title: CowStr::from(link.title.clone()),
+                    id: CowStr::Borrowed(""),
+                }));
+            }
+            Ev::LinkEnd(_) => events.push(Event::End(TagEnd::Link)),
+            Ev::Image(l) | Ev::Embed(l) => {
+                let link = &parsed.links[*l];
+                events.push(Event::Start(Tag::Image {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::from(link.dest.clone()),
+                    title: CowStr::from(link.title.clone()),
+                    id: CowStr::Borrowed(""),
+                }));
+                if !link.text.is_empty() {
+                    events.push(Event::Text(CowStr::from(link.text.clone())));
+                }
+                events.push(Event::End(TagEnd::Image));
+            }
+            Ev::Fence(f) => events.push(Event::Html(CowStr::from(
+                super::fence::code_block(&parsed.fences[*f]).html,
+            ))),
+            Ev::Math { display, tex, .. } => events.push(Event::InlineHtml(CowStr::from(
+                super::math::to_mathml(tex, *display).unwrap_or_else(|_| escape_html(tex)),
+            ))),
+            Ev::InlineCalc { expr, .. } => {
+                events.push(Event::Code(CowStr::from(format!("= {expr}"))))
+            }
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
 }
 
 #[cfg(test)]
