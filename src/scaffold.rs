@@ -46,7 +46,7 @@ pub fn new_note(dir: &Path, title: &str, section: Option<&str>) -> Result<PathBu
         return Err(Error::Usage(format!("`{}` already exists", path.display())));
     }
     let text = format!(
-        "---\ntitle: {}\ndescription: \ntags: []\ndate: {}\n---\n\nWrite here. Link other notes with [[Their title]].\n",
+        "---\ntitle: {}\ndescription: \ntags: []\ndate: {}\n---\n\nWrite here. Link other notes with `[[Their title]]`.\n",
         yaml_text(title),
         today()
     );
@@ -80,7 +80,7 @@ pub fn init(dir: &Path, theme: bool) -> Result<Vec<PathBuf>, Error> {
             format!(
                 "---\ntitle: {}\ndescription: The home page of these notes.\n---\n\n\
                  Welcome. Add notes next to this file (`corem new \"Title\"`), group them in folders,\n\
-                 and link them with [[wikilinks]] or relative Markdown links.\n\n\
+                 and link them with `[[wikilinks]]` or relative Markdown links.\n\n\
                  Preview while you write with `corem serve`; publish with `corem build`.\n",
                 yaml_text(&name)
             )

@@ -1,0 +1,153 @@
+//! The `corem` binary as a user runs it: exit codes, printed diagnostics, the summary line.
+
+mod support;
+
+use std::process::Command;
+
+fn corem() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_corem"))
+}
+
+#[test]
+fn check_reports_a_misspelled_wikilink_and_exits_1_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = corem()
+        .args(["check"])
+        .arg(support::fixture("broken"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken/notes/index.md:5:22"), "{err}");
+    assert!(
+        err.contains("5 | A misspelled link to [[Cachng]] here."),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `Caching`?"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!err.contains("\x1b["), "no colour when not on a terminal");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "check writes nothing"
+    );
+    assert!(!support::fixture("broken").join("public").exists());
+}
+
+#[test]
+fn build_prints_a_one_line_summary_and_stage_timings_with_v() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = corem()
+        .args(["build", "-v"])
+        .arg(support::fixture("basic"))
+        .arg("-o")
+        .arg(dir.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("Built 7 notes → "), "{stdout}");
+    assert!(stdout.contains(" ms"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for stage in ["load", "parse", "link", "render", "write"] {
+        assert!(
+            stderr.contains(stage),
+            "-v shows the {stage} stage: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn usage_and_config_errors_exit_2() {
+    let out = corem().args(["build", "/no/such/folder"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    std::fs::write(dir.path().join("corem.toml"), "titel = 1\n").unwrap();
+    let out = corem().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a bad corem.toml is reported as a diagnostic"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("corem.toml:1:1"), "{err}");
+}
+
+#[test]
+fn symlinks_out_of_the_notes_folder_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("p/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        dir.path().join("secret.md"),
+        "---\ntitle: Secret\n---\nprivate",
+    )
+    .unwrap();
+    std::fs::write(notes.join("index.md"), "---\ntitle: Home\n---\nhi").unwrap();
+    std::fs::write(
+        notes.join("inside.md"),
+        "---\ntitle: Inside\n---\nsee [[Home]]",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("secret.md"), notes.join("leak.md")).unwrap();
+        std::os::unix::fs::symlink(notes.join("inside.md"), notes.join("alias.md")).unwrap();
+    }
+    let out = corem()
+        .arg("build")
+        .arg(dir.path().join("p"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("points outside the notes folder"), "{err}");
+    let site = dir.path().join("p/public");
+    assert!(!site.join("leak.html").exists());
+    let all: String = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(!all.contains("private"));
+}
+
+#[test]
+fn new_and_init_make_a_project_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("mynotes");
+    let out = corem().arg("init").arg(&p).arg("--theme").output().unwrap();
+    assert!(out.status.success());
+    assert!(p.join("templates/base.html").exists() && p.join("static/style.css").exists());
+    let out = corem()
+        .args(["new", "Cache stampede", "--section", "components", "--dir"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.join("notes/components/cache-stampede.md").exists());
+    let out = corem().arg("build").arg(&p).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(p.join("public/components/cache-stampede.html").exists());
+}
