@@ -88,12 +88,13 @@
 
   /* a box that scrolls sideways must be reachable by keyboard */
   function initScrollers() {
+    var n = 0;
     each(".table-wrap, pre.code, math[display=block], figure.diagram", function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
-        if (el.classList.contains("table-wrap")) {
+        if (el.classList.contains("table-wrap")) { /* landmark names must be unique */
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", "Table (scrolls sideways)");
+          el.setAttribute("aria-label", "Table " + (++n) + ", scrolls sideways");
         }
       }
     });
