@@ -137,11 +137,11 @@ fn every_link_form_resolves_relative_to_the_page() {
     for needle in [
         r#"<a href="second-note.html">Second note</a>"#,
         r#"<a href="second-note.html">the second</a>"#,
-        r##"<a href="second-note.html#part-two">Second note#Part two</a>"##,
+        r##"<a href="second-note.html#part-two">Second note › Part two</a>"##,
         r##"<a href="second-note.html#part-two">part two</a>"##,
         r#"<a href="second-note.html">Zweite</a>"#,
         r#"<a href="second-note.html">SECOND NOTE</a>"#,
-        r##"<a href="#markdown-links">#Markdown links</a>"##,
+        r##"<a href="#markdown-links">Markdown links</a>"##,
         r#"<a href="../beta/caf%C3%A9-cr%C3%A8me.html">Café crème</a>"#,
         r##"<a href="second-note.html#part-two">second</a>"##,
         r#"<a href="../beta/nested/deep.html">deep</a>"#,

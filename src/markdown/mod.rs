@@ -479,7 +479,15 @@ impl<'b> Pass<'b> {
                 ..
             }) => {
                 let end = find_end(raw, i);
-                let text = plain_text(&raw[i + 1..end]);
+                // `[[Note#Heading]]` without a label reads "Note › Heading"; `[[#Heading]]` reads
+                // "Heading" (as in Obsidian), instead of showing the raw target.
+                let unlabelled_wiki =
+                    matches!(link_type, LinkType::WikiLink { has_pothole: false })
+                        && dest_url.contains('#');
+                let shown = unlabelled_wiki.then(|| wiki_display(dest_url));
+                let text = shown
+                    .clone()
+                    .unwrap_or_else(|| plain_text(&raw[i + 1..end]));
                 let target = match link_type {
                     LinkType::WikiLink { .. } => wiki_target(dest_url),
                     LinkType::Email => Target::External(format!("mailto:{dest_url}")),
@@ -499,9 +507,14 @@ impl<'b> Pass<'b> {
                 });
                 self.out.events.push(Ev::LinkStart(l));
                 self.in_link += 1;
-                let mut j = i + 1;
-                while j < end {
-                    j = self.step(raw, j);
+                if let Some(shown) = shown {
+                    self.text(&shown);
+                    self.push(Event::Text(CowStr::from(shown)));
+                } else {
+                    let mut j = i + 1;
+                    while j < end {
+                        j = self.step(raw, j);
+                    }
                 }
                 self.in_link -= 1;
                 self.out.events.push(Ev::LinkEnd(l));
@@ -855,6 +868,22 @@ fn parse_callout_marker(text: &str) -> Option<(String, Option<char>, usize)> {
     let ws = text[consumed..].len() - text[consumed..].trim_start_matches([' ', '\t']).len();
     consumed += ws;
     Some((kind.to_string(), fold, consumed))
+}
+
+/// How an unlabelled wikilink to a heading reads: `Note › Heading`, or `Heading` in the same note.
+fn wiki_display(dest: &str) -> String {
+    match wiki_target(dest) {
+        Target::Wiki {
+            name,
+            anchor: Some(a),
+        } if name.is_empty() => a,
+        Target::Wiki {
+            name,
+            anchor: Some(a),
+        } => format!("{name} › {a}"),
+        Target::Wiki { name, .. } => name,
+        _ => dest.to_string(),
+    }
 }
 
 /// Splits a wikilink target `Name#Heading` (the `|label` part is already removed by the parser).
