@@ -164,7 +164,7 @@ fn markdown_extensions_render() {
     for needle in [
         r#"<div class="callout" data-callout="note"><p class="callout-title">Note</p>"#,
         r#"<details class="callout" data-callout="tip"><summary class="callout-title">Folded <em>tip</em></summary>"#,
-        r#"<input disabled="" type="checkbox" checked=""/>"#,
+        r#"<input type="checkbox" disabled checked aria-label="done"> done"#,
         "<del>struck</del>",
         r#"<sup class="footnote-reference">"#,
         "<math",

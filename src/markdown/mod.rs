@@ -607,6 +607,18 @@ impl<'b> Pass<'b> {
                 });
                 i + 1
             }
+            Event::TaskListMarker(done) => {
+                // pulldown-cmark's checkbox has no accessible name; say what it shows.
+                let (checked, label) = if *done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
+                self.html(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                ));
+                i + 1
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.text(" ");
                 self.push(ev.clone());
