@@ -199,6 +199,14 @@ pub fn quantity(x: f64, unit: &str, spec: &FormatSpec) -> Result<Shown, String> 
         (x, unit)
     };
     let num = number(x, spec);
+    // numbat writes some units as words (`day`, `week`); "14 days" reads right.
+    let plural;
+    let unit = if WORD_UNITS.contains(&unit) && num != "1" {
+        plural = format!("{unit}s");
+        plural.as_str()
+    } else {
+        unit
+    };
     let text = if unit.is_empty() {
         num
     } else if matches!(unit, "°" | "′" | "″") {
@@ -216,6 +224,11 @@ pub fn quantity(x: f64, unit: &str, spec: &FormatSpec) -> Result<Shown, String> 
     };
     Ok(Shown { text, html })
 }
+
+/// Units numbat prints as whole words, which take a plural.
+const WORD_UNITS: [&str; 8] = [
+    "day", "week", "month", "year", "decade", "century", "bit", "byte",
+];
 
 const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
 
@@ -419,6 +432,11 @@ mod tests {
             quantity(37.8, "°", &FormatSpec::default()).unwrap().text,
             "37.8°"
         );
+        let d = FormatSpec::default();
+        assert_eq!(quantity(14.0, "day", &d).unwrap().text, "14 days");
+        assert_eq!(quantity(1.0, "day", &d).unwrap().text, "1 day");
+        assert_eq!(quantity(0.0001, "week", &d).unwrap().text, "0.0001 weeks");
+        assert_eq!(quantity(3.0, "Mbit/s", &d).unwrap().text, "3 Mbit/s");
     }
 
     #[test]

@@ -64,10 +64,18 @@ pub fn block(steps: &[Step], source: &str) -> Rendered {
     Rendered { html, text }
 }
 
+/// Results longer than this (in characters) go on a line of their own under the expression.
+const LONG_RESULT: usize = 24;
+
 fn row_html(row: &Row, html: &mut String) {
+    let long = row
+        .result
+        .as_ref()
+        .is_some_and(|r| r.text.chars().count() > LONG_RESULT);
     html.push_str(&format!(
-        "<li class=\"{}\"><code class=\"calc-expr\">{}</code>",
+        "<li class=\"{}{}\"><code class=\"calc-expr\">{}</code>",
         row_class(row.kind),
+        if long { " calc-long" } else { "" },
         escape_html(&row.expr)
     ));
     match (row.kind, &row.result) {
