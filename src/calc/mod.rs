@@ -150,10 +150,31 @@ impl Engine {
         if let Ok(mut p) = self.printed.lock() {
             p.clear();
         }
+        let is_use = scan::head(&code) == Some("use");
+        let expected = 1 + usize::from(job.show.is_some());
         let result = self
             .ctx
             .interpret_with_settings(&mut self.settings, &code, CodeSource::Text)
-            .map(|(_, r)| r);
+            .map(|(statements, r)| (statements.len(), r));
+        // numbat ends a statement at a line break (except inside brackets and in `where`
+        // clauses): a statement corem joined over several lines must not silently become two.
+        let result = match result {
+            Ok((n, _)) if n > expected && !is_use => {
+                return Answer::Err(NbError {
+                    message: format!(
+                        "numbat reads this as {} statements, not one",
+                        n + 1 - expected
+                    ),
+                    help: Some(
+                        "a statement ends at the end of its line; continue it only inside \
+                         brackets, or put it on one line"
+                            .into(),
+                    ),
+                    ..NbError::default()
+                });
+            }
+            other => other.map(|(_, r)| r),
+        };
         let printed = self
             .printed
             .lock()

@@ -287,7 +287,11 @@ pub struct Stmt {
 ///
 /// A statement ends at the end of its line unless a bracket is still open, the line ends with an
 /// operator, a comma or `=`, the line is a decorator (`@aliases(…)`), or the next line is
-/// indented; `;` separates statements on one line.
+/// indented (a `where` clause); `;` separates statements on one line. The lines gathered this
+/// way go to numbat as one input, and numbat has the last word: where it does not continue a
+/// statement (after a trailing operator, say) it reports a parse error, and where it reads two
+/// statements the session reports that (see `Engine::run`), so a joined statement never
+/// silently yields the value of only its last part.
 pub fn split_block(lines: &[(&str, usize)]) -> Vec<Item> {
     let mut items = Vec::new();
     let mut i = 0;

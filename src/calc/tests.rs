@@ -304,3 +304,15 @@ fn time_limit() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_statement_numbat_splits_is_an_error_not_a_wrong_value() {
+    let body = "```calc\nlet big = 1 TB\n  + 500 GB\n```\n";
+    let (p, lc) = one_problem(body);
+    assert!(p.message.contains("reads this as 2 statements"), "{p:?}");
+    assert_eq!(lc, (2, 1));
+    // Inside brackets and in `where` clauses a statement may continue.
+    let ok = "```calc\nlet total = sum([1 s,\n  2 s])\nfn f(x: Scalar) -> Scalar = y\n  where y = 2 x\nf(total / 1 s)\n```\n";
+    let text = ok_text(&run(ok)[0]);
+    assert!(text.contains("f(total / 1 s) = 6"), "{text}");
+}
