@@ -4,6 +4,7 @@
 //! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`output`].
 //! [`build`] runs it and writes the site; [`check`] runs it and writes nothing.
 
+pub mod calc;
 pub mod config;
 pub mod diagnostic;
 pub mod link;

@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 use corem::config::Overrides;
 use corem::{BuildOptions, BuildReport, Error};
 
+/// Enforces the memory limit of calc blocks and freezes runaway calculations (see
+/// `corem::calc::guard`).
+#[global_allocator]
+static ALLOC: corem::calc::CalcAlloc = corem::calc::CalcAlloc;
+
 #[derive(Parser)]
 #[command(
     name = "corem",

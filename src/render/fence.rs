@@ -2,7 +2,9 @@
 //! code (highlighted), diagrams, calculations, math. Each returns HTML plus the plain text a
 //! reader sees (for search), or problems at byte offsets of the note body.
 
-use crate::markdown::{Fence, Problem, escape_attr};
+use crate::calc::NoteCalc;
+use crate::load::Note;
+use crate::markdown::{Fence, Parsed, Problem, escape_attr};
 
 use super::highlight;
 
@@ -17,14 +19,44 @@ pub struct Special {
 }
 
 /// State shared by the computed blocks of one note, in document order.
-#[derive(Default)]
-pub struct NoteState {}
+pub struct NoteState<'a> {
+    note: &'a Note,
+    parsed: &'a Parsed,
+    /// The note's calc context, created by its first calc block or inline value.
+    calc: Option<NoteCalc<'a>>,
+}
+
+impl<'a> NoteState<'a> {
+    pub fn new(note: &'a Note, parsed: &'a Parsed) -> Self {
+        NoteState {
+            note,
+            parsed,
+            calc: None,
+        }
+    }
+
+    /// The note's calc context (names defined so far), started on first use.
+    fn calc(&mut self) -> &mut NoteCalc<'a> {
+        let (note, parsed) = (self.note, self.parsed);
+        self.calc.get_or_insert_with(|| {
+            let lines_before_body = note.source[..note.body_start].matches('\n').count();
+            NoteCalc::new(note.body(), lines_before_body, parsed)
+        })
+    }
+}
 
 /// Renders a fenced block according to its language.
-pub fn fence(f: &Fence, _state: &mut NoteState) -> Result<Special, Vec<Problem>> {
-    // ```mermaid, ```svgbob and ```calc get their renderers in their own modules (dispatched
-    // here on `f.lang`); until then they show as highlighted code.
-    Ok(code_block(f))
+pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> {
+    match f.lang.as_str() {
+        "calc" => state.calc().block(f).map(|r| Special {
+            html: r.html,
+            text: r.text,
+            is_code: true,
+        }),
+        // ```mermaid and ```svgbob get their renderers in their own modules; until then they
+        // show as code.
+        _ => Ok(code_block(f)),
+    }
 }
 
 /// A highlighted code block.
@@ -44,16 +76,16 @@ pub fn code_block(f: &Fence) -> Special {
     }
 }
 
-/// Inline `` `= expr` ``: a value from the note's calc context.
+/// Inline `` `= expr` ``: a value from the note's calc context, shown as the computed value.
 pub fn inline_calc(
     expr: &str,
-    _offset: usize,
-    _state: &mut NoteState,
+    offset: usize,
+    state: &mut NoteState,
 ) -> Result<Special, Vec<Problem>> {
-    Ok(Special {
-        html: format!("<code>= {}</code>", crate::markdown::escape_html(expr)),
-        text: format!("= {expr}"),
-        is_code: true,
+    state.calc().inline(expr, offset).map(|r| Special {
+        html: r.html,
+        text: r.text,
+        is_code: false,
     })
 }
 

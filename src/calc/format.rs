@@ -1,0 +1,450 @@
+//! How results are written: significant digits, fixed decimals, percent, thousands separators.
+//!
+//! Options are words separated by spaces or commas, written after `calc` in the fence info
+//! (```` ```calc sig=3 ````, the whole block), on a line of their own as `# format: …` (the rest
+//! of the block) or at the end of a statement or inline value as `# format: …` (that one only).
+//! Being numbat comments, they leave the source valid numbat.
+
+use numbat::value::Value;
+
+/// Thousands separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sep {
+    Comma,
+    Underscore,
+    /// A narrow no-break space (U+202F), the SI style.
+    Thin,
+    None,
+}
+
+impl Sep {
+    fn as_str(self) -> &'static str {
+        match self {
+            Sep::Comma => ",",
+            Sep::Underscore => "_",
+            Sep::Thin => "\u{202f}",
+            Sep::None => "",
+        }
+    }
+}
+
+/// Formatting of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatSpec {
+    /// Significant digits (1–17). Whole numbers below 10¹⁵ are shown exactly unless set.
+    pub sig: Option<u8>,
+    /// Fixed number of decimals (0–17); wins over `sig`.
+    pub dp: Option<u8>,
+    /// Show a dimensionless value as a percentage.
+    pub percent: bool,
+    pub sep: Sep,
+}
+
+impl Default for FormatSpec {
+    fn default() -> Self {
+        FormatSpec {
+            sig: None,
+            dp: None,
+            percent: false,
+            sep: Sep::Comma,
+        }
+    }
+}
+
+/// Significant digits when none are set.
+pub const DEFAULT_SIG: u8 = 6;
+
+/// A bad formatting option: the message and the byte offset of the option in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SpecError {
+    pub message: String,
+    pub at: usize,
+}
+
+impl FormatSpec {
+    /// Applies options from `spec` on top of `self`.
+    pub fn with(self, spec: &str) -> Result<FormatSpec, SpecError> {
+        let mut out = self;
+        let mut pos = 0;
+        for word in spec.split([' ', ',', '\t']) {
+            let at = pos;
+            pos += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let err = |message: String| SpecError { message, at };
+            let (key, value) = match word.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (word, None),
+            };
+            let digits = |v: Option<&str>| -> Result<u8, SpecError> {
+                v.and_then(|v| v.parse::<u8>().ok())
+                    .filter(|n| *n <= 17)
+                    .ok_or_else(|| {
+                        err(format!(
+                            "`{word}`: expected a number of digits from 0 to 17"
+                        ))
+                    })
+            };
+            match key {
+                "sig" => {
+                    let n = digits(value)?;
+                    if n == 0 {
+                        return Err(err("`sig=0`: at least one significant digit".into()));
+                    }
+                    out.sig = Some(n);
+                    out.dp = None;
+                }
+                "dp" => {
+                    out.dp = Some(digits(value)?);
+                    out.sig = None;
+                }
+                "percent" | "%" if value.is_none() => out.percent = true,
+                "sep" => {
+                    out.sep = match value {
+                        Some(",") => Sep::Comma,
+                        Some("_") => Sep::Underscore,
+                        Some("thin" | "space") => Sep::Thin,
+                        Some("none" | "") => Sep::None,
+                        _ => {
+                            return Err(err(format!(
+                                "`{word}`: the separator is `,`, `_`, `thin` or `none`"
+                            )));
+                        }
+                    }
+                }
+                _ => {
+                    return Err(err(format!(
+                        "unknown format option `{word}` (options: sig=N, dp=N, percent, sep=,|_|thin|none)"
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A formatted result: the text a reader sees and its HTML.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub text: String,
+    pub html: String,
+}
+
+impl Shown {
+    fn plain(text: String) -> Shown {
+        Shown {
+            html: crate::markdown::escape_html(&text),
+            text,
+        }
+    }
+
+    fn push(&mut self, other: &Shown) {
+        self.text.push_str(&other.text);
+        self.html.push_str(&other.html);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.html.push_str(&crate::markdown::escape_html(s));
+    }
+}
+
+/// Formats a value. `Err` when an option does not apply (percent of a dimensioned value).
+pub fn value(v: &Value, spec: &FormatSpec) -> Result<Shown, String> {
+    match v {
+        Value::Quantity(q) => {
+            let unit = q.unit().to_string();
+            let x = q.unsafe_value().to_f64();
+            quantity(x, &unit, spec)
+        }
+        // Strings (`-> human`, digests) are shown as text, without quotes.
+        Value::String(s) => Ok(Shown::plain(s.to_string())),
+        Value::Boolean(b) => Ok(Shown::plain(b.to_string())),
+        Value::List(items) => {
+            let mut out = Shown::default();
+            out.push_str("[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push(&value(item, spec)?);
+            }
+            out.push_str("]");
+            Ok(out)
+        }
+        other => Ok(Shown::plain(
+            numbat::markup::plain_text_format(&other.pretty_print(), false)
+                .trim()
+                .to_string(),
+        )),
+    }
+}
+
+/// A number with its unit, kept on one line.
+pub fn quantity(x: f64, unit: &str, spec: &FormatSpec) -> Result<Shown, String> {
+    let (x, unit) = if spec.percent {
+        if !unit.is_empty() && unit != "%" {
+            return Err(format!(
+                "`percent` needs a dimensionless value; this one is in {unit}"
+            ));
+        }
+        if unit == "%" {
+            (x, "%")
+        } else {
+            (x * 100.0, "%")
+        }
+    } else {
+        (x, unit)
+    };
+    let num = number(x, spec);
+    // numbat writes some units as words (`day`, `week`); "14 days" reads right.
+    let plural;
+    let unit = if WORD_UNITS.contains(&unit) && num != "1" {
+        plural = format!("{unit}s");
+        plural.as_str()
+    } else {
+        unit
+    };
+    let text = if unit.is_empty() {
+        num
+    } else if matches!(unit, "°" | "′" | "″") {
+        format!("{num}{unit}")
+    } else {
+        format!("{num} {unit}")
+    };
+    let html = if unit.is_empty() {
+        crate::markdown::escape_html(&text)
+    } else {
+        format!(
+            "<span class=\"calc-q\">{}</span>",
+            crate::markdown::escape_html(&text)
+        )
+    };
+    Ok(Shown { text, html })
+}
+
+/// Units numbat prints as whole words, which take a plural.
+const WORD_UNITS: [&str; 8] = [
+    "day", "week", "month", "year", "decade", "century", "bit", "byte",
+];
+
+const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+
+/// A number: exact for whole numbers below 10¹⁵ (unless digits are set), else rounded to
+/// significant digits or fixed decimals; scientific (`1.5 × 10¹⁸`) when very large or small.
+pub fn number(x: f64, spec: &FormatSpec) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
+    }
+    let neg = x < 0.0;
+    let a = x.abs();
+    let a = match spec.dp {
+        Some(dp) => round_half_up(a, i32::from(dp)),
+        None if spec.sig.is_some() || a.fract() != 0.0 || a >= 1e15 => {
+            let sig = i32::from(spec.sig.unwrap_or(DEFAULT_SIG));
+            round_half_up(a, sig - 1 - a.log10().floor() as i32)
+        }
+        None => a,
+    };
+    let body = if let Some(dp) = spec.dp {
+        if a >= 1e21 {
+            scientific(a, spec.sig.unwrap_or(DEFAULT_SIG))
+        } else {
+            group(&format!("{:.*}", dp as usize, a), spec.sep)
+        }
+    } else if spec.sig.is_none() && a.fract() == 0.0 && a < 1e15 {
+        group(&format!("{a:.0}"), spec.sep)
+    } else {
+        let sig = spec.sig.unwrap_or(DEFAULT_SIG).max(1);
+        let e = exponent(a, sig);
+        if a != 0.0 && !(-5..15).contains(&e) {
+            scientific(a, sig)
+        } else {
+            let s = positional(a, sig);
+            group(&s, spec.sep)
+        }
+    };
+    if neg && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{body}")
+    } else {
+        body
+    }
+}
+
+/// Rounds to `decimals` places, halves away from zero (`1234.5` → `1235`, where Rust's
+/// formatting would round to even). Left alone where scaling would lose precision.
+fn round_half_up(a: f64, decimals: i32) -> f64 {
+    if a == 0.0 || !a.is_finite() || !(-300..=300).contains(&decimals) {
+        return a;
+    }
+    let scale = 10f64.powi(decimals);
+    let scaled = a * scale;
+    if !scaled.is_finite() || scaled >= 9.0e15 {
+        return a;
+    }
+    scaled.round() / scale
+}
+
+/// The decimal exponent of `a` once rounded to `sig` digits.
+fn exponent(a: f64, sig: u8) -> i32 {
+    if a == 0.0 {
+        return 0;
+    }
+    let s = format!("{:.*e}", usize::from(sig.saturating_sub(1)), a);
+    s.split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `a` rounded to `sig` significant digits, written without an exponent. The digits come from
+/// Rust's exact decimal rounding, so no binary-float noise (`0.30000000000000004`) shows.
+fn positional(a: f64, sig: u8) -> String {
+    let s = format!("{:.*e}", usize::from(sig.saturating_sub(1)), a);
+    let Some((m, e)) = s.split_once('e') else {
+        return s;
+    };
+    let digits: String = m.chars().filter(char::is_ascii_digit).collect();
+    let e: i64 = e.parse().unwrap_or(0);
+    let n = digits.len() as i64;
+    let out = if e >= n - 1 {
+        let mut out = digits;
+        out.extend(std::iter::repeat_n('0', (e - (n - 1)) as usize));
+        out
+    } else if e >= 0 {
+        let (i, f) = digits.split_at((e + 1) as usize);
+        format!("{i}.{f}")
+    } else {
+        format!("0.{}{digits}", "0".repeat((-e - 1) as usize))
+    };
+    if out.contains('.') {
+        out.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        out
+    }
+}
+
+fn scientific(a: f64, sig: u8) -> String {
+    let s = format!("{:.*e}", usize::from(sig.saturating_sub(1)), a);
+    let Some((m, e)) = s.split_once('e') else {
+        return s;
+    };
+    let m = if m.contains('.') {
+        m.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        m
+    };
+    let e: i32 = e.parse().unwrap_or(0);
+    let mut exp = String::new();
+    if e < 0 {
+        exp.push('⁻');
+    }
+    for d in e.unsigned_abs().to_string().bytes() {
+        exp.push(SUPERSCRIPTS[usize::from(d - b'0')]);
+    }
+    format!("{m} × 10{exp}")
+}
+
+/// Groups the integer part of a plain decimal number by thousands.
+fn group(s: &str, sep: Sep) -> String {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let sep = sep.as_str();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    if sep.is_empty() || int.len() <= 3 {
+        out.push_str(int);
+    } else {
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: f64) -> String {
+        number(x, &FormatSpec::default())
+    }
+
+    fn with(x: f64, spec: &str) -> String {
+        number(x, &FormatSpec::default().with(spec).unwrap())
+    }
+
+    #[test]
+    fn default_numbers() {
+        assert_eq!(n(0.0), "0");
+        assert_eq!(n(4500.0), "4,500");
+        assert_eq!(n(10_000_000.0), "10,000,000");
+        assert_eq!(n(60.48), "60.48");
+        assert_eq!(n(231.481_481_481), "231.481");
+        assert_eq!(n(115_740.740_74), "115,741");
+        assert_eq!(n(0.9999), "0.9999");
+        assert_eq!(n(-2.5), "−2.5");
+        assert_eq!(n(3.402_823_669e38), "3.40282 × 10³⁸");
+        assert_eq!(n(1.5e-9), "1.5 × 10⁻⁹");
+        assert_eq!(n(0.000_12), "0.00012");
+        assert_eq!(n(f64::INFINITY), "∞");
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(with(231.481_481, "sig=3"), "231");
+        assert_eq!(with(0.012_345, "sig=2"), "0.012");
+        assert_eq!(with(123_456_789.0, "sig=3"), "123,000,000");
+        assert_eq!(with(2.0 / 3.0, "dp=2"), "0.67");
+        assert_eq!(with(1234.5, "dp=0"), "1,235");
+        assert_eq!(with(1_234_567.0, "sep=none"), "1234567");
+        assert_eq!(with(1_234_567.0, "sep=_"), "1_234_567");
+        assert_eq!(with(1_234_567.0, "sep=thin"), "1\u{202f}234\u{202f}567");
+        assert_eq!(with(1_234_567.0, "sig=2, sep=none"), "1200000");
+    }
+
+    #[test]
+    fn percent_and_units() {
+        let spec = FormatSpec::default().with("percent sig=4").unwrap();
+        assert_eq!(quantity(0.998_001, "", &spec).unwrap().text, "99.8 %");
+        assert_eq!(quantity(99.95, "%", &spec).unwrap().text, "99.95 %");
+        assert!(quantity(3.0, "s", &spec).is_err());
+        let q = quantity(60.48, "s", &FormatSpec::default()).unwrap();
+        assert_eq!(q.text, "60.48 s");
+        assert_eq!(q.html, "<span class=\"calc-q\">60.48 s</span>");
+        assert_eq!(
+            quantity(37.8, "°", &FormatSpec::default()).unwrap().text,
+            "37.8°"
+        );
+        let d = FormatSpec::default();
+        assert_eq!(quantity(14.0, "day", &d).unwrap().text, "14 days");
+        assert_eq!(quantity(1.0, "day", &d).unwrap().text, "1 day");
+        assert_eq!(quantity(0.0001, "week", &d).unwrap().text, "0.0001 weeks");
+        assert_eq!(quantity(3.0, "Mbit/s", &d).unwrap().text, "3 Mbit/s");
+    }
+
+    #[test]
+    fn bad_options_say_where() {
+        let e = FormatSpec::default().with("sig=3 digits").unwrap_err();
+        assert_eq!(e.at, 6);
+        assert!(e.message.contains("unknown format option `digits`"));
+        assert!(FormatSpec::default().with("sig=99").is_err());
+        assert!(FormatSpec::default().with("sep=;").is_err());
+    }
+}

@@ -1,0 +1,350 @@
+//! Bounding the work of a calculation.
+//!
+//! numbat has no step budget and no way to interrupt it: a recursive function can run forever
+//! (`fn f(x) = f(x)`) and a list or string can be grown until memory runs out. So a note's
+//! statements run on a worker thread of their own ([`Worker`]), and the note's thread waits for
+//! each answer with two limits:
+//!
+//! - **time**: after [`Limits::time`] without an answer the statement fails with "calculation
+//!   took longer than N s", and the worker is abandoned;
+//! - **memory**: with [`CalcAlloc`] installed as the global allocator (the `corem` binary and
+//!   the tests do), each worker's live heap is counted; past [`Limits::memory`] the statement
+//!   fails with "calculation used more than N MiB".
+//!
+//! A Rust thread cannot be killed, so an abandoned worker is *frozen* instead: [`CalcAlloc`]
+//! checks the worker's stop flag on every allocation and, once it is set, puts the thread to
+//! sleep forever inside that allocation, before the memory is taken. Every unbounded numbat
+//! computation allocates as it grows (call frames, lists, strings), so a runaway stops within
+//! one allocation of being cancelled, holding at most the memory limit, and using no CPU. It
+//! never keeps the process alive either: the worker is detached, and a Rust process ends when
+//! `main` returns, whatever other threads are doing. In `serve`, each such runaway costs a
+//! sleeping thread and at most [`Limits::memory`] until the server stops.
+//!
+//! Without [`CalcAlloc`] (a program embedding the library with its own allocator), the time
+//! limit still fails the build on time, but an abandoned worker runs on until it finishes or
+//! exhausts memory.
+//!
+//! Bracket nesting and statement length are bounded by the scanner
+//! ([`super::scan::MAX_NESTING`]), and the worker has a large stack ([`STACK_SIZE`]), so numbat's
+//! recursive parser and type checker cannot overflow it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// Stack of a calc worker thread: numbat's parser and type checker recurse.
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Limits of one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub time: Duration,
+    /// Live heap of the note's worker, in bytes (enforced with [`CalcAlloc`]).
+    pub memory: usize,
+}
+
+impl Default for Limits {
+    /// 5 s and 512 MiB: a statement of the handbook takes about a millisecond and a few MiB.
+    fn default() -> Self {
+        Limits {
+            time: Duration::from_secs(5),
+            memory: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a statement did not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Stopped {
+    #[error("calculation took longer than {0:?}; calculations must finish quickly")]
+    Time(Duration),
+    #[error("calculation used more than {} MiB of memory", .0 / (1024 * 1024))]
+    Memory(usize),
+    #[error("numbat crashed on this statement: {0}")]
+    Crashed(String),
+}
+
+const RUNNING: u8 = 0;
+/// Set by the note's thread when it gives up on the worker.
+const CANCELLED: u8 = 1;
+/// Set by the allocator when the worker went over its memory limit.
+const OVER_MEMORY: u8 = 2;
+
+/// State shared by a worker and the allocator running on it.
+struct Shared {
+    state: AtomicU8,
+    /// The worker counts only while a statement runs.
+    armed: AtomicBool,
+    memory: usize,
+}
+
+thread_local! {
+    /// The worker's shared state while the thread is a calc worker (null otherwise). A raw
+    /// pointer with a const initialiser: the allocator may read it without allocating.
+    static SHARED: Cell<*const Shared> = const { Cell::new(std::ptr::null()) };
+    /// Bytes allocated minus bytes freed by this thread.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+}
+
+/// The global allocator that enforces calc memory limits and freezes abandoned workers.
+///
+/// Install it in a binary with `#[global_allocator] static A: corem::calc::CalcAlloc =
+/// corem::calc::CalcAlloc;`. On threads that are not calc workers it costs one thread-local
+/// read per allocation.
+pub struct CalcAlloc;
+
+#[inline]
+fn on_alloc(size: usize) {
+    let Ok(shared) = SHARED.try_with(Cell::get) else {
+        return;
+    };
+    if shared.is_null() {
+        return;
+    }
+    // SAFETY: the worker sets the pointer from an `Arc<Shared>` it keeps alive, and clears it
+    // before dropping that `Arc` (see `Worker::start`).
+    let shared = unsafe { &*shared };
+    let live = LIVE.with(|l| {
+        let v = l.get().saturating_add(size as isize);
+        l.set(v);
+        v
+    });
+    if !shared.armed.load(Ordering::Relaxed) {
+        return;
+    }
+    if live > shared.memory as isize {
+        let _ =
+            shared
+                .state
+                .compare_exchange(RUNNING, OVER_MEMORY, Ordering::SeqCst, Ordering::SeqCst);
+    }
+    if shared.state.load(Ordering::Relaxed) != RUNNING {
+        freeze();
+    }
+}
+
+#[inline]
+fn on_dealloc(size: usize) {
+    if SHARED.try_with(Cell::get).is_ok_and(|p| !p.is_null()) {
+        LIVE.with(|l| l.set(l.get().saturating_sub(size as isize)));
+    }
+}
+
+/// Parks an abandoned worker for good. `sleep` does not allocate.
+#[cold]
+fn freeze() -> ! {
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+// SAFETY: every method forwards to `System` with the same arguments; the bookkeeping around
+// it neither allocates nor unwinds.
+unsafe impl GlobalAlloc for CalcAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        on_dealloc(layout.size());
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            on_alloc(new_size - layout.size());
+        } else {
+            on_dealloc(layout.size() - new_size);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// A thread that owns a value (the note's numbat context) and runs jobs on it, one at a time,
+/// under [`Limits`].
+pub struct Worker<J, R> {
+    jobs: Option<Sender<J>>,
+    replies: Receiver<std::thread::Result<R>>,
+    shared: Arc<Shared>,
+    limits: Limits,
+    /// Set once the worker was abandoned or crashed: it takes no more jobs.
+    dead: Option<Stopped>,
+}
+
+impl<J: Send + 'static, R: Send + 'static> Worker<J, R> {
+    /// Starts a worker owning `state`, running `run(&mut state, job)` for each job.
+    pub fn start<S, F>(state: S, limits: Limits, mut run: F) -> std::io::Result<Self>
+    where
+        S: Send + 'static,
+        F: FnMut(&mut S, J) -> R + Send + 'static,
+    {
+        let (job_tx, job_rx) = mpsc::channel::<J>();
+        let (reply_tx, reply_rx) = mpsc::channel();
+        let shared = Arc::new(Shared {
+            state: AtomicU8::new(RUNNING),
+            armed: AtomicBool::new(false),
+            memory: limits.memory,
+        });
+        let theirs = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("corem-calc".into())
+            .stack_size(STACK_SIZE)
+            .spawn(move || {
+                let mut state = state;
+                SHARED.with(|s| s.set(Arc::as_ptr(&theirs)));
+                LIVE.with(|l| l.set(0));
+                while let Ok(job) = job_rx.recv() {
+                    theirs.armed.store(true, Ordering::SeqCst);
+                    let reply = std::panic::catch_unwind(AssertUnwindSafe(|| run(&mut state, job)));
+                    theirs.armed.store(false, Ordering::SeqCst);
+                    let crashed = reply.is_err();
+                    if reply_tx.send(reply).is_err() || crashed {
+                        break;
+                    }
+                }
+                // Stop counting before the state (and `theirs`) are dropped.
+                SHARED.with(|s| s.set(std::ptr::null()));
+                drop(state);
+            })?;
+        Ok(Worker {
+            jobs: Some(job_tx),
+            replies: reply_rx,
+            shared,
+            limits,
+            dead: None,
+        })
+    }
+
+    /// Runs one job and waits for its answer within the limits.
+    pub fn run(&mut self, job: J) -> Result<R, Stopped> {
+        if let Some(d) = &self.dead {
+            return Err(d.clone());
+        }
+        let sent = self.jobs.as_ref().is_some_and(|tx| tx.send(job).is_ok());
+        if !sent {
+            return Err(self.kill(Stopped::Crashed("the calc worker has stopped".into())));
+        }
+        let deadline = Instant::now() + self.limits.time;
+        loop {
+            let now = Instant::now();
+            // Wake up now and then to notice a memory stop, which freezes the worker silently.
+            let wait = deadline
+                .saturating_duration_since(now)
+                .min(Duration::from_millis(20));
+            match self.replies.recv_timeout(wait) {
+                Ok(Ok(reply)) => return Ok(reply),
+                Ok(Err(panic)) => {
+                    let msg = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".into());
+                    return Err(self.kill(Stopped::Crashed(msg)));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.kill(Stopped::Crashed("the calc worker has stopped".into())));
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.shared.state.load(Ordering::SeqCst) == OVER_MEMORY {
+                        return Err(self.kill(Stopped::Memory(self.limits.memory)));
+                    }
+                    if Instant::now() >= deadline {
+                        // Freeze it at its next allocation (unless it just went over memory).
+                        let _ = self.shared.state.compare_exchange(
+                            RUNNING,
+                            CANCELLED,
+                            Ordering::SeqCst,
+                            Ordering::SeqCst,
+                        );
+                        if self.shared.state.load(Ordering::SeqCst) == OVER_MEMORY {
+                            return Err(self.kill(Stopped::Memory(self.limits.memory)));
+                        }
+                        return Err(self.kill(Stopped::Time(self.limits.time)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the worker was abandoned (it takes no more jobs).
+    pub fn is_dead(&self) -> bool {
+        self.dead.is_some()
+    }
+
+    fn kill(&mut self, why: Stopped) -> Stopped {
+        self.jobs = None;
+        self.dead = Some(why.clone());
+        why
+    }
+}
+
+impl<J, R> Drop for Worker<J, R> {
+    fn drop(&mut self) {
+        // Closing the job channel ends a healthy worker; a stuck one is already cancelled.
+        self.jobs = None;
+        if self.dead.is_some() {
+            let _ = self.shared.state.compare_exchange(
+                RUNNING,
+                CANCELLED,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_jobs_in_order() {
+        let mut w = Worker::start(0u64, Limits::default(), |n: &mut u64, add: u64| {
+            *n += add;
+            *n
+        })
+        .unwrap();
+        assert_eq!(w.run(2), Ok(2));
+        assert_eq!(w.run(3), Ok(5));
+    }
+
+    #[test]
+    fn gives_up_after_the_time_limit() {
+        let limits = Limits {
+            time: Duration::from_millis(100),
+            ..Limits::default()
+        };
+        let mut w = Worker::start((), limits, |_: &mut (), ms: u64| {
+            std::thread::sleep(Duration::from_millis(ms));
+            ms
+        })
+        .unwrap();
+        assert_eq!(w.run(1), Ok(1));
+        let t = Instant::now();
+        assert_eq!(w.run(10_000), Err(Stopped::Time(limits.time)));
+        assert!(t.elapsed() < Duration::from_secs(2));
+        assert!(w.is_dead());
+        assert!(matches!(w.run(1), Err(Stopped::Time(_))));
+    }
+
+    #[test]
+    fn reports_a_panic() {
+        let mut w = Worker::start((), Limits::default(), |_: &mut (), boom: bool| {
+            assert!(!boom, "boom");
+        })
+        .unwrap();
+        assert_eq!(w.run(false), Ok(()));
+        let err = w.run(true).unwrap_err();
+        assert!(matches!(err, Stopped::Crashed(m) if m.contains("boom")));
+    }
+}
