@@ -255,7 +255,12 @@ impl Engine {
                     side(&d.expected_dimensions, d.expected_type.to_string()),
                     side(&d.actual_dimensions, d.actual_type.to_string()),
                 );
-                out.help = Some(flatten(&e.to_string()));
+                // numbat sometimes knows the fix ("Suggested fix: divide the expression …").
+                out.help = e
+                    .to_string()
+                    .lines()
+                    .find(|l| l.contains("fix"))
+                    .map(|l| l.trim().to_string());
             }
             NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
                 out.message = format!("unknown name `{name}`");
