@@ -637,8 +637,7 @@ impl<'a> NoteCalc<'a> {
                 Some("split it into several `let` steps".into()),
             ));
         }
-        let (depth, at) = scan::max_nesting(text);
-        if depth > scan::MAX_NESTING {
+        if let Some(at) = scan::too_deep(text, scan::MAX_NESTING) {
             return Err(self.problem(
                 st.src.body(at),
                 format!("brackets nested more than {} deep", scan::MAX_NESTING),

@@ -331,3 +331,42 @@ fn documented_examples() {
     assert!(b.contains("-> human = 1 minute + 0.48 seconds"), "{b}");
     assert!(b.contains("len(range(1, 5)) = 5"), "{b}");
 }
+
+#[test]
+fn columns_count_characters_after_multibyte_operators() {
+    let (p, lc) = one_problem("```calc\nlet y = 2 × 3 · 4 + oops\n```\n");
+    assert_eq!(p.message, "calc: unknown name `oops`");
+    assert_eq!(lc, (2, 21));
+}
+
+#[test]
+fn deep_nesting_is_refused_before_numbat_sees_it() {
+    let expr = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+    let (p, lc) = one_problem(&format!("```calc\nlet x = {expr}\n```\n"));
+    assert!(p.message.contains("nested more than 64 deep"), "{p:?}");
+    assert_eq!(lc, (2, 9 + 64));
+}
+
+#[test]
+fn unchanged_notes_are_served_from_the_cache() {
+    let body = "```calc\nlet cached_value = 6 × 7\n```\n\nIt is `= cached_value`.\n";
+    let first = run(body);
+    let (p, _) = parse(body, None);
+    let calc = NoteCalc::new(body, 0, &p);
+    assert!(
+        calc.replay.is_some(),
+        "results of an unchanged note are reused"
+    );
+    drop(calc);
+    let second = run(body);
+    assert_eq!(first, second);
+    // A note with an error is evaluated again each time (its diagnostics must be reported).
+    let bad = "```calc\nlet not_cached = 1 s + 1 m\n```\n";
+    let _ = run(bad);
+    let (p, _) = parse(bad, None);
+    assert!(NoteCalc::new(bad, 0, &p).replay.is_none());
+    // Another source is another key.
+    let other = body.replace("6 × 7", "6 × 8");
+    let (p, _) = parse(&other, None);
+    assert!(NoteCalc::new(&other, 0, &p).replay.is_none());
+}
