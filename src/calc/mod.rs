@@ -782,14 +782,18 @@ impl<'a> NoteCalc<'a> {
     ) -> Result<Outcome, Problem> {
         let start = src.body(src.text.len() - src.text.trim_start().len());
         if self.worker.is_none() {
-            let ctx = prelude()
-                .map_err(|e| self.problem(start, e.to_string(), None))?
-                .clone();
-            let worker =
-                guard::Worker::start(Engine::new(ctx), self.limits, Engine::run).map_err(|e| {
-                    self.problem(start, CalcError::Thread(e.to_string()).to_string(), None)
-                })?;
-            self.worker = Some(worker);
+            let started = prelude().and_then(|ctx| {
+                guard::Worker::start(Engine::new(ctx.clone()), self.limits, Engine::run)
+                    .map_err(|e| CalcError::Thread(e.to_string()))
+            });
+            match started {
+                Ok(w) => self.worker = Some(w),
+                Err(e) => {
+                    // Reported once; the note's other calculations are skipped.
+                    self.stopped = true;
+                    return Err(self.problem(start, e.to_string(), None));
+                }
+            }
         }
         let Some(worker) = self.worker.as_mut() else {
             return Err(self.problem(start, "the calc worker is not running", None));
