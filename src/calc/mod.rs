@@ -96,7 +96,7 @@ enum Answer {
     Err(NbError),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Outcome {
     shown: Option<Shown>,
     /// The value when it is a string (for hash arguments).
@@ -426,6 +426,14 @@ pub struct NoteCalc<'a> {
     defined: HashMap<String, Vec<usize>>,
     /// The worker is gone (time or memory limit, crash): the rest of the note is not evaluated.
     stopped: bool,
+    /// Counts the statements that defined something: a value computed at one generation is
+    /// the same when the same expression comes again at the same generation.
+    generation: u64,
+    /// Results of expressions (text sent to numbat, format) at a generation.
+    memo: HashMap<(String, FormatSpec), (u64, Outcome)>,
+    /// The value each `let` bound, as shown, until the name is defined again: an inline
+    /// `= name` after it needs no evaluation.
+    values: HashMap<String, (FormatSpec, Outcome)>,
     /// Cache bookkeeping.
     key: String,
     total: usize,
@@ -469,6 +477,9 @@ impl<'a> NoteCalc<'a> {
             poisoned: HashSet::new(),
             defined,
             stopped: false,
+            generation: 0,
+            memo: HashMap::new(),
+            values: HashMap::new(),
             key,
             total,
             done: Vec::new(),
@@ -690,8 +701,40 @@ impl<'a> NoteCalc<'a> {
             Some((DefKind::Let, name, _)) => Some(name.clone()),
             _ => None,
         };
-        let out = self.eval(&src, show, spec)?;
-        let kind = match (def, scan::head(text)) {
+        let head = scan::head(text);
+        // A pure expression (no definition, no procedure) can be answered from what is known.
+        let pure = def.is_none() && !matches!(head, Some("print" | "assert" | "assert_eq" | "use"));
+        let key = (src.text.clone(), spec);
+        let known = if pure {
+            self.values
+                .get(src.text.trim())
+                .filter(|(s, _)| *s == spec)
+                .map(|(_, out)| out.clone())
+                .or_else(|| {
+                    self.memo
+                        .get(&key)
+                        .filter(|(g, _)| *g == self.generation)
+                        .map(|(_, out)| out.clone())
+                })
+        } else {
+            None
+        };
+        let out = match known {
+            Some(out) => out,
+            None => self.eval(&src, show, spec)?,
+        };
+        if let Some((kind, name, _)) = def {
+            self.generation += 1;
+            self.values.remove(name);
+            if *kind == DefKind::Let {
+                self.values.insert(name.clone(), (spec, out.clone()));
+            }
+        } else if head == Some("use") {
+            self.generation += 1;
+        } else if pure {
+            self.memo.insert(key, (self.generation, out.clone()));
+        }
+        let kind = match (def, head) {
             (_, Some("assert_eq" | "assert")) => RowKind::Check,
             (Some((DefKind::Let, ..)), _) => RowKind::Let,
             (Some(_), _) | (None, Some("use")) => RowKind::Definition,

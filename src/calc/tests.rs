@@ -370,3 +370,25 @@ fn unchanged_notes_are_served_from_the_cache() {
     let (p, _) = parse(&other, None);
     assert!(NoteCalc::new(&other, 0, &p).replay.is_none());
 }
+
+#[test]
+fn repeated_values_are_not_evaluated_again() {
+    let body = "```calc\nlet a = 2\na\na + 1\na + 1\n```\n\n`= a` and `= a + 1` and `= a + 1 # format: dp=2`.\n\n```calc\nlet a = 5\n```\n\nNow `= a` and `= a + 1`.\n";
+    let (p, _) = parse(body, None);
+    let mut calc = NoteCalc::new(body, 0, &p);
+    calc.replay = None;
+    let mut texts = Vec::new();
+    for ev in &p.events {
+        let r = match ev {
+            Ev::Fence(i) if p.fences[*i].lang == "calc" => calc.block(&p.fences[*i]),
+            Ev::InlineCalc { expr, offset } => calc.inline(expr, *offset),
+            _ => continue,
+        };
+        texts.push(ok_text(&r));
+    }
+    assert_eq!(texts[1..4], ["2", "3", "3.00"]);
+    assert_eq!(texts[5..7], ["5", "6"]);
+    // Sent to numbat: `let a` (its value comes with it), `a + 1`, `a + 1` with another format,
+    // `let a` again and the new `a + 1`; every other value was already known.
+    assert_eq!(calc.maps.len(), 5);
+}
