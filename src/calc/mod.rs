@@ -18,9 +18,12 @@
 //!   mapped back through the statement's position in the note body. After an error, statements
 //!   that use a name the failed statement would have defined are skipped instead of reporting the
 //!   same cause again as "unknown identifier".
-//! - **Reuse**: a note whose calc sources are unchanged gets its rendered results from a
-//!   process-wide cache (see [`NoteCalc::new`]); `serve` rebuilding an edited note's neighbours
-//!   does not evaluate their calculations again.
+//! - **Reuse**: numbat copies its environment on every `interpret` (to roll back a failed
+//!   line), so each input costs about a context clone. Within a note, a value already known is
+//!   not asked again: a `let`'s bound value (for a later `= name`), and the same expression with
+//!   nothing defined since. Across builds in one process, a note whose calc sources are unchanged
+//!   gets its rendered results from a process-wide cache (see [`NoteCalc::new`]), so `serve`
+//!   evaluates again only the notes whose calculations changed.
 
 pub mod format;
 pub mod guard;
