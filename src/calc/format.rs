@@ -8,7 +8,7 @@
 use numbat::value::Value;
 
 /// Thousands separator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sep {
     Comma,
     Underscore,
@@ -29,7 +29,7 @@ impl Sep {
 }
 
 /// Formatting of results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FormatSpec {
     /// Significant digits (1–17). Whole numbers below 10¹⁵ are shown exactly unless set.
     pub sig: Option<u8>,

@@ -18,9 +18,12 @@
 //!   mapped back through the statement's position in the note body. After an error, statements
 //!   that use a name the failed statement would have defined are skipped instead of reporting the
 //!   same cause again as "unknown identifier".
-//! - **Reuse**: a note whose calc sources are unchanged gets its rendered results from a
-//!   process-wide cache (see [`NoteCalc::new`]); `serve` rebuilding an edited note's neighbours
-//!   does not evaluate their calculations again.
+//! - **Reuse**: numbat copies its environment on every `interpret` (to roll back a failed
+//!   line), so each input costs about a context clone. Within a note, a value already known is
+//!   not asked again: a `let`'s bound value (for a later `= name`), and the same expression with
+//!   nothing defined since. Across builds in one process, a note whose calc sources are unchanged
+//!   gets its rendered results from a process-wide cache (see [`NoteCalc::new`]), so `serve`
+//!   evaluates again only the notes whose calculations changed.
 
 pub mod format;
 pub mod guard;
@@ -96,7 +99,7 @@ enum Answer {
     Err(NbError),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Outcome {
     shown: Option<Shown>,
     /// The value when it is a string (for hash arguments).
@@ -255,7 +258,12 @@ impl Engine {
                     side(&d.expected_dimensions, d.expected_type.to_string()),
                     side(&d.actual_dimensions, d.actual_type.to_string()),
                 );
-                out.help = Some(flatten(&e.to_string()));
+                // numbat sometimes knows the fix ("Suggested fix: divide the expression …").
+                out.help = e
+                    .to_string()
+                    .lines()
+                    .find(|l| l.contains("fix"))
+                    .map(|l| l.trim().to_string());
             }
             NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
                 out.message = format!("unknown name `{name}`");
@@ -421,6 +429,14 @@ pub struct NoteCalc<'a> {
     defined: HashMap<String, Vec<usize>>,
     /// The worker is gone (time or memory limit, crash): the rest of the note is not evaluated.
     stopped: bool,
+    /// Counts the statements that defined something: a value computed at one generation is
+    /// the same when the same expression comes again at the same generation.
+    generation: u64,
+    /// Results of expressions (text sent to numbat, format) at a generation.
+    memo: HashMap<(String, FormatSpec), (u64, Outcome)>,
+    /// The value each `let` bound, as shown, until the name is defined again: an inline
+    /// `= name` after it needs no evaluation.
+    values: HashMap<String, (FormatSpec, Outcome)>,
     /// Cache bookkeeping.
     key: String,
     total: usize,
@@ -464,6 +480,9 @@ impl<'a> NoteCalc<'a> {
             poisoned: HashSet::new(),
             defined,
             stopped: false,
+            generation: 0,
+            memo: HashMap::new(),
+            values: HashMap::new(),
             key,
             total,
             done: Vec::new(),
@@ -632,8 +651,7 @@ impl<'a> NoteCalc<'a> {
                 Some("split it into several `let` steps".into()),
             ));
         }
-        let (depth, at) = scan::max_nesting(text);
-        if depth > scan::MAX_NESTING {
+        if let Some(at) = scan::too_deep(text, scan::MAX_NESTING) {
             return Err(self.problem(
                 st.src.body(at),
                 format!("brackets nested more than {} deep", scan::MAX_NESTING),
@@ -686,8 +704,40 @@ impl<'a> NoteCalc<'a> {
             Some((DefKind::Let, name, _)) => Some(name.clone()),
             _ => None,
         };
-        let out = self.eval(&src, show, spec)?;
-        let kind = match (def, scan::head(text)) {
+        let head = scan::head(text);
+        // A pure expression (no definition, no procedure) can be answered from what is known.
+        let pure = def.is_none() && !matches!(head, Some("print" | "assert" | "assert_eq" | "use"));
+        let key = (src.text.clone(), spec);
+        let known = if pure {
+            self.values
+                .get(src.text.trim())
+                .filter(|(s, _)| *s == spec)
+                .map(|(_, out)| out.clone())
+                .or_else(|| {
+                    self.memo
+                        .get(&key)
+                        .filter(|(g, _)| *g == self.generation)
+                        .map(|(_, out)| out.clone())
+                })
+        } else {
+            None
+        };
+        let out = match known {
+            Some(out) => out,
+            None => self.eval(&src, show, spec)?,
+        };
+        if let Some((kind, name, _)) = def {
+            self.generation += 1;
+            self.values.remove(name);
+            if *kind == DefKind::Let {
+                self.values.insert(name.clone(), (spec, out.clone()));
+            }
+        } else if head == Some("use") {
+            self.generation += 1;
+        } else if pure {
+            self.memo.insert(key, (self.generation, out.clone()));
+        }
+        let kind = match (def, head) {
             (_, Some("assert_eq" | "assert")) => RowKind::Check,
             (Some((DefKind::Let, ..)), _) => RowKind::Let,
             (Some(_), _) | (None, Some("use")) => RowKind::Definition,
@@ -778,14 +828,18 @@ impl<'a> NoteCalc<'a> {
     ) -> Result<Outcome, Problem> {
         let start = src.body(src.text.len() - src.text.trim_start().len());
         if self.worker.is_none() {
-            let ctx = prelude()
-                .map_err(|e| self.problem(start, e.to_string(), None))?
-                .clone();
-            let worker =
-                guard::Worker::start(Engine::new(ctx), self.limits, Engine::run).map_err(|e| {
-                    self.problem(start, CalcError::Thread(e.to_string()).to_string(), None)
-                })?;
-            self.worker = Some(worker);
+            let started = prelude().and_then(|ctx| {
+                guard::Worker::start(Engine::new(ctx.clone()), self.limits, Engine::run)
+                    .map_err(|e| CalcError::Thread(e.to_string()))
+            });
+            match started {
+                Ok(w) => self.worker = Some(w),
+                Err(e) => {
+                    // Reported once; the note's other calculations are skipped.
+                    self.stopped = true;
+                    return Err(self.problem(start, e.to_string(), None));
+                }
+            }
         }
         let Some(worker) = self.worker.as_mut() else {
             return Err(self.problem(start, "the calc worker is not running", None));

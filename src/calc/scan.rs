@@ -542,23 +542,22 @@ pub fn idents(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
         .map(move |t| (&text[t.range.clone()], t.range))
 }
 
-/// The deepest bracket nesting of `text`, and where it is first reached.
-pub fn max_nesting(text: &str) -> (usize, usize) {
+/// Where the bracket nesting of `text` first goes deeper than `limit`, if it does.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
     let mut depth = 0usize;
-    let mut max = (0, 0);
     for t in tokens(text) {
         match t.kind {
             Kind::Open(_) => {
                 depth += 1;
-                if depth > max.0 {
-                    max = (depth, t.range.start);
+                if depth > limit {
+                    return Some(t.range.start);
                 }
             }
             Kind::Close(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    max
+    None
 }
 
 /// A call `name(arg, …)` found in a text.
@@ -787,7 +786,8 @@ mod tests {
 
     #[test]
     fn nesting_and_plain_strings() {
-        assert_eq!(max_nesting("((a) + [b])").0, 2);
+        assert_eq!(too_deep("((a) + [b])", 2), None);
+        assert_eq!(too_deep("((a) + [b])", 1), Some(1));
         assert_eq!(plain_string("\"hello\""), Some("hello"));
         assert_eq!(plain_string("\"a{b}\""), None);
     }

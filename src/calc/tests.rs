@@ -316,3 +316,79 @@ fn a_statement_numbat_splits_is_an_error_not_a_wrong_value() {
     let text = ok_text(&run(ok)[0]);
     assert!(text.contains("f(total / 1 s) = 6"), "{text}");
 }
+
+/// The examples of `docs/calc.md` work as documented.
+#[test]
+fn documented_examples() {
+    let body = "```calc\n# Assumptions\nlet daily_active_users = 10 million\nlet payments_per_user = 2\nlet payment_record = 1 KB\n# Requests per second\nlet write_qps = daily_active_users × payments_per_user / day -> 1/s\nlet storage_per_year = write_qps × payment_record × 365 day -> TB\nassert_eq(storage_per_year, 7.3 TB, 1 GB)\n```\n\nGrows by `= storage_per_year` a year.\n\n```calc\n90 min -> h\n(1 - 99.99 %) × 1 week -> human\nsqrt(16) + log2(8) + log10(100) + ln(1) + exp(0) + 2^3 + abs(-1)\nround(2.4) + floor(2.6) + ceil(2.1)\nminimum([1, 2]) + maximum([1, 2]) + sum([1, 2]) + mean([1, 3])\nlen(range(1, 5))\nsin(0) + cos(0 deg) + tan(0 rad)\nstr_length(\"ab{1 + 1}\")\n1 thousand + 1 million + 1 billion + 1 trillion\n1 ns + 1 µs + 1 us + 1 ms + 1 s + 1 min + 1 h + 1 day + 1 week + 1 month + 1 year -> s\n1 bit + 1 B + 1 KB + 1 MB + 1 GB + 1 TB + 1 PB + 1 KiB + 1 MiB + 1 GiB + 1 TiB -> B\n1 MB/s + 1 Mbit/s + 1 Gbit/s -> MB/s\n1 / day -> 1/s\n1 m + 1 km + 1 mm + 1 mile -> m\n```\n";
+    let r = run(body);
+    let a = ok_text(&r[0]);
+    assert!(a.contains("= 231.481 s⁻¹"), "{a}");
+    assert!(a.contains("= 7.3 TB"), "{a}");
+    assert_eq!(ok_text(&r[1]), "7.3 TB");
+    let b = ok_text(&r[2]);
+    assert!(b.contains("90 min -> h = 1.5 h"), "{b}");
+    assert!(b.contains("-> human = 1 minute + 0.48 seconds"), "{b}");
+    assert!(b.contains("len(range(1, 5)) = 5"), "{b}");
+}
+
+#[test]
+fn columns_count_characters_after_multibyte_operators() {
+    let (p, lc) = one_problem("```calc\nlet y = 2 × 3 · 4 + oops\n```\n");
+    assert_eq!(p.message, "calc: unknown name `oops`");
+    assert_eq!(lc, (2, 21));
+}
+
+#[test]
+fn deep_nesting_is_refused_before_numbat_sees_it() {
+    let expr = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+    let (p, lc) = one_problem(&format!("```calc\nlet x = {expr}\n```\n"));
+    assert!(p.message.contains("nested more than 64 deep"), "{p:?}");
+    assert_eq!(lc, (2, 9 + 64));
+}
+
+#[test]
+fn unchanged_notes_are_served_from_the_cache() {
+    let body = "```calc\nlet cached_value = 6 × 7\n```\n\nIt is `= cached_value`.\n";
+    let first = run(body);
+    let (p, _) = parse(body, None);
+    let calc = NoteCalc::new(body, 0, &p);
+    assert!(
+        calc.replay.is_some(),
+        "results of an unchanged note are reused"
+    );
+    drop(calc);
+    let second = run(body);
+    assert_eq!(first, second);
+    // A note with an error is evaluated again each time (its diagnostics must be reported).
+    let bad = "```calc\nlet not_cached = 1 s + 1 m\n```\n";
+    let _ = run(bad);
+    let (p, _) = parse(bad, None);
+    assert!(NoteCalc::new(bad, 0, &p).replay.is_none());
+    // Another source is another key.
+    let other = body.replace("6 × 7", "6 × 8");
+    let (p, _) = parse(&other, None);
+    assert!(NoteCalc::new(&other, 0, &p).replay.is_none());
+}
+
+#[test]
+fn repeated_values_are_not_evaluated_again() {
+    let body = "```calc\nlet a = 2\na\na + 1\na + 1\n```\n\n`= a` and `= a + 1` and `= a + 1 # format: dp=2`.\n\n```calc\nlet a = 5\n```\n\nNow `= a` and `= a + 1`.\n";
+    let (p, _) = parse(body, None);
+    let mut calc = NoteCalc::new(body, 0, &p);
+    calc.replay = None;
+    let mut texts = Vec::new();
+    for ev in &p.events {
+        let r = match ev {
+            Ev::Fence(i) if p.fences[*i].lang == "calc" => calc.block(&p.fences[*i]),
+            Ev::InlineCalc { expr, offset } => calc.inline(expr, *offset),
+            _ => continue,
+        };
+        texts.push(ok_text(&r));
+    }
+    assert_eq!(texts[1..4], ["2", "3", "3.00"]);
+    assert_eq!(texts[5..7], ["5", "6"]);
+    // Sent to numbat: `let a` (its value comes with it), `a + 1`, `a + 1` with another format,
+    // `let a` again and the new `a + 1`; every other value was already known.
+    assert_eq!(calc.maps.len(), 5);
+}
