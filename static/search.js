@@ -37,7 +37,7 @@
     DIG = digits(raw.alphabet);
     var t = { stop: {}, folders: nums(raw.folders), folderTitles: lines(raw.folderTitles),
       urls: lines(raw.urls), titles: lines(raw.titles), headings: lines(raw.headings),
-      anchors: lines(raw.anchors), snippets: lines(raw.snippets), postings: raw.postings, cache: {} };
+      anchors: lines(raw.anchors), snippets: lines(raw.snippets), postings: raw.postings, weights: raw.weights, cache: {} };
     raw.stop.split(" ").forEach(function (w) { t.stop[w] = 1; });
     /* entries: note, level (0: the note itself), parent distance, body length, heading index */
     var nt = nums(raw.notes), et = nums(raw.entries), n = 0, e, i, j, c, lenSum = 0;
@@ -75,7 +75,6 @@
     return t;
   }
 
-  var WEIGHTS = [2, 3, 4];
   /* the posting list of term t: entries and weights (half units), decoded once */
   function postings(t) {
     var hit = ix.cache[t];
@@ -84,7 +83,7 @@
     for (var i = 0; i < df; i++) {
       var v = num(ix.postings, r), c = v % 4;
       e += Math.floor(v / 4) + 1;
-      es[i] = e; ws[i] = c < 3 ? WEIGHTS[c] : num(ix.postings, r);
+      es[i] = e; ws[i] = c < 3 ? ix.weights[c] : num(ix.postings, r);
     }
     return (ix.cache[t] = { e: es, w: ws });
   }
@@ -115,8 +114,9 @@
     ousness: "ous", iveness: "ive", iviti: "ive", biliti: "ble", bli: "ble", ogi: "og", fulli: "ful", lessli: "less", li: "" };
   var S3 = { tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic", ical: "ic", ful: "", ness: "", ative: "" };
   function isV(c) { return c !== undefined && "aeiouy".indexOf(c) >= 0; }
+  /* a short syllable ending at n: (non-vowel) vowel non-vowel-or-wxY, or vowel non-vowel at the start */
   function shortv(w, n) {
-    return n >= 2 && !isV(w[n - 1]) && isV(w[n - 2]) && (n === 2 || "aeiouywxY".indexOf(w[n - 3]) < 0);
+    return isV(w[n - 2]) && (n === 2 ? !isV(w[1]) : n > 2 && "aeiouywxY".indexOf(w[n - 1]) < 0 && !isV(w[n - 3]));
   }
   function stem(w) {
     if (/\p{N}/u.test(w)) return w;

@@ -11,7 +11,7 @@
 //! Each entry gets a weighted term frequency per term, `Σ boost × occurrences`, in half units:
 //! the note's title ([`W_TITLE`]), aliases and the section's own heading ([`W_ALIAS`],
 //! [`W_HEADING`]), tags ([`W_TAG`]), the description and the heading path above the section
-//! ([`W_CONTEXT`]: the note title and parent headings, so "caching write-through" finds the
+//! ([`W_DESCRIPTION`], [`W_CONTEXT`]: the note title and parent headings, so "caching write-through" finds the
 //! Write-through section of the caching note), the body as the reader sees it ([`W_BODY`]:
 //! computed values, diagram labels, link texts) and code at the lowest weight ([`W_CODE`]).
 //! The client scores entries with BM25 on those frequencies and the body length.
@@ -63,8 +63,11 @@ pub const W_ALIAS: u32 = 16;
 pub const W_HEADING: u32 = 16;
 /// Weight of a tag's word.
 pub const W_TAG: u32 = 8;
-/// Weight of a word of the description or of the heading path above the section.
-pub const W_CONTEXT: u32 = 3;
+/// Weight of a word of the heading path above a section (the note's title, parent headings):
+/// a section is about its note's subject, if less than the note's own entry.
+pub const W_CONTEXT: u32 = 8;
+/// Weight of a word of the note's description (on the note's own entry).
+pub const W_DESCRIPTION: u32 = 3;
 /// Weight of a body word.
 pub const W_BODY: u32 = 2;
 /// Weight of a word in code.
@@ -178,7 +181,7 @@ fn note_entries(input: &Input, note: NoteId, secs: &[crate::render::SectionText]
                     push_words(&mut words_v, t, W_TAG);
                 }
                 if let Some(d) = &n.meta.description {
-                    push_words(&mut words_v, d, W_CONTEXT);
+                    push_words(&mut words_v, d, W_DESCRIPTION);
                 }
                 0
             }
@@ -519,6 +522,10 @@ pub fn build(input: &Input) -> Index {
     field("words", &dict);
     field("terms", term_table.out.as_str());
     field("postings", &postings);
+    js.push_str(&format!(
+        ",\n\"weights\":{}",
+        serde_json::Value::from(COMMON_WEIGHTS.to_vec())
+    ));
     js.push_str("};\n");
     // Make sure nothing in the text can end the script early in odd hosts.
     let js = js
