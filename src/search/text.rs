@@ -16,8 +16,8 @@ pub const MAX_WORD_CHARS: usize = 40;
 pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "if",
     "in", "into", "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "their",
-    "then", "there", "these", "they", "this", "those", "to", "was", "were", "which", "while",
-    "who", "with", "you", "your",
+    "then", "there", "these", "they", "this", "those", "to", "versus", "vs", "was", "were",
+    "which", "while", "who", "with", "you", "your",
 ];
 
 /// True for a word in [`STOP_WORDS`] (already folded).
