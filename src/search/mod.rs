@@ -599,3 +599,199 @@ impl std::fmt::Display for Stats {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::encode::{Reader, TermLink, front_decode};
+    use super::*;
+
+    /// The index of a fixture, read back the way the client reads it.
+    struct Decoded {
+        json: serde_json::Value,
+        words: Vec<String>,
+        word_term: Vec<usize>,
+        /// Per term: (entry, weight).
+        postings: Vec<Vec<(usize, u32)>>,
+    }
+
+    impl Decoded {
+        fn field(&self, name: &str) -> &str {
+            self.json[name].as_str().unwrap_or("")
+        }
+        fn lines(&self, name: &str) -> Vec<&str> {
+            self.field(name).split('\n').collect()
+        }
+        /// Postings of a folded word.
+        fn of(&self, word: &str) -> Vec<(usize, u32)> {
+            match self.words.iter().position(|w| w == word) {
+                Some(i) => self.postings[self.word_term[i]].clone(),
+                None => Vec::new(),
+            }
+        }
+    }
+
+    fn nums(s: &str) -> Vec<u64> {
+        let mut r = Reader::new(s);
+        std::iter::from_fn(|| r.num()).collect()
+    }
+
+    fn decode(js: &str) -> Decoded {
+        let body = js
+            .split_once("window.COREM_SEARCH_INDEX=")
+            .map(|x| x.1)
+            .unwrap_or("")
+            .trim_end()
+            .trim_end_matches(';');
+        let json: serde_json::Value = serde_json::from_str(body).expect("index is JSON");
+        let dict = front_decode(json["words"].as_str().unwrap_or(""));
+        let mut word_term = Vec::new();
+        let mut terms = 0;
+        for (i, (_, link)) in dict.iter().enumerate() {
+            word_term.push(match link {
+                TermLink::New => {
+                    terms += 1;
+                    terms - 1
+                }
+                TermLink::Back(k) => word_term[i - k],
+            });
+        }
+        let table = nums(json["terms"].as_str().unwrap_or(""));
+        let weights: Vec<u32> = serde_json::from_value(json["weights"].clone()).expect("weights");
+        let all = json["postings"].as_str().unwrap_or("").to_string();
+        let mut postings = Vec::new();
+        let mut off = 0usize;
+        for t in 0..terms {
+            let (df, len) = (table[2 * t] as usize, table[2 * t + 1] as usize);
+            let mut r = Reader::new(&all[off..off + len]);
+            let mut e: i64 = -1;
+            let mut list = Vec::new();
+            for _ in 0..df {
+                let v = r.num().expect("posting");
+                e += (v / 4) as i64 + 1;
+                let c = (v % 4) as usize;
+                let w = if c < 3 {
+                    weights[c]
+                } else {
+                    r.num().expect("weight") as u32
+                };
+                list.push((e as usize, w));
+            }
+            assert!(r.at_end(), "term {t} has exactly its postings");
+            postings.push(list);
+            off += len;
+        }
+        Decoded {
+            json,
+            words: dict.into_iter().map(|x| x.0).collect(),
+            word_term,
+            postings,
+        }
+    }
+
+    fn fixture_index(index_code: bool) -> (Index, Decoded) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let mut timings = Vec::new();
+        let a = crate::analyze(&dir, &crate::BuildOptions::default(), &mut timings)
+            .unwrap_or_else(|_| panic!("the basic fixture analyses"));
+        let rendered = crate::render_pages(&a, &|_, _| Ok(()))
+            .unwrap_or_else(|_| panic!("the basic fixture renders"));
+        let index = build(&Input {
+            corpus: &a.corpus,
+            parsed: &a.parsed,
+            graph: &a.graph,
+            sections: &rendered.sections,
+            options: Options { index_code },
+        });
+        let d = decode(&index.js);
+        (index, d)
+    }
+
+    #[test]
+    fn field_weights_rank_title_then_aliases_and_headings_then_tags_then_body() {
+        const { assert!(W_TITLE > W_ALIAS && W_ALIAS == W_HEADING && W_HEADING > W_TAG) };
+        const { assert!(W_TAG > W_BODY && W_CONTEXT > W_BODY && W_BODY > W_CODE) };
+        let (index, d) = fixture_index(true);
+        let urls = d.lines("urls");
+        let titles = d.lines("titles");
+        let first = titles
+            .iter()
+            .position(|t| *t == "First")
+            .expect("note First");
+        assert_eq!(urls[first], "alpha/first.html");
+        // Entries of note `first`: its own entry, then one per heading.
+        let notes = nums(d.field("notes"));
+        let start: u64 = (0..first).map(|i| notes[2 * i + 1]).sum();
+        let own = start as usize;
+        let weight = |word: &str, entry: usize| {
+            d.of(word)
+                .iter()
+                .find(|(e, _)| *e == entry)
+                .map_or(0, |x| x.1)
+        };
+        assert!(weight("first", own) >= W_TITLE, "title word");
+        assert_eq!(weight("premier", own), W_ALIAS, "alias");
+        assert_eq!(weight("demo", own), W_TAG, "tag");
+        // "Wikilinks" heading: the first heading entry of the note.
+        let wiki = own + 1;
+        assert!(weight("wikilinks", wiki) >= W_HEADING, "heading word");
+        assert!(weight("first", wiki) >= W_CONTEXT, "the title is context");
+        assert_eq!(weight("plain", wiki), W_BODY, "body word");
+        let code: Vec<_> = d.of("println");
+        assert!(
+            code.iter().any(|&(_, w)| w == W_CODE),
+            "code is indexed at its weight: {code:?}"
+        );
+        // Posting lists are in entry order, and terms are shared by stems.
+        for list in &d.postings {
+            assert!(list.windows(2).all(|p| p[0].0 < p[1].0));
+        }
+        let link = d.words.iter().position(|w| w == "link");
+        let links = d.words.iter().position(|w| w == "links");
+        if let (Some(a), Some(b)) = (link, links) {
+            assert_eq!(d.word_term[a], d.word_term[b]);
+        }
+        assert!(d.words.iter().all(|w| !text::is_stop(w)));
+        assert_eq!(
+            index.stats.entries,
+            nums(d.field("notes")).chunks(2).map(|c| c[1]).sum::<u64>() as usize
+        );
+        // Without code, the code words are gone.
+        let (_, no_code) = fixture_index(false);
+        assert!(no_code.of("println").is_empty());
+    }
+
+    #[test]
+    fn anchors_are_stored_only_when_the_client_cannot_derive_them() {
+        let (_, d) = fixture_index(true);
+        let headings = d.lines("headings");
+        let anchors = d.lines("anchors");
+        assert_eq!(headings.len(), anchors.len());
+        let i = headings
+            .iter()
+            .position(|h| *h == "Blocks")
+            .expect("heading Blocks");
+        assert_eq!(
+            anchors[i], "",
+            "a custom id equal to the derived one is not stored"
+        );
+        let j = headings
+            .iter()
+            .position(|h| *h == "Wikilinks")
+            .expect("heading");
+        assert_eq!(anchors[j], "", "derivable");
+        assert_eq!(simple_slug("Cache-aside"), "cache-aside");
+        assert_eq!(simple_slug("Four nines: 99.99 %"), "four-nines-9999-");
+        assert!(simple_slug("CP — consistency").contains('\0'));
+    }
+
+    #[test]
+    fn snippets_fit_the_budget_and_cut_at_words() {
+        assert_eq!(cut("one two three", 100), "one two three");
+        assert_eq!(cut("one two three four", 12), "one two");
+        let (index, d) = fixture_index(true);
+        assert!(index.stats.snippet_chars >= SNIPPET_MIN);
+        for s in d.lines("snippets") {
+            assert!(s.chars().count() <= index.stats.snippet_chars + 1, "{s}");
+        }
+    }
+}
