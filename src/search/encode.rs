@@ -130,10 +130,24 @@ pub const MAX_SHARED: usize = 24;
 
 /// True if `word` can be stored in the dictionary (contains no mark).
 pub fn storable(word: &str) -> bool {
-    !word
-        .chars()
-        .any(|c| MARK_SAME.contains(c) || MARK_NEW.contains(c) || c == MARK_BACK)
+    !word.bytes().any(|b| IS_MARK[b as usize])
 }
+
+/// Bytes that are marks ([`MARK_SAME`], [`MARK_NEW`], [`MARK_BACK`]: `A`–`Z` and the symbols).
+const IS_MARK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < MARK_NEW.len() {
+        t[MARK_NEW.as_bytes()[i] as usize] = true;
+        i += 1;
+    }
+    let mut c = b'A';
+    while c <= b'Z' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t
+};
 
 /// How a dictionary word maps to its term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,7 +311,13 @@ mod tests {
         assert_eq!(back.iter().map(|x| x.1).collect::<Vec<_>>(), links);
         assert!(coded.len() < words.iter().map(|w| w.len() + 1).sum::<usize>());
         assert!(words.iter().all(|w| storable(w)));
-        assert!(!storable("Ab") && !storable("a-b"));
+        assert!(!storable("Ab") && !storable("a-b") && !storable("Z") && storable("é'.:_9"));
+        assert!(
+            MARK_SAME
+                .chars()
+                .chain(MARK_NEW.chars())
+                .all(|c| !storable(&c.to_string()))
+        );
         assert_eq!(js_len("𝔘x"), 3);
     }
 }

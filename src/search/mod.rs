@@ -53,7 +53,7 @@ use crate::load::{Corpus, NoteId};
 use crate::markdown::Parsed;
 
 use encode::{TermLink, Writer, js_sort};
-use text::{Stemmer, is_stop, words};
+use text::{Stemmer, is_stop};
 
 /// Weight of a word of the note's title, in half units (as are the other weights).
 pub const W_TITLE: u32 = 24;
@@ -136,8 +136,8 @@ struct Entry {
     heading: Option<usize>,
     /// Distance back to the entry this one sits under (0: the note itself).
     parent: usize,
-    /// (folded word, weight) for every occurrence.
-    words: Vec<(String, u32)>,
+    /// Folded word → summed weight of its occurrences.
+    words: HashMap<String, u32>,
     /// Indexed words of body and code (the BM25 length).
     length: usize,
     /// Text for the snippet, whitespace collapsed.
@@ -148,14 +148,20 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn push_words(out: &mut Vec<(String, u32)>, text: &str, weight: u32) -> usize {
+fn push_words(out: &mut HashMap<String, u32>, text: &str, weight: u32) -> usize {
     let mut n = 0;
-    for w in words(text) {
-        if !is_stop(&w) {
-            out.push((w, weight));
-            n += 1;
+    text::each_word(text, |w| {
+        if is_stop(w) || !encode::storable(w) {
+            return;
         }
-    }
+        match out.get_mut(w) {
+            Some(v) => *v = (*v + weight).min(W_MAX),
+            None => {
+                out.insert(w.to_string(), weight.min(W_MAX));
+            }
+        }
+        n += 1;
+    });
     n
 }
 
@@ -168,7 +174,7 @@ fn note_entries(input: &Input, note: NoteId, secs: &[crate::render::SectionText]
     // Open headings above the current one: (level, entry index, text).
     let mut stack: Vec<(u8, usize, &str)> = Vec::new();
     for s in secs {
-        let mut words_v = Vec::new();
+        let mut words_v = HashMap::new();
         let mut length = 0;
         let heading = s.heading.and_then(|h| headings.get(h).map(|x| (h, x)));
         let parent = match heading {
@@ -310,17 +316,22 @@ pub fn build(input: &Input) -> Index {
     let entries: Vec<Entry> = per_note.into_iter().flatten().collect();
 
     // Surfaces, sorted the way the client compares strings; each stemmed once.
-    let mut surfaces: Vec<String> = {
-        let mut set: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for e in &entries {
-            for (w, _) in &e.words {
-                if encode::storable(w) {
-                    set.insert(w);
-                }
+    let mut surfaces: Vec<String> = entries
+        .par_iter()
+        .fold(std::collections::HashSet::new, |mut set, e| {
+            set.extend(e.words.keys().map(String::as_str));
+            set
+        })
+        .reduce(std::collections::HashSet::new, |mut a, b| {
+            if a.len() < b.len() {
+                return b.into_iter().chain(a).collect();
             }
-        }
-        set.into_iter().map(str::to_string).collect()
-    };
+            a.extend(b);
+            a
+        })
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     js_sort(&mut surfaces);
     let stems: Vec<String> = surfaces
         .par_iter()
@@ -359,7 +370,7 @@ pub fn build(input: &Input) -> Index {
     let weights: Vec<Vec<(u32, u32)>> = entries
         .par_iter()
         .map(|e| {
-            let mut m: HashMap<u32, u32> = HashMap::new();
+            let mut m: HashMap<u32, u32> = HashMap::with_capacity(e.words.len());
             for (w, wt) in &e.words {
                 if let Some(&t) = term_of.get(w.as_str()) {
                     let v = m.entry(t).or_insert(0);

@@ -42,6 +42,60 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(fold)
 }
 
+/// Calls `f` with each folded word of `text`, like [`words`] but without allocating: ASCII
+/// text is split by a direct implementation of the UAX #29 rules that apply to ASCII (runs of
+/// letters, digits and `_`; `.` `'` `:` join letters, `.` `'` `,` `;` join digits), which a
+/// test checks against the general path.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    if !text.is_ascii() {
+        for w in words(text) {
+            f(&w);
+        }
+        return;
+    }
+    let b = text.as_bytes();
+    let mut buf = String::with_capacity(32);
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+            // A joiner between two letters or two digits keeps the word going.
+            if i + 1 < b.len() && word(b[i + 1]) && i > start {
+                let (l, r) = (b[i - 1], b[i + 1]);
+                let joins = match b[i] {
+                    b'.' | b'\'' => {
+                        (l.is_ascii_alphabetic() && r.is_ascii_alphabetic())
+                            || (l.is_ascii_digit() && r.is_ascii_digit())
+                    }
+                    b':' => l.is_ascii_alphabetic() && r.is_ascii_alphabetic(),
+                    b',' | b';' => l.is_ascii_digit() && r.is_ascii_digit(),
+                    _ => false,
+                };
+                if joins {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let w = &text[start..i];
+        if w.len() <= MAX_WORD_CHARS && w.bytes().any(|c| c.is_ascii_alphanumeric()) {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            f(&buf);
+        }
+    }
+}
+
 /// A Snowball English (Porter2) stemmer; cheap to create, not shared between threads.
 pub struct Stemmer(rust_stemmers::Stemmer);
 
@@ -94,6 +148,30 @@ mod tests {
         );
         let long = "x".repeat(MAX_WORD_CHARS + 1);
         assert_eq!(words(&long).count(), 0);
+    }
+
+    #[test]
+    fn ascii_fast_path_splits_like_unicode_segmentation() {
+        let mut seed = 12345u64;
+        let alphabet = b"aZ9_ .',:;-x1\n(";
+        for _ in 0..20_000 {
+            let len = (seed % 14) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push(alphabet[(seed >> 33) as usize % alphabet.len()] as char);
+            }
+            seed = seed.wrapping_add(7);
+            let general: Vec<String> = words(&s).collect();
+            let mut fast = Vec::new();
+            each_word(&s, |w| fast.push(w.to_string()));
+            assert_eq!(fast, general, "text {s:?}");
+        }
+        let mut fast = Vec::new();
+        each_word("e.g. 1,000.5 it's a:b x_y", |w| fast.push(w.to_string()));
+        assert_eq!(fast, ["e.g", "1,000.5", "it's", "a:b", "x_y"]);
     }
 
     #[test]
