@@ -1,6 +1,5 @@
-/* corem default theme — search.js: live search over search-index.js (format: src/search/mod.rs).
- * A classic script: the index is a classic script too, inserted on first use, so search works
- * from file://. Matching is synchronous once the index is decoded. No framework, no requests. */
+/* corem default theme — search.js: live search over search-index.js (format: src/search/mod.rs),
+ * a classic script inserted on first use, so search works from file://. See docs/search.md. */
 (function () {
   "use strict";
   var doc = document, win = window, html = doc.documentElement;
@@ -9,7 +8,6 @@
   var F_STEM = 0.9, F_PREFIX = 0.75, F_TYPO1 = 0.45, F_TYPO2 = 0.3, PHRASE_BONUS = 2;
   var ix = null, state = 0, waiting = [];
 
-  /* ---------- index decoding ---------- */
   function digits(alpha) {
     var d = new Int8Array(128).fill(-1);
     for (var i = 0; i < alpha.length; i++) d[alpha.charCodeAt(i)] = i;
@@ -39,17 +37,16 @@
       urls: lines(raw.urls), titles: lines(raw.titles), headings: lines(raw.headings),
       anchors: lines(raw.anchors), snippets: lines(raw.snippets), postings: raw.postings, weights: raw.weights, cache: {} };
     raw.stop.split(" ").forEach(function (w) { t.stop[w] = 1; });
-    /* entries: note, level (0: the note itself), parent distance, body length, heading index */
+    /* entries: note, level (0: the note itself), parent distance, length */
     var nt = nums(raw.notes), et = nums(raw.entries), n = 0, e, i, j, c, lenSum = 0;
     for (i = 0; i < nt.length; i += 2) n += nt[i + 1];
-    t.n = n; t.noteFolder = []; t.eNote = new Int32Array(n); t.eLevel = new Int8Array(n);
+    t.n = n; t.noteFolder = []; t.eNote = new Int32Array(n);
     t.eParent = new Int32Array(n); t.eLen = new Float32Array(n); t.eHead = new Int32Array(n);
     for (i = 0, e = 0, j = 0, c = 0; i < nt.length; i += 2) {
       t.noteFolder.push(nt[i] - 1);
       for (var m = 0; m < nt[i + 1]; m++, e++) {
         t.eNote[e] = i / 2;
         var lv = et[j++];
-        t.eLevel[e] = lv;
         if (lv) { t.eParent[e] = et[j++]; t.eHead[e] = c++; } else { t.eParent[e] = 0; t.eHead[e] = -1; }
         t.eLen[e] = et[j++]; lenSum += t.eLen[e];
       }
@@ -88,7 +85,7 @@
     return (ix.cache[t] = { e: es, w: ws });
   }
 
-  /* ---------- words: the same rules as src/search/text.rs ---------- */
+  /* words: as src/search/text.rs */
   var seg = win.Intl && Intl.Segmenter ? new Intl.Segmenter("en", { granularity: "word" }) : null;
   /* [{w: folded word, i: start, j: end}] */
   function tokens(s) {
@@ -171,7 +168,6 @@
     return found ? w.replace(/Y/g, "y") : w;
   }
 
-  /* ---------- matching ---------- */
   /* first index of words >= w */
   function lower(w) {
     var lo = 0, hi = ix.words.length;
@@ -327,7 +323,6 @@
     return { url: ROOT + encodeURI(url).replace(/\?/g, "%3F"), title: title, path: path, snippet: ix.snippets[e] || "" };
   }
 
-  /* ---------- loading ---------- */
   function load(done) {
     if (state === 2) return done();
     if (state === 3) return;
@@ -349,7 +344,6 @@
     w.forEach(function (f) { f(); });
   }
 
-  /* ---------- rendering ---------- */
   function esc(s) { return s.replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
   /* words of the query, folded, for highlighting: surfaces of every matched term */
   function marker(qs) {

@@ -80,7 +80,7 @@ pub const W_MAX: u32 = 255;
 
 /// The index may take at most this share of the notes' Markdown bytes; snippets get what the
 /// rest leaves (a build-time bound, never more than [`SNIPPET_MAX`] characters each).
-pub const BUDGET_PERCENT: usize = 22;
+pub const BUDGET_PERCENT: usize = 24;
 /// Longest snippet, in characters.
 pub const SNIPPET_MAX: usize = 220;
 /// Shortest snippet worth showing when the budget is tight, in characters.
@@ -144,8 +144,19 @@ struct Entry {
     snippet: String,
 }
 
+/// Collapses whitespace, and drops the space the section text has between inline elements
+/// before closing punctuation (`**closed**,` is collected as `closed ,`).
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        let glue = w.starts_with([',', '.', ';', ':', '!', '?', ')', ']', '\''])
+            || out.ends_with(['(', '[']);
+        if !out.is_empty() && !glue {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn push_words(out: &mut HashMap<String, u32>, text: &str, weight: u32) -> usize {
@@ -793,6 +804,14 @@ mod tests {
         assert_eq!(simple_slug("Cache-aside"), "cache-aside");
         assert_eq!(simple_slug("Four nines: 99.99 %"), "four-nines-9999-");
         assert!(simple_slug("CP — consistency").contains('\0'));
+    }
+
+    #[test]
+    fn snippet_text_is_tidied() {
+        assert_eq!(
+            collapse("  a  closed ,\n open ( x ) . "),
+            "a closed, open (x)."
+        );
     }
 
     #[test]
