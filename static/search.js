@@ -24,10 +24,14 @@
       hi = hi * 29 + d - 64; k++;
     }
   }
+  /* every number of s, in one tight loop */
   function nums(s) {
-    var out = [], r = { p: 0 };
-    while (r.p < s.length) out.push(num(s, r));
-    return out;
+    var out = new Float64Array(s.length), n = 0, hi = 0, k = 0, d;
+    for (var i = 0, len = s.length; i < len; i++) {
+      d = DIG[s.charCodeAt(i)];
+      if (d < 64) { out[n++] = STARTS[k] + hi * 64 + d; hi = k = 0; } else { hi = hi * 29 + d - 64; k++; }
+    }
+    return out.subarray(0, n);
   }
   function lines(s) { return s === "" ? [] : s.split("\n"); }
 
@@ -35,33 +39,33 @@
     DIG = digits(raw.alphabet);
     var t = { stop: {}, folders: nums(raw.folders), folderTitles: lines(raw.folderTitles),
       urls: lines(raw.urls), titles: lines(raw.titles), headings: lines(raw.headings),
-      anchors: lines(raw.anchors), snippets: lines(raw.snippets), postings: raw.postings, weights: raw.weights, cache: {} };
+      anchors: lines(raw.anchors), raw: raw, postings: raw.postings, weights: raw.weights, cache: {} };
     raw.stop.split(" ").forEach(function (w) { t.stop[w] = 1; });
     /* entries: note, level (0: the note itself), parent distance, length */
-    var nt = nums(raw.notes), et = nums(raw.entries), n = 0, e, i, j, c, lenSum = 0;
+    var nt = nums(raw.notes), es = nums(raw.entries), j = 0, r = { p: 0 }, n = 0, e, i, m, c = 0, lenSum = 0;
     for (i = 0; i < nt.length; i += 2) n += nt[i + 1];
-    t.n = n; t.noteFolder = []; t.eNote = new Int32Array(n);
-    t.eParent = new Int32Array(n); t.eLen = new Float32Array(n); t.eHead = new Int32Array(n);
-    for (i = 0, e = 0, j = 0, c = 0; i < nt.length; i += 2) {
+    t.n = n; t.noteFolder = [];
+    t.eNote = new Int32Array(n); t.eParent = new Int32Array(n); t.eLen = new Float32Array(n); t.eHead = new Int32Array(n);
+    for (i = 0, e = 0; i < nt.length; i += 2) {
       t.noteFolder.push(nt[i] - 1);
-      for (var m = 0; m < nt[i + 1]; m++, e++) {
+      for (m = 0; m < nt[i + 1]; m++, e++) {
         t.eNote[e] = i / 2;
-        var lv = et[j++];
-        if (lv) { t.eParent[e] = et[j++]; t.eHead[e] = c++; } else { t.eParent[e] = 0; t.eHead[e] = -1; }
-        t.eLen[e] = et[j++]; lenSum += t.eLen[e];
+        if (es[j++]) { t.eParent[e] = es[j++]; t.eHead[e] = c++; } else t.eHead[e] = -1;
+        lenSum += t.eLen[e] = es[j++];
       }
     }
     t.avgLen = lenSum / Math.max(1, n) || 1;
-    /* dictionary: marks say shared prefix length and term link (see front_code) */
-    var SAME = "ABCDEFGHIJKLMNOPQRSTUVWXY", NEW = " !#$%&()*+-/<=>?@[]^`{|}~", mark = {};
-    for (i = 0; i < 25; i++) { mark[SAME[i]] = i + 1; mark[NEW[i]] = -(i + 1); }
-    var d = raw.words, words = [], terms = [], prev = "", p = 0, r = { p: 0 }, nterms = 0;
-    while (p < d.length) {
-      var back = 1, ch = d[p];
-      if (ch === "Z") { r.p = p + 1; back = num(d, r); p = r.p; ch = d[p]; }
-      var mk = mark[ch], q = ++p;
-      while (p < d.length && mark[d[p]] === undefined && d[p] !== "Z") p++;
-      var w = prev.slice(0, Math.abs(mk) - 1) + d.slice(q, p);
+    /* dictionary: a mark gives the shared prefix length and the term link (see front_code) */
+    var MK = new Int8Array(128), SAME = "ABCDEFGHIJKLMNOPQRSTUVWXY", NEW = " !#$%&()*+-/<=>?@[]^`{|}~";
+    for (i = 0; i < 25; i++) { MK[SAME.charCodeAt(i)] = i + 1; MK[NEW.charCodeAt(i)] = -(i + 1); }
+    MK[90] = 100; /* Z: a back reference follows */
+    var d = raw.words, len = d.length, words = [], terms = [], prev = "", p = 0, nterms = 0, code;
+    while (p < len) {
+      var back = 1, mk = MK[d.charCodeAt(p)];
+      if (mk === 100) { r.p = p + 1; back = num(d, r); p = r.p; mk = MK[d.charCodeAt(p)]; }
+      var q = ++p;
+      while (p < len && ((code = d.charCodeAt(p)) >= 128 || !MK[code])) p++;
+      var w = (mk > 0 ? prev.slice(0, mk - 1) : prev.slice(0, -mk - 1)) + d.slice(q, p);
       terms.push(mk < 0 ? nterms++ : terms[terms.length - back]);
       words.push(w); prev = w;
     }
@@ -70,6 +74,11 @@
     t.df = new Int32Array(nterms); t.off = new Int32Array(nterms + 1);
     for (i = 0; i < nterms; i++) { t.df[i] = tt[2 * i]; t.off[i + 1] = t.off[i] + tt[2 * i + 1]; }
     return t;
+  }
+  /* snippets are split on first use */
+  function snippet(e) {
+    if (!ix.snippets) ix.snippets = lines(ix.raw.snippets);
+    return ix.snippets[e] || "";
   }
 
   /* the posting list of term t: entries and weights (half units), decoded once */
@@ -214,12 +223,16 @@
       var cands = [];
       for (var j = i; j < ix.words.length && ix.words[j].lastIndexOf(w, 0) === 0; j++) cands.push(ix.wordTerm[j]);
       cands.sort(function (a, b) { return ix.df[b] - ix.df[a]; });
-      for (j = 0; j < cands.length && j < (w.length < 3 ? 8 : 24); j++) add(cands[j], F_PREFIX);
+      var cap = w.length < 2 ? 0 : w.length < 3 ? 3 : 16;
+      /* and no more than ~60,000 postings of them, so a short prefix stays fast */
+      for (var sum = j = 0; j < cands.length && j < cap && (j === 0 || sum + ix.df[cands[j]] < 60000); j++) {
+        sum += ix.df[cands[j]]; add(cands[j], F_PREFIX);
+      }
     }
-    if (!any && !q.stop) {
+    if (!any && !q.stop && w.length > 3) {
       /* a form the notes do not use: its stem, checked against words sharing its start */
-      var s = stem(w), pre = s.slice(0, Math.max(3, s.length - 1));
-      for (i = lower(pre); i < ix.words.length && ix.words[i].lastIndexOf(pre, 0) === 0; i++)
+      var s = stem(w), pre = s.slice(0, Math.max(3, s.length - 1)), end = lower(pre) + 400;
+      for (i = lower(pre); i < end && i < ix.words.length && ix.words[i].lastIndexOf(pre, 0) === 0; i++)
         if (stem(ix.words[i]) === s) add(ix.wordTerm[i], F_STEM);
     }
     if (!any && !q.stop && w.length >= 4) {
@@ -251,15 +264,22 @@
     return out;
   }
 
-  /* results: [{e: entry, score}], best first, book order on ties */
-  function search(query) {
+  /* results: {results: the best `limit` [{e: entry, score}], best first, book order on ties,
+     total, words}; phrases are checked on the best candidates */
+  function search(query, limit) {
     var qs = parse(query), words = [], optional = [];
     /* a stop word being typed may be the start of a word: it counts, but is not required */
-    qs.forEach(function (q) { if (!q.stop || q.open) { q.terms = expand(q); (q.stop ? optional : words).push(q); } });
+    qs.forEach(function (q) {
+      if (q.stop && !q.open) return;
+      q.terms = expand(q);
+      (q.stop || (q.open && q.w.length < 2) ? optional : words).push(q);
+    });
     var need = words.length;
     if (!need) return { results: [], words: qs };
     words = words.concat(optional);
-    var n = ix.n, total = new Float64Array(n), count = new Uint8Array(n), best = new Float64Array(n);
+    var n = ix.n;
+    if (!ix.total) { ix.total = new Float64Array(n); ix.count = new Uint8Array(n); ix.best = new Float64Array(n); }
+    var total = ix.total.fill(0), count = ix.count.fill(0), best = ix.best;
     for (var k = 0; k < words.length; k++) {
       var touched = [], want = Math.min(k, need);
       for (var key in words[k].terms) {
@@ -275,18 +295,40 @@
       }
       for (i = 0; i < touched.length; i++) { e = touched[i]; total[e] += best[e]; best[e] = 0; if (k < need) count[e] = k + 1; }
     }
-    var res = [];
-    for (e = 0; e < n; e++) if (count[e] === need) res.push({ e: e, score: total[e] });
-    if (qs.some(function (q) { return q.phrase; })) {
-      res.forEach(function (r) { if (phraseOk(r.e, qs)) r.score *= PHRASE_BONUS; });
+    /* the best `keep` by a min-heap (worst on top), so common words cost no full sort */
+    var keep = Math.min(limit || n, n), phrase = qs.some(function (q) { return q.phrase; });
+    if (phrase) keep = Math.min(n, keep * 4 + 50);
+    var heap = [], found = 0;
+    function worse(a, b) { return a.score < b.score || (a.score === b.score && a.e > b.e); }
+    for (e = 0; e < n; e++) {
+      if (count[e] !== need) continue;
+      found++;
+      /* entries come in book order, so an equal score never beats the heap's worst */
+      if (heap.length === keep && total[e] <= heap[0].score) continue;
+      var r = { e: e, score: total[e] };
+      if (heap.length < keep) {
+        heap.push(r);
+        for (i = heap.length - 1; i > 0 && worse(heap[i], heap[(i - 1) >> 1]); i = (i - 1) >> 1) swap(heap, i, (i - 1) >> 1);
+      } else {
+        heap[0] = r;
+        for (i = 0; ;) {
+          var a = 2 * i + 1, b = a + 1, m = i;
+          if (a < heap.length && worse(heap[a], heap[m])) m = a;
+          if (b < heap.length && worse(heap[b], heap[m])) m = b;
+          if (m === i) break;
+          swap(heap, i, m); i = m;
+        }
+      }
     }
-    res.sort(function (a, b) { return b.score - a.score || a.e - b.e; });
-    return { results: res, words: qs };
+    if (phrase) heap.forEach(function (r) { if (phraseOk(r.e, qs)) r.score *= PHRASE_BONUS; });
+    heap.sort(function (a, b) { return b.score - a.score || a.e - b.e; });
+    return { results: limit ? heap.slice(0, limit) : heap, total: found, words: qs };
   }
+  function swap(h, i, j) { var t = h[i]; h[i] = h[j]; h[j] = t; }
 
   /* every quoted phrase occurs in the entry's stored text (title, heading, snippet) */
   function phraseOk(e, qs) {
-    var text = tokens(ix.titles[ix.eNote[e]] + " \u0001 " + heading(e) + " \u0001 " + (ix.snippets[e] || "")).map(function (x) { return x.w; });
+    var text = tokens(ix.titles[ix.eNote[e]] + " \u0001 " + heading(e) + " \u0001 " + snippet(e)).map(function (x) { return x.w; });
     for (var p = 1; ; p++) {
       var ph = qs.filter(function (q) { return q.phrase === p; });
       if (!ph.length) return true;
@@ -320,7 +362,7 @@
       var a = ix.anchors[ix.eHead[e]] || slug(title);
       url += "#" + a;
     }
-    return { url: ROOT + encodeURI(url).replace(/\?/g, "%3F"), title: title, path: path, snippet: ix.snippets[e] || "" };
+    return { url: ROOT + encodeURI(url).replace(/\?/g, "%3F"), title: title, path: path, snippet: snippet(e) };
   }
 
   function load(done) {
@@ -407,15 +449,15 @@
         return;
       }
       last = q;
-      var found = search(q), res = found.results, mark = marker(found.words), max = live ? 8 : 200, out = "";
+      var max = live ? 8 : 200, found = search(q, max), res = found.results, mark = marker(found.words), out = "";
       for (var i = 0; i < res.length && i < max; i++) out += resultHtml(res[i], mark, listId + "-" + i);
       if (live && res.length) {
         var all = ROOT + "search.html?q=" + encodeURIComponent(q);
         out += "<a class=\"sr-all\" href=\"" + esc(all) + "\" role=\"option\" aria-selected=\"false\" id=\"" + listId + "-all\">" +
-          (res.length > max ? "All " + res.length + " results" : "Open the results page") + "</a>";
+          (found.total > max ? "All " + found.total + " results" : "Open the results page") + "</a>";
       }
       box.innerHTML = out || "<p class=\"sr-none\">No results for “" + esc(q.trim()) + "”</p>";
-      status.textContent = res.length ? res.length + (res.length === 1 ? " result" : " results") : "No results";
+      status.textContent = found.total ? found.total + (found.total === 1 ? " result" : " results") : "No results";
       open(true);
       select(-1);
     }
@@ -463,8 +505,8 @@
   win.coremSearch = {
     load: load, stem: stem, tokens: tokens,
     ready: function () { return state === 2; },
-    search: function (q) {
-      return search(q).results.map(function (r) { var d = describe(r.e); d.score = r.score; return d; });
+    search: function (q, limit) {
+      return search(q, limit).results.map(function (r) { var d = describe(r.e); d.score = r.score; return d; });
     },
     vocabulary: function () { return { words: ix.words, terms: Array.from(ix.wordTerm) }; }
   };

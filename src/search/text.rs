@@ -14,10 +14,10 @@ pub const MAX_WORD_CHARS: usize = 40;
 /// in the dictionary, so snippets can spell them, and the client drops them from queries.
 /// Kept short on purpose: only words that carry no topic on their own.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "if",
-    "in", "into", "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "their",
-    "then", "there", "these", "they", "this", "those", "to", "versus", "vs", "was", "were",
-    "which", "while", "who", "with", "you", "your",
+    "a", "an", "and", "another", "are", "as", "at", "be", "but", "by", "each", "every", "for",
+    "from", "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "our", "so",
+    "some", "than", "that", "the", "their", "then", "there", "these", "they", "this", "those",
+    "to", "versus", "vs", "was", "were", "which", "while", "who", "with", "you", "your",
 ];
 
 /// True for a word in [`STOP_WORDS`] (already folded).
