@@ -368,7 +368,13 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     })?;
     t.lap("render");
     let mut extra = extra_files(&a, &rendered.pages);
-    let search_stats = search_index(&a, &rendered).map(|index| {
+    // The index cannot fail, so `check` skips it.
+    let index = if write {
+        search_index(&a, &rendered)
+    } else {
+        None
+    };
+    let search_stats = index.map(|index| {
         let mut stats = index.stats.clone();
         stats.file_bytes = index.js.len();
         extra.push((
