@@ -26,7 +26,7 @@
 //! browser. Only a word that occurs nowhere in the notes ("partitioning" when the notes say
 //! "partition" and "partitions") needs its stem: the client carries a port of the same Snowball
 //! stemmer for that case, and `tests/browser_search.rs` checks it agrees with this one on every
-//! word of the handbook's index and on Snowball's English test vocabulary.
+//! word of the handbook and on a list of words that exercises each of its rules.
 //!
 //! # Format
 //!
