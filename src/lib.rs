@@ -1,7 +1,7 @@
 //! corem turns a folder of Markdown notes into a cross-linked, searchable static site.
 //!
 //! The pipeline runs one way, one module per stage:
-//! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`output`].
+//! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`search`] → [`output`].
 //! [`build`] runs it and writes the site; [`check`] runs it and writes nothing.
 
 pub mod calc;
@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -69,6 +70,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Time per stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Figures of `search-index.js`, when search is enabled.
+    pub search: Option<search::Stats>,
 }
 
 /// Builds the project in `dir` into its output folder.
@@ -319,6 +322,26 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
     out
 }
 
+/// The search index's file name at the output root.
+pub const SEARCH_INDEX_FILE: &str = "search-index.js";
+
+/// The search index of a rendered site, or `None` when `[search] enabled = false`.
+pub fn search_index(a: &Analysis, rendered: &Rendered) -> Option<search::Index> {
+    let cfg = &a.project.config.search;
+    if !cfg.enabled {
+        return None;
+    }
+    Some(search::build(&search::Input {
+        corpus: &a.corpus,
+        parsed: &a.parsed,
+        graph: &a.graph,
+        sections: &rendered.sections,
+        options: search::Options {
+            index_code: cfg.index_code,
+        },
+    }))
+}
+
 /// The contents of a generated or copied file.
 #[derive(Debug, Clone)]
 pub enum FileSource {
@@ -345,7 +368,23 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         None => Ok(()),
     })?;
     t.lap("render");
-    let extra = extra_files(&a, &rendered.pages);
+    let mut extra = extra_files(&a, &rendered.pages);
+    // The index cannot fail, so `check` skips it.
+    let index = if write {
+        search_index(&a, &rendered)
+    } else {
+        None
+    };
+    let search_stats = index.map(|index| {
+        let mut stats = index.stats.clone();
+        stats.file_bytes = index.js.len();
+        extra.push((
+            SEARCH_INDEX_FILE.into(),
+            FileSource::Bytes(index.js.into_bytes()),
+        ));
+        stats
+    });
+    t.lap("search");
     let files = rendered.pages.len() + extra.len();
     if let Some(s) = staging {
         for (rel, src) in &extra {
@@ -370,5 +409,6 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         output_dir: a.project.output_dir.clone(),
         warnings,
         timings,
+        search: search_stats,
     })
 }

@@ -159,6 +159,9 @@ fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: 
         for (stage, d) in &r.timings {
             eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
+        if let Some(s) = &r.search {
+            eprintln!("  {s}");
+        }
     }
     let elapsed = started.elapsed();
     let target = if verb == "Built" {

@@ -276,6 +276,7 @@ pub fn site_globals(project: &Project) -> Value {
         "base_url": c.base_url,
         "repo_url": c.repo_url,
         "generator": concat!("corem ", env!("CARGO_PKG_VERSION")),
+        "search": c.search.enabled,
     })
 }
 

@@ -1,0 +1,323 @@
+//! Numbers as text: a variable-length code over 93 printable ASCII characters.
+//!
+//! The index travels inside a JavaScript string literal, so it can only use characters that
+//! need no escaping there: every printable ASCII character but `"` and `\`. Each character is
+//! a digit 0..93: digits 0..63 end a number, digits 64..92 continue it (base 29, most
+//! significant first), the ending digit is base 64. So 0..63 take one character, up to 1,919
+//! two, up to 55,743 three. Small numbers dominate (gaps between sections of a posting list,
+//! weights, lengths), which is what makes the index compact.
+
+/// The digits, in order. Shipped in the index, so the client decodes with the same table.
+pub const ALPHABET: &str = concat!(
+    " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`",
+    "abcdefghijklmnopqrstuvwxyz{|}~"
+);
+/// Ending digits per character.
+pub const END: u64 = 64;
+/// Continuation digits per character.
+pub const MORE: u64 = 29;
+
+/// Appends numbers to a string.
+#[derive(Debug, Default, Clone)]
+pub struct Writer {
+    pub out: String,
+}
+
+fn digit(d: u64) -> char {
+    // ALPHABET is ASCII and d < 93, so the byte is a char.
+    ALPHABET.as_bytes()[d as usize] as char
+}
+
+impl Writer {
+    /// Appends one number.
+    pub fn num(&mut self, v: u64) {
+        // Find how many continuation digits `v` needs: values with k of them start at
+        // END * (1 + MORE + … + MORE^(k-1)).
+        let mut k = 0u32;
+        let mut start = 0u64;
+        let mut span = END;
+        while v >= start + span {
+            start += span;
+            span = span.saturating_mul(MORE);
+            k += 1;
+        }
+        let r = v - start;
+        let last = r % END;
+        let mut high = r / END;
+        let mut more = Vec::with_capacity(k as usize);
+        for _ in 0..k {
+            more.push(END + high % MORE);
+            high /= MORE;
+        }
+        for d in more.into_iter().rev() {
+            self.out.push(digit(d));
+        }
+        self.out.push(digit(last));
+    }
+
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+}
+
+/// Reads numbers back (the client's algorithm, for tests and for checking the output).
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pub pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(s: &'a str) -> Self {
+        Reader {
+            bytes: s.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    /// The next number, or `None` at the end or on a byte that is not a digit.
+    pub fn num(&mut self) -> Option<u64> {
+        let mut high = 0u64;
+        let mut k = 0u32;
+        loop {
+            let b = *self.bytes.get(self.pos)?;
+            self.pos += 1;
+            let d = ALPHABET.bytes().position(|x| x == b)? as u64;
+            if d < END {
+                let mut start = 0u64;
+                let mut span = END;
+                for _ in 0..k {
+                    start += span;
+                    span *= MORE;
+                }
+                return Some(start + high * END + d);
+            }
+            high = high * MORE + (d - END);
+            k += 1;
+        }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+}
+
+/// Length of a string in UTF-16 code units (what JavaScript's `length` and `slice` count).
+pub fn js_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Sorts strings in JavaScript's order (UTF-16 code units), so the client can binary-search.
+pub fn js_sort(v: &mut [String]) {
+    v.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+}
+
+/// Marks that start a dictionary entry: folded words never contain them (upper-case ASCII
+/// folds away; the symbols are word boundaries under UAX #29). The position of the mark in
+/// its list is the length shared with the previous word (at most [`MAX_SHARED`]).
+pub const MARK_SAME: &str = "ABCDEFGHIJKLMNOPQRSTUVWXY";
+/// As [`MARK_SAME`], for a word that starts a new term.
+pub const MARK_NEW: &str = " !#$%&()*+-/<=>?@[]^`{|}~";
+/// Escape before a number: the word's term is the one of the word that many entries back,
+/// and a [`MARK_SAME`] mark follows.
+pub const MARK_BACK: char = 'Z';
+/// Longest shared prefix a mark can say; longer ones repeat the rest.
+pub const MAX_SHARED: usize = 24;
+
+/// True if `word` can be stored in the dictionary (contains no mark).
+pub fn storable(word: &str) -> bool {
+    !word.bytes().any(|b| IS_MARK[b as usize])
+}
+
+/// Bytes that are marks ([`MARK_SAME`], [`MARK_NEW`], [`MARK_BACK`]: `A`–`Z` and the symbols).
+const IS_MARK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < MARK_NEW.len() {
+        t[MARK_NEW.as_bytes()[i] as usize] = true;
+        i += 1;
+    }
+    let mut c = b'A';
+    while c <= b'Z' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t
+};
+
+/// How a dictionary word maps to its term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermLink {
+    /// A term no earlier word had (terms are numbered in dictionary order).
+    New,
+    /// The term of the word `k` entries back (`1`: the previous word).
+    Back(usize),
+}
+
+/// Front-codes sorted words and their term links into one string: per word a mark (shared
+/// prefix length and link), then the rest of the word up to the next mark. Prefixes are
+/// counted in UTF-16 units, as the client slices strings.
+pub fn front_code(words: &[String], links: &[TermLink]) -> String {
+    let mut out = String::new();
+    let mut prev: Vec<u16> = Vec::new();
+    for (word, link) in words.iter().zip(links) {
+        let cur: Vec<u16> = word.encode_utf16().collect();
+        let mut shared = prev
+            .iter()
+            .zip(&cur)
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(MAX_SHARED);
+        // Never split a surrogate pair.
+        if shared > 0 && shared < cur.len() && (0xDC00..0xE000).contains(&cur[shared]) {
+            shared -= 1;
+        }
+        let mark = |set: &str| set.as_bytes()[shared] as char;
+        match link {
+            TermLink::New => out.push(mark(MARK_NEW)),
+            TermLink::Back(1) => out.push(mark(MARK_SAME)),
+            TermLink::Back(k) => {
+                out.push(MARK_BACK);
+                let mut w = Writer::default();
+                w.num(*k as u64);
+                out.push_str(&w.out);
+                out.push(mark(MARK_SAME));
+            }
+        }
+        out.push_str(&String::from_utf16_lossy(&cur[shared..]));
+        prev = cur;
+    }
+    out
+}
+
+/// Decodes [`front_code`] (the client's algorithm; for tests).
+pub fn front_decode(s: &str) -> Vec<(String, TermLink)> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let pos_in = |set: &str, u: u16| set.encode_utf16().position(|x| x == u);
+    let mut out = Vec::new();
+    let mut prev: Vec<u16> = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        let mut link = TermLink::Back(1);
+        if units[i] == MARK_BACK as u16 {
+            // The number is ASCII, so byte and unit positions agree inside it.
+            let rest = String::from_utf16_lossy(&units[i + 1..(i + 9).min(units.len())]);
+            let mut r = Reader::new(&rest);
+            let k = r.num().unwrap_or(1);
+            link = TermLink::Back(k as usize);
+            i += 1 + r.pos;
+        }
+        let (shared, l) = match (pos_in(MARK_SAME, units[i]), pos_in(MARK_NEW, units[i])) {
+            (Some(n), _) => (n, link),
+            (None, Some(n)) => (n, TermLink::New),
+            _ => (0, link),
+        };
+        i += 1;
+        let mut cur = prev[..shared.min(prev.len())].to_vec();
+        while i < units.len()
+            && pos_in(MARK_SAME, units[i]).is_none()
+            && pos_in(MARK_NEW, units[i]).is_none()
+            && units[i] != MARK_BACK as u16
+        {
+            cur.push(units[i]);
+            i += 1;
+        }
+        out.push((String::from_utf16_lossy(&cur), l));
+        prev = cur;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alphabet_is_93_safe_characters() {
+        assert_eq!(ALPHABET.len(), 93);
+        assert_eq!(END + MORE, 93);
+        assert!(!ALPHABET.contains('"') && !ALPHABET.contains('\\'));
+        let mut b: Vec<u8> = ALPHABET.bytes().collect();
+        b.dedup();
+        assert_eq!(b.len(), 93);
+    }
+
+    #[test]
+    fn numbers_round_trip_with_the_documented_sizes() {
+        let cases = [
+            (0u64, 1usize),
+            (63, 1),
+            (64, 2),
+            (1919, 2),
+            (1920, 3),
+            (55_743, 3),
+            (55_744, 4),
+            (u32::MAX as u64, 7),
+        ];
+        for (v, chars) in cases {
+            let mut w = Writer::default();
+            w.num(v);
+            assert_eq!(w.len(), chars, "size of {v}");
+            assert_eq!(Reader::new(&w.out).num(), Some(v));
+        }
+        let mut w = Writer::default();
+        let vals: Vec<u64> = (0..5000).map(|i| i * i * 7 % 100_003).collect();
+        for &v in &vals {
+            w.num(v);
+        }
+        let mut r = Reader::new(&w.out);
+        let back: Vec<u64> = std::iter::from_fn(|| r.num()).collect();
+        assert_eq!(back, vals);
+        assert!(r.at_end());
+    }
+
+    #[test]
+    fn marks_are_disjoint_ascii() {
+        assert_eq!(MARK_SAME.len(), MAX_SHARED + 1);
+        assert_eq!(MARK_NEW.len(), MAX_SHARED + 1);
+        assert!(
+            MARK_SAME
+                .chars()
+                .all(|c| !MARK_NEW.contains(c) && c != MARK_BACK)
+        );
+        // The only marks inside an encoded number are behind MARK_BACK, read as a number.
+        assert!(!MARK_NEW.contains('"') && !MARK_NEW.contains('\\'));
+    }
+
+    #[test]
+    fn front_coding_round_trips_in_js_order() {
+        let mut words: Vec<String> = ["cache", "cached", "caching", "cap", "café", "a", "𝔘x", "ﬀ"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        js_sort(&mut words);
+        // U+1D518 (a surrogate pair) sorts before U+FB00 in UTF-16, after it in UTF-8.
+        let pos = |w: &str| words.iter().position(|x| x == w).unwrap_or(99);
+        assert!(pos("𝔘x") < pos("ﬀ"));
+        let links: Vec<TermLink> = (0..words.len())
+            .map(|i| match i % 3 {
+                0 => TermLink::New,
+                1 => TermLink::Back(1),
+                _ => TermLink::Back(2),
+            })
+            .collect();
+        let coded = front_code(&words, &links);
+        let back = front_decode(&coded);
+        assert_eq!(back.iter().map(|x| x.0.clone()).collect::<Vec<_>>(), words);
+        assert_eq!(back.iter().map(|x| x.1).collect::<Vec<_>>(), links);
+        assert!(coded.len() < words.iter().map(|w| w.len() + 1).sum::<usize>());
+        assert!(words.iter().all(|w| storable(w)));
+        assert!(!storable("Ab") && !storable("a-b") && !storable("Z") && storable("é'.:_9"));
+        assert!(
+            MARK_SAME
+                .chars()
+                .chain(MARK_NEW.chars())
+                .all(|c| !storable(&c.to_string()))
+        );
+        assert_eq!(js_len("𝔘x"), 3);
+    }
+}

@@ -1,0 +1,182 @@
+//! Search quality on the bundled handbook: each query must rank its section in the top three.
+//! The queries run through the shipped client (`static/search.js`) in headless Chromium, on
+//! the index the build wrote; at least 90 % must hit.
+//!
+//! The set covers exact terms, other names (aliases), typos, prefixes of the word being typed
+//! and several words at once. It targets the principles, components and C.O.R.E.M notes (the
+//! deep dives are drafts, not built by default); expectations are note pages (`…html`) or
+//! sections (`…html#anchor`) relative to the site root.
+
+mod support;
+
+const QUERIES: &[(&str, &str)] = &[
+    // typos
+    ("cap theorm", "principles/cap-theorem.html"),
+    ("circiut breaker", "components/circuit-breaker.html"),
+    ("replicaton", "principles/replication.html"),
+    (
+        "exponential backof jitter",
+        "components/backpressure-and-backoff.html#add-jitter",
+    ),
+    // prefixes of the word being typed
+    (
+        "idempot",
+        "components/message-queues.html#at-least-once-delivery",
+    ),
+    (
+        "quadtre",
+        "components/geohashing-and-quadtrees.html#quadtrees",
+    ),
+    // other names (aliases)
+    ("brewers theorem", "principles/cap-theorem.html"),
+    (
+        "cache stampede",
+        "components/thundering-herd.html#in-caches-the-cache-stampede",
+    ),
+    ("failover", "principles/fail-over.html"),
+    (
+        "nines of availability",
+        "principles/availability-in-numbers.html",
+    ),
+    (
+        "scale out",
+        "principles/vertical-and-horizontal-scaling.html",
+    ),
+    ("hadoop", "principles/hdfs.html"),
+    ("ptr lookup", "components/reverse-dns.html"),
+    ("lru", "components/cache-eviction-policies.html"),
+    ("pub sub", "components/message-brokers.html"),
+    ("esb", "components/enterprise-service-bus.html"),
+    ("oidc", "components/openid-connect.html"),
+    ("sso", "components/single-sign-on.html"),
+    (
+        "authn vs authz",
+        "corem/authentication-vs-authorization.html",
+    ),
+    ("observability", "corem/measure.html"),
+    // exact terms and several words
+    (
+        "cache stale data",
+        "components/caching-strategies.html#cache-aside",
+    ),
+    ("active passive", "principles/fail-over.html#active-passive"),
+    (
+        "four nines",
+        "principles/availability-in-numbers.html#four-nines-9999-",
+    ),
+    (
+        "little's law",
+        "principles/latency-vs-throughput.html#littles-law",
+    ),
+    (
+        "raid 5 parity",
+        "principles/raid.html#raid-5-striping-with-distributed-parity",
+    ),
+    ("object storage", "principles/volumes.html#object-storage"),
+    (
+        "recursive dns query",
+        "components/dns-query-types.html#recursive",
+    ),
+    ("cname record", "components/dns-record-types.html#cname"),
+    (
+        "round robin",
+        "components/load-balancer.html#routing-algorithms",
+    ),
+    (
+        "single point of failure load balancer",
+        "components/load-balancer.html#the-load-balancer-as-a-single-point-of-failure",
+    ),
+    ("pull cdn", "components/cdn.html#pull-cdns"),
+    ("reverse proxy", "components/proxy.html#reverse-proxy"),
+    (
+        "write back cache",
+        "components/caching-strategies.html#write-back",
+    ),
+    ("token bucket", "components/rate-limiting.html#token-bucket"),
+    (
+        "sliding window",
+        "components/rate-limiting.html#sliding-window",
+    ),
+    (
+        "geohash cell size",
+        "components/geohashing-and-quadtrees.html#cell-size-per-length",
+    ),
+    (
+        "dead letter queue",
+        "components/message-queues.html#dead-letter-queues",
+    ),
+    (
+        "saga pattern",
+        "components/event-driven-architecture.html#sagas",
+    ),
+    (
+        "cqrs",
+        "components/event-driven-architecture.html#command-and-query-responsibility-segregation-cqrs",
+    ),
+    (
+        "kafka partitions",
+        "components/kafka.html#sizing-partitions",
+    ),
+    ("oauth", "components/oauth-2.html"),
+    ("trade-off matrix", "corem/trade-off-matrix.html"),
+    (
+        "eventual consistency",
+        "principles/consistency-patterns.html#eventual-consistency",
+    ),
+    (
+        "master slave replication",
+        "principles/replication.html#master-slave-replication",
+    ),
+    (
+        "back of the envelope",
+        "corem/constrain.html#back-of-the-envelope-estimates",
+    ),
+    (
+        "hot warm cold cache",
+        "components/cpu-cache.html#hot-warm-and-cold-caches",
+    ),
+    (
+        "monolith vs microservices",
+        "components/microservices-monolith-soa.html",
+    ),
+];
+
+#[test]
+fn handbook_queries_rank_their_section_in_the_top_three() {
+    assert!(QUERIES.len() >= 30);
+    let (dir, site) = support::build_into_temp(&support::repo(), None);
+    let file = dir.path().join("queries.json");
+    std::fs::write(&file, serde_json::to_string(QUERIES).expect("json")).expect("write queries");
+    let out = support::run_browser_script(
+        "search-quality.mjs",
+        &[
+            site.to_str().expect("utf-8 path"),
+            file.to_str().expect("utf-8 path"),
+        ],
+    );
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('['))
+        .expect("the script prints the results as JSON");
+    let top: Vec<Vec<String>> = serde_json::from_str(line).expect("results JSON");
+    let mut misses = Vec::new();
+    for ((query, want), got) in QUERIES.iter().zip(&top) {
+        if !got.iter().any(|u| u == want) {
+            misses.push(format!("  “{query}”: want {want}, got {got:?}"));
+        }
+    }
+    let hits = QUERIES.len() - misses.len();
+    let rate = hits as f64 * 100.0 / QUERIES.len() as f64;
+    eprintln!(
+        "search quality: {hits}/{} queries rank their section in the top 3 ({rate:.1} %)",
+        QUERIES.len()
+    );
+    for m in &misses {
+        eprintln!("{m}");
+    }
+    assert!(
+        rate >= 90.0,
+        "hit rate {rate:.1} % is under 90 %:\n{}",
+        misses.join("\n")
+    );
+}
