@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod diagram;
 pub mod link;
 pub mod load;
 pub mod markdown;

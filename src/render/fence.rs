@@ -18,15 +18,78 @@ pub struct Special {
 
 /// State shared by the computed blocks of one note, in document order.
 #[derive(Default)]
-pub struct NoteState {}
+pub struct NoteState {
+    /// Hash of the note's path, so diagram ids differ between notes shown on one page
+    /// (the print page, embeds).
+    pub scope: u64,
+    /// Diagrams seen so far in the note.
+    pub diagrams: usize,
+}
+
+impl NoteState {
+    pub fn for_note(rel: &str) -> Self {
+        NoteState {
+            scope: crate::diagram::hash(rel.as_bytes()),
+            ..Default::default()
+        }
+    }
+}
 
 /// Renders a fenced block according to its language.
-pub fn fence(f: &Fence, _state: &mut NoteState) -> Result<Special, Vec<Problem>> {
+pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> {
     match f.lang.as_str() {
-        // ```mermaid, ```svgbob and ```calc get their renderers in their own modules; until
-        // then they show as code.
+        "mermaid" => diagram(f, state, false),
+        "svgbob" | "bob" => diagram(f, state, true),
+        // ```calc gets its renderer in its own module; until then it shows as code.
         _ => Ok(code_block(f)),
     }
+}
+
+/// A ```` ```mermaid ```` or ```` ```svgbob ```` block as an inline SVG figure.
+fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<Problem>> {
+    let rendered = if bob {
+        crate::diagram::svgbob(&f.code)
+    } else {
+        crate::diagram::mermaid(&f.code)
+    };
+    let r = match rendered.as_ref() {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(vec![Problem {
+                offset: f.offset + e.pos.min(f.code.len()),
+                message: format!("mermaid: {}", e.message),
+                help: Some(
+                    "corem draws Mermaid flowcharts, sequence, state (v2) and class diagrams at build time; see docs/diagrams.md".into(),
+                ),
+            }]);
+        }
+    };
+    state.diagrams += 1;
+    // Unique in any page: the diagram's text, the note, and its place in the note.
+    let mut key = state.scope.to_le_bytes().to_vec();
+    key.extend_from_slice(f.code.as_bytes());
+    let prefix = format!(
+        "dg{:08x}-{}",
+        crate::diagram::hash(&key) as u32,
+        state.diagrams
+    );
+    let caption = r
+        .title
+        .clone()
+        .or_else(|| crate::diagram::info_caption(&f.info));
+    let r = crate::diagram::with_caption(r, caption.as_deref());
+    let mut text = caption.clone().unwrap_or_default();
+    for l in &r.labels {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(l);
+    }
+    Ok(Special {
+        html: crate::diagram::figure(&r, &prefix, caption.as_deref()),
+        text,
+        is_code: false,
+    })
 }
 
 /// A highlighted code block.
