@@ -30,8 +30,17 @@ pub fn render(src: &str) -> Rendered {
     let body_end = raw.rfind("</svg>").unwrap_or(raw.len());
     let mut body = fix_markers(&raw[body_start..body_end]);
     for m in MARKERS {
-        body = body.replace(&format!("id=\"{m}\""), &format!("id=\"{ID}-{m}\""));
+        let open = format!("<marker id=\"{m}\"");
+        if body.contains(&format!("url(#{ID}-{m})")) {
+            body = body.replace(&open, &format!("<marker id=\"{ID}-{m}\""));
+        } else if let Some(k) = body.find(&open) {
+            // Unused: drop it (svgbob always writes all five).
+            if let Some(e) = body[k..].find("</marker>") {
+                body.replace_range(k..k + e + "</marker>".len(), "");
+            }
+        }
     }
+    body = body.replace("<defs></defs>", "");
     // Pretty-printing whitespace between elements is not content.
     let body: String = body.lines().map(str::trim).collect::<Vec<_>>().join("");
     let labels: Vec<String> = texts(&body);
@@ -122,8 +131,14 @@ mod tests {
         let r = render("+------+     +-----+\n| Box  |---->| Two |\n+------+     +-----+\n");
         let svg = r.svg("p1");
         assert!(svg.contains("viewBox=\"0 0 "));
-        assert!(svg.contains("id=\"p1-arrow\""));
-        assert!(svg.contains("marker-end=\"url(#p1-arrow)\""));
+        assert!(!svg.contains("id=\"arrow\""));
+        assert!(!svg.contains("<marker"), "unused markers are dropped");
+        let r2 = render("a ----> b\n  <---*\n");
+        let svg = r2.svg("p2");
+        if svg.contains("url(#") {
+            assert!(svg.contains("url(#p2-"));
+            assert!(svg.contains("<marker id=\"p2-"));
+        }
         assert!(!svg.contains("<style"));
         assert!(r.labels.contains(&"Box".to_string()));
     }

@@ -79,16 +79,17 @@ const RIGHT: &[(&str, &str)] = &[
     (">", "open"),
 ];
 
-/// Finds a relation operator in `t`: (byte start, byte end, start marker, end marker, dotted).
-fn relation(
-    t: &str,
-) -> Option<(
+/// A relation operator: (byte start, byte end, start marker, end marker, dotted).
+type Relation = (
     usize,
     usize,
     Option<&'static str>,
     Option<&'static str>,
     bool,
-)> {
+);
+
+/// Finds a relation operator in `t`.
+fn relation(t: &str) -> Option<Relation> {
     let b = t.as_bytes();
     let mut quoted = false;
     for i in 0..b.len().saturating_sub(1) {

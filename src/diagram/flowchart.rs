@@ -327,12 +327,14 @@ fn link(c: &mut Cursor) -> Result<Option<Link>> {
     };
     let opening = &r[..body_len];
     c.i += body_len;
+    let mut end = c.peek().and_then(end_marker);
+    // `-->` and `---` span one rank, `--->` and `----` two, and so on.
     let mut minlen = match stroke {
         Stroke::Dotted => opening.matches('.').count(),
+        _ if end.is_some() => body_len.saturating_sub(1),
         _ => body_len.saturating_sub(2),
     }
     .max(1);
-    let mut end = c.peek().and_then(end_marker);
     let text_form = end.is_none()
         && matches!(opening, "--" | "==" | "-.")
         && c.peek().is_some_and(char::is_whitespace);

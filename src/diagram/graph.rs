@@ -650,7 +650,7 @@ fn draw_node(out: &mut String, n: &Node, s: &Sized, cx: f64, cy: f64) {
                     "dg-t",
                     cx,
                     top + LINE_HEIGHT / 2.0,
-                    &[a.clone()],
+                    std::slice::from_ref(a),
                     Anchor::Middle,
                 );
                 top += LINE_HEIGHT;

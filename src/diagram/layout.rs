@@ -61,12 +61,17 @@ pub struct LCluster {
     pub title: (f64, f64),
 }
 
+/// A point.
+pub type Pt = (f64, f64);
+/// A cubic segment `(c1, c2, end)`.
+pub type Seg3 = (Pt, Pt, Pt);
+
 /// A path in real coordinates: a start point and cubic/straight segments.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Path {
     pub start: (f64, f64),
     /// Segments: `(c1, c2, end)`; a straight segment has `c1 == start` and `c2 == end`.
-    pub segs: Vec<((f64, f64), (f64, f64), (f64, f64))>,
+    pub segs: Vec<Seg3>,
 }
 
 impl Path {
@@ -916,7 +921,7 @@ fn reverse_path(p: &Path) -> Path {
 fn unit(kind: &Kind, path: &[usize], d: usize) -> (u8, usize) {
     match kind {
         Kind::Left(_) | Kind::Right(_) => {
-            if d + 1 < path.len() {
+            if d < path.len() {
                 (0, path[d])
             } else if matches!(kind, Kind::Left(_)) {
                 (1, 0)

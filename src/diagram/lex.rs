@@ -248,6 +248,6 @@ mod tests {
     fn front_matter_title() {
         let (n, t) = front_matter("---\ntitle: Hi\n---\nflowchart LR\n");
         assert_eq!(t.as_deref(), Some("Hi"));
-        assert_eq!(n, 17);
+        assert_eq!(n, 18);
     }
 }

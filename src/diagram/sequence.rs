@@ -14,11 +14,13 @@ use super::graph::Drawn;
 use super::lex::{Result, Stmt, err, label_text};
 use super::svg::{self, Anchor, ID, num};
 
+#[derive(Debug)]
 struct Part {
     label: Vec<String>,
     actor: bool,
 }
 
+#[derive(Debug)]
 enum Item {
     Msg {
         from: usize,
@@ -44,19 +46,23 @@ enum Item {
     End,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Side {
     Left,
     Right,
     Over,
 }
 
+#[derive(Debug)]
 struct Model {
     parts: Vec<Part>,
     items: Vec<Item>,
 }
 
-const ARROWS: &[(&str, bool, Option<&str>, bool)] = &[
+/// (token, dashed, head, both ends)
+type Arrow = (&'static str, bool, Option<&'static str>, bool);
+
+const ARROWS: &[Arrow] = &[
     // (token, dashed, head, both ends)
     ("<<-->>", true, Some("arrow"), true),
     ("<<->>", false, Some("arrow"), true),
@@ -202,7 +208,7 @@ fn parse(stmts: &[Stmt]) -> Result<Model> {
             continue;
         }
         // A message.
-        let mut best: Option<(usize, &(&str, bool, Option<&str>, bool))> = None;
+        let mut best: Option<(usize, &Arrow)> = None;
         for a in ARROWS {
             if let Some(k) = t.find(a.0)
                 && best.is_none_or(|(b, x)| k < b || (k == b && a.0.len() > x.0.len()))
@@ -273,6 +279,8 @@ const MARGIN: f64 = 10.0;
 const BOX_PAD_X: f64 = 14.0;
 const BOX_PAD_Y: f64 = 8.0;
 const GAP: f64 = 30.0;
+/// Least distance between two lifelines.
+const MIN_STEP: f64 = 120.0;
 const SELF_W: f64 = 34.0;
 const NOTE_PAD: f64 = 8.0;
 const BLOCK_INSET: f64 = 10.0;
@@ -292,7 +300,11 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
     // Column constraints: x[j] >= x[i] + d for i < j.
     let mut cons: Vec<(usize, usize, f64)> = Vec::new();
     for i in 1..n {
-        cons.push((i - 1, i, (box_w[i - 1] + box_w[i]) / 2.0 + GAP));
+        cons.push((
+            i - 1,
+            i,
+            ((box_w[i - 1] + box_w[i]) / 2.0 + GAP).max(MIN_STEP),
+        ));
     }
     let mut left_need: f64 = box_w[0] / 2.0;
     let mut right_need: f64 = box_w[n - 1] / 2.0;
@@ -400,7 +412,7 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
     let mut texts = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     let mut markers: Vec<&str> = Vec::new();
-    let head_h = m.parts.iter().map(|p| part_height(p)).fold(0.0, f64::max);
+    let head_h = m.parts.iter().map(part_height).fold(0.0, f64::max);
     let mut bbox = (f64::INFINITY, f64::NEG_INFINITY);
     let grow = |l: f64, r: f64, bbox: &mut (f64, f64)| {
         bbox.0 = bbox.0.min(l);
@@ -636,15 +648,16 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
     let _ = write!(out, "<g transform=\"translate({} {})\">", num(dx), num(dy));
     out.push_str(&back);
     for (i, p) in m.parts.iter().enumerate() {
+        let own_h = part_height(p);
         let _ = write!(
             out,
             "<path class=\"dg-lifeline\" d=\"M{} {}V{}\"/>",
             num(x[i]),
-            num(head_h),
+            num(own_h),
             num(foot_y)
         );
         for top in [0.0, foot_y] {
-            draw_part(&mut out, p, x[i], top, box_w[i], head_h);
+            draw_part(&mut out, p, x[i], top, box_w[i], own_h);
         }
     }
     out.push_str(&prims);
