@@ -148,3 +148,47 @@ fn diagrams_are_byte_identical_across_builds() {
         assert_eq!(sx, sy, "{page}: SVG differs between two builds");
     }
 }
+
+#[test]
+fn every_handbook_diagram_renders() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(e) = corem::check(root, &BuildOptions::default()) {
+        panic!("the handbook does not check: {e} {e:?}");
+    }
+    // And each block on its own, with a useful name when one fails.
+    let mut n = 0;
+    for entry in walk(&root.join("notes")) {
+        let text = read(&entry);
+        for block in text.split("```mermaid").skip(1) {
+            let code = block
+                .split_once('\n')
+                .map_or("", |x| x.1)
+                .split("```")
+                .next()
+                .unwrap_or("");
+            let r = corem::diagram::mermaid(code);
+            assert!(
+                r.is_ok(),
+                "{}: {:?}",
+                entry.display(),
+                r.as_ref().as_ref().err()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 20, "the handbook has its diagrams ({n})");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}

@@ -122,9 +122,15 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
     if let Some(&p) = open_pos.last() {
         return err(p, "`subgraph` without a matching `end`");
     }
-    for (id, &c) in &b.cluster_ids {
+    // In source order, so the same error is reported every time.
+    let mut clashes: Vec<(usize, &String)> = b
+        .cluster_ids
+        .keys()
+        .filter_map(|id| b.ids.get(id).map(|&n| (b.first_pos[n], id)))
+        .collect();
+    clashes.sort();
+    if let Some(&(_, id)) = clashes.first() {
         if let Some(&n) = b.ids.get(id) {
-            let _ = c;
             return err(
                 b.first_pos[n],
                 format!(
