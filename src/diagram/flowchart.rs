@@ -129,15 +129,13 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
         .filter_map(|id| b.ids.get(id).map(|&n| (b.first_pos[n], id)))
         .collect();
     clashes.sort();
-    if let Some(&(_, id)) = clashes.first() {
-        if let Some(&n) = b.ids.get(id) {
-            return err(
-                b.first_pos[n],
-                format!(
-                    "`{id}` names a subgraph; edges to subgraphs are not supported, link a node inside it"
-                ),
-            );
-        }
+    if let Some(&(pos, id)) = clashes.first() {
+        return err(
+            pos,
+            format!(
+                "`{id}` names a subgraph; edges to subgraphs are not supported, link a node inside it"
+            ),
+        );
     }
     Ok(b.g)
 }
