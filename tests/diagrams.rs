@@ -192,3 +192,15 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+#[test]
+fn errors_inside_lists_and_quotes_point_at_the_right_column() {
+    let err = corem::check(&fixture("diagram-nested"), &BuildOptions::default())
+        .expect_err("two broken diagrams");
+    let Error::Diagnostics(diags) = err else {
+        panic!("expected diagnostics, got {err:?}");
+    };
+    let at: Vec<(usize, usize)> = diags.iter().map(|d| (d.line, d.col)).collect();
+    // `A B C` on line 10 (indented 7); the unclosed `"` on line 15, after `>` and 5 spaces.
+    assert_eq!(at, vec![(10, 8), (15, 15)], "{diags:?}");
+}

@@ -24,14 +24,48 @@ pub struct NoteState {
     pub scope: u64,
     /// Diagrams seen so far in the note.
     pub diagrams: usize,
+    /// The note body, to place errors inside fences nested in lists or quotes.
+    pub body: String,
 }
 
 impl NoteState {
-    pub fn for_note(rel: &str) -> Self {
+    pub fn for_note(rel: &str, body: &str) -> Self {
         NoteState {
             scope: crate::diagram::hash(rel.as_bytes()),
+            body: body.to_string(),
             ..Default::default()
         }
+    }
+}
+
+/// Body offset of byte `pos` of a fence's code. Code lines of a fence inside a list or a quote
+/// lost their prefix (indentation, `> `), so each line is found in the body and the column
+/// counted from where the code line starts in it.
+fn code_offset(body: &str, f: &Fence, pos: usize) -> usize {
+    let pos = pos.min(f.code.len());
+    let simple = f.offset + pos;
+    let Some(before) = f.code.get(..pos) else {
+        return simple;
+    };
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |k| k + 1);
+    let code_line = f.code[start..].split('\n').next().unwrap_or("");
+    let Some(head) = body.get(..f.offset) else {
+        return simple;
+    };
+    let mut line_start = head.rfind('\n').map_or(0, |k| k + 1);
+    for _ in 0..line {
+        match body[line_start..].find('\n') {
+            Some(k) => line_start += k + 1,
+            None => return simple,
+        }
+    }
+    let body_line = body[line_start..].split('\n').next().unwrap_or("");
+    let body_line = body_line.strip_suffix('\r').unwrap_or(body_line);
+    if body_line.ends_with(code_line) {
+        line_start + body_line.len() - code_line.len() + (pos - start)
+    } else {
+        simple
     }
 }
 
@@ -56,7 +90,7 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
         Ok(r) => r,
         Err(e) => {
             return Err(vec![Problem {
-                offset: f.offset + e.pos.min(f.code.len()),
+                offset: code_offset(&state.body, f, e.pos),
                 message: format!("mermaid: {}", e.message),
                 help: Some(
                     "corem draws Mermaid flowcharts, sequence, state (v2) and class diagrams at build time; see docs/diagrams.md".into(),

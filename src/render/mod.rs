@@ -58,7 +58,7 @@ fn prepare_note(
     p: &Parsed,
 ) -> (Vec<Option<Special>>, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
-    let mut state = fence::NoteState::for_note(&note.rel);
+    let mut state = fence::NoteState::for_note(&note.rel, note.body());
     let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
     let mut problems = Vec::new();
     for ev in &p.events {
