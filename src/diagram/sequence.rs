@@ -409,6 +409,7 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
     // Vertical pass: primitives in unshifted coordinates.
     let mut prims = String::new();
     let mut back = String::new(); // block frames, drawn first
+    let mut bgs = String::new(); // backgrounds of message texts
     let mut texts = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     let mut markers: Vec<&str> = Vec::new();
@@ -498,7 +499,20 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
                     let (x1, x2) = (x[*from], x[*to]);
                     let ly = y + th + 6.0;
                     if th > 0.0 {
-                        texts.push(((x1 + x2) / 2.0, y + th / 2.0, text.clone(), Anchor::Middle));
+                        let cx = (x1 + x2) / 2.0;
+                        if from.abs_diff(*to) > 1 {
+                            // Lifelines in between would strike through the text.
+                            let w = text_w(text) + 8.0;
+                            let _ = write!(
+                                bgs,
+                                "<rect class=\"dg-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                                num(cx - w / 2.0),
+                                num(y),
+                                num(w),
+                                num(th)
+                            );
+                        }
+                        texts.push((cx, y + th / 2.0, text.clone(), Anchor::Middle));
                     }
                     let _ = write!(
                         prims,
@@ -661,6 +675,7 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
         }
     }
     out.push_str(&prims);
+    out.push_str(&bgs);
     for (tx, ty, lines, anchor) in texts {
         svg::text(&mut out, "dg-t", tx, ty, &lines, anchor);
     }
