@@ -1,3 +1,4 @@
+#![cfg_attr(not(feature = "svgbob"), allow(unused_imports, dead_code))]
 //! ```` ```svgbob ```` ASCII-art diagrams, drawn by the `svgbob` crate and made to fit corem:
 //! a `viewBox` (so they scale), ids prefixed per diagram, markers as attributes instead of
 //! svgbob's stylesheet (which would name global ids), colours from the theme's CSS.
@@ -16,7 +17,22 @@ const MARKERS: &[&str] = &[
     "big_open_circle",
 ];
 
-pub fn render(src: &str) -> Rendered {
+/// Without the `svgbob` feature a ```` ```svgbob ```` block is an error, not a silent code block.
+#[cfg(not(feature = "svgbob"))]
+pub fn render(_src: &str) -> Result<Rendered, super::SyntaxError> {
+    Err(super::SyntaxError {
+        pos: 0,
+        message: "this corem was built without svgbob support (cargo feature `svgbob`)".into(),
+    })
+}
+
+#[cfg(feature = "svgbob")]
+pub fn render(src: &str) -> Result<Rendered, super::SyntaxError> {
+    Ok(draw(src))
+}
+
+#[cfg(feature = "svgbob")]
+fn draw(src: &str) -> Rendered {
     let settings = svgbob::Settings {
         include_backdrop: false,
         include_styles: false,
@@ -122,18 +138,18 @@ fn texts(body: &str) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "svgbob"))]
 mod tests {
     use super::*;
 
     #[test]
     fn ascii_art_becomes_prefixed_svg() {
-        let r = render("+------+     +-----+\n| Box  |---->| Two |\n+------+     +-----+\n");
+        let r = draw("+------+     +-----+\n| Box  |---->| Two |\n+------+     +-----+\n");
         let svg = r.svg("p1");
         assert!(svg.contains("viewBox=\"0 0 "));
         assert!(!svg.contains("id=\"arrow\""));
         assert!(!svg.contains("<marker"), "unused markers are dropped");
-        let r2 = render("a ----> b\n  <---*\n");
+        let r2 = draw("a ----> b\n  <---*\n");
         let svg = r2.svg("p2");
         if svg.contains("url(#") {
             assert!(svg.contains("url(#p2-"));

@@ -68,7 +68,7 @@ pub fn mermaid(src: &str) -> Arc<Result<Rendered, SyntaxError>> {
 
 /// Renders a ```` ```svgbob ```` block (cached by its text).
 pub fn svgbob(src: &str) -> Arc<Result<Rendered, SyntaxError>> {
-    cached(true, src, |s| Ok(bob::render(s)))
+    cached(true, src, bob::render)
 }
 
 fn cached(
