@@ -143,7 +143,7 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
         ids: HashMap::new(),
     };
     let mut body: Option<(usize, usize)> = None; // (class, pos)
-    for st in &stmts[1..] {
+    for st in stmts.iter().skip(1) {
         let t = st.text;
         if let Some((n, _)) = body {
             if t == "}" {

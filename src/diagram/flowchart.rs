@@ -59,7 +59,9 @@ impl Builder {
 
 /// Parses a flowchart. `header` is the statement holding `flowchart LR`.
 pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
-    let head = &stmts[0];
+    let Some(head) = stmts.first() else {
+        return err(0, "empty diagram");
+    };
     let mut words = head.text.split_whitespace();
     words.next();
     let dir = match words.next() {
@@ -82,7 +84,7 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
         cluster_ids: HashMap::new(),
     };
     let mut open_pos: Vec<usize> = Vec::new();
-    for st in &stmts[1..] {
+    for st in stmts.iter().skip(1) {
         let t = st.text;
         let first = t.split_whitespace().next().unwrap_or("");
         match first {

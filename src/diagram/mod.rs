@@ -164,9 +164,18 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
             .and_then(|r| r.trim_start().strip_prefix(':'))
             .map(|t| t.trim().to_string())
     });
+    let nonempty = |g: graph::Graph| {
+        if g.nodes.is_empty() {
+            lex::err(
+                first.pos,
+                format!("the `{word}` diagram has nothing to draw"),
+            )
+        } else {
+            Ok(graph::draw(&g))
+        }
+    };
     let (kind, drawn) = if flow_like(first.text) {
-        let g = flowchart::parse(&all)?;
-        ("flowchart", graph::draw(&g))
+        ("flowchart", nonempty(flowchart::parse(&all)?)?)
     } else if word == "sequenceDiagram" {
         (
             "sequence",
@@ -175,12 +184,12 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
     } else if word == "stateDiagram-v2" || word == "stateDiagram" {
         (
             "state",
-            graph::draw(&state::parse(&lex::statements(&body, false))?),
+            nonempty(state::parse(&lex::statements(&body, false))?)?,
         )
     } else if word == "classDiagram" || word == "classDiagram-v2" {
         (
             "class",
-            graph::draw(&class::parse(&lex::statements(&body, false))?),
+            nonempty(class::parse(&lex::statements(&body, false))?)?,
         )
     } else if UNSUPPORTED.contains(&word) {
         return lex::err(
@@ -282,5 +291,45 @@ pub fn with_caption(r: &Rendered, caption: Option<&str>) -> Rendered {
             r
         }
         _ => r.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_unknown_diagrams_are_errors() {
+        assert!(mermaid("").as_ref().is_err());
+        assert!(mermaid("%% only a comment\n").as_ref().is_err());
+        assert!(mermaid("flowchart LR\n").as_ref().is_err());
+        assert!(mermaid("stateDiagram-v2\n").as_ref().is_err());
+        let e = mermaid("\n  gantt\n").as_ref().clone().unwrap_err();
+        assert_eq!(e.pos, 3);
+        assert!(e.message.contains("unsupported diagram type `gantt`"));
+        let e = mermaid("flowchart-elk LR\n").as_ref().clone().unwrap_err();
+        assert!(e.message.contains("unknown diagram type"));
+    }
+
+    #[test]
+    fn captions_and_names() {
+        let r = mermaid("---\ntitle: From front matter\n---\nflowchart LR\n A --> B\n");
+        let r = r.as_ref().as_ref().unwrap();
+        assert_eq!(r.title.as_deref(), Some("From front matter"));
+        let r = mermaid("flowchart LR\n A[Alpha] --> B[Beta]\n");
+        let r = r.as_ref().as_ref().unwrap();
+        assert!(
+            r.svg("p")
+                .contains("<title id=\"p-title\">Flowchart: Alpha, Beta</title>")
+        );
+        assert_eq!(
+            info_caption("mermaid The caption").as_deref(),
+            Some("The caption")
+        );
+        assert_eq!(
+            info_caption("mermaid title=\"Quoted\"").as_deref(),
+            Some("Quoted")
+        );
+        assert_eq!(info_caption("mermaid"), None);
     }
 }

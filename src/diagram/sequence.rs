@@ -102,7 +102,7 @@ fn parse(stmts: &[Stmt]) -> Result<Model> {
     };
     let mut open: Vec<(usize, bool)> = Vec::new(); // (pos, drawn)
     let mut autonumber: Option<usize> = None;
-    for st in &stmts[1..] {
+    for st in stmts.iter().skip(1) {
         let t = st.text;
         let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
         let rest = rest.trim();
@@ -264,7 +264,7 @@ fn parse(stmts: &[Stmt]) -> Result<Model> {
     }
     if m.parts.is_empty() {
         return err(
-            stmts[0].pos,
+            stmts.first().map_or(0, |s| s.pos),
             "a sequence diagram needs at least one participant",
         );
     }

@@ -92,7 +92,7 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
     };
     let mut scope: Vec<(usize, usize)> = Vec::new(); // (cluster, pos)
     let mut in_note: Option<usize> = None;
-    for st in &stmts[1..] {
+    for st in stmts.iter().skip(1) {
         let t = st.text;
         let cur = scope.last().map(|s| s.0);
         if let Some(p) = in_note {
