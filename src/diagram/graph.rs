@@ -445,7 +445,9 @@ fn path_d(p: &Path) -> String {
     let mut cur = p.start;
     for &(a, b, c) in &p.segs {
         if a == cur && b == c {
-            let _ = write!(d, "L{} {}", num(c.0), num(c.1));
+            if num(c.0) != num(cur.0) || num(c.1) != num(cur.1) {
+                let _ = write!(d, "L{} {}", num(c.0), num(c.1));
+            }
         } else {
             let _ = write!(
                 d,
