@@ -99,10 +99,11 @@ fn relation(t: &str) -> Option<Relation> {
         if quoted {
             continue;
         }
-        let line = &t[i..i + 2];
-        if line != "--" && line != ".." {
-            continue;
-        }
+        let line = match (b[i], b[i + 1]) {
+            (b'-', b'-') => "--",
+            (b'.', b'.') => "..",
+            _ => continue,
+        };
         let mut start = i;
         let mut lm = None;
         for (tok, m) in LEFT {

@@ -332,4 +332,44 @@ mod tests {
         );
         assert_eq!(info_caption("mermaid"), None);
     }
+
+    /// Mangled diagrams (cut anywhere, odd characters anywhere) give an error or a drawing,
+    /// never a panic.
+    #[test]
+    fn mangled_input_never_panics() {
+        let seeds = [
+            "flowchart LR\n subgraph S[\"T\"]\n A[\"a\"] -- \"x\" --> B{\"b\"}\n end\n B -.-> C[(c)] & D{{d}}\n C <--> A\n",
+            "sequenceDiagram\n actor U as User\n U->>B: hi\n alt ok\n B-->>U: yes\n else no\n Note over U,B: n\n end\n",
+            "stateDiagram-v2\n [*] --> A\n A --> B: go\n state C {\n [*] --> D\n }\n B --> C\n C --> [*]\n",
+            "classDiagram\n class A {\n +f int\n +m() void\n }\n A <|-- B\n B \"1\" *-- \"n\" C : has\n",
+        ];
+        let junk = [
+            "é", "\"", "[", "]", "{", "(", ")", "|", "-", ">", "<", ":", ";", "\n", "%%", "~", "&",
+            "#", "→", "end", " ",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for seed in seeds {
+            for _ in 0..300 {
+                let mut s = seed.to_string();
+                for _ in 0..1 + next(4) {
+                    let mut at = next(s.len() + 1);
+                    while !s.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if next(3) == 0 {
+                        s.truncate(at);
+                    } else {
+                        s.insert_str(at, junk[next(junk.len())]);
+                    }
+                }
+                let _ = render_mermaid(&s);
+            }
+        }
+    }
 }
