@@ -1,9 +1,9 @@
-//! Renders every ```mermaid / ```svgbob block under a notes folder and reports, per diagram,
-//! its type, SVG size and render time (the figures quoted in docs/diagrams.md):
+//! Not a test but a measurement: renders every ```mermaid / ```svgbob block of the handbook and
+//! prints, per diagram, its type, SVG size and render time (the figures in docs/diagrams.md):
 //!
-//!     cargo run --release --example diagrams -- notes [preview.html]
+//!     cargo test --release --test diagram_figures -- --ignored --nocapture
 //!
-//! With a second argument, also writes a page showing all of them (for screenshots).
+//! With `COREM_DIAGRAM_PREVIEW=page.html` set, also writes a page showing all of them.
 
 use std::path::Path;
 use std::time::Instant;
@@ -33,10 +33,11 @@ fn blocks(text: &str) -> Vec<(String, String, usize)> {
     out
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let dir = args.get(1).map_or("notes", String::as_str);
-    let mut files: Vec<_> = walk(Path::new(dir));
+#[test]
+#[ignore = "a measurement, not a test: run with --ignored --nocapture"]
+fn handbook_diagram_figures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notes");
+    let mut files: Vec<_> = walk(&dir);
     files.sort();
     let (mut total, mut count, mut bytes) = (0.0, 0, 0);
     let mut page = String::new();
@@ -58,15 +59,16 @@ fn main() {
                     count += 1;
                     total += ms;
                     bytes += r.bytes();
+                    let rel = f.strip_prefix(&dir).unwrap_or(f);
                     println!(
                         "{:>7.2} ms {:>7} B  {:<9} {}:{}",
                         ms,
                         r.bytes(),
                         r.kind,
-                        f.display(),
+                        rel.display(),
                         line
                     );
-                    page.push_str(&format!("<h3>{}:{}</h3>", f.display(), line));
+                    page.push_str(&format!("<h3>{}:{}</h3>", rel.display(), line));
                     page.push_str(&corem::diagram::figure(
                         r,
                         &format!("d{count}"),
@@ -83,7 +85,7 @@ fn main() {
         total / count.max(1) as f64,
         t_all.elapsed().as_secs_f64() * 1e3
     );
-    if let Some(out) = args.get(2) {
+    if let Ok(out) = std::env::var("COREM_DIAGRAM_PREVIEW") {
         let html = format!(
             "<!doctype html><html><head><meta charset=utf-8><link rel=stylesheet href=\"style.css\"><style>body{{max-width:900px;margin:auto;padding:1rem}}</style></head><body>{page}</body></html>"
         );
