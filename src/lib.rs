@@ -7,6 +7,7 @@
 pub mod calc;
 pub mod config;
 pub mod diagnostic;
+pub mod diagram;
 pub mod link;
 pub mod load;
 pub mod markdown;

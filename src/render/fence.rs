@@ -24,6 +24,11 @@ pub struct NoteState<'a> {
     parsed: &'a Parsed,
     /// The note's calc context, created by its first calc block or inline value.
     calc: Option<NoteCalc<'a>>,
+    /// Hash of the note's path, so diagram ids differ between notes shown on one page
+    /// (the print page, embeds).
+    pub scope: u64,
+    /// Diagrams seen so far in the note.
+    pub diagrams: usize,
 }
 
 impl<'a> NoteState<'a> {
@@ -32,7 +37,14 @@ impl<'a> NoteState<'a> {
             note,
             parsed,
             calc: None,
+            scope: crate::diagram::hash(note.rel.as_bytes()),
+            diagrams: 0,
         }
+    }
+
+    /// The note body, to place errors inside fences nested in lists or quotes.
+    fn body(&self) -> &'a str {
+        self.note.body()
     }
 
     /// The note's calc context (names defined so far), started on first use.
@@ -45,6 +57,37 @@ impl<'a> NoteState<'a> {
     }
 }
 
+/// Body offset of byte `pos` of a fence's code. Code lines of a fence inside a list or a quote
+/// lost their prefix (indentation, `> `), so each line is found in the body and the column
+/// counted from where the code line starts in it.
+fn code_offset(body: &str, f: &Fence, pos: usize) -> usize {
+    let pos = pos.min(f.code.len());
+    let simple = f.offset + pos;
+    let Some(before) = f.code.get(..pos) else {
+        return simple;
+    };
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |k| k + 1);
+    let code_line = f.code[start..].split('\n').next().unwrap_or("");
+    let Some(head) = body.get(..f.offset) else {
+        return simple;
+    };
+    let mut line_start = head.rfind('\n').map_or(0, |k| k + 1);
+    for _ in 0..line {
+        match body[line_start..].find('\n') {
+            Some(k) => line_start += k + 1,
+            None => return simple,
+        }
+    }
+    let body_line = body[line_start..].split('\n').next().unwrap_or("");
+    let body_line = body_line.strip_suffix('\r').unwrap_or(body_line);
+    if body_line.ends_with(code_line) {
+        line_start + body_line.len() - code_line.len() + (pos - start)
+    } else {
+        simple
+    }
+}
+
 /// Renders a fenced block according to its language.
 pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> {
     match f.lang.as_str() {
@@ -53,10 +96,57 @@ pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> 
             text: r.text,
             is_code: true,
         }),
-        // ```mermaid and ```svgbob get their renderers in their own modules; until then they
-        // show as code.
+        "mermaid" => diagram(f, state, false),
+        "svgbob" | "bob" => diagram(f, state, true),
         _ => Ok(code_block(f)),
     }
+}
+
+/// A ```` ```mermaid ```` or ```` ```svgbob ```` block as an inline SVG figure.
+fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<Problem>> {
+    let rendered = if bob {
+        crate::diagram::svgbob(&f.code)
+    } else {
+        crate::diagram::mermaid(&f.code)
+    };
+    let r = match rendered.as_ref() {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(vec![Problem {
+                offset: code_offset(state.body(), f, e.pos),
+                message: format!("mermaid: {}", e.message),
+                help: Some(
+                    "corem draws Mermaid flowcharts, sequence, state (v2) and class diagrams at build time; see docs/diagrams.md".into(),
+                ),
+            }]);
+        }
+    };
+    state.diagrams += 1;
+    // Unique in any page: the diagram's text, the note, and its place in the note.
+    let mut key = state.scope.to_le_bytes().to_vec();
+    key.extend_from_slice(f.code.as_bytes());
+    let prefix = format!(
+        "dg{:08x}-{}",
+        crate::diagram::hash(&key) as u32,
+        state.diagrams
+    );
+    let caption = r
+        .title
+        .clone()
+        .or_else(|| crate::diagram::info_caption(&f.info));
+    let r = crate::diagram::with_caption(r, caption.as_deref());
+    let mut text = caption.clone().unwrap_or_default();
+    for l in &r.labels {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(l);
+    }
+    Ok(Special {
+        html: crate::diagram::figure(&r, &prefix, caption.as_deref()),
+        text,
+        is_code: false,
+    })
 }
 
 /// A highlighted code block.

@@ -1,0 +1,253 @@
+//! Shared pieces of the Mermaid parsers: statements with their byte offsets, a cursor, errors.
+
+/// A syntax error at a byte offset of the diagram source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub pos: usize,
+    pub message: String,
+}
+
+pub type Result<T> = std::result::Result<T, SyntaxError>;
+
+pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
+    Err(SyntaxError {
+        pos,
+        message: message.into(),
+    })
+}
+
+/// A statement: one line (or one `;`-separated part of a line), trimmed, with the offset of
+/// its first byte in the source. Comment lines (`%%`) and blank lines are skipped.
+#[derive(Debug, Clone)]
+pub struct Stmt<'a> {
+    pub text: &'a str,
+    pub pos: usize,
+}
+
+/// Splits the source into statements; `split_semicolons` also splits at `;` outside quotes.
+pub fn statements(src: &str, split_semicolons: bool) -> Vec<Stmt<'_>> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut parts: Vec<(usize, &str)> = Vec::new();
+        if split_semicolons {
+            let mut start = 0;
+            let mut quoted = false;
+            for (i, c) in body.char_indices() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ';' if !quoted => {
+                        parts.push((start, &body[start..i]));
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            parts.push((start, &body[start..]));
+        } else {
+            parts.push((0, body));
+        }
+        for (off, p) in parts {
+            let trimmed = p.trim_start();
+            let lead = p.len() - trimmed.len();
+            let t = trimmed.trim_end();
+            if t.is_empty() || t.starts_with("%%") {
+                continue;
+            }
+            out.push(Stmt {
+                text: t,
+                pos: line_start + off + lead,
+            });
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// Skips an optional front matter block (`---` … `---`) and returns the offset after it and
+/// its `title:` value.
+pub fn front_matter(src: &str) -> (usize, Option<String>) {
+    let trimmed = src.trim_start();
+    let lead = src.len() - trimmed.len();
+    let Some(rest) = trimmed.strip_prefix("---") else {
+        return (0, None);
+    };
+    let Some(end) = rest.find("\n---") else {
+        return (0, None);
+    };
+    let block = &rest[..end];
+    let title = block.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("title:")
+            .map(|t| t.trim().trim_matches('"').to_string())
+    });
+    let after = lead + 3 + end + 4;
+    let after = src[after..].find('\n').map_or(src.len(), |n| after + n + 1);
+    (after, title)
+}
+
+/// A cursor over one statement.
+pub struct Cursor<'a> {
+    pub s: &'a str,
+    pub i: usize,
+    /// Offset of `s` in the diagram source.
+    pub base: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(stmt: &Stmt<'a>) -> Self {
+        Cursor {
+            s: stmt.text,
+            i: 0,
+            base: stmt.pos,
+        }
+    }
+
+    pub fn pos(&self) -> usize {
+        self.base + self.i
+    }
+
+    pub fn rest(&self) -> &'a str {
+        &self.s[self.i..]
+    }
+
+    pub fn done(&self) -> bool {
+        self.i >= self.s.len()
+    }
+
+    pub fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    pub fn ws(&mut self) {
+        let r = self.rest();
+        self.i += r.len() - r.trim_start().len();
+    }
+
+    pub fn eat(&mut self, t: &str) -> bool {
+        if self.rest().starts_with(t) {
+            self.i += t.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// An identifier: letters, digits, `_`, and `-`/`.` inside it when not starting an arrow.
+    pub fn ident(&mut self) -> Option<&'a str> {
+        let r = self.rest();
+        let mut end = 0;
+        for (k, c) in r.char_indices() {
+            if c.is_alphanumeric() || c == '_' {
+                end = k + c.len_utf8();
+            } else if (c == '-' || c == '.')
+                && r[k + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric() || n == '_')
+                && end == k
+                && !r[k..].starts_with("-.")
+            {
+                continue;
+            } else {
+                break;
+            }
+        }
+        if end == 0 {
+            return None;
+        }
+        let id = &r[..end];
+        self.i += end;
+        Some(id)
+    }
+
+    /// Describes what is at the cursor, for error messages.
+    pub fn found(&self) -> String {
+        let r = self.rest();
+        if r.is_empty() {
+            "the end of the line".into()
+        } else {
+            let t: String = r.chars().take(12).collect();
+            format!("`{t}`")
+        }
+    }
+}
+
+/// Turns Mermaid label markup into plain text with `\n` line breaks: `<br>` and entity codes
+/// (`#quot;`, `#35;`).
+pub fn label_text(s: &str) -> String {
+    let mut t = s.to_string();
+    for br in ["<br/>", "<br />", "<br>", "<BR>", "<BR/>", "\\n"] {
+        t = t.replace(br, "\n");
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t.as_str();
+    while let Some(k) = rest.find('#') {
+        out.push_str(&rest[..k]);
+        let after = &rest[k + 1..];
+        let end = after.find(';').filter(|&e| e > 0 && e <= 8);
+        let decoded = end.and_then(|e| {
+            let code = &after[..e];
+            match code {
+                "quot" => Some('"'),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some('\u{a0}'),
+                _ => code.parse::<u32>().ok().and_then(char::from_u32),
+            }
+            .map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('#');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Strips one pair of surrounding double quotes.
+pub fn unquote(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_have_offsets() {
+        let src = "graph TD\n  A --> B; B --> C\n%% c\n";
+        let s = statements(src, true);
+        assert_eq!(s.len(), 3);
+        assert_eq!(&src[s[1].pos..s[1].pos + 7], "A --> B");
+        assert_eq!(&src[s[2].pos..s[2].pos + 7], "B --> C");
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_text("a<br>b #quot;c#quot; #35;1"), "a\nb \"c\" #1");
+        assert_eq!(label_text("C#"), "C#");
+    }
+
+    #[test]
+    fn front_matter_title() {
+        let (n, t) = front_matter("---\ntitle: Hi\n---\nflowchart LR\n");
+        assert_eq!(t.as_deref(), Some("Hi"));
+        assert_eq!(n, 18);
+    }
+}

@@ -1,0 +1,375 @@
+//! Build-time diagrams: ```` ```mermaid ```` and ```` ```svgbob ```` fences become inline SVG.
+//!
+//! corem draws a subset of Mermaid itself — flowcharts, sequence diagrams, state diagrams (v2)
+//! and class diagrams — because the pure-Rust Mermaid renderers measured text with the build
+//! machine's fonts, clipped or overlapped labels and repeated ids (see `docs/diagrams.md`).
+//! Here text is measured with the font the theme ships ([`font`]), every label is laid out as an
+//! obstacle ([`layout`]), ids carry a per-diagram prefix, colours are CSS classes styled by the
+//! theme, and the output has no script and no external reference.
+//!
+//! Rendering is pure: the same source always gives the same SVG, so results are cached by
+//! source text for the life of the process (a `serve` rebuild re-renders only changed diagrams).
+
+mod bob;
+mod class;
+mod flowchart;
+pub mod font;
+mod graph;
+mod layout;
+mod lex;
+mod sequence;
+mod state;
+mod svg;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub use lex::SyntaxError;
+
+/// A diagram rendered once, reusable under any id prefix.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// `mermaid` diagram type (`flowchart`, `sequence`, `state`, `class`) or `svgbob`.
+    pub kind: &'static str,
+    /// The `<svg>` element; ids contain the [`svg::ID`] placeholder.
+    svg: String,
+    /// Every label, in drawing order (for search and the default accessible name).
+    pub labels: Vec<String>,
+    /// Caption from a `%% title:` line, front matter or `accTitle:`.
+    pub title: Option<String>,
+    /// Time the first rendering took.
+    pub time: Duration,
+}
+
+impl Rendered {
+    /// The SVG with its ids prefixed by `prefix` (which must be unique in the page).
+    pub fn svg(&self, prefix: &str) -> String {
+        self.svg.replace(svg::ID, prefix)
+    }
+
+    /// Size of the SVG in bytes (with an 11-byte prefix).
+    pub fn bytes(&self) -> usize {
+        self.svg(&"x".repeat(11)).len()
+    }
+}
+
+type Cache = Mutex<HashMap<(bool, String), Arc<Result<Rendered, SyntaxError>>>>;
+
+fn cache() -> &'static Cache {
+    static C: OnceLock<Cache> = OnceLock::new();
+    C.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Renders a ```` ```mermaid ```` block (cached by its text).
+pub fn mermaid(src: &str) -> Arc<Result<Rendered, SyntaxError>> {
+    cached(false, src, render_mermaid)
+}
+
+/// Renders a ```` ```svgbob ```` block (cached by its text).
+pub fn svgbob(src: &str) -> Arc<Result<Rendered, SyntaxError>> {
+    cached(true, src, bob::render)
+}
+
+fn cached(
+    bob: bool,
+    src: &str,
+    f: impl Fn(&str) -> Result<Rendered, SyntaxError>,
+) -> Arc<Result<Rendered, SyntaxError>> {
+    let key = (bob, src.to_string());
+    if let Ok(c) = cache().lock()
+        && let Some(r) = c.get(&key)
+    {
+        return Arc::clone(r);
+    }
+    let t = Instant::now();
+    let mut r = f(src);
+    if let Ok(r) = &mut r {
+        r.time = t.elapsed();
+    }
+    let r = Arc::new(r);
+    if let Ok(mut c) = cache().lock() {
+        // A long `serve` session keeps at most this many; start afresh beyond it.
+        if c.len() > 4096 {
+            c.clear();
+        }
+        c.insert(key, Arc::clone(&r));
+    }
+    r
+}
+
+/// Known Mermaid diagram types corem does not draw.
+const UNSUPPORTED: &[&str] = &[
+    "pie",
+    "gantt",
+    "erDiagram",
+    "journey",
+    "gitGraph",
+    "mindmap",
+    "timeline",
+    "quadrantChart",
+    "xychart-beta",
+    "sankey-beta",
+    "requirementDiagram",
+    "C4Context",
+    "C4Container",
+    "C4Component",
+    "C4Dynamic",
+    "C4Deployment",
+    "block-beta",
+    "packet-beta",
+    "architecture-beta",
+    "kanban",
+    "radar-beta",
+    "treemap-beta",
+];
+
+const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2 and classDiagram";
+
+fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
+    let (skip, fm_title) = lex::front_matter(src);
+    // Statements keep offsets in the whole source: blank out the front matter.
+    let body: String = src[..skip]
+        .chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect::<String>()
+        + &src[skip..];
+    let title_line = src[skip..]
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.strip_prefix("%%"))
+        .and_then(|l| l.trim().strip_prefix("title:"))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let flow_like = |s: &str| {
+        let w = s.split_whitespace().next().unwrap_or("");
+        w == "flowchart" || w == "graph"
+    };
+    let all = lex::statements(&body, true);
+    let Some(first) = all.first() else {
+        return lex::err(
+            0,
+            format!("empty diagram: start with a diagram type ({SUPPORTED})"),
+        );
+    };
+    let word = first
+        .text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .next()
+        .unwrap_or("");
+    let acc_title = all.iter().find_map(|s| {
+        s.text
+            .strip_prefix("accTitle")
+            .and_then(|r| r.trim_start().strip_prefix(':'))
+            .map(|t| t.trim().to_string())
+    });
+    let nonempty = |g: graph::Graph| {
+        if g.nodes.is_empty() {
+            lex::err(
+                first.pos,
+                format!("the `{word}` diagram has nothing to draw"),
+            )
+        } else {
+            Ok(graph::draw(&g))
+        }
+    };
+    let (kind, drawn) = if flow_like(first.text) {
+        ("flowchart", nonempty(flowchart::parse(&all)?)?)
+    } else if word == "sequenceDiagram" {
+        (
+            "sequence",
+            sequence::render(&lex::statements(&body, false))?,
+        )
+    } else if word == "stateDiagram-v2" || word == "stateDiagram" {
+        (
+            "state",
+            nonempty(state::parse(&lex::statements(&body, false))?)?,
+        )
+    } else if word == "classDiagram" || word == "classDiagram-v2" {
+        (
+            "class",
+            nonempty(class::parse(&lex::statements(&body, false))?)?,
+        )
+    } else if UNSUPPORTED.contains(&word) {
+        return lex::err(
+            first.pos,
+            format!("unsupported diagram type `{word}`: corem draws {SUPPORTED}"),
+        );
+    } else {
+        return lex::err(
+            first.pos,
+            format!("unknown diagram type `{word}`: corem draws {SUPPORTED}"),
+        );
+    };
+    let title = title_line.or(fm_title).or(acc_title);
+    let name = title
+        .clone()
+        .unwrap_or_else(|| default_name(kind, &drawn.labels));
+    Ok(Rendered {
+        kind,
+        svg: svg::root(kind, drawn.width, drawn.height, &name, &drawn.svg_body),
+        labels: drawn.labels,
+        title,
+        time: Duration::ZERO,
+    })
+}
+
+/// The accessible name of a diagram without a title: its type and first labels.
+fn default_name(kind: &str, labels: &[String]) -> String {
+    let kind = match kind {
+        "flowchart" => "Flowchart",
+        "sequence" => "Sequence diagram",
+        "state" => "State diagram",
+        "class" => "Class diagram",
+        _ => "Diagram",
+    };
+    let mut s = String::from(kind);
+    let mut sep = ": ";
+    for l in labels {
+        if s.len() + l.len() > 120 {
+            s.push_str(", …");
+            break;
+        }
+        s.push_str(sep);
+        s.push_str(l);
+        sep = ", ";
+    }
+    s
+}
+
+/// A stable 64-bit FNV-1a hash (the same on every machine and Rust version).
+pub fn hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The caption given in the info string after the language (` ```mermaid Caption `), if any.
+pub fn info_caption(info: &str) -> Option<String> {
+    let rest = info.split_once(char::is_whitespace)?.1.trim();
+    let rest = rest
+        .strip_prefix("title=")
+        .or_else(|| rest.strip_prefix("caption="))
+        .unwrap_or(rest);
+    let t = lex::unquote(rest).trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The `<figure>` for a rendered diagram.
+pub fn figure(r: &Rendered, prefix: &str, caption: Option<&str>) -> String {
+    let mut out = format!(
+        "<figure class=\"diagram\" data-diagram=\"{}\">{}",
+        r.kind,
+        r.svg(prefix)
+    );
+    if let Some(c) = caption {
+        out.push_str("<figcaption>");
+        out.push_str(&svg::esc(c));
+        out.push_str("</figcaption>");
+    }
+    out.push_str("</figure>\n");
+    out
+}
+
+/// Title to use when the info string gives none and the SVG's own title should be the caption.
+pub fn with_caption(r: &Rendered, caption: Option<&str>) -> Rendered {
+    match caption {
+        Some(c) if r.title.as_deref() != Some(c) => {
+            let mut r = r.clone();
+            let old = format!("<title id=\"{}-title\">", svg::ID);
+            if let Some(start) = r.svg.find(&old) {
+                let from = start + old.len();
+                if let Some(end) = r.svg[from..].find("</title>") {
+                    r.svg.replace_range(from..from + end, &svg::esc(c));
+                }
+            }
+            r.title = Some(c.to_string());
+            r
+        }
+        _ => r.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_unknown_diagrams_are_errors() {
+        assert!(mermaid("").as_ref().is_err());
+        assert!(mermaid("%% only a comment\n").as_ref().is_err());
+        assert!(mermaid("flowchart LR\n").as_ref().is_err());
+        assert!(mermaid("stateDiagram-v2\n").as_ref().is_err());
+        let e = mermaid("\n  gantt\n").as_ref().clone().unwrap_err();
+        assert_eq!(e.pos, 3);
+        assert!(e.message.contains("unsupported diagram type `gantt`"));
+        let e = mermaid("flowchart-elk LR\n").as_ref().clone().unwrap_err();
+        assert!(e.message.contains("unknown diagram type"));
+    }
+
+    #[test]
+    fn captions_and_names() {
+        let r = mermaid("---\ntitle: From front matter\n---\nflowchart LR\n A --> B\n");
+        let r = r.as_ref().as_ref().unwrap();
+        assert_eq!(r.title.as_deref(), Some("From front matter"));
+        let r = mermaid("flowchart LR\n A[Alpha] --> B[Beta]\n");
+        let r = r.as_ref().as_ref().unwrap();
+        assert!(
+            r.svg("p")
+                .contains("<title id=\"p-title\">Flowchart: Alpha, Beta</title>")
+        );
+        assert_eq!(
+            info_caption("mermaid The caption").as_deref(),
+            Some("The caption")
+        );
+        assert_eq!(
+            info_caption("mermaid title=\"Quoted\"").as_deref(),
+            Some("Quoted")
+        );
+        assert_eq!(info_caption("mermaid"), None);
+    }
+
+    /// Mangled diagrams (cut anywhere, odd characters anywhere) give an error or a drawing,
+    /// never a panic.
+    #[test]
+    fn mangled_input_never_panics() {
+        let seeds = [
+            "flowchart LR\n subgraph S[\"T\"]\n A[\"a\"] -- \"x\" --> B{\"b\"}\n end\n B -.-> C[(c)] & D{{d}}\n C <--> A\n",
+            "sequenceDiagram\n actor U as User\n U->>B: hi\n alt ok\n B-->>U: yes\n else no\n Note over U,B: n\n end\n",
+            "stateDiagram-v2\n [*] --> A\n A --> B: go\n state C {\n [*] --> D\n }\n B --> C\n C --> [*]\n",
+            "classDiagram\n class A {\n +f int\n +m() void\n }\n A <|-- B\n B \"1\" *-- \"n\" C : has\n",
+        ];
+        let junk = [
+            "é", "\"", "[", "]", "{", "(", ")", "|", "-", ">", "<", ":", ";", "\n", "%%", "~", "&",
+            "#", "→", "end", " ",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for seed in seeds {
+            for _ in 0..300 {
+                let mut s = seed.to_string();
+                for _ in 0..1 + next(4) {
+                    let mut at = next(s.len() + 1);
+                    while !s.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if next(3) == 0 {
+                        s.truncate(at);
+                    } else {
+                        s.insert_str(at, junk[next(junk.len())]);
+                    }
+                }
+                let _ = render_mermaid(&s);
+            }
+        }
+    }
+}

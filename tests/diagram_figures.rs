@@ -1,0 +1,109 @@
+//! Not a test but a measurement: renders every ```mermaid / ```svgbob block of the handbook and
+//! prints, per diagram, its type, SVG size and render time (the figures in docs/diagrams.md):
+//!
+//!     cargo test --release --test diagram_figures -- --ignored --nocapture
+//!
+//! With `COREM_DIAGRAM_PREVIEW=page.html` set, also writes a page showing all of them.
+
+use std::path::Path;
+use std::time::Instant;
+
+fn blocks(text: &str) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((n, l)) = lines.next() {
+        let t = l.trim_start();
+        let lang = t.trim_start_matches('`');
+        if t.starts_with("```") && (lang.starts_with("mermaid") || lang.starts_with("svgbob")) {
+            let mut code = String::new();
+            for (_, l) in lines.by_ref() {
+                if l.trim_start().starts_with("```") {
+                    break;
+                }
+                code.push_str(l);
+                code.push('\n');
+            }
+            out.push((
+                lang.split_whitespace().next().unwrap_or("").to_string(),
+                code,
+                n + 1,
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "a measurement, not a test: run with --ignored --nocapture"]
+fn handbook_diagram_figures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notes");
+    let mut files: Vec<_> = walk(&dir);
+    files.sort();
+    let (mut total, mut count, mut bytes) = (0.0, 0, 0);
+    let mut page = String::new();
+    let t_all = Instant::now();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for (lang, code, line) in blocks(&text) {
+            let t = Instant::now();
+            let r = if lang == "svgbob" {
+                corem::diagram::svgbob(&code)
+            } else {
+                corem::diagram::mermaid(&code)
+            };
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            match r.as_ref() {
+                Ok(r) => {
+                    count += 1;
+                    total += ms;
+                    bytes += r.bytes();
+                    let rel = f.strip_prefix(&dir).unwrap_or(f);
+                    println!(
+                        "{:>7.2} ms {:>7} B  {:<9} {}:{}",
+                        ms,
+                        r.bytes(),
+                        r.kind,
+                        rel.display(),
+                        line
+                    );
+                    page.push_str(&format!("<h3>{}:{}</h3>", rel.display(), line));
+                    page.push_str(&corem::diagram::figure(
+                        r,
+                        &format!("d{count}"),
+                        r.title.as_deref(),
+                    ));
+                }
+                Err(e) => println!("ERROR {}:{}: {}", f.display(), line, e.message),
+            }
+        }
+    }
+    println!(
+        "{count} diagrams, {bytes} bytes ({} per diagram), {total:.1} ms rendering ({:.2} ms per diagram), {:.1} ms wall",
+        bytes / count.max(1),
+        total / count.max(1) as f64,
+        t_all.elapsed().as_secs_f64() * 1e3
+    );
+    if let Ok(out) = std::env::var("COREM_DIAGRAM_PREVIEW") {
+        let html = format!(
+            "<!doctype html><html><head><meta charset=utf-8><link rel=stylesheet href=\"style.css\"><style>body{{max-width:900px;margin:auto;padding:1rem}}</style></head><body>{page}</body></html>"
+        );
+        std::fs::write(out, html).expect("write the preview page");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
