@@ -20,7 +20,8 @@ if (!site || !fs.existsSync(site)) {
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const THEME_SCRIPTS = new Set(['corem.js', 'search-index.js']);
+// The theme's own scripts (none of them draws diagrams): anything else is a diagram script.
+const THEME_SCRIPTS = new Set(['corem.js', 'search.js', 'search-index.js']);
 
 function pages(dir) {
   const out = [];
