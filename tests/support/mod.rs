@@ -60,9 +60,6 @@ pub fn run_browser_script(script: &str, args: &[&str]) -> String {
         .expect("node must be installed to run the browser tests");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     stdout
 }
