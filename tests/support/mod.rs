@@ -161,6 +161,7 @@ pub fn start_serve(project: &Path, args: &[&str]) -> Server {
             }
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!(
                     "corem serve did not start:\n{}",
                     output.lock().map(|s| s.clone()).unwrap_or_default()
