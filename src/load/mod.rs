@@ -360,6 +360,14 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
             if e.path() == out.as_path() || e.path().starts_with(out) {
                 return false;
             }
+            // A linked folder must stay inside the notes folder (linked files are checked,
+            // with a warning, below).
+            if e.path_is_symlink()
+                && e.file_type().is_dir()
+                && !e.path().canonicalize().is_ok_and(|r| r.starts_with(root))
+            {
+                return false;
+            }
             if e.depth() == 1 && e.file_type().is_dir() && skip_names.contains(&name.as_ref()) {
                 return false;
             }
