@@ -46,6 +46,8 @@ pub struct Digests<'a> {
     section_ctx: Vec<u64>,
     /// Depth of each section (the print page indents by it).
     depth: Vec<usize>,
+    /// For each note: how section and tag pages list it.
+    entry: Vec<u64>,
 }
 
 impl<'a> Digests<'a> {
@@ -70,12 +72,19 @@ impl<'a> Digests<'a> {
             nav_section: Vec::new(),
             section_ctx: Vec::new(),
             depth: Vec::new(),
+            entry: Vec::new(),
         };
+        d.entry = (0..n)
+            .map(|i| {
+                let mut s = h();
+                d.note_link(i, &mut s);
+                d.description(Some(i)).hash(&mut s);
+                d.tags(i, &mut s);
+                s.finish()
+            })
+            .collect();
         d.nav_section = (0..corpus.sections.len())
             .map(|s| d.nav_section_hash(s))
-            .collect();
-        d.section_ctx = (0..corpus.sections.len())
-            .map(|s| d.section_ctx_hash(s))
             .collect();
         d.depth = (0..corpus.sections.len())
             .map(|s| {
@@ -87,6 +96,9 @@ impl<'a> Digests<'a> {
                 }
                 depth
             })
+            .collect();
+        d.section_ctx = (0..corpus.sections.len())
+            .map(|s| d.section_ctx_hash(s))
             .collect();
         d
     }
@@ -144,9 +156,7 @@ impl<'a> Digests<'a> {
 
     /// A note as listed on section and tag pages: title, path, description, tags.
     fn entry(&self, n: NoteId, s: &mut DefaultHasher) {
-        self.note_link(n, s);
-        self.description(Some(n)).hash(s);
-        self.tags(n, s);
+        self.entry[n].hash(s);
     }
 
     fn description(&self, n: Option<NoteId>) -> Option<&str> {

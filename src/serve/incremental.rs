@@ -172,6 +172,8 @@ pub struct Incremental {
     reopen: bool,
     /// Notes re-parsed by the last rebuild (for tests and timing output).
     pub last_reparsed: usize,
+    /// Time per step of the last note reload.
+    note_timings: Vec<(&'static str, Duration)>,
 }
 
 fn error_diags(e: Error) -> Vec<Diagnostic> {
@@ -242,6 +244,7 @@ impl Incremental {
             force_all: true,
             reopen: false,
             last_reparsed: 0,
+            note_timings: Vec::new(),
         };
         inc.reload_notes(&HashSet::new(), true);
         Ok(inc)
@@ -303,6 +306,7 @@ impl Incremental {
             if rescan || !notes.is_empty() {
                 let t = Instant::now();
                 self.reload_notes(&notes, rescan);
+                timings.append(&mut self.note_timings);
                 timings.push(("notes", t.elapsed()));
             }
         }
@@ -339,6 +343,7 @@ impl Incremental {
     /// again if notes may have appeared or gone (`rescan`, or a changed path that is new or
     /// missing), and everything derived from a note's text is kept unless the text changed.
     fn reload_notes(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
+        let t0 = Instant::now();
         let need_walk = rescan || {
             let known: HashSet<&Path> = self.md_files.iter().map(|(p, _)| p.as_path()).collect();
             changed
@@ -410,6 +415,7 @@ impl Incremental {
         for (i, r) in read {
             slots[i] = Some(r);
         }
+        self.note_timings.push(("read", t0.elapsed()));
         let mut load_diags = Vec::new();
         let corpus = load::assemble(
             &self.a.project,
@@ -487,9 +493,11 @@ impl Incremental {
             prep_diags[id] = d;
         }
         self.last_reparsed = redo.len();
+        self.note_timings.push(("parse", t0.elapsed()));
 
         let (graph, link_diags) =
             crate::link::link(&corpus, &parsed, self.a.project.config.broken_links);
+        self.note_timings.push(("link", t0.elapsed()));
         self.a.corpus = corpus;
         self.a.parsed = parsed;
         self.a.prepared = prepared

@@ -172,7 +172,9 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                         eprintln!("  {stage:<8} {:>10}", ms(*d));
                     }
                 }
-                if !up.pending.is_empty() {
+                // Pages that list every note are rendered last, unless the next change is
+                // already here (they stay pending, so they are never served stale).
+                if !up.pending.is_empty() && !watcher.changes_waiting() {
                     match inc.finish() {
                         Ok(f) => {
                             shared.publish(inc.files(), &[]);

@@ -9,7 +9,7 @@
 //! folder, `.git`, hidden files, swap and backup files) are dropped here.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,8 @@ const BURST: usize = 4;
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     rx: mpsc::Receiver<DebounceEventResult>,
+    /// Batches taken off the channel by [`Watcher::changes_waiting`], not yet handled.
+    buffered: Vec<DebounceEventResult>,
     project: Project,
     watched: Vec<PathBuf>,
 }
@@ -49,6 +51,7 @@ impl Watcher {
         let mut w = Watcher {
             debouncer,
             rx,
+            buffered: Vec::new(),
             project: project.clone(),
             watched: Vec::new(),
         };
@@ -136,6 +139,9 @@ impl Watcher {
     /// path. `None` when the watcher stopped.
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut set: BTreeSet<PathBuf> = BTreeSet::new();
+        for r in std::mem::take(&mut self.buffered) {
+            set.extend(self.relevant(r));
+        }
         while set.is_empty() {
             let r = self.rx.recv().ok()?;
             set.extend(self.relevant(r));
@@ -163,7 +169,12 @@ impl Watcher {
         Some(set.into_iter().collect())
     }
 
-    pub fn project(&self) -> &Path {
-        &self.project.root
+    /// True when changes arrived since the last [`Watcher::next_batch`] (so slow follow-up
+    /// work can wait for the next rebuild).
+    pub fn changes_waiting(&mut self) -> bool {
+        while let Ok(r) = self.rx.try_recv() {
+            self.buffered.push(r);
+        }
+        !self.buffered.is_empty()
     }
 }
