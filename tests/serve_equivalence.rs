@@ -132,7 +132,12 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
 
 /// Applies one random edit; returns a description and the paths touched (as a watcher would
 /// report them: both ends of a rename).
-fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (String, Vec<PathBuf>) {
+fn random_edit(
+    rng: &mut Rng,
+    root: &Path,
+    step: usize,
+    body_bias: usize,
+) -> (String, Vec<PathBuf>) {
     let notes_dir = root.join("notes");
     let notes = notes_in(&notes_dir);
     let plain: Vec<&PathBuf> = notes
@@ -148,7 +153,12 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> (String, Vec<PathBuf>
         }
         std::fs::write(p, t).unwrap();
     };
-    match rng.below(18) {
+    let op = if rng.below(100) < body_bias {
+        *rng.pick(&[0, 1, 17])
+    } else {
+        rng.below(18)
+    };
+    match op {
         17 => {
             // Reword the sentence around a link: the backlink shown on the target changes.
             let w = rng.word();
@@ -361,7 +371,8 @@ fn restore(root: &Path, snap: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<PathBuf> {
     touched
 }
 
-fn run_sequence(seed: u64, steps: usize, broken_links: &str) {
+/// Runs a sequence; returns how many steps took the fast path.
+fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("project");
     copy_dir(&support::fixture("serve-site"), &root);
@@ -389,7 +400,7 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str) {
                 restore(&root, &good),
             )
         } else {
-            random_edit(&mut rng, &root, step)
+            random_edit(&mut rng, &root, step, body_bias)
         };
         let served = inc.rebuild(&paths).and_then(|u| {
             let f = inc.finish()?;
@@ -448,10 +459,12 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str) {
         }
     }
     eprintln!(
-        "seed {seed}: {steps} steps, {ok} equal to a fresh build ({partial} rendered under half of the pages), {failed} failed in both"
+        "seed {seed}: {steps} steps, {ok} equal to a fresh build ({partial} rendered under half of the pages, {} on the fast path), {failed} failed in both",
+        inc.fast_rebuilds
     );
     assert!(ok > steps / 3, "too few successful steps to mean anything");
     assert!(partial > 0, "no step was incremental");
+    inc.fast_rebuilds
 }
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -464,7 +477,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 #[test]
 fn random_edits_match_fresh_builds_with_broken_links_as_warnings() {
     let steps = env_or("COREM_EQ_STEPS", 60) as usize;
-    run_sequence(env_or("COREM_EQ_SEED", 0x5eed_0001), steps, "warn");
+    run_sequence(env_or("COREM_EQ_SEED", 0x5eed_0001), steps, "warn", 0);
 }
 
 #[test]
@@ -474,5 +487,15 @@ fn random_edits_match_fresh_builds_and_fail_alike() {
         env_or("COREM_EQ_SEED", 0x5eed_0002) ^ 0xabcdef,
         steps,
         "error",
+        0,
     );
+}
+
+/// Mostly text edits, as when writing: exercises the fast path (one note re-linked, only the
+/// pages that show its text rendered) between the other kinds of change.
+#[test]
+fn random_text_edits_match_fresh_builds() {
+    let steps = env_or("COREM_EQ_STEPS", 60) as usize;
+    let fast = run_sequence(env_or("COREM_EQ_SEED", 0x5eed_0003), steps, "error", 70);
+    assert!(fast >= steps / 10, "only {fast} steps took the fast path");
 }

@@ -166,12 +166,19 @@ pub struct Incremental {
     extra_paths: HashSet<String>,
     /// Pages left for [`Incremental::finish`], with their new digests.
     pending: Vec<(Page, u64)>,
+    /// Some stored digests are missing after fast rebuilds ([`Incremental::finish`] restores
+    /// them).
+    digests_stale: bool,
+    /// The last rebuild succeeded (the fast path needs the served files to match the state).
+    last_ok: bool,
     /// Render every page on the next build (first build, templates changed).
     force_all: bool,
     /// The last attempt to open the project failed: try again on the next change.
     reopen: bool,
     /// Notes re-parsed by the last rebuild (for tests and timing output).
     pub last_reparsed: usize,
+    /// Rebuilds that took the fast path (see `try_fast`), for tests.
+    pub fast_rebuilds: usize,
     /// Time per step of the last note reload.
     note_timings: Vec<(&'static str, Duration)>,
 }
@@ -244,7 +251,10 @@ impl Incremental {
             force_all: true,
             reopen: false,
             last_reparsed: 0,
+            fast_rebuilds: 0,
             note_timings: Vec::new(),
+            digests_stale: false,
+            last_ok: false,
         };
         inc.reload_notes(&HashSet::new(), true);
         Ok(inc)
@@ -271,12 +281,21 @@ impl Incremental {
             .filter(|(k, _)| *k != Kind::Ignored)
             .collect();
         let mut full = self.force_all;
+        if let Some(r) = self.try_fast(&kinds) {
+            let mut r = r;
+            if let Ok(u) = &mut r {
+                u.timings.push(("total", started.elapsed()));
+            }
+            self.last_ok = r.is_ok();
+            return r;
+        }
         if self.reopen || kinds.iter().any(|(k, _)| *k == Kind::Config) {
             match Incremental::open(&self.dir, &self.opts) {
                 Ok(mut fresh) => {
                     fresh.files = self.files.clone();
                     fresh.page_paths = std::mem::take(&mut self.page_paths);
                     fresh.extra_paths = std::mem::take(&mut self.extra_paths);
+                    fresh.fast_rebuilds = self.fast_rebuilds;
                     *self = fresh;
                     full = true;
                 }
@@ -310,12 +329,259 @@ impl Incremental {
                 timings.push(("notes", t.elapsed()));
             }
         }
-        let mut up = self.render()?;
+        let mut up = match self.render() {
+            Ok(u) => {
+                self.last_ok = true;
+                u
+            }
+            Err(d) => {
+                self.last_ok = false;
+                return Err(d);
+            }
+        };
         up.full = full;
         timings.append(&mut up.timings);
         up.timings = timings;
         up.timings.push(("total", started.elapsed()));
         Ok(up)
+    }
+
+    /// The fast path for the most common edit: only the body text of known notes changed, and
+    /// in a way nothing else can see (same front matter, title, headings and anchors, same
+    /// link targets, no link problem). Then only those notes are re-parsed and re-linked, and
+    /// only their pages, the pages showing their backlink sentences, and the pages embedding
+    /// them are rendered; nothing proportional to the site's size is done before the reload.
+    /// `None` when the edit does not qualify (the general path then runs); state is left
+    /// untouched in that case.
+    fn try_fast(&mut self, kinds: &[(Kind, &PathBuf)]) -> Option<Result<Update, Vec<Diagnostic>>> {
+        if !self.last_ok
+            || self.force_all
+            || self.reopen
+            || kinds.is_empty()
+            || !self.pending.is_empty()
+            || kinds.iter().any(|(k, _)| *k != Kind::Note)
+        {
+            return None;
+        }
+        let t0 = Instant::now();
+        // Read and check every edited note before touching any state.
+        let mut edits: Vec<(usize, String, Parsed, Vec<Diagnostic>)> = Vec::new();
+        for (_, path) in kinds {
+            let id = self.a.corpus.notes.iter().position(|n| n.path == **path)?;
+            if edits.iter().any(|e| e.0 == id) {
+                continue;
+            }
+            let note = &self.a.corpus.notes[id];
+            let (_, _, source, body_start, _) =
+                load::read_note(note.path.clone(), note.rel.clone()).ok()?;
+            if source[..body_start] != note.source[..note.body_start]
+                || self.link_diags.iter().any(|d| d.file == note.path)
+            {
+                return None;
+            }
+            let (p, problems) =
+                crate::markdown::parse(&source[body_start..], note.meta.title.as_deref());
+            let old = &self.a.parsed[id];
+            if p.h1 != old.h1 || p.headings != old.headings || p.extra_ids != old.extra_ids {
+                return None;
+            }
+            let diags = problems
+                .into_iter()
+                .map(|pr| {
+                    let mut d = Diagnostic::error(&note.path, pr.message)
+                        .at(&source, body_start + pr.offset);
+                    d.help = pr.help;
+                    d
+                })
+                .collect();
+            edits.push((id, source, p, diags));
+        }
+        // Install the new text (kept aside to put back if the links do not qualify).
+        let mut undo = Vec::new();
+        for (id, source, p, _) in &mut edits {
+            let note = &mut self.a.corpus.notes[*id];
+            let old_source = std::mem::replace(&mut note.source, std::mem::take(source));
+            let old_parsed = std::mem::replace(&mut self.a.parsed[*id], std::mem::take(p));
+            undo.push((*id, old_source, old_parsed));
+        }
+        let policy = self.a.project.config.broken_links;
+        let mut relinked = Vec::new();
+        let mut qualifies = true;
+        for (id, _, _, _) in &edits {
+            let (resolved, diags) = crate::link::resolve_note(
+                &self.a.corpus,
+                &self.a.parsed,
+                &self.a.graph.titles,
+                policy,
+                *id,
+            );
+            let targets = |links: &[crate::markdown::Link], res: &[crate::link::Resolved]| {
+                let mut notes = Vec::new();
+                let mut embeds = Vec::new();
+                let mut assets = Vec::new();
+                for (l, r) in links.iter().zip(res) {
+                    match (l.kind, r) {
+                        (crate::markdown::LinkKind::Embed, _) => embeds.push(r.clone()),
+                        (
+                            crate::markdown::LinkKind::Link,
+                            crate::link::Resolved::Note { note, .. },
+                        ) if !notes.contains(note) => notes.push(*note),
+                        (_, crate::link::Resolved::Asset(a)) => assets.push(*a),
+                        _ => {}
+                    }
+                }
+                notes.sort_unstable();
+                assets.sort_unstable();
+                assets.dedup();
+                (notes, embeds, assets)
+            };
+            let old_links = &undo.iter().find(|u| u.0 == *id).map(|u| &u.2.links);
+            let Some(old_links) = old_links else {
+                qualifies = false;
+                break;
+            };
+            let before = targets(old_links, &self.a.graph.resolved[*id]);
+            let after = targets(&self.a.parsed[*id].links, &resolved);
+            if !diags.is_empty() || before != after {
+                qualifies = false;
+                break;
+            }
+            relinked.push((*id, resolved));
+        }
+        if !qualifies {
+            for (id, source, parsed) in undo {
+                self.a.corpus.notes[id].source = source;
+                self.a.parsed[id] = parsed;
+            }
+            return None;
+        }
+        let t_link = t0.elapsed();
+
+        // Commit: links, backlink sentences, computed blocks, hashes.
+        let mut pages: Vec<usize> = Vec::new();
+        for (id, resolved) in relinked {
+            let links = &self.a.parsed[id].links;
+            // As in `link`: a target's backlink shows the first link's sentence.
+            let mut seen = Vec::new();
+            for (l, r) in links.iter().zip(&resolved) {
+                if let crate::link::Resolved::Note { note: t, .. } = r
+                    && *t != id
+                    && l.kind == crate::markdown::LinkKind::Link
+                    && !seen.contains(t)
+                {
+                    seen.push(*t);
+                    if let Some(b) = self.a.graph.backlinks[*t].iter_mut().find(|b| b.from == id)
+                        && b.context != l.context
+                    {
+                        b.context = l.context.clone();
+                        if !pages.contains(t) {
+                            pages.push(*t);
+                        }
+                    }
+                }
+            }
+            self.a.graph.resolved[id] = resolved;
+            pages.push(id);
+        }
+        for (id, _, _, diags) in edits {
+            self.parse_diags[id] = diags;
+            let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id]);
+            self.a.prepared[id] = specials;
+            self.prep_diags[id] = d;
+            self.file_hash[id] = note_file_hash(&self.a.corpus.notes[id]);
+        }
+        self.last_reparsed = undo.len();
+        self.fast_rebuilds += 1;
+        // Notes that embed an edited note, transitively.
+        let edited: Vec<usize> = undo.iter().map(|u| u.0).collect();
+        let mut frontier = edited.clone();
+        while let Some(x) = frontier.pop() {
+            for (n, (links, res)) in self
+                .a
+                .parsed
+                .iter()
+                .map(|p| &p.links)
+                .zip(&self.a.graph.resolved)
+                .enumerate()
+            {
+                let embeds_x = links.iter().zip(res).any(|(l, r)| {
+                    l.kind == crate::markdown::LinkKind::Embed
+                        && matches!(r, crate::link::Resolved::Note { note, .. } if *note == x)
+                });
+                if embeds_x && !pages.contains(&n) {
+                    pages.push(n);
+                    frontier.push(n);
+                }
+            }
+        }
+        let diags = self.diagnostics();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Some(Err(diags));
+        }
+        let t_prep = t0.elapsed();
+        let site = self.a.site();
+        let (tera, theme) = (&self.a.tera, &self.a.theme);
+        let todo: Vec<Page> = pages
+            .iter()
+            .map(|&n| Page {
+                kind: PageKind::Note(n),
+                out_path: self.a.corpus.notes[n].out_path.clone(),
+            })
+            .collect();
+        let results: Vec<Result<(String, String), Diagnostic>> = todo
+            .par_iter()
+            .map(|p| {
+                render::render_page(&site, tera, theme, p).map(|r| (p.out_path.clone(), r.html))
+            })
+            .collect();
+        let mut rendered = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => rendered.push(x),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        let t_render = t0.elapsed();
+        let mut files: SiteFiles = (*self.files).clone();
+        let mut changed = Vec::new();
+        for (path, html) in rendered {
+            self.digests.remove(&path);
+            let b = Bytes::from(html);
+            if files.get(&path) != Some(&b) {
+                files.insert(path.clone(), b);
+                changed.push(path);
+            }
+        }
+        changed.sort();
+        self.files = Arc::new(files);
+        self.digests_stale = true;
+        // The print page shows every note: render it after the reload, in `finish`.
+        self.pending = vec![(
+            Page {
+                kind: PageKind::Print,
+                out_path: "print.html".into(),
+            },
+            0,
+        )];
+        self.digests.remove("print.html");
+        Some(Ok(Update {
+            changed,
+            pending: vec!["print.html".into()],
+            rendered: todo.len(),
+            pages: self.page_paths.len(),
+            full: false,
+            warnings: diags,
+            timings: vec![
+                ("link", t_link),
+                ("prepare", t_prep - t_link),
+                ("render", t_render - t_prep),
+                ("output", t0.elapsed() - t_render),
+            ],
+        }))
     }
 
     fn reload_theme(&mut self) -> Result<(), Error> {
@@ -665,6 +931,16 @@ impl Incremental {
             return Ok(Update::default());
         }
         let site = self.a.site();
+        if self.digests_stale {
+            // Fast rebuilds dropped the digests of the pages they rendered: every page is
+            // current now (or pending, and rendered below), so all digests can be recomputed.
+            let digests = Digests::new(&site, &self.file_hash);
+            self.digests = render::pages(&site)
+                .iter()
+                .map(|p| (p.out_path.clone(), digests.page(&p.kind, &p.out_path)))
+                .collect();
+            self.digests_stale = false;
+        }
         let mut files: SiteFiles = (*self.files).clone();
         let mut changed = Vec::new();
         for (page, digest) in &pending {
@@ -675,7 +951,9 @@ impl Incremental {
                 files.insert(page.out_path.clone(), b);
                 changed.push(page.out_path.clone());
             }
-            self.digests.insert(page.out_path.clone(), *digest);
+            if *digest != 0 {
+                self.digests.insert(page.out_path.clone(), *digest);
+            }
         }
         self.files = Arc::new(files);
         Ok(Update {
