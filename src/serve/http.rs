@@ -52,8 +52,10 @@ struct Published {
     pending: HashSet<String>,
     /// The diagnostics of the last build, if it failed (as the JSON sent to clients).
     errors: Option<String>,
-    /// Rebuilds attempted since the start.
+    /// Rebuilds started since the start.
     builds: u64,
+    /// Rebuilds finished (published or failed).
+    done: u64,
 }
 
 /// State shared by the rebuild loop and the request handlers.
@@ -62,6 +64,10 @@ pub struct Shared {
     events: broadcast::Sender<Message>,
     /// Bumped whenever pending pages are done.
     settled: watch::Sender<u64>,
+    /// Asks the rebuild loop to render pending pages now (someone is waiting for one).
+    waker: std::sync::Mutex<
+        Option<std::sync::mpsc::Sender<notify_debouncer_full::DebounceEventResult>>,
+    >,
 }
 
 impl Shared {
@@ -74,10 +80,30 @@ impl Shared {
                 pending: HashSet::new(),
                 errors: None,
                 builds: 0,
+                done: 0,
             }),
             events,
             settled,
+            waker: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Sets how to wake the rebuild loop up (see `Watcher::waker`).
+    pub fn set_waker(
+        &self,
+        w: std::sync::mpsc::Sender<notify_debouncer_full::DebounceEventResult>,
+    ) {
+        if let Ok(mut slot) = self.waker.lock() {
+            *slot = Some(w);
+        }
+    }
+
+    fn wake(&self) {
+        if let Ok(slot) = self.waker.lock()
+            && let Some(w) = slot.as_ref()
+        {
+            let _ = w.send(Ok(Vec::new()));
+        }
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Published> {
@@ -101,9 +127,14 @@ impl Shared {
         }
     }
 
-    /// Counts a rebuild (for `/__corem/status`).
+    /// Counts a rebuild starting (for `/__corem/status`).
     pub fn count_build(&self) {
         self.write().builds += 1;
+    }
+
+    /// Counts a rebuild finished.
+    pub fn count_done(&self) {
+        self.write().done += 1;
     }
 
     /// Records a failed build: the site stays as it was, clients show the diagnostics.
@@ -322,6 +353,7 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri) -> Respo
                 let p = s.read();
                 let body = serde_json::json!({
                     "builds": p.builds,
+                    "done": p.done,
                     "failed": p.errors.is_some(),
                     "files": p.files.len(),
                 })
@@ -363,6 +395,7 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri) -> Respo
         };
         if pending {
             // Being re-rendered: wait for it rather than serve a stale page.
+            s.wake();
             let _ = tokio::time::timeout(Duration::from_millis(100), settled.changed()).await;
             continue;
         }

@@ -260,6 +260,11 @@ impl Incremental {
         Ok(inc)
     }
 
+    /// True when pages are left for [`Incremental::finish`].
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     /// The project being served.
     pub fn project(&self) -> &Project {
         &self.a.project
@@ -358,7 +363,10 @@ impl Incremental {
             || self.force_all
             || self.reopen
             || kinds.is_empty()
-            || !self.pending.is_empty()
+            || self
+                .pending
+                .iter()
+                .any(|(p, _)| !matches!(p.kind, PageKind::Print))
             || kinds.iter().any(|(k, _)| *k != Kind::Note)
         {
             return None;
@@ -931,6 +939,7 @@ impl Incremental {
             return Ok(Update::default());
         }
         let site = self.a.site();
+        let recomputed = self.digests_stale;
         if self.digests_stale {
             // Fast rebuilds dropped the digests of the pages they rendered: every page is
             // current now (or pending, and rendered below), so all digests can be recomputed.
@@ -951,7 +960,7 @@ impl Incremental {
                 files.insert(page.out_path.clone(), b);
                 changed.push(page.out_path.clone());
             }
-            if *digest != 0 {
+            if !recomputed && *digest != 0 {
                 self.digests.insert(page.out_path.clone(), *digest);
             }
         }

@@ -23,6 +23,10 @@ pub use incremental::{Incremental, SiteFiles, Update};
 use crate::diagnostic::Diagnostic;
 use crate::{BuildOptions, Error};
 
+/// Pages that show every note (`print.html`) are rendered once the project has been quiet this
+/// long, or as soon as someone requests one: edits in quick succession are not held up by them.
+const FINISH_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(2500);
+
 /// Options of `corem serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -130,8 +134,34 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
         open_browser(&url);
     }
     let mut watcher = watch::Watcher::new(inc.project())?;
+    shared.set_waker(watcher.waker());
     let mut failed = first.is_err();
-    while let Some(paths) = watcher.next_batch() {
+    loop {
+        let idle = inc.has_pending().then_some(FINISH_WHEN_IDLE);
+        let Some(paths) = watcher.next_batch(idle) else {
+            break;
+        };
+        if paths.is_empty() {
+            // Idle, or a request waits for a pending page: render the pending pages now.
+            if inc.has_pending() {
+                let t = Instant::now();
+                match inc.finish() {
+                    Ok(f) => {
+                        shared.publish(inc.files(), &[]);
+                        announce(&shared, &f);
+                        if opts.verbose {
+                            eprintln!("  pending pages rendered in {}", ms(t.elapsed()));
+                        }
+                    }
+                    Err(d) => {
+                        print_diagnostics(&d, color);
+                        shared.fail(&d);
+                        failed = true;
+                    }
+                }
+            }
+            continue;
+        }
         let t = Instant::now();
         let root = inc.project().root.clone();
         let config_before = inc.project().notes_dir.clone();
@@ -172,28 +202,6 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                         eprintln!("  {stage:<8} {:>10}", ms(*d));
                     }
                 }
-                // Pages that list every note are rendered last, unless the next change is
-                // already here (they stay pending, so they are never served stale).
-                if !up.pending.is_empty() && !watcher.changes_waiting() {
-                    match inc.finish() {
-                        Ok(f) => {
-                            shared.publish(inc.files(), &[]);
-                            announce(&shared, &f);
-                            if opts.verbose {
-                                eprintln!(
-                                    "  {} rendered in {}",
-                                    up.pending.join(", "),
-                                    ms(t.elapsed())
-                                );
-                            }
-                        }
-                        Err(d) => {
-                            print_diagnostics(&d, color);
-                            shared.fail(&d);
-                            failed = true;
-                        }
-                    }
-                }
             }
             Err(d) => {
                 print_diagnostics(&d, color);
@@ -201,6 +209,7 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                 failed = true;
             }
         }
+        shared.count_done();
         if inc.project().notes_dir != config_before || inc.project().root != root {
             watcher.rewatch(inc.project())?;
         }

@@ -34,6 +34,7 @@ const BURST: usize = 4;
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     rx: mpsc::Receiver<DebounceEventResult>,
+    tx: mpsc::Sender<DebounceEventResult>,
     /// Batches taken off the channel by [`Watcher::changes_waiting`], not yet handled.
     buffered: Vec<DebounceEventResult>,
     project: Project,
@@ -47,10 +48,11 @@ fn notify_error(e: notify::Error) -> Error {
 impl Watcher {
     pub fn new(project: &Project) -> Result<Watcher, Error> {
         let (tx, rx) = mpsc::channel();
-        let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(notify_error)?;
+        let debouncer = new_debouncer(DEBOUNCE, None, tx.clone()).map_err(notify_error)?;
         let mut w = Watcher {
             debouncer,
             rx,
+            tx,
             buffered: Vec::new(),
             project: project.clone(),
             watched: Vec::new(),
@@ -134,25 +136,41 @@ impl Watcher {
         out
     }
 
+    /// A handle that wakes [`Watcher::next_batch`] up (an empty batch is a wake-up).
+    pub fn waker(&self) -> mpsc::Sender<DebounceEventResult> {
+        self.tx.clone()
+    }
+
     /// Blocks until something relevant changed, then gathers changes until the project has
     /// been quiet for [`QUIET`] ([`BURST_QUIET`] during a burst), and returns every changed
-    /// path. `None` when the watcher stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    /// path. Returns an empty list when `idle` passed with no change, or on a wake-up; `None`
+    /// when the watcher stopped.
+    pub fn next_batch(&mut self, idle: Option<Duration>) -> Option<Vec<PathBuf>> {
         let mut set: BTreeSet<PathBuf> = BTreeSet::new();
         for r in std::mem::take(&mut self.buffered) {
             set.extend(self.relevant(r));
         }
         while set.is_empty() {
-            let r = self.rx.recv().ok()?;
+            let r = match idle {
+                Some(t) => match self.rx.recv_timeout(t) {
+                    Ok(r) => r,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(Vec::new()),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                },
+                None => self.rx.recv().ok()?,
+            };
+            if matches!(&r, Ok(events) if events.is_empty()) {
+                return Some(Vec::new());
+            }
             set.extend(self.relevant(r));
         }
         let started = Instant::now();
+        // A new folder is filled right after it is created, and files written before its
+        // watch is in place give no event: wait as for a burst, so the walk sees them all.
+        let mut burst = set.iter().any(|p| p.is_dir());
         loop {
-            let quiet = if set.len() > BURST {
-                BURST_QUIET
-            } else {
-                QUIET
-            };
+            burst |= set.len() > BURST;
+            let quiet = if burst { BURST_QUIET } else { QUIET };
             match self.rx.recv_timeout(quiet) {
                 Ok(r) => {
                     let more = self.relevant(r);
