@@ -129,7 +129,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
         }
     }
 
-    let (names, by_rel, asset_by_name) = lookups(corpus, &titles);
+    let (names, by_rel, asset_by_name) = lookup_tables(corpus, &titles);
 
     let mut graph = Graph {
         titles,
@@ -255,10 +255,19 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
     (graph, diags)
 }
 
-type Lookups = (Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
+/// The name tables links are resolved against (titles, aliases, file names, paths, assets),
+/// kept by `serve` between edits that change no name (see [`resolve_note`]).
+pub struct Lookups(Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
 
-/// The name tables links are resolved against: titles, aliases, file names, paths, assets.
-fn lookups(corpus: &Corpus, titles: &[String]) -> Lookups {
+/// Builds the name tables of the site.
+pub fn lookups(corpus: &Corpus, titles: &[String]) -> Lookups {
+    let (names, by_rel, asset_by_name) = lookup_tables(corpus, titles);
+    Lookups(names, by_rel, asset_by_name)
+}
+
+type Tables = (Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
+
+fn lookup_tables(corpus: &Corpus, titles: &[String]) -> Tables {
     let notes = &corpus.notes;
     let mut names = Names {
         primary: HashMap::new(),
@@ -297,16 +306,17 @@ pub fn resolve_note(
     corpus: &Corpus,
     parsed: &[Parsed],
     titles: &[String],
+    lookups: &Lookups,
     policy: BrokenLinks,
     note: NoteId,
 ) -> (Vec<Resolved>, Vec<Diagnostic>) {
-    let (names, by_rel, asset_by_name) = lookups(corpus, titles);
+    let Lookups(names, by_rel, asset_by_name) = lookups;
     let ctx = Ctx {
         corpus,
         parsed,
-        names: &names,
-        by_rel: &by_rel,
-        asset_by_name: &asset_by_name,
+        names,
+        by_rel,
+        asset_by_name,
         titles,
         policy,
     };

@@ -179,6 +179,8 @@ pub struct Incremental {
     pub last_reparsed: usize,
     /// Rebuilds that took the fast path (see `try_fast`), for tests.
     pub fast_rebuilds: usize,
+    /// Name tables of the link stage, valid while no name changes (fast path only).
+    lookups: Option<crate::link::Lookups>,
     /// Time per step of the last note reload.
     note_timings: Vec<(&'static str, Duration)>,
 }
@@ -252,6 +254,7 @@ impl Incremental {
             reopen: false,
             last_reparsed: 0,
             fast_rebuilds: 0,
+            lookups: None,
             note_timings: Vec::new(),
             digests_stale: false,
             last_ok: false,
@@ -413,6 +416,11 @@ impl Incremental {
             undo.push((*id, old_source, old_parsed));
         }
         let policy = self.a.project.config.broken_links;
+        // Names are the same as at the last full link (titles, aliases, paths unchanged).
+        let lookups = self
+            .lookups
+            .take()
+            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph.titles));
         let mut relinked = Vec::new();
         let mut qualifies = true;
         for (id, _, _, _) in &edits {
@@ -420,6 +428,7 @@ impl Incremental {
                 &self.a.corpus,
                 &self.a.parsed,
                 &self.a.graph.titles,
+                &lookups,
                 policy,
                 *id,
             );
@@ -456,6 +465,7 @@ impl Incremental {
             }
             relinked.push((*id, resolved));
         }
+        self.lookups = Some(lookups);
         if !qualifies {
             for (id, source, parsed) in undo {
                 self.a.corpus.notes[id].source = source;
@@ -618,6 +628,7 @@ impl Incremental {
     /// missing), and everything derived from a note's text is kept unless the text changed.
     fn reload_notes(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
         let t0 = Instant::now();
+        self.lookups = None;
         let need_walk = rescan || {
             let known: HashSet<&Path> = self.md_files.iter().map(|(p, _)| p.as_path()).collect();
             changed
