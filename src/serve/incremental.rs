@@ -629,6 +629,7 @@ impl Incremental {
     fn reload_notes(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
         let t0 = Instant::now();
         self.lookups = None;
+        self.note_timings.clear();
         let need_walk = rescan || {
             let known: HashSet<&Path> = self.md_files.iter().map(|(p, _)| p.as_path()).collect();
             changed
