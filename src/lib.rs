@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`search`] → [`output`].
-//! [`build`] runs it and writes the site; [`check`] runs it and writes nothing.
+//! [`build`] runs it and writes the site; [`check`] runs it and writes nothing; [`serve`]
+//! keeps it in memory, serves it and rebuilds what each edit changes.
 
 pub mod calc;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +80,12 @@ pub struct BuildReport {
 /// Builds the project in `dir` into its output folder.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     run(dir, opts, true)
+}
+
+/// Builds the project, serves it on `opts.bind`:`opts.port` from memory, and rebuilds and
+/// live-reloads on every change until the process is stopped (see [`serve`](mod@serve)).
+pub fn serve(dir: &Path, opts: &serve::ServeOptions) -> Result<(), Error> {
+    serve::serve(dir, opts)
 }
 
 /// Runs every check of [`build`] and writes nothing.

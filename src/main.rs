@@ -53,6 +53,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, watch for changes, rebuild and reload the browser
+    Serve {
+        /// Project folder (with notes/ or itself a folder of notes)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port (default: 4000, or the next free one); 0 lets the system choose
+        #[arg(short, long)]
+        port: Option<u16>,
+        /// Address to listen on; anything but a loopback address shares your notes
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include notes marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new note with front matter
     New {
         /// The note's title
@@ -101,6 +119,25 @@ fn main() -> ExitCode {
             };
             corem::check(&dir, &opts).map(|r| summary(&r, "Checked", started, cli.verbose, color))
         }
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+            drafts,
+        } => corem::serve(
+            &dir,
+            &corem::serve::ServeOptions {
+                build: BuildOptions {
+                    drafts,
+                    ..Default::default()
+                },
+                bind,
+                port,
+                open,
+                verbose: cli.verbose,
+            },
+        ),
         Command::New {
             title,
             section,

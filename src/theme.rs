@@ -102,6 +102,7 @@ fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
+    let real_dir = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -114,6 +115,15 @@ fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
             Error::io(&path, io)
         })?;
         if !entry.file_type().is_file() {
+            continue;
+        }
+        // Symbolic links may point anywhere inside the folder, never outside it (a theme
+        // file is published with the site).
+        if !entry
+            .path()
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&real_dir))
+        {
             continue;
         }
         let name = entry.file_name().to_string_lossy();

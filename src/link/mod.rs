@@ -129,32 +129,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
         }
     }
 
-    let mut names = Names {
-        primary: HashMap::new(),
-        secondary: HashMap::new(),
-        all: Vec::new(),
-    };
-    for n in notes {
-        add_name(&mut names.primary, &titles[n.id], n.id);
-        names.all.push(titles[n.id].clone());
-        for a in &n.meta.aliases {
-            add_name(&mut names.primary, a, n.id);
-            names.all.push(a.clone());
-        }
-        add_name(&mut names.secondary, &n.stem, n.id);
-        let no_ext = n.rel.rsplit_once('.').map_or(n.rel.as_str(), |(p, _)| p);
-        add_name(&mut names.secondary, no_ext, n.id);
-        let file_stem = no_ext.rsplit('/').next().unwrap_or(no_ext);
-        add_name(&mut names.secondary, file_stem, n.id);
-    }
-    let by_rel: HashMap<String, NoteId> =
-        notes.iter().map(|n| (n.rel.to_lowercase(), n.id)).collect();
-    // Assets by file name, for `![[diagram.png]]`.
-    let mut asset_by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in corpus.assets.iter().enumerate() {
-        let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_lowercase();
-        asset_by_name.entry(name).or_default().push(i);
-    }
+    let (names, by_rel, asset_by_name) = lookup_tables(corpus, &titles);
 
     let mut graph = Graph {
         titles,
@@ -278,6 +253,80 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
         }
     }
     (graph, diags)
+}
+
+/// The name tables links are resolved against (titles, aliases, file names, paths, assets),
+/// kept by `serve` between edits that change no name (see [`resolve_note`]).
+pub struct Lookups(Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
+
+/// Builds the name tables of the site.
+pub fn lookups(corpus: &Corpus, titles: &[String]) -> Lookups {
+    let (names, by_rel, asset_by_name) = lookup_tables(corpus, titles);
+    Lookups(names, by_rel, asset_by_name)
+}
+
+type Tables = (Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
+
+fn lookup_tables(corpus: &Corpus, titles: &[String]) -> Tables {
+    let notes = &corpus.notes;
+    let mut names = Names {
+        primary: HashMap::new(),
+        secondary: HashMap::new(),
+        all: Vec::new(),
+    };
+    for n in notes {
+        add_name(&mut names.primary, &titles[n.id], n.id);
+        names.all.push(titles[n.id].clone());
+        for a in &n.meta.aliases {
+            add_name(&mut names.primary, a, n.id);
+            names.all.push(a.clone());
+        }
+        add_name(&mut names.secondary, &n.stem, n.id);
+        let no_ext = n.rel.rsplit_once('.').map_or(n.rel.as_str(), |(p, _)| p);
+        add_name(&mut names.secondary, no_ext, n.id);
+        let file_stem = no_ext.rsplit('/').next().unwrap_or(no_ext);
+        add_name(&mut names.secondary, file_stem, n.id);
+    }
+    let by_rel: HashMap<String, NoteId> =
+        notes.iter().map(|n| (n.rel.to_lowercase(), n.id)).collect();
+    // Assets by file name, for `![[diagram.png]]`.
+    let mut asset_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in corpus.assets.iter().enumerate() {
+        let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_lowercase();
+        asset_by_name.entry(name).or_default().push(i);
+    }
+
+    (names, by_rel, asset_by_name)
+}
+
+/// Resolves the links of one note against the rest of the site, with the same rules and
+/// diagnostics as [`link`]. `serve` uses it when an edit changed only a note's text: no title,
+/// heading, alias or link target anywhere changed, so the rest of the graph stands.
+pub fn resolve_note(
+    corpus: &Corpus,
+    parsed: &[Parsed],
+    titles: &[String],
+    lookups: &Lookups,
+    policy: BrokenLinks,
+    note: NoteId,
+) -> (Vec<Resolved>, Vec<Diagnostic>) {
+    let Lookups(names, by_rel, asset_by_name) = lookups;
+    let ctx = Ctx {
+        corpus,
+        parsed,
+        names,
+        by_rel,
+        asset_by_name,
+        titles,
+        policy,
+    };
+    let mut diags = Vec::new();
+    let out = parsed[note]
+        .links
+        .iter()
+        .map(|l| ctx.resolve(note, l, &mut diags))
+        .collect();
+    (out, diags)
 }
 
 fn walk_order(corpus: &Corpus, s: SectionId, out: &mut Vec<NoteId>) {

@@ -104,7 +104,7 @@ pub struct Corpus {
 }
 
 /// A read note file: path, relative path, source, body offset, front matter.
-type LoadedFile = (PathBuf, String, String, usize, Meta);
+pub type LoadedFile = (PathBuf, String, String, usize, Meta);
 
 /// Options of the load stage.
 #[derive(Debug, Clone, Copy, Default)]
@@ -121,35 +121,50 @@ pub fn load(project: &Project, opts: LoadOptions) -> (Corpus, Vec<Diagnostic>) {
     // Read and split in parallel: this is I/O plus a little scanning per file.
     let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = md_files
         .into_par_iter()
-        .map(|(path, rel)| {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                vec![Diagnostic::error(
-                    &path,
-                    format!("cannot read the note: {e}"),
-                )]
-            })?;
-            let source = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    let off = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    return Err(vec![
-                        Diagnostic::error(&path, "the note is not valid UTF-8 text")
-                            .at(&text, off)
-                            .with_help("save the file as UTF-8"),
-                    ]);
-                }
-            };
-            let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
-            let meta = match split.matter {
-                Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,
-                None => Meta::default(),
-            };
-            let body_start = split.body_start;
-            Ok((path, rel, source, body_start, meta))
-        })
+        .map(|(path, rel)| read_note(path, rel))
         .collect();
+    let corpus = assemble(project, opts, loaded, other_files, &mut diags);
+    (corpus, diags)
+}
 
+/// Reads one note file and splits its front matter (`load` does this for every note; `serve`
+/// for the notes that changed).
+pub fn read_note(path: PathBuf, rel: String) -> Result<LoadedFile, Vec<Diagnostic>> {
+    let bytes = std::fs::read(&path).map_err(|e| {
+        vec![Diagnostic::error(
+            &path,
+            format!("cannot read the note: {e}"),
+        )]
+    })?;
+    let source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(vec![
+                Diagnostic::error(&path, "the note is not valid UTF-8 text")
+                    .at(&text, off)
+                    .with_help("save the file as UTF-8"),
+            ]);
+        }
+    };
+    let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
+    let meta = match split.matter {
+        Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,
+        None => Meta::default(),
+    };
+    let body_start = split.body_start;
+    Ok((path, rel, source, body_start, meta))
+}
+
+/// Builds the corpus from read notes (in walk order) and the other files of the notes folder.
+pub fn assemble(
+    project: &Project,
+    opts: LoadOptions,
+    loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>>,
+    other_files: Files,
+    diags: &mut Vec<Diagnostic>,
+) -> Corpus {
     let mut corpus = Corpus::default();
     let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
     section_by_dir.insert(String::new(), 0);
@@ -260,7 +275,7 @@ pub fn load(project: &Project, opts: LoadOptions) -> (Corpus, Vec<Diagnostic>) {
             out_path,
         });
     }
-    (corpus, diags)
+    corpus
 }
 
 /// Finds or creates the section for a folder (and its parents).
@@ -316,10 +331,11 @@ fn out_path_for_asset(rel: &str) -> String {
     parts.join("/")
 }
 
-type Files = Vec<(PathBuf, String)>;
+/// Files as (absolute path, path relative to the notes folder).
+pub type Files = Vec<(PathBuf, String)>;
 
 /// Lists Markdown files and other files under the notes folder, sorted by relative path.
-fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
+pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
     let root = &project.notes_dir;
     let out = &project.output_dir;
     let mut md = Vec::new();
@@ -342,6 +358,14 @@ fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
                 return false;
             }
             if e.path() == out.as_path() || e.path().starts_with(out) {
+                return false;
+            }
+            // A linked folder must stay inside the notes folder (linked files are checked,
+            // with a warning, below).
+            if e.path_is_symlink()
+                && e.file_type().is_dir()
+                && !e.path().canonicalize().is_ok_and(|r| r.starts_with(root))
+            {
                 return false;
             }
             if e.depth() == 1 && e.file_type().is_dir() && skip_names.contains(&name.as_ref()) {

@@ -52,7 +52,8 @@ pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Vec<Option<Special>>>
     (out, diags)
 }
 
-fn prepare_note(
+/// One note's computed blocks and problems (`serve` re-prepares only the notes that changed).
+pub fn prepare_note(
     corpus: &Corpus,
     id: NoteId,
     p: &Parsed,

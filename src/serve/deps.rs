@@ -1,0 +1,343 @@
+//! What each page's output depends on, as one number per page.
+//!
+//! A page's digest hashes everything [`crate::render::render_page`] reads for that page: the
+//! note's own source, where each of its links resolved to (by output path, so renumbered notes
+//! do not count as changes), the titles and paths of every note it names (backlinks, related,
+//! previous/next, navigation, breadcrumbs, section listings, embeds), tag names, and so on.
+//! Two builds give a page the same digest only if they would render it to the same bytes, so
+//! `serve` re-renders exactly the pages whose digest changed. Templates and configuration are
+//! not hashed: a change to either re-renders everything.
+//!
+//! Everything is keyed by output path, never by note id, because ids shift when notes are added
+//! or removed.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::link::Resolved;
+use crate::load::{NoteId, SectionId};
+use crate::render::{PageKind, Site};
+
+fn h() -> DefaultHasher {
+    DefaultHasher::new()
+}
+
+/// Hash of a note's file: everything that comes from the note itself (front matter, body,
+/// file name and place). Computed once per loaded version of the note.
+pub fn note_file_hash(note: &crate::load::Note) -> u64 {
+    let mut s = h();
+    note.source.hash(&mut s);
+    note.rel.hash(&mut s);
+    note.out_path.hash(&mut s);
+    note.path.hash(&mut s);
+    note.is_index.hash(&mut s);
+    s.finish()
+}
+
+/// Per-site hashes that page digests are made of.
+pub struct Digests<'a> {
+    site: &'a Site<'a>,
+    file: &'a [u64],
+    /// For each note: its content as rendered anywhere (file, resolved links, title, embeds).
+    deep: Vec<u64>,
+    /// For each section: what the navigation shows when the section is open.
+    nav_section: Vec<u64>,
+    /// For each section: its listing (section pages, index notes).
+    section_ctx: Vec<u64>,
+    /// Depth of each section (the print page indents by it).
+    depth: Vec<usize>,
+    /// For each note: how section and tag pages list it.
+    entry: Vec<u64>,
+}
+
+impl<'a> Digests<'a> {
+    /// `file[n]` is [`note_file_hash`] of note `n`.
+    pub fn new(site: &'a Site<'a>, file: &'a [u64]) -> Digests<'a> {
+        let corpus = site.corpus;
+        let n = corpus.notes.len();
+        let resolved: Vec<u64> = (0..n).map(|i| resolved_hash(site, i)).collect();
+        let mut own = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut s = h();
+            file[i].hash(&mut s);
+            resolved[i].hash(&mut s);
+            site.graph.titles[i].hash(&mut s);
+            own.push(s.finish());
+        }
+        let deep = (0..n).map(|i| deep_hash(site, &own, i)).collect();
+        let mut d = Digests {
+            site,
+            file,
+            deep,
+            nav_section: Vec::new(),
+            section_ctx: Vec::new(),
+            depth: Vec::new(),
+            entry: Vec::new(),
+        };
+        d.entry = (0..n)
+            .map(|i| {
+                let mut s = h();
+                d.note_link(i, &mut s);
+                d.description(Some(i)).hash(&mut s);
+                d.tags(i, &mut s);
+                s.finish()
+            })
+            .collect();
+        d.nav_section = (0..corpus.sections.len())
+            .map(|s| d.nav_section_hash(s))
+            .collect();
+        d.depth = (0..corpus.sections.len())
+            .map(|s| {
+                let mut depth = 0;
+                let mut cur = corpus.sections[s].parent;
+                while let Some(p) = cur {
+                    depth += 1;
+                    cur = corpus.sections[p].parent;
+                }
+                depth
+            })
+            .collect();
+        d.section_ctx = (0..corpus.sections.len())
+            .map(|s| d.section_ctx_hash(s))
+            .collect();
+        d
+    }
+
+    fn note_link(&self, n: NoteId, s: &mut DefaultHasher) {
+        self.site.graph.titles[n].hash(s);
+        self.site.corpus.notes[n].out_path.hash(s);
+    }
+
+    fn section_link(&self, sec: SectionId, s: &mut DefaultHasher) {
+        self.site.graph.section_titles[sec].hash(s);
+        self.site.corpus.sections[sec].out_path().hash(s);
+    }
+
+    /// Tag names as shown (the site-wide spelling of each tag, which another note may set).
+    fn tags(&self, n: NoteId, s: &mut DefaultHasher) {
+        for t in &self.site.corpus.notes[n].meta.tags {
+            let slug = crate::load::slugify(t);
+            slug.hash(s);
+            self.site.graph.tags.get(&slug).map(|g| &g.name).hash(s);
+        }
+    }
+
+    fn nav_section_hash(&self, sec: SectionId) -> u64 {
+        let mut s = h();
+        let section = &self.site.corpus.sections[sec];
+        self.section_link(sec, &mut s);
+        for &n in &section.notes {
+            self.note_link(n, &mut s);
+        }
+        0xffu8.hash(&mut s);
+        for &c in &section.children {
+            self.section_link(c, &mut s);
+        }
+        s.finish()
+    }
+
+    fn section_ctx_hash(&self, sec: SectionId) -> u64 {
+        let corpus = self.site.corpus;
+        let mut s = h();
+        let section = &corpus.sections[sec];
+        self.section_link(sec, &mut s);
+        self.description(section.index).hash(&mut s);
+        for &n in &section.notes {
+            self.entry(n, &mut s);
+        }
+        0xffu8.hash(&mut s);
+        for &c in &section.children {
+            self.section_link(c, &mut s);
+            self.description(corpus.sections[c].index).hash(&mut s);
+            count_notes(corpus, c).hash(&mut s);
+        }
+        s.finish()
+    }
+
+    /// A note as listed on section and tag pages: title, path, description, tags.
+    fn entry(&self, n: NoteId, s: &mut DefaultHasher) {
+        self.entry[n].hash(s);
+    }
+
+    fn description(&self, n: Option<NoteId>) -> Option<&str> {
+        n.and_then(|n| self.site.corpus.notes[n].meta.description.as_deref())
+    }
+
+    /// Sections open in the navigation of a page (the page's section and its parents).
+    fn open_sections(&self, page: &PageKind) -> Vec<SectionId> {
+        let mut sec = match page {
+            PageKind::Note(n) => Some(self.site.corpus.notes[*n].section),
+            PageKind::Section(s) => Some(*s),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        while let Some(id) = sec {
+            out.push(id);
+            sec = self.site.corpus.sections[id].parent;
+        }
+        out
+    }
+
+    /// Navigation and breadcrumbs of a page.
+    fn chrome(&self, page: &PageKind, s: &mut DefaultHasher) {
+        // Top level of the navigation (always shown) and the home crumb.
+        self.nav_section[0].hash(s);
+        self.site.graph.section_titles[0].hash(s);
+        for sec in self.open_sections(page) {
+            self.nav_section[sec].hash(s);
+        }
+    }
+
+    /// The digest of one page.
+    pub fn page(&self, kind: &PageKind, out_path: &str) -> u64 {
+        let site = self.site;
+        let graph = site.graph;
+        let corpus = site.corpus;
+        let mut s = h();
+        out_path.hash(&mut s);
+        self.chrome(kind, &mut s);
+        match kind {
+            PageKind::Note(n) => {
+                let n = *n;
+                let note = &corpus.notes[n];
+                0u8.hash(&mut s);
+                self.deep[n].hash(&mut s);
+                self.tags(n, &mut s);
+                for b in &graph.backlinks[n] {
+                    self.note_link(b.from, &mut s);
+                    b.context.hash(&mut s);
+                }
+                0xffu8.hash(&mut s);
+                for &r in &graph.related[n] {
+                    self.note_link(r, &mut s);
+                }
+                0xffu8.hash(&mut s);
+                let pos = graph.position[n];
+                let prev = pos.checked_sub(1).map(|p| graph.order[p]);
+                let next = graph.order.get(pos + 1).copied();
+                for x in [prev, next] {
+                    x.is_some().hash(&mut s);
+                    if let Some(x) = x {
+                        self.note_link(x, &mut s);
+                    }
+                }
+                note.section.hash(&mut s);
+                corpus.sections[note.section].out_dir.hash(&mut s);
+                if note.is_index {
+                    self.section_ctx[note.section].hash(&mut s);
+                }
+            }
+            PageKind::Section(sec) => {
+                1u8.hash(&mut s);
+                self.section_ctx[*sec].hash(&mut s);
+            }
+            PageKind::Home => {
+                2u8.hash(&mut s);
+                self.section_ctx[0].hash(&mut s);
+            }
+            PageKind::Tags => {
+                3u8.hash(&mut s);
+                for t in graph.tags.values() {
+                    t.name.hash(&mut s);
+                    t.slug.hash(&mut s);
+                    t.notes.len().hash(&mut s);
+                }
+            }
+            PageKind::Tag(slug) => {
+                4u8.hash(&mut s);
+                if let Some(t) = graph.tags.get(slug) {
+                    t.name.hash(&mut s);
+                    for &n in &t.notes {
+                        self.entry(n, &mut s);
+                    }
+                }
+            }
+            PageKind::Search => 5u8.hash(&mut s),
+            PageKind::NotFound => 6u8.hash(&mut s),
+            PageKind::Print => {
+                7u8.hash(&mut s);
+                for &n in &graph.order {
+                    let note = &corpus.notes[n];
+                    self.deep[n].hash(&mut s);
+                    self.file[n].hash(&mut s);
+                    self.depth[note.section].hash(&mut s);
+                }
+            }
+        }
+        s.finish()
+    }
+}
+
+fn count_notes(corpus: &crate::load::Corpus, s: SectionId) -> usize {
+    let sec = &corpus.sections[s];
+    sec.notes.len()
+        + sec
+            .children
+            .iter()
+            .map(|&c| count_notes(corpus, c))
+            .sum::<usize>()
+}
+
+/// Where a note's links went, by output path.
+fn resolved_hash(site: &Site, n: NoteId) -> u64 {
+    let mut s = h();
+    for r in &site.graph.resolved[n] {
+        match r {
+            Resolved::Note { note, anchor } => {
+                0u8.hash(&mut s);
+                site.corpus.notes[*note].out_path.hash(&mut s);
+                anchor.hash(&mut s);
+            }
+            Resolved::Anchor(a) => {
+                1u8.hash(&mut s);
+                a.hash(&mut s);
+            }
+            Resolved::Asset(a) => {
+                2u8.hash(&mut s);
+                site.corpus.assets[*a].out_path.hash(&mut s);
+            }
+            Resolved::External(u) => {
+                3u8.hash(&mut s);
+                u.hash(&mut s);
+            }
+            Resolved::Broken(t) => {
+                4u8.hash(&mut s);
+                t.hash(&mut s);
+            }
+        }
+    }
+    s.finish()
+}
+
+/// A note's own hash combined with those of every note it embeds, transitively.
+fn deep_hash(site: &Site, own: &[u64], n: NoteId) -> u64 {
+    let embeds = |i: NoteId| {
+        site.parsed[i]
+            .links
+            .iter()
+            .zip(&site.graph.resolved[i])
+            .filter(|(l, _)| l.kind == crate::markdown::LinkKind::Embed)
+            .filter_map(|(_, r)| match r {
+                Resolved::Note { note, .. } => Some(*note),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = embeds(n);
+    if first.is_empty() {
+        return own[n];
+    }
+    let mut s = h();
+    own[n].hash(&mut s);
+    let mut seen: HashSet<NoteId> = HashSet::from([n]);
+    let mut queue = first;
+    while let Some(t) = queue.pop() {
+        if !seen.insert(t) {
+            continue;
+        }
+        site.corpus.notes[t].out_path.hash(&mut s);
+        own[t].hash(&mut s);
+        queue.extend(embeds(t));
+    }
+    s.finish()
+}

@@ -1,0 +1,1000 @@
+//! The live-preview build: the same stages as `corem build`, kept in memory between edits so
+//! one edited note costs about one note's work.
+//!
+//! State kept: every note's source, parse, computed blocks (calc, diagrams, highlighting) and
+//! diagnostics; the link graph; the compiled templates; the bytes of every output file; and a
+//! digest of each page's inputs ([`super::deps`]).
+//!
+//! On a change: changed notes are re-read (unchanged ones are moved over, not re-read); a note
+//! whose text is unchanged keeps its parse and computed blocks; the link stage re-runs over all
+//! notes (it is name look-ups); then only the pages whose digest changed are rendered, and only
+//! files whose bytes changed are reported. A template change recompiles the templates and
+//! renders every page (no re-parse); a static file change re-reads that file; a config change
+//! starts over. Big pages that list every note (`print.html`) are rendered in a second step
+//! ([`Incremental::finish`]) so the edited page can reload first; the server holds requests for
+//! them until that step is done, so a stale file is never served.
+//!
+//! If the content has errors, the last good output is kept and the diagnostics are returned.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, Project};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, Files, LoadedFile};
+use crate::markdown::Parsed;
+use crate::render::{self, Page, PageKind, Special};
+use crate::theme::Theme;
+use crate::{Analysis, BuildOptions, Error, FileSource};
+
+use super::deps::{Digests, note_file_hash};
+
+/// The served site: output path → bytes.
+pub type SiteFiles = HashMap<String, Bytes>;
+
+/// What a changed path is to the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A Markdown note.
+    Note,
+    /// Anything else in the notes folder: an image, a folder (moved, removed…).
+    NotesOther,
+    Template,
+    Static,
+    Config,
+    /// Not an input of the site (output folder, `.git`, editor swap and backup files…).
+    Ignored,
+}
+
+/// True for files editors and tools write beside the real ones while saving.
+pub fn is_scratch_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".crswap",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// Classifies a path for the project (by location and name; the file need not exist).
+pub fn classify(project: &Project, path: &Path) -> Kind {
+    if path.starts_with(&project.output_dir) {
+        return Kind::Ignored;
+    }
+    // Hidden folders (`.git`, `.obsidian`…) and scratch files are never inputs.
+    let rel = path.strip_prefix(&project.root).unwrap_or(path);
+    let mut names = rel.components().filter_map(|c| match c {
+        std::path::Component::Normal(n) => Some(n.to_string_lossy()),
+        _ => None,
+    });
+    if names.any(|n| is_scratch_name(&n)) {
+        return Kind::Ignored;
+    }
+    if project.config_file.as_deref() == Some(path) || path == project.root.join(CONFIG_FILE) {
+        return Kind::Config;
+    }
+    if path.starts_with(&project.templates_dir) && !project.templates_dir.starts_with(path) {
+        return Kind::Template;
+    }
+    if path.starts_with(&project.static_dir) && !project.static_dir.starts_with(path) {
+        return Kind::Static;
+    }
+    if path.starts_with(&project.notes_dir) {
+        let is_md = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+        return if is_md { Kind::Note } else { Kind::NotesOther };
+    }
+    // The templates or static folder itself created, removed or renamed.
+    if path == project.templates_dir {
+        return Kind::Template;
+    }
+    if path == project.static_dir {
+        return Kind::Static;
+    }
+    Kind::Ignored
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    /// Output paths whose bytes changed, appeared or disappeared.
+    pub changed: Vec<String>,
+    /// Output paths that are stale until [`Incremental::finish`] runs.
+    pub pending: Vec<String>,
+    /// Pages rendered (not counting unchanged pages that were skipped).
+    pub rendered: usize,
+    /// Pages in the site.
+    pub pages: usize,
+    /// True when everything was rebuilt (first build, config change).
+    pub full: bool,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A note's derived data, kept while its text is unchanged.
+struct NoteCache {
+    path: PathBuf,
+    /// The note's text, unless it was moved into the new corpus.
+    source: Option<String>,
+    body_start: usize,
+    meta: Option<load::Meta>,
+    parsed: Parsed,
+    parse_diags: Vec<Diagnostic>,
+    prepared: Vec<Option<Special>>,
+    prep_diags: Vec<Diagnostic>,
+    hash: u64,
+}
+
+/// The live-preview build state. See the module documentation.
+pub struct Incremental {
+    dir: PathBuf,
+    opts: BuildOptions,
+    a: Analysis,
+    md_files: Files,
+    other_files: Files,
+    walk_diags: Vec<Diagnostic>,
+    load_diags: Vec<Diagnostic>,
+    file_hash: Vec<u64>,
+    parse_diags: Vec<Vec<Diagnostic>>,
+    prep_diags: Vec<Vec<Diagnostic>>,
+    link_diags: Vec<Diagnostic>,
+    theme_diags: Vec<Diagnostic>,
+    highlight_diag: Option<Diagnostic>,
+    /// Bytes of copied files (static files, assets), by source path.
+    copied: HashMap<PathBuf, Bytes>,
+    /// The last good output.
+    files: Arc<SiteFiles>,
+    digests: HashMap<String, u64>,
+    page_paths: HashSet<String>,
+    extra_paths: HashSet<String>,
+    /// Pages left for [`Incremental::finish`], with their new digests.
+    pending: Vec<(Page, u64)>,
+    /// Some stored digests are missing after fast rebuilds ([`Incremental::finish`] restores
+    /// them).
+    digests_stale: bool,
+    /// The last rebuild succeeded (the fast path needs the served files to match the state).
+    last_ok: bool,
+    /// Render every page on the next build (first build, templates changed).
+    force_all: bool,
+    /// The last attempt to open the project failed: try again on the next change.
+    reopen: bool,
+    /// Notes re-parsed by the last rebuild (for tests and timing output).
+    pub last_reparsed: usize,
+    /// Rebuilds that took the fast path (see `try_fast`), for tests.
+    pub fast_rebuilds: usize,
+    /// Name tables of the link stage, valid while no name changes (fast path only).
+    lookups: Option<crate::link::Lookups>,
+    /// Time per step of the last note reload.
+    note_timings: Vec<(&'static str, Duration)>,
+}
+
+fn error_diags(e: Error) -> Vec<Diagnostic> {
+    match e {
+        Error::Diagnostics(d) => d,
+        Error::Io { path, source } => vec![Diagnostic::error(path, source.to_string())],
+        Error::Config(m) | Error::Usage(m) => vec![Diagnostic::error(CONFIG_FILE, m)],
+    }
+}
+
+impl Incremental {
+    /// Opens the project and loads, parses and links it (renders nothing yet: call
+    /// [`Incremental::rebuild`]). Fails only on configuration and I/O errors; content errors are
+    /// reported by `rebuild`.
+    pub fn open(dir: &Path, opts: &BuildOptions) -> Result<Incremental, Error> {
+        let project = Project::open(dir, &opts.overrides)?;
+        let theme = Theme::load(&project.templates_dir, &project.static_dir)?;
+        let (tera, theme_diags) = compile(&project, &theme);
+        let (highlight_css, highlight_diag) = match render::highlight::stylesheet(
+            &project.config.highlight.light,
+            &project.config.highlight.dark,
+        ) {
+            Ok(c) => (c, None),
+            Err(msg) => (
+                String::new(),
+                Some(
+                    Diagnostic::error(
+                        project
+                            .config_file
+                            .clone()
+                            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
+                        msg,
+                    )
+                    .with_help("set [highlight] light = … and dark = … to available themes"),
+                ),
+            ),
+        };
+        let mut inc = Incremental {
+            dir: dir.to_path_buf(),
+            opts: opts.clone(),
+            a: Analysis {
+                project,
+                theme,
+                corpus: load::Corpus::default(),
+                parsed: Vec::new(),
+                graph: crate::link::Graph::default(),
+                prepared: Vec::new(),
+                tera: tera.unwrap_or_default(),
+                highlight_css,
+                warnings: Vec::new(),
+            },
+            md_files: Vec::new(),
+            other_files: Vec::new(),
+            walk_diags: Vec::new(),
+            load_diags: Vec::new(),
+            file_hash: Vec::new(),
+            parse_diags: Vec::new(),
+            prep_diags: Vec::new(),
+            link_diags: Vec::new(),
+            theme_diags,
+            highlight_diag,
+            copied: HashMap::new(),
+            files: Arc::new(SiteFiles::new()),
+            digests: HashMap::new(),
+            page_paths: HashSet::new(),
+            extra_paths: HashSet::new(),
+            pending: Vec::new(),
+            force_all: true,
+            reopen: false,
+            last_reparsed: 0,
+            fast_rebuilds: 0,
+            lookups: None,
+            note_timings: Vec::new(),
+            digests_stale: false,
+            last_ok: false,
+        };
+        inc.reload_notes(&HashSet::new(), true);
+        Ok(inc)
+    }
+
+    /// True when pages are left for [`Incremental::finish`].
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The project being served.
+    pub fn project(&self) -> &Project {
+        &self.a.project
+    }
+
+    /// The last good output.
+    pub fn files(&self) -> Arc<SiteFiles> {
+        self.files.clone()
+    }
+
+    /// Rebuilds after `changed` paths changed (created, modified, removed or renamed: it
+    /// does not matter which). An empty set renders what is pending (the first build).
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Update, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut timings = Vec::new();
+        let kinds: Vec<(Kind, &PathBuf)> = changed
+            .iter()
+            .map(|p| (classify(&self.a.project, p), p))
+            .filter(|(k, _)| *k != Kind::Ignored)
+            .collect();
+        let mut full = self.force_all;
+        if let Some(r) = self.try_fast(&kinds) {
+            let mut r = r;
+            if let Ok(u) = &mut r {
+                u.timings.push(("total", started.elapsed()));
+            }
+            self.last_ok = r.is_ok();
+            return r;
+        }
+        if self.reopen || kinds.iter().any(|(k, _)| *k == Kind::Config) {
+            match Incremental::open(&self.dir, &self.opts) {
+                Ok(mut fresh) => {
+                    fresh.files = self.files.clone();
+                    fresh.page_paths = std::mem::take(&mut self.page_paths);
+                    fresh.extra_paths = std::mem::take(&mut self.extra_paths);
+                    fresh.fast_rebuilds = self.fast_rebuilds;
+                    *self = fresh;
+                    full = true;
+                }
+                Err(e) => {
+                    self.reopen = true;
+                    return Err(error_diags(e));
+                }
+            }
+            timings.push(("load", started.elapsed()));
+        } else {
+            for (_, p) in &kinds {
+                self.copied.remove(*p);
+            }
+            if kinds
+                .iter()
+                .any(|(k, _)| matches!(k, Kind::Template | Kind::Static))
+            {
+                self.reload_theme().map_err(error_diags)?;
+                timings.push(("theme", started.elapsed()));
+            }
+            let notes: HashSet<PathBuf> = kinds
+                .iter()
+                .filter(|(k, _)| *k == Kind::Note)
+                .map(|(_, p)| (*p).clone())
+                .collect();
+            let rescan = kinds.iter().any(|(k, _)| *k == Kind::NotesOther);
+            if rescan || !notes.is_empty() {
+                let t = Instant::now();
+                self.reload_notes(&notes, rescan);
+                timings.append(&mut self.note_timings);
+                timings.push(("notes", t.elapsed()));
+            }
+        }
+        let mut up = match self.render() {
+            Ok(u) => {
+                self.last_ok = true;
+                u
+            }
+            Err(d) => {
+                self.last_ok = false;
+                return Err(d);
+            }
+        };
+        up.full = full;
+        timings.append(&mut up.timings);
+        up.timings = timings;
+        up.timings.push(("total", started.elapsed()));
+        Ok(up)
+    }
+
+    /// The fast path for the most common edit: only the body text of known notes changed, and
+    /// in a way nothing else can see (same front matter, title, headings and anchors, same
+    /// link targets, no link problem). Then only those notes are re-parsed and re-linked, and
+    /// only their pages, the pages showing their backlink sentences, and the pages embedding
+    /// them are rendered; nothing proportional to the site's size is done before the reload.
+    /// `None` when the edit does not qualify (the general path then runs); state is left
+    /// untouched in that case.
+    fn try_fast(&mut self, kinds: &[(Kind, &PathBuf)]) -> Option<Result<Update, Vec<Diagnostic>>> {
+        if !self.last_ok
+            || self.force_all
+            || self.reopen
+            || kinds.is_empty()
+            || self
+                .pending
+                .iter()
+                .any(|(p, _)| !matches!(p.kind, PageKind::Print))
+            || kinds.iter().any(|(k, _)| *k != Kind::Note)
+        {
+            return None;
+        }
+        let t0 = Instant::now();
+        // Read and check every edited note before touching any state.
+        let mut edits: Vec<(usize, String, Parsed, Vec<Diagnostic>)> = Vec::new();
+        for (_, path) in kinds {
+            let id = self.a.corpus.notes.iter().position(|n| n.path == **path)?;
+            if edits.iter().any(|e| e.0 == id) {
+                continue;
+            }
+            let note = &self.a.corpus.notes[id];
+            let (_, _, source, body_start, _) =
+                load::read_note(note.path.clone(), note.rel.clone()).ok()?;
+            if source[..body_start] != note.source[..note.body_start]
+                || self.link_diags.iter().any(|d| d.file == note.path)
+            {
+                return None;
+            }
+            let (p, problems) =
+                crate::markdown::parse(&source[body_start..], note.meta.title.as_deref());
+            let old = &self.a.parsed[id];
+            if p.h1 != old.h1 || p.headings != old.headings || p.extra_ids != old.extra_ids {
+                return None;
+            }
+            let diags = problems
+                .into_iter()
+                .map(|pr| {
+                    let mut d = Diagnostic::error(&note.path, pr.message)
+                        .at(&source, body_start + pr.offset);
+                    d.help = pr.help;
+                    d
+                })
+                .collect();
+            edits.push((id, source, p, diags));
+        }
+        // Install the new text (kept aside to put back if the links do not qualify).
+        let mut undo = Vec::new();
+        for (id, source, p, _) in &mut edits {
+            let note = &mut self.a.corpus.notes[*id];
+            let old_source = std::mem::replace(&mut note.source, std::mem::take(source));
+            let old_parsed = std::mem::replace(&mut self.a.parsed[*id], std::mem::take(p));
+            undo.push((*id, old_source, old_parsed));
+        }
+        let policy = self.a.project.config.broken_links;
+        // Names are the same as at the last full link (titles, aliases, paths unchanged).
+        let lookups = self
+            .lookups
+            .take()
+            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph.titles));
+        let mut relinked = Vec::new();
+        let mut qualifies = true;
+        for (id, _, _, _) in &edits {
+            let (resolved, diags) = crate::link::resolve_note(
+                &self.a.corpus,
+                &self.a.parsed,
+                &self.a.graph.titles,
+                &lookups,
+                policy,
+                *id,
+            );
+            let targets = |links: &[crate::markdown::Link], res: &[crate::link::Resolved]| {
+                let mut notes = Vec::new();
+                let mut embeds = Vec::new();
+                let mut assets = Vec::new();
+                for (l, r) in links.iter().zip(res) {
+                    match (l.kind, r) {
+                        (crate::markdown::LinkKind::Embed, _) => embeds.push(r.clone()),
+                        (
+                            crate::markdown::LinkKind::Link,
+                            crate::link::Resolved::Note { note, .. },
+                        ) if !notes.contains(note) => notes.push(*note),
+                        (_, crate::link::Resolved::Asset(a)) => assets.push(*a),
+                        _ => {}
+                    }
+                }
+                notes.sort_unstable();
+                assets.sort_unstable();
+                assets.dedup();
+                (notes, embeds, assets)
+            };
+            let old_links = &undo.iter().find(|u| u.0 == *id).map(|u| &u.2.links);
+            let Some(old_links) = old_links else {
+                qualifies = false;
+                break;
+            };
+            let before = targets(old_links, &self.a.graph.resolved[*id]);
+            let after = targets(&self.a.parsed[*id].links, &resolved);
+            if !diags.is_empty() || before != after {
+                qualifies = false;
+                break;
+            }
+            relinked.push((*id, resolved));
+        }
+        self.lookups = Some(lookups);
+        if !qualifies {
+            for (id, source, parsed) in undo {
+                self.a.corpus.notes[id].source = source;
+                self.a.parsed[id] = parsed;
+            }
+            return None;
+        }
+        let t_link = t0.elapsed();
+
+        // Commit: links, backlink sentences, computed blocks, hashes.
+        let mut pages: Vec<usize> = Vec::new();
+        for (id, resolved) in relinked {
+            let links = &self.a.parsed[id].links;
+            // As in `link`: a target's backlink shows the first link's sentence.
+            let mut seen = Vec::new();
+            for (l, r) in links.iter().zip(&resolved) {
+                if let crate::link::Resolved::Note { note: t, .. } = r
+                    && *t != id
+                    && l.kind == crate::markdown::LinkKind::Link
+                    && !seen.contains(t)
+                {
+                    seen.push(*t);
+                    if let Some(b) = self.a.graph.backlinks[*t].iter_mut().find(|b| b.from == id)
+                        && b.context != l.context
+                    {
+                        b.context = l.context.clone();
+                        if !pages.contains(t) {
+                            pages.push(*t);
+                        }
+                    }
+                }
+            }
+            self.a.graph.resolved[id] = resolved;
+            pages.push(id);
+        }
+        for (id, _, _, diags) in edits {
+            self.parse_diags[id] = diags;
+            let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id]);
+            self.a.prepared[id] = specials;
+            self.prep_diags[id] = d;
+            self.file_hash[id] = note_file_hash(&self.a.corpus.notes[id]);
+        }
+        self.last_reparsed = undo.len();
+        self.fast_rebuilds += 1;
+        // Notes that embed an edited note, transitively.
+        let edited: Vec<usize> = undo.iter().map(|u| u.0).collect();
+        let mut frontier = edited.clone();
+        while let Some(x) = frontier.pop() {
+            for (n, (links, res)) in self
+                .a
+                .parsed
+                .iter()
+                .map(|p| &p.links)
+                .zip(&self.a.graph.resolved)
+                .enumerate()
+            {
+                let embeds_x = links.iter().zip(res).any(|(l, r)| {
+                    l.kind == crate::markdown::LinkKind::Embed
+                        && matches!(r, crate::link::Resolved::Note { note, .. } if *note == x)
+                });
+                if embeds_x && !pages.contains(&n) {
+                    pages.push(n);
+                    frontier.push(n);
+                }
+            }
+        }
+        let diags = self.diagnostics();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Some(Err(diags));
+        }
+        let t_prep = t0.elapsed();
+        let site = self.a.site();
+        let (tera, theme) = (&self.a.tera, &self.a.theme);
+        let todo: Vec<Page> = pages
+            .iter()
+            .map(|&n| Page {
+                kind: PageKind::Note(n),
+                out_path: self.a.corpus.notes[n].out_path.clone(),
+            })
+            .collect();
+        let results: Vec<Result<(String, String), Diagnostic>> = todo
+            .par_iter()
+            .map(|p| {
+                render::render_page(&site, tera, theme, p).map(|r| (p.out_path.clone(), r.html))
+            })
+            .collect();
+        let mut rendered = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => rendered.push(x),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        let t_render = t0.elapsed();
+        let mut files: SiteFiles = (*self.files).clone();
+        let mut changed = Vec::new();
+        for (path, html) in rendered {
+            self.digests.remove(&path);
+            let b = Bytes::from(html);
+            if files.get(&path) != Some(&b) {
+                files.insert(path.clone(), b);
+                changed.push(path);
+            }
+        }
+        changed.sort();
+        self.files = Arc::new(files);
+        self.digests_stale = true;
+        // The print page shows every note: render it after the reload, in `finish`.
+        self.pending = vec![(
+            Page {
+                kind: PageKind::Print,
+                out_path: "print.html".into(),
+            },
+            0,
+        )];
+        self.digests.remove("print.html");
+        Some(Ok(Update {
+            changed,
+            pending: vec!["print.html".into()],
+            rendered: todo.len(),
+            pages: self.page_paths.len(),
+            full: false,
+            warnings: diags,
+            timings: vec![
+                ("link", t_link),
+                ("prepare", t_prep - t_link),
+                ("render", t_render - t_prep),
+                ("output", t0.elapsed() - t_render),
+            ],
+        }))
+    }
+
+    fn reload_theme(&mut self) -> Result<(), Error> {
+        let p = &self.a.project;
+        let theme = Theme::load(&p.templates_dir, &p.static_dir)?;
+        let same = theme.templates.len() == self.a.theme.templates.len()
+            && theme
+                .templates
+                .iter()
+                .zip(&self.a.theme.templates)
+                .all(|(x, y)| x.name == y.name && x.text == y.text && x.origin == y.origin);
+        self.a.theme = theme;
+        if !same {
+            let (tera, diags) = compile(&self.a.project, &self.a.theme);
+            self.theme_diags = diags;
+            if let Some(t) = tera {
+                self.a.tera = t;
+                self.force_all = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings notes up to date with the disk: `changed` notes are re-read, the folder is walked
+    /// again if notes may have appeared or gone (`rescan`, or a changed path that is new or
+    /// missing), and everything derived from a note's text is kept unless the text changed.
+    fn reload_notes(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
+        let t0 = Instant::now();
+        self.lookups = None;
+        self.note_timings.clear();
+        let need_walk = rescan || {
+            let known: HashSet<&Path> = self.md_files.iter().map(|(p, _)| p.as_path()).collect();
+            changed
+                .iter()
+                .any(|p| !known.contains(p.as_path()) || !p.is_file())
+        };
+        if need_walk {
+            let mut d = Vec::new();
+            let (md, other) = load::walk(&self.a.project, &mut d);
+            self.md_files = md;
+            self.other_files = other;
+            self.walk_diags = d;
+        }
+
+        // Take the old notes apart, by relative path.
+        let old_notes = std::mem::take(&mut self.a.corpus.notes);
+        let old_parsed = std::mem::take(&mut self.a.parsed);
+        let old_prepared = std::mem::take(&mut self.a.prepared);
+        let old_hash = std::mem::take(&mut self.file_hash);
+        let old_pd = std::mem::take(&mut self.parse_diags);
+        let old_prd = std::mem::take(&mut self.prep_diags);
+        let mut old: HashMap<String, NoteCache> = HashMap::with_capacity(old_notes.len());
+        for (((((n, parsed), prepared), hash), parse_diags), prep_diags) in old_notes
+            .into_iter()
+            .zip(old_parsed)
+            .zip(old_prepared)
+            .zip(old_hash)
+            .zip(old_pd)
+            .zip(old_prd)
+        {
+            old.insert(
+                n.rel,
+                NoteCache {
+                    path: n.path,
+                    source: Some(n.source),
+                    body_start: n.body_start,
+                    meta: Some(n.meta),
+                    parsed,
+                    parse_diags,
+                    prepared,
+                    prep_diags,
+                    hash,
+                },
+            );
+        }
+
+        // Unchanged files are moved over; the others are read (in parallel).
+        let mut slots: Vec<Option<Result<LoadedFile, Vec<Diagnostic>>>> =
+            (0..self.md_files.len()).map(|_| None).collect();
+        let mut to_read = Vec::new();
+        for (i, (path, rel)) in self.md_files.iter().enumerate() {
+            if !changed.contains(path)
+                && let Some(c) = old.get_mut(rel)
+                && c.path == *path
+                && let (Some(source), Some(meta)) = (c.source.take(), c.meta.take())
+            {
+                slots[i] = Some(Ok((path.clone(), rel.clone(), source, c.body_start, meta)));
+                continue;
+            }
+            to_read.push(i);
+        }
+        let read: Vec<(usize, Result<LoadedFile, Vec<Diagnostic>>)> = to_read
+            .par_iter()
+            .map(|&i| {
+                let (path, rel) = &self.md_files[i];
+                (i, load::read_note(path.clone(), rel.clone()))
+            })
+            .collect();
+        for (i, r) in read {
+            slots[i] = Some(r);
+        }
+        self.note_timings.push(("read", t0.elapsed()));
+        let mut load_diags = Vec::new();
+        let corpus = load::assemble(
+            &self.a.project,
+            load::LoadOptions {
+                drafts: self.opts.drafts,
+            },
+            slots.into_iter().flatten().collect(),
+            self.other_files.clone(),
+            &mut load_diags,
+        );
+        self.load_diags = load_diags;
+
+        // Keep each note's parse and computed blocks while its text is the same.
+        let n = corpus.notes.len();
+        let mut parsed: Vec<Option<Parsed>> = Vec::with_capacity(n);
+        let mut prepared: Vec<Option<Vec<Option<Special>>>> = Vec::with_capacity(n);
+        let mut parse_diags = Vec::with_capacity(n);
+        let mut prep_diags = Vec::with_capacity(n);
+        let mut hashes = Vec::with_capacity(n);
+        let mut redo = Vec::new();
+        for note in &corpus.notes {
+            match old.remove(&note.rel) {
+                Some(c)
+                    if c.path == note.path
+                        && c.source.as_ref().is_none_or(|s| *s == note.source) =>
+                {
+                    parsed.push(Some(c.parsed));
+                    prepared.push(Some(c.prepared));
+                    parse_diags.push(c.parse_diags);
+                    prep_diags.push(c.prep_diags);
+                    hashes.push(c.hash);
+                }
+                _ => {
+                    redo.push(note.id);
+                    parsed.push(None);
+                    prepared.push(None);
+                    parse_diags.push(Vec::new());
+                    prep_diags.push(Vec::new());
+                    hashes.push(0);
+                }
+            }
+        }
+        let fresh: Vec<(usize, Parsed, Vec<Diagnostic>, u64)> = redo
+            .par_iter()
+            .map(|&id| {
+                let note = &corpus.notes[id];
+                let (p, problems) = crate::markdown::parse(note.body(), note.meta.title.as_deref());
+                let diags = problems
+                    .into_iter()
+                    .map(|pr| {
+                        let mut d = Diagnostic::error(&note.path, pr.message)
+                            .at(&note.source, note.body_start + pr.offset);
+                        d.help = pr.help;
+                        d
+                    })
+                    .collect();
+                (id, p, diags, note_file_hash(note))
+            })
+            .collect();
+        for (id, p, d, h) in fresh {
+            parsed[id] = Some(p);
+            parse_diags[id] = d;
+            hashes[id] = h;
+        }
+        let parsed: Vec<Parsed> = parsed.into_iter().map(Option::unwrap_or_default).collect();
+        let computed: Vec<(usize, Vec<Option<Special>>, Vec<Diagnostic>)> = redo
+            .par_iter()
+            .map(|&id| {
+                let (s, d) = render::prepare_note(&corpus, id, &parsed[id]);
+                (id, s, d)
+            })
+            .collect();
+        for (id, s, d) in computed {
+            prepared[id] = Some(s);
+            prep_diags[id] = d;
+        }
+        self.last_reparsed = redo.len();
+        self.note_timings.push(("parse", t0.elapsed()));
+
+        let (graph, link_diags) =
+            crate::link::link(&corpus, &parsed, self.a.project.config.broken_links);
+        self.note_timings.push(("link", t0.elapsed()));
+        self.a.corpus = corpus;
+        self.a.parsed = parsed;
+        self.a.prepared = prepared
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        self.a.graph = graph;
+        self.file_hash = hashes;
+        self.parse_diags = parse_diags;
+        self.prep_diags = prep_diags;
+        self.link_diags = link_diags;
+    }
+
+    /// Every diagnostic of the current state, sorted.
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .walk_diags
+            .iter()
+            .chain(&self.load_diags)
+            .chain(self.parse_diags.iter().flatten())
+            .chain(&self.link_diags)
+            .chain(self.prep_diags.iter().flatten())
+            .chain(&self.theme_diags)
+            .chain(&self.highlight_diag)
+            .cloned()
+            .collect();
+        diagnostic::sort(&mut all);
+        all
+    }
+
+    fn read_copied(&mut self, path: &Path) -> Result<Bytes, Diagnostic> {
+        if let Some(b) = self.copied.get(path) {
+            return Ok(b.clone());
+        }
+        let b = Bytes::from(
+            std::fs::read(path)
+                .map_err(|e| Diagnostic::error(path, format!("cannot read the file: {e}")))?,
+        );
+        self.copied.insert(path.to_path_buf(), b.clone());
+        Ok(b)
+    }
+
+    /// Renders the pages whose inputs changed and updates the output (see the module docs).
+    fn render(&mut self) -> Result<Update, Vec<Diagnostic>> {
+        let t0 = Instant::now();
+        let diags = self.diagnostics();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let first = self.files.is_empty();
+        let site = self.a.site();
+        let pages = render::pages(&site);
+        let digests = Digests::new(&site, &self.file_hash);
+        let mut new_digests: HashMap<String, u64> = HashMap::with_capacity(pages.len());
+        let mut todo: Vec<&Page> = Vec::new();
+        let mut deferred: Vec<(Page, u64)> = Vec::new();
+        for p in &pages {
+            let d = digests.page(&p.kind, &p.out_path);
+            let old = self.digests.get(&p.out_path).copied();
+            if !self.force_all && old == Some(d) {
+                new_digests.insert(p.out_path.clone(), d);
+            } else if matches!(p.kind, PageKind::Print) && !first {
+                // Keep the old digest until the page is rendered by `finish`.
+                if let Some(o) = old {
+                    new_digests.insert(p.out_path.clone(), o);
+                }
+                deferred.push((p.clone(), d));
+            } else {
+                new_digests.insert(p.out_path.clone(), d);
+                todo.push(p);
+            }
+        }
+        let t_digest = t0.elapsed();
+        let (a, tera, theme) = (&site, &self.a.tera, &self.a.theme);
+        let results: Vec<Result<(String, String), Diagnostic>> = todo
+            .par_iter()
+            .map(|p| render::render_page(a, tera, theme, p).map(|r| (p.out_path.clone(), r.html)))
+            .collect();
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => rendered.push(x),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            diagnostic::sort(&mut errors);
+            errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+            return Err(errors);
+        }
+        let t_render = t0.elapsed();
+        let extra = crate::extra_files(&self.a, &pages);
+
+        let mut files: SiteFiles = (*self.files).clone();
+        let mut changed = Vec::new();
+        let page_paths: HashSet<String> = pages.iter().map(|p| p.out_path.clone()).collect();
+        let extra_paths: HashSet<String> = extra.iter().map(|(p, _)| p.clone()).collect();
+        for gone in self.page_paths.iter().chain(&self.extra_paths) {
+            if !page_paths.contains(gone)
+                && !extra_paths.contains(gone)
+                && files.remove(gone).is_some()
+            {
+                changed.push(gone.clone());
+            }
+        }
+        let count = rendered.len();
+        for (path, html) in rendered {
+            let b = Bytes::from(html);
+            if files.get(&path) != Some(&b) {
+                files.insert(path.clone(), b);
+                changed.push(path);
+            }
+        }
+        let mut copy_errors = Vec::new();
+        for (path, src) in extra {
+            let b = match src {
+                FileSource::Bytes(v) => Bytes::from(v),
+                FileSource::Copy(p) => match self.read_copied(&p) {
+                    Ok(b) => b,
+                    Err(d) => {
+                        copy_errors.push(d);
+                        continue;
+                    }
+                },
+            };
+            if files.get(&path) != Some(&b) {
+                files.insert(path.clone(), b);
+                changed.push(path);
+            }
+        }
+        if !copy_errors.is_empty() {
+            return Err(copy_errors);
+        }
+        changed.sort();
+        changed.dedup();
+        let pending: Vec<String> = deferred.iter().map(|(p, _)| p.out_path.clone()).collect();
+        self.files = Arc::new(files);
+        self.digests = new_digests;
+        self.page_paths = page_paths;
+        self.extra_paths = extra_paths;
+        self.pending = deferred;
+        self.force_all = false;
+        let t_total = t0.elapsed();
+        Ok(Update {
+            changed,
+            pending,
+            rendered: count,
+            pages: self.page_paths.len(),
+            full: false,
+            warnings: diags,
+            timings: vec![
+                ("digest", t_digest),
+                ("render", t_render - t_digest),
+                ("output", t_total - t_render),
+            ],
+        })
+    }
+
+    /// Renders the pages [`Incremental::rebuild`] left pending (see the module docs).
+    pub fn finish(&mut self) -> Result<Update, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() {
+            return Ok(Update::default());
+        }
+        let site = self.a.site();
+        let recomputed = self.digests_stale;
+        if self.digests_stale {
+            // Fast rebuilds dropped the digests of the pages they rendered: every page is
+            // current now (or pending, and rendered below), so all digests can be recomputed.
+            let digests = Digests::new(&site, &self.file_hash);
+            self.digests = render::pages(&site)
+                .iter()
+                .map(|p| (p.out_path.clone(), digests.page(&p.kind, &p.out_path)))
+                .collect();
+            self.digests_stale = false;
+        }
+        let mut files: SiteFiles = (*self.files).clone();
+        let mut changed = Vec::new();
+        for (page, digest) in &pending {
+            let r = render::render_page(&site, &self.a.tera, &self.a.theme, page)
+                .map_err(|d| vec![d])?;
+            let b = Bytes::from(r.html);
+            if files.get(&page.out_path) != Some(&b) {
+                files.insert(page.out_path.clone(), b);
+                changed.push(page.out_path.clone());
+            }
+            if !recomputed && *digest != 0 {
+                self.digests.insert(page.out_path.clone(), *digest);
+            }
+        }
+        self.files = Arc::new(files);
+        Ok(Update {
+            changed,
+            rendered: pending.len(),
+            pages: self.page_paths.len(),
+            timings: vec![("finish", started.elapsed())],
+            ..Default::default()
+        })
+    }
+}
+
+/// Compiles the theme's templates with the site globals set.
+fn compile(project: &Project, theme: &Theme) -> (Option<tera::Tera>, Vec<Diagnostic>) {
+    match render::templates::compile(theme) {
+        Ok(mut tera) => {
+            tera.global_context()
+                .insert("site", &render::site_globals(project));
+            (Some(tera), Vec::new())
+        }
+        Err(d) => (None, d),
+    }
+}

@@ -1,0 +1,240 @@
+//! `corem serve`: build, serve over HTTP from memory, watch the project, rebuild what changed
+//! and reload the open browser tabs (or show the build's errors over the page).
+//!
+//! - [`incremental`]: the build kept in memory between edits, and what each edit re-renders;
+//! - [`deps`]: the inputs of each page, as a digest;
+//! - [`http`]: the HTTP server (axum on tokio), the event stream and the injected client;
+//! - [`watch`]: file watching (notify with a debouncer) and coalescing into rebuilds.
+//!
+//! The site is served from memory and never written to disk: the output folder is left alone.
+
+pub mod deps;
+pub mod http;
+pub mod incremental;
+pub mod watch;
+
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::path::Path;
+use std::time::Instant;
+
+pub use incremental::{Incremental, SiteFiles, Update};
+
+use crate::diagnostic::Diagnostic;
+use crate::{BuildOptions, Error};
+
+/// Pages that show every note (`print.html`) are rendered once the project has been quiet this
+/// long, or as soon as someone requests one: edits in quick succession are not held up by them.
+const FINISH_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// Options of `corem serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// `None`: 4000, or the next free port. `Some(p)`: exactly `p` (0 lets the system choose).
+    pub port: Option<u16>,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Print per-stage timings of every rebuild.
+    pub verbose: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            build: BuildOptions::default(),
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: None,
+            open: false,
+            verbose: false,
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], color: bool) {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render(color));
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprint!("{out}");
+    if errors > 0 {
+        eprintln!(
+            "{errors} error{}; still serving the last good build",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn ms(d: std::time::Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Sends the outcome of a successful rebuild to the open tabs.
+fn announce(shared: &http::Shared, up: &Update) {
+    if up.changed.is_empty() {
+        return;
+    }
+    let css_only = up.changed.iter().all(|p| p.ends_with(".css"));
+    let data = serde_json::json!({ "changed": up.changed, "all": up.full }).to_string();
+    shared.send(
+        if css_only && !up.full {
+            "css"
+        } else {
+            "reload"
+        },
+        data,
+    );
+}
+
+/// Builds the project in `dir`, serves it and rebuilds on every change until interrupted.
+pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let started = Instant::now();
+    let mut inc = Incremental::open(dir, &opts.build)?;
+    let first = inc.rebuild(&[]).and_then(|u| inc.finish().map(|_| u));
+    let shared = http::Shared::new(inc.files());
+    match &first {
+        Ok(u) => {
+            let warnings: Vec<Diagnostic> = u.warnings.clone();
+            print_diagnostics(&warnings, color);
+            eprintln!(
+                "Built {} pages in {} ms",
+                u.pages,
+                started.elapsed().as_millis()
+            );
+        }
+        Err(d) => {
+            print_diagnostics(d, color);
+            shared.fail(d);
+        }
+    }
+    let listener = http::bind(opts.bind, opts.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
+    let _runtime = http::start(listener, shared.clone())?;
+    let url = format!("http://{addr}/");
+    if opts.port.is_none() && addr.port() != 4000 {
+        eprintln!("Port 4000 is busy; using {} instead", addr.port());
+    }
+    println!(
+        "Serving {} at {url} (Ctrl+C to stop)",
+        inc.project().title()
+    );
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read these notes \
+             (the default, --bind 127.0.0.1, keeps them to this machine)",
+            opts.bind
+        );
+    }
+    if opts.open {
+        open_browser(&url);
+    }
+    let mut watcher = watch::Watcher::new(inc.project())?;
+    shared.set_waker(watcher.waker());
+    let mut failed = first.is_err();
+    loop {
+        let idle = inc.has_pending().then_some(FINISH_WHEN_IDLE);
+        let Some(paths) = watcher.next_batch(idle) else {
+            break;
+        };
+        if paths.is_empty() {
+            // Idle, or a request waits for a pending page: render the pending pages now.
+            if inc.has_pending() {
+                let t = Instant::now();
+                match inc.finish() {
+                    Ok(f) => {
+                        shared.publish(inc.files(), &[]);
+                        announce(&shared, &f);
+                        if opts.verbose {
+                            eprintln!("  pending pages rendered in {}", ms(t.elapsed()));
+                        }
+                    }
+                    Err(d) => {
+                        print_diagnostics(&d, color);
+                        shared.fail(&d);
+                        failed = true;
+                    }
+                }
+            }
+            continue;
+        }
+        let t = Instant::now();
+        let root = inc.project().root.clone();
+        let config_before = inc.project().notes_dir.clone();
+        shared.count_build();
+        match inc.rebuild(&paths) {
+            Ok(up) => {
+                shared.publish(inc.files(), &up.pending);
+                if failed {
+                    shared.send("ok", "{}".into());
+                    failed = false;
+                }
+                announce(&shared, &up);
+                let shown: Vec<String> = paths
+                    .iter()
+                    .map(|p| {
+                        p.strip_prefix(&root)
+                            .unwrap_or(p)
+                            .to_string_lossy()
+                            .into_owned()
+                    })
+                    .take(3)
+                    .collect();
+                let more = if paths.len() > 3 {
+                    format!(" and {} more", paths.len() - 3)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "Rebuilt after {}{more}: {} of {} pages rendered, {} files changed in {}",
+                    shown.join(", "),
+                    up.rendered,
+                    up.pages,
+                    up.changed.len(),
+                    ms(t.elapsed())
+                );
+                if opts.verbose {
+                    for (stage, d) in &up.timings {
+                        eprintln!("  {stage:<8} {:>10}", ms(*d));
+                    }
+                }
+            }
+            Err(d) => {
+                print_diagnostics(&d, color);
+                shared.fail(&d);
+                failed = true;
+            }
+        }
+        shared.count_done();
+        if inc.project().notes_dir != config_before || inc.project().root != root {
+            watcher.rewatch(inc.project())?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens `url` in the default browser; a failure is only a warning.
+fn open_browser(url: &str) {
+    let cmd: (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(cmd.0)
+        .args(&cmd.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!(
+            "warning: could not open a browser ({}: {e}); open {url} yourself",
+            cmd.0
+        );
+    }
+}
