@@ -335,7 +335,8 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
 pub const SEARCH_INDEX_FILE: &str = "search-index.js";
 
 /// The search index of a rendered site, or `None` when `[search] enabled = false`.
-pub fn search_index(a: &Analysis, rendered: &Rendered) -> Option<search::Index> {
+/// `sections` are the note pages' section texts, in reading order (as [`render_pages`] returns them).
+pub fn search_index(a: &Analysis, sections: &[NoteSections]) -> Option<search::Index> {
     let cfg = &a.project.config.search;
     if !cfg.enabled {
         return None;
@@ -344,7 +345,7 @@ pub fn search_index(a: &Analysis, rendered: &Rendered) -> Option<search::Index> 
         corpus: &a.corpus,
         parsed: &a.parsed,
         graph: &a.graph,
-        sections: &rendered.sections,
+        sections,
         options: search::Options {
             index_code: cfg.index_code,
         },
@@ -380,7 +381,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     let mut extra = extra_files(&a, &rendered.pages);
     // The index cannot fail, so `check` skips it.
     let index = if write {
-        search_index(&a, &rendered)
+        search_index(&a, &rendered.sections)
     } else {
         None
     };

@@ -366,3 +366,34 @@ fn builds_are_deterministic() {
         assert_eq!(a.read(f), b.read(f), "{f} differs between builds");
     }
 }
+
+#[test]
+fn a_tag_named_index_does_not_overwrite_the_tags_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("p/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(notes.join("index.md"), "---\ntitle: Home\n---\nSee [[A]].").unwrap();
+    std::fs::write(
+        notes.join("a.md"),
+        "---\ntitle: A\ntags: [index, other]\n---\nBack [[Home]].",
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(out.clone()),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    corem::build(&dir.path().join("p"), &opts).unwrap();
+    let tags = std::fs::read_to_string(out.join("tags/index.html")).unwrap();
+    assert!(
+        tags.contains("index-tag.html") && tags.contains("other.html"),
+        "{tags}"
+    );
+    let tag = std::fs::read_to_string(out.join("tags/index-tag.html")).unwrap();
+    assert!(tag.contains("../a.html"));
+    let a = std::fs::read_to_string(out.join("a.html")).unwrap();
+    assert!(a.contains("tags/index-tag.html"));
+}

@@ -215,7 +215,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
 
     for &id in &graph.order {
         for t in &notes[id].meta.tags {
-            let slug = slugify(t);
+            let slug = tag_slug(t);
             let tag = graph.tags.entry(slug.clone()).or_insert_with(|| Tag {
                 name: t.clone(),
                 slug,
@@ -327,6 +327,17 @@ pub fn resolve_note(
         .map(|l| ctx.resolve(note, l, &mut diags))
         .collect();
     (out, diags)
+}
+
+/// The file name (without `.html`) of a tag's page under `tags/`. `index` is the page listing
+/// every tag, so a tag named "index" gets `index-tag`.
+pub fn tag_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug == "index" {
+        "index-tag".into()
+    } else {
+        slug
+    }
 }
 
 fn walk_order(corpus: &Corpus, s: SectionId, out: &mut Vec<NoteId>) {

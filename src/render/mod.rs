@@ -311,7 +311,7 @@ impl<'a> Site<'a> {
     fn tag_links(&self, from: &str, tags: &[String]) -> Vec<TagCtx> {
         tags.iter()
             .map(|t| {
-                let slug = crate::load::slugify(t);
+                let slug = crate::link::tag_slug(t);
                 TagCtx {
                     name: self
                         .graph

@@ -116,7 +116,7 @@ impl<'a> Digests<'a> {
     /// Tag names as shown (the site-wide spelling of each tag, which another note may set).
     fn tags(&self, n: NoteId, s: &mut DefaultHasher) {
         for t in &self.site.corpus.notes[n].meta.tags {
-            let slug = crate::load::slugify(t);
+            let slug = crate::link::tag_slug(t);
             slug.hash(s);
             self.site.graph.tags.get(&slug).map(|g| &g.name).hash(s);
         }

@@ -34,6 +34,9 @@ use crate::{Analysis, BuildOptions, Error, FileSource};
 
 use super::deps::{Digests, note_file_hash};
 
+/// A rendered page: output path, HTML, and the note's section texts (for search).
+type RenderedPage = (String, String, Vec<render::SectionText>);
+
 /// The served site: output path → bytes.
 pub type SiteFiles = HashMap<String, Bytes>;
 
@@ -183,6 +186,11 @@ pub struct Incremental {
     lookups: Option<crate::link::Lookups>,
     /// Time per step of the last note reload.
     note_timings: Vec<(&'static str, Duration)>,
+    /// The text of each section of each note, by the note's path in the notes folder, as
+    /// its page's last render found it (the search index is built from these).
+    note_sections: HashMap<String, Vec<render::SectionText>>,
+    /// `search-index.js` is out of date: [`Incremental::finish`] rebuilds it.
+    search_pending: bool,
 }
 
 fn error_diags(e: Error) -> Vec<Diagnostic> {
@@ -258,6 +266,8 @@ impl Incremental {
             note_timings: Vec::new(),
             digests_stale: false,
             last_ok: false,
+            note_sections: HashMap::new(),
+            search_pending: false,
         };
         inc.reload_notes(&HashSet::new(), true);
         Ok(inc)
@@ -265,7 +275,24 @@ impl Incremental {
 
     /// True when pages are left for [`Incremental::finish`].
     pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+        !self.pending.is_empty() || self.search_pending
+    }
+
+    /// Keeps the section texts of a rendered note page, and marks the search index stale.
+    fn keep_sections(&mut self, page: &Page, sections: Vec<render::SectionText>) {
+        if let PageKind::Note(n) = page.kind {
+            let rel = self.a.corpus.notes[n].rel.clone();
+            self.note_sections.insert(rel, sections);
+        }
+    }
+
+    /// After a successful rebuild: the search index must follow (titles, tags, headings and
+    /// texts all feed it). It is rebuilt in [`Incremental::finish`], after the reload.
+    fn search_after_rebuild(&mut self, pending: &mut Vec<String>) {
+        if self.a.project.config.search.enabled {
+            self.search_pending = true;
+            pending.push(crate::SEARCH_INDEX_FILE.to_string());
+        }
     }
 
     /// The project being served.
@@ -546,22 +573,30 @@ impl Incremental {
                 out_path: self.a.corpus.notes[n].out_path.clone(),
             })
             .collect();
-        let results: Vec<Result<(String, String), Diagnostic>> = todo
+        let results: Vec<Result<RenderedPage, Diagnostic>> = todo
             .par_iter()
             .map(|p| {
-                render::render_page(&site, tera, theme, p).map(|r| (p.out_path.clone(), r.html))
+                render::render_page(&site, tera, theme, p)
+                    .map(|r| (p.out_path.clone(), r.html, r.sections))
             })
             .collect();
         let mut rendered = Vec::new();
         let mut errors = Vec::new();
-        for r in results {
+        let mut sections = Vec::new();
+        for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok(x) => rendered.push(x),
+                Ok((path, html, secs)) => {
+                    rendered.push((path, html));
+                    sections.push((page.clone(), secs));
+                }
                 Err(d) => errors.push(d),
             }
         }
         if !errors.is_empty() {
             return Some(Err(errors));
+        }
+        for (page, secs) in sections {
+            self.keep_sections(&page, secs);
         }
         let t_render = t0.elapsed();
         let mut files: SiteFiles = (*self.files).clone();
@@ -586,9 +621,11 @@ impl Incremental {
             0,
         )];
         self.digests.remove("print.html");
+        let mut pending = vec!["print.html".to_string()];
+        self.search_after_rebuild(&mut pending);
         Some(Ok(Update {
             changed,
-            pending: vec!["print.html".into()],
+            pending,
             rendered: todo.len(),
             pages: self.page_paths.len(),
             full: false,
@@ -858,15 +895,22 @@ impl Incremental {
         }
         let t_digest = t0.elapsed();
         let (a, tera, theme) = (&site, &self.a.tera, &self.a.theme);
-        let results: Vec<Result<(String, String), Diagnostic>> = todo
+        let results: Vec<Result<RenderedPage, Diagnostic>> = todo
             .par_iter()
-            .map(|p| render::render_page(a, tera, theme, p).map(|r| (p.out_path.clone(), r.html)))
+            .map(|p| {
+                render::render_page(a, tera, theme, p)
+                    .map(|r| (p.out_path.clone(), r.html, r.sections))
+            })
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
-        for r in results {
+        let mut sections = Vec::new();
+        for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok(x) => rendered.push(x),
+                Ok((path, html, secs)) => {
+                    rendered.push((path, html));
+                    sections.push(((*page).clone(), secs));
+                }
                 Err(d) => errors.push(d),
             }
         }
@@ -874,6 +918,9 @@ impl Incremental {
             diagnostic::sort(&mut errors);
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
             return Err(errors);
+        }
+        for (page, secs) in sections {
+            self.keep_sections(&page, secs);
         }
         let t_render = t0.elapsed();
         let extra = crate::extra_files(&self.a, &pages);
@@ -920,7 +967,8 @@ impl Incremental {
         }
         changed.sort();
         changed.dedup();
-        let pending: Vec<String> = deferred.iter().map(|(p, _)| p.out_path.clone()).collect();
+        let mut pending: Vec<String> = deferred.iter().map(|(p, _)| p.out_path.clone()).collect();
+        self.search_after_rebuild(&mut pending);
         self.files = Arc::new(files);
         self.digests = new_digests;
         self.page_paths = page_paths;
@@ -947,8 +995,38 @@ impl Incremental {
     pub fn finish(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let started = Instant::now();
         let pending = std::mem::take(&mut self.pending);
+        let mut changed = Vec::new();
+        if std::mem::take(&mut self.search_pending) && self.a.project.config.search.enabled {
+            // Same input, in the same (reading) order, as `corem build`'s index.
+            let sections: Vec<crate::NoteSections> = self
+                .a
+                .graph
+                .order
+                .iter()
+                .map(|&n| {
+                    let rel = &self.a.corpus.notes[n].rel;
+                    (n, self.note_sections.get(rel).cloned().unwrap_or_default())
+                })
+                .collect();
+            let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
+            self.note_sections.retain(|rel, _| live.contains(rel));
+            if let Some(index) = crate::search_index(&self.a, &sections) {
+                let b = Bytes::from(index.js);
+                if self.files.get(crate::SEARCH_INDEX_FILE) != Some(&b) {
+                    let mut files: SiteFiles = (*self.files).clone();
+                    files.insert(crate::SEARCH_INDEX_FILE.to_string(), b);
+                    self.files = Arc::new(files);
+                    changed.push(crate::SEARCH_INDEX_FILE.to_string());
+                }
+            }
+        }
         if pending.is_empty() {
-            return Ok(Update::default());
+            return Ok(Update {
+                changed,
+                timings: vec![("finish", started.elapsed())],
+                pages: self.page_paths.len(),
+                ..Default::default()
+            });
         }
         let site = self.a.site();
         let recomputed = self.digests_stale;
@@ -963,7 +1041,6 @@ impl Incremental {
             self.digests_stale = false;
         }
         let mut files: SiteFiles = (*self.files).clone();
-        let mut changed = Vec::new();
         for (page, digest) in &pending {
             let r = render::render_page(&site, &self.a.tera, &self.a.theme, page)
                 .map_err(|d| vec![d])?;
