@@ -75,6 +75,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Figures of `search-index.js`, when search is enabled.
     pub search: Option<search::Stats>,
+    /// Files written, left unchanged and removed in the output (`None` for `check`).
+    pub writes: Option<output::WriteStats>,
 }
 
 /// Builds the project in `dir` into its output folder.
@@ -374,7 +376,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         None
     };
     let rendered = render_pages(&a, &|path, bytes| match &staging {
-        Some(s) => s.write(path, bytes),
+        Some(s) => s.write(path, bytes).map(drop),
         None => Ok(()),
     })?;
     t.lap("render");
@@ -396,6 +398,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     });
     t.lap("search");
     let files = rendered.pages.len() + extra.len();
+    let mut writes = None;
     if let Some(s) = staging {
         for (rel, src) in &extra {
             match src {
@@ -403,10 +406,12 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
                     s.create_dirs([rel.as_str()])?;
                     s.write(rel, b)?;
                 }
-                FileSource::Copy(p) => s.copy(p, rel)?,
+                FileSource::Copy(p) => {
+                    s.copy(p, rel)?;
+                }
             }
         }
-        s.commit()?;
+        writes = Some(s.commit()?);
         t.lap("write");
     }
     timings.append(&mut t.timings);
@@ -420,5 +425,6 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         warnings,
         timings,
         search: search_stats,
+        writes,
     })
 }

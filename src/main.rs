@@ -199,6 +199,12 @@ fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: 
         if let Some(s) = &r.search {
             eprintln!("  {s}");
         }
+        if let Some(w) = &r.writes {
+            eprintln!(
+                "  output: {} files written, {} unchanged, {} stale removed",
+                w.written, w.unchanged, w.removed
+            );
+        }
     }
     let elapsed = started.elapsed();
     let target = if verb == "Built" {
