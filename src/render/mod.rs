@@ -696,7 +696,6 @@ pub fn render_page(
         PageKind::NotFound => {
             pc.kind = "404";
             pc.title = "Page not found".into();
-            ctx.insert("top_level", &top_level_json(site, theme));
             template = "404.html".into();
         }
     }
@@ -819,31 +818,6 @@ pub fn render_handbook(
     }
     tera.render(HANDBOOK_TEMPLATE, &ctx)
         .map_err(|e| templates::to_diagnostic(theme, &e))
-}
-
-/// The site's top-level folder names as a JSON array, safe inside `<script>`: `404.html`'s
-/// script tells a project path (`/repo/…`) from one of the site's own folders with it.
-fn top_level_json(site: &Site, theme: &Theme) -> String {
-    let mut names: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    let paths = pages(site)
-        .into_iter()
-        .map(|p| p.out_path)
-        .chain(theme.static_files.keys().cloned())
-        .chain(
-            site.graph
-                .used_assets
-                .iter()
-                .map(|&i| site.corpus.assets[i].out_path.clone()),
-        )
-        .collect::<Vec<_>>();
-    for p in &paths {
-        if let Some((first, _)) = p.split_once('/') {
-            names.insert(first);
-        }
-    }
-    serde_json::to_string(&names)
-        .unwrap_or_else(|_| "[]".into())
-        .replace('<', "\\u003c")
 }
 
 fn depth_of(corpus: &Corpus, s: SectionId) -> usize {
