@@ -50,7 +50,10 @@ const styled = await page.evaluate(() => Array.from(document.styleSheets).some((
 assert(styled, '404.html at a deep path has no stylesheet', problems);
 const links = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
 assert(links.includes(site + 'index.html'), `404.html's links do not lead home (${site}index.html): ${links.slice(0, 5).join(' ')}`, problems);
-const fromNotFound = links.filter((h) => h.startsWith(origin));
+// In-page links (the skip link) stay on the missing address, whatever the <base>.
+const skip = await page.$eval('a.skip-link', (a) => a.href);
+assert(skip === missing + '#content', `the skip link leads to ${skip}, not ${missing}#content`, problems);
+const fromNotFound = links.filter((h) => h.startsWith(origin) && h.split('#')[0] !== missing);
 for (const h of fromNotFound) {
   if (!h.startsWith(site)) problems.push(`404.html links outside ${prefix}: ${h}`);
 }
