@@ -169,6 +169,8 @@ pub fn analyze(
     t.lap("load");
 
     let dates = load::git::last_commit_dates(&project.notes_dir);
+    t.lap("git");
+
     let parsed = parse_all(&corpus, &mut diags);
     t.lap("parse");
 
