@@ -54,7 +54,12 @@ fn not_found_page_is_absolute_from_base_url_else_resolves_its_root() {
 
 fn git(dir: &Path, args: &[&str], date: &str) {
     let out = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_DATE", date)
