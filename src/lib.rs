@@ -3,7 +3,8 @@
 //! The pipeline runs one way, one module per stage:
 //! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`search`] → [`output`].
 //! [`build`] runs it and writes the site; [`check`] runs it and writes nothing; [`serve`]
-//! keeps it in memory, serves it and rebuilds what each edit changes.
+//! keeps it in memory, serves it and rebuilds what each edit changes; [`build_single_file`]
+//! writes the whole handbook as one self-contained HTML file.
 
 pub mod calc;
 pub mod config;
@@ -127,6 +128,8 @@ pub struct Analysis {
     pub prepared: Vec<Vec<Option<render::Special>>>,
     pub tera: tera::Tera,
     pub highlight_css: String,
+    /// Last-commit dates of the notes, read once per build (empty outside a git checkout).
+    pub dates: load::git::Dates,
     /// Warnings found so far (errors end the analysis).
     pub warnings: Vec<Diagnostic>,
 }
@@ -140,6 +143,7 @@ impl Analysis {
             parsed: &self.parsed,
             graph: &self.graph,
             prepared: &self.prepared,
+            dates: &self.dates,
         }
     }
 }
@@ -166,6 +170,9 @@ pub fn analyze(
         },
     );
     t.lap("load");
+
+    let dates = load::git::last_commit_dates(&project.notes_dir);
+    t.lap("git");
 
     let parsed = parse_all(&corpus, &mut diags);
     t.lap("parse");
@@ -221,6 +228,7 @@ pub fn analyze(
         prepared,
         tera,
         highlight_css,
+        dates,
         warnings: diags,
     })
 }
@@ -292,7 +300,7 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
 }
 
 /// Files besides the pages: theme static files, used assets, `highlight.css`, `.nojekyll`,
-/// `sitemap.xml`. Returns (output path, bytes or source file).
+/// and with a `base_url`, `sitemap.xml` and `robots.txt`. Returns (output path, bytes or source file).
 pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSource)> {
     let mut out = Vec::new();
     for (rel, file) in &a.theme.static_files {
@@ -315,7 +323,8 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
     out.push((".nojekyll".into(), FileSource::Bytes(Vec::new())));
     let base = &a.project.config.base_url;
     if !base.is_empty() {
-        let paths: Vec<String> = pages
+        let site = a.site();
+        let entries: Vec<(String, Option<String>)> = pages
             .iter()
             .filter(|p| {
                 !matches!(
@@ -323,12 +332,25 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
                     render::PageKind::NotFound | render::PageKind::Search
                 )
             })
-            .map(|p| p.out_path.clone())
+            .map(|p| {
+                let lastmod = match p.kind {
+                    render::PageKind::Note(n) => site.updated(n),
+                    _ => None,
+                };
+                (p.out_path.clone(), lastmod)
+            })
             .collect();
         out.push((
             "sitemap.xml".into(),
-            FileSource::Bytes(output::sitemap(base, &paths).into_bytes()),
+            FileSource::Bytes(output::sitemap(base, &entries).into_bytes()),
         ));
+        // A project's own static/robots.txt wins.
+        if !a.theme.static_files.contains_key("robots.txt") {
+            out.push((
+                "robots.txt".into(),
+                FileSource::Bytes(output::robots(base).into_bytes()),
+            ));
+        }
     }
     out
 }
@@ -352,6 +374,99 @@ pub fn search_index(a: &Analysis, sections: &[NoteSections]) -> Option<search::I
             index_code: cfg.index_code,
         },
     }))
+}
+
+/// What `corem build --single-file` wrote.
+#[derive(Debug, Clone, Default)]
+pub struct SingleFileReport {
+    pub notes: usize,
+    pub path: PathBuf,
+    /// Size of the file.
+    pub bytes: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Builds the project in `dir` as one self-contained HTML file at `target` (and nothing else):
+/// every note, the theme's CSS and JS, the search index, images and fonts inlined. Works from
+/// disk with no network; see [`output::single`].
+pub fn build_single_file(
+    dir: &Path,
+    opts: &BuildOptions,
+    target: &Path,
+) -> Result<SingleFileReport, Error> {
+    let mut timings = Vec::new();
+    let a = analyze(dir, opts, &mut timings)?;
+    let mut t = Timer {
+        last: Instant::now(),
+        timings: Vec::new(),
+    };
+    let site = a.site();
+    let read = |rel: &str| -> Result<Option<Vec<u8>>, Error> {
+        match a.theme.static_files.get(rel) {
+            Some(theme::StaticFile::Builtin(b)) => Ok(Some(b.to_vec())),
+            Some(theme::StaticFile::Project(p)) => {
+                std::fs::read(p).map(Some).map_err(|e| Error::io(p, e))
+            }
+            None => Ok(None),
+        }
+    };
+    let text = |rel: &str| -> Result<String, Error> {
+        Ok(read(rel)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default())
+    };
+    let lookup = |url: &str| read(url).ok().flatten();
+    let css = format!("{}\n{}", text("style.css")?, a.highlight_css);
+    let mut js = Vec::new();
+    if a.project.config.search.enabled {
+        // The index assigns a global; inlined before search.js, search.js finds it loaded.
+        let sections: Vec<NoteSections> = a
+            .graph
+            .order
+            .par_iter()
+            .map(|&n| {
+                let page = render::Mode::Page(&a.corpus.notes[n].out_path);
+                (n, render::html::note_html(&site, n, page, true).1)
+            })
+            .collect();
+        if let Some(index) = search_index(&a, &sections) {
+            js.push(index.js);
+        }
+    }
+    js.push(text("corem.js")?);
+    if a.project.config.search.enabled {
+        js.push(text("search.js")?);
+        js.push(output::single::HANDBOOK_JS.to_string());
+    }
+    let inline = render::Inline {
+        css: output::single::inline_css_urls(&css, &lookup).replace("</style", "<\\/style"),
+        js: js.iter().map(|s| output::single::script_text(s)).collect(),
+        favicon: read("favicon.svg")?.map(|b| output::single::data_uri("favicon.svg", &b)),
+    };
+    t.lap("render");
+    let page = render::render_handbook(&site, &a.tera, &a.theme, &inline)
+        .map_err(|d| Error::Diagnostics(vec![d]))?;
+    let mut files = Vec::new();
+    for &i in &a.graph.used_assets {
+        let asset = &a.corpus.assets[i];
+        let bytes = std::fs::read(&asset.path).map_err(|e| Error::io(&asset.path, e))?;
+        files.push((asset.out_path.clone(), bytes));
+    }
+    let html = output::single::inline_files(&page, &files);
+    t.lap("inline");
+    output::single::write_atomic(target, html.as_bytes())?;
+    t.lap("write");
+    timings.append(&mut t.timings);
+    let mut warnings = a.warnings;
+    diagnostic::sort(&mut warnings);
+    Ok(SingleFileReport {
+        notes: a.corpus.notes.len(),
+        path: target.to_path_buf(),
+        bytes: html.len(),
+        warnings,
+        timings,
+    })
 }
 
 /// The contents of a generated or copied file.

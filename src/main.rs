@@ -45,6 +45,10 @@ enum Command {
         /// Absolute URL the site is published at (sitemap, canonical links)
         #[arg(long)]
         base_url: Option<String>,
+        /// Instead of the site, write the whole handbook as one self-contained HTML file
+        /// (CSS, JS, search, diagrams and images inlined), e.g. handbook.html
+        #[arg(long, value_name = "FILE", conflicts_with = "output")]
+        single_file: Option<PathBuf>,
     },
     /// Everything `build` checks, writing nothing; exit code 1 on any error
     Check {
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
             output,
             drafts,
             base_url,
+            single_file,
         } => {
             let output = output.map(|o| absolute(&o));
             let opts = BuildOptions {
@@ -110,7 +115,12 @@ fn main() -> ExitCode {
                     base_url,
                 },
             };
-            corem::build(&dir, &opts).map(|r| summary(&r, "Built", started, cli.verbose, color))
+            match single_file {
+                Some(file) => corem::build_single_file(&dir, &opts, &absolute(&file))
+                    .map(|r| single_summary(&r, started, cli.verbose, color)),
+                None => corem::build(&dir, &opts)
+                    .map(|r| summary(&r, "Built", started, cli.verbose, color)),
+            }
         }
         Command::Check { dir, drafts } => {
             let opts = BuildOptions {
@@ -186,6 +196,26 @@ fn absolute(p: &std::path::Path) -> PathBuf {
     } else {
         std::env::current_dir().map_or_else(|_| p.to_path_buf(), |c| c.join(p))
     }
+}
+
+fn single_summary(r: &corem::SingleFileReport, started: Instant, verbose: bool, color: bool) {
+    for w in &r.warnings {
+        eprint!("{}", w.render(color));
+    }
+    if verbose {
+        for (stage, d) in &r.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    println!(
+        "Built {} notes → {} ({} KB), {} warning{} in {} ms",
+        r.notes,
+        corem::diagnostic::display_path(&r.path),
+        r.bytes.div_ceil(1024),
+        r.warnings.len(),
+        if r.warnings.len() == 1 { "" } else { "s" },
+        started.elapsed().as_millis()
+    );
 }
 
 fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: bool) {

@@ -151,3 +151,49 @@ fn new_and_init_make_a_project_that_builds() {
     );
     assert!(p.join("public/components/cache-stampede.html").exists());
 }
+
+#[test]
+fn build_single_file_writes_one_file_and_a_failed_one_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = corem()
+        .args(["build"])
+        .arg(support::fixture("basic"))
+        .args(["--single-file", "book/handbook.html"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("book/handbook.html") && said.contains(" KB)"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only book/"
+    );
+    assert!(dir.path().join("book/handbook.html").is_file());
+    assert!(!support::fixture("basic").join("public").exists());
+
+    let out = corem()
+        .args(["build"])
+        .arg(support::fixture("broken"))
+        .args(["--single-file", "broken.html"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("broken.html").exists(), "nothing written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}

@@ -97,6 +97,11 @@ pub fn crawl(site: &Path) -> Vec<String> {
             {
                 continue;
             }
+            // 404.html's no-JavaScript fallback: without a base_url, the domain's root is
+            // the only address it can name that works from any depth.
+            if url == "/" && rel == "404.html" {
+                continue;
+            }
             if url.starts_with('/') {
                 problems.push(format!(
                     "{rel}: root-absolute reference {url} breaks under file:// and sub-paths"

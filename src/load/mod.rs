@@ -4,6 +4,7 @@
 //! non-Markdown files (images…) that notes may reference. Nothing here parses Markdown.
 
 pub mod frontmatter;
+pub mod git;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod single;
+
 use crate::Error;
 
 /// A site being written. Dropping it without [`Staging::commit`] leaves the previous site in
@@ -303,21 +305,33 @@ fn refuse_foreign_folder(target: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// `sitemap.xml` from absolute page URLs.
-pub fn sitemap(base_url: &str, paths: &[String]) -> String {
+/// `sitemap.xml` from the pages' output paths, each with its last-modified date when known.
+pub fn sitemap(base_url: &str, pages: &[(String, Option<String>)]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for p in paths {
+    for (p, lastmod) in pages {
         out.push_str("  <url><loc>");
         out.push_str(&crate::markdown::escape_html(&format!(
             "{base_url}/{}",
             crate::render::html::encode_path(p)
         )));
-        out.push_str("</loc></url>\n");
+        out.push_str("</loc>");
+        if let Some(d) = lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(&crate::markdown::escape_html(d));
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// `robots.txt`: everything may be crawled, and the sitemap is at `base_url/sitemap.xml`.
+/// (Crawlers read it only at a domain's root; under a project path it is harmless.)
+pub fn robots(base_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")
 }
 
 #[cfg(test)]
@@ -445,6 +459,25 @@ mod tests {
             !std::fs::symlink_metadata(out.join("index.html"))
                 .unwrap()
                 .is_symlink()
+        );
+    }
+
+    #[test]
+    fn sitemap_has_lastmod_when_known_and_robots_points_at_it() {
+        let xml = sitemap(
+            "https://x.github.io/repo",
+            &[
+                ("index.html".into(), None),
+                ("a b/c.html".into(), Some("2026-01-02".into())),
+            ],
+        );
+        assert!(xml.contains("<url><loc>https://x.github.io/repo/index.html</loc></url>"));
+        assert!(xml.contains(
+            "<loc>https://x.github.io/repo/a%20b/c.html</loc><lastmod>2026-01-02</lastmod>"
+        ));
+        assert!(
+            robots("https://x.github.io/repo")
+                .contains("Sitemap: https://x.github.io/repo/sitemap.xml\n")
         );
     }
 

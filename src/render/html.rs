@@ -106,7 +106,34 @@ pub fn note_html(
     r.emit(note, 0..events.len(), true);
     let mut html = String::with_capacity(site.corpus.notes[note].body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    if html.contains("></th>") {
+        html = empty_header_cells_as_td(&html);
+    }
     (html, r.sections)
+}
+
+/// An empty header cell (`| | Drive 1 |`) becomes `<td>`: a `<th>` announces a header that
+/// screen readers then read as nothing (axe-core's `empty-table-header`).
+fn empty_header_cells_as_td(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<th") {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let attrs_end = tail.find('>').unwrap_or(tail.len());
+        let is_cell = matches!(tail.as_bytes().get(3), Some(b'>' | b' '));
+        if is_cell && tail[attrs_end..].starts_with("></th>") {
+            out.push_str("<td");
+            out.push_str(&tail[3..attrs_end]);
+            out.push_str("></td>");
+            rest = &tail[attrs_end + "></th>".len()..];
+        } else {
+            out.push_str("<th");
+            rest = &tail[3..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 struct Writer<'s, 'm> {
@@ -443,6 +470,15 @@ pub fn standalone_html(parsed: &crate::markdown::Parsed) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_header_cells_become_data_cells() {
+        let html = "<table><thead><tr><th></th><th style=\"text-align: right\"></th><th>A</th></tr></thead></table>";
+        assert_eq!(
+            empty_header_cells_as_td(html),
+            "<table><thead><tr><td></td><td style=\"text-align: right\"></td><th>A</th></tr></thead></table>"
+        );
+    }
 
     #[test]
     fn relative_urls() {

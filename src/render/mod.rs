@@ -33,6 +33,8 @@ pub struct Site<'a> {
     pub graph: &'a Graph,
     /// For each note, the computed content of each event (aligned with `Parsed::events`).
     pub prepared: &'a [Vec<Option<Special>>],
+    /// Last-commit dates of the notes (empty outside a git checkout).
+    pub dates: &'a crate::load::git::Dates,
 }
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
@@ -503,6 +505,15 @@ impl<'a> Site<'a> {
         ))
     }
 
+    /// When note `n` last changed: front matter `updated`, else its last git commit's date.
+    pub fn updated(&self, n: NoteId) -> Option<String> {
+        let note = &self.corpus.notes[n];
+        note.meta
+            .updated
+            .clone()
+            .or_else(|| self.dates.get(&note.rel).cloned())
+    }
+
     fn canonical(&self, out_path: &str) -> String {
         let base = &self.project.config.base_url;
         if base.is_empty() {
@@ -595,7 +606,7 @@ pub fn render_page(
             pc.next = site.graph.order.get(pos + 1).map(|&x| site.link(from, x));
             pc.edit_url = site.edit_url(n);
             pc.date = note.meta.date.clone();
-            pc.updated = note.meta.updated.clone();
+            pc.updated = site.updated(n);
             pc.extra = note.meta.extra.clone().into_iter().collect();
             pc.word_count = parsed.word_count;
             pc.reading_minutes = parsed.word_count.div_ceil(200).max(1);
@@ -716,6 +727,97 @@ pub fn render_page(
         .render(&template, &ctx)
         .map_err(|e| templates::to_diagnostic(theme, &e))?;
     Ok(Rendered { html, sections })
+}
+
+/// One note of the single-file handbook (`handbook.html`).
+#[derive(Serialize)]
+struct HandbookNote {
+    anchor: String,
+    title: String,
+    description: String,
+    depth: usize,
+    content: String,
+    /// The note's h2–h3 headings, linked to their in-page ids.
+    toc: Vec<TocCtx>,
+}
+
+/// What the single-file handbook inlines: everything it would otherwise load from a file.
+#[derive(Debug, Clone, Default)]
+pub struct Inline {
+    /// Every stylesheet, with its `url(…)`s already turned into `data:` URIs.
+    pub css: String,
+    /// Classic scripts, run in this order at the end of the body.
+    pub js: Vec<String>,
+    /// The favicon as a `data:` URI.
+    pub favicon: Option<String>,
+}
+
+/// The template `corem build --single-file` renders.
+pub const HANDBOOK_TEMPLATE: &str = "handbook.html";
+
+/// Renders the whole handbook as one page: every note in reading order, links between notes
+/// as in-page anchors (as in `print.html`), with `inline`'s styles and scripts. Images still
+/// name their files (`assets/x.png`): the output stage inlines them.
+pub fn render_handbook(
+    site: &Site,
+    tera: &tera::Tera,
+    theme: &Theme,
+    inline: &Inline,
+) -> Result<String, Diagnostic> {
+    let notes: Vec<HandbookNote> = site
+        .graph
+        .order
+        .par_iter()
+        .map(|&n| {
+            let note = &site.corpus.notes[n];
+            let anchor = note_anchor(&note.out_path);
+            HandbookNote {
+                toc: site.parsed[n]
+                    .headings
+                    .iter()
+                    .filter(|h| (2..=3).contains(&h.level))
+                    .map(|h| TocCtx {
+                        level: h.level,
+                        id: format!("{anchor}--{}", h.id),
+                        title: h.text.clone(),
+                    })
+                    .collect(),
+                title: site.title(n).to_string(),
+                description: site.description(n),
+                depth: depth_of(site.corpus, note.section) + usize::from(!note.is_index),
+                content: html::note_html(site, n, Mode::OnePage, false).0,
+                anchor,
+            }
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("notes", &notes);
+    ctx.insert("inline_css", &inline.css);
+    ctx.insert("inline_js", &inline.js);
+    ctx.insert("favicon", &inline.favicon);
+    // The header partial's links: the cover, and the search box stays on this page.
+    ctx.insert("home_url", "#handbook");
+    ctx.insert("search_url", "#handbook");
+    ctx.insert("tags_url", "#handbook");
+    ctx.insert("print_url", "#handbook");
+    ctx.insert("root", "");
+    ctx.insert(
+        "page",
+        &PageCtx {
+            kind: "handbook",
+            title: site.graph.section_titles[0].clone(),
+            path: HANDBOOK_TEMPLATE.into(),
+            ..Default::default()
+        },
+    );
+    if !tera.contains_template(HANDBOOK_TEMPLATE) {
+        return Err(Diagnostic::error(
+            templates::template_path(theme, HANDBOOK_TEMPLATE),
+            format!("missing template `{HANDBOOK_TEMPLATE}`"),
+        ));
+    }
+    tera.render(HANDBOOK_TEMPLATE, &ctx)
+        .map_err(|e| templates::to_diagnostic(theme, &e))
 }
 
 fn depth_of(corpus: &Corpus, s: SectionId) -> usize {

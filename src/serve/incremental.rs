@@ -228,6 +228,8 @@ impl Incremental {
                 ),
             ),
         };
+        // Read once when serving starts: a commit made while serving shows after a restart.
+        let dates = load::git::last_commit_dates(&project.notes_dir);
         let mut inc = Incremental {
             dir: dir.to_path_buf(),
             opts: opts.clone(),
@@ -240,6 +242,7 @@ impl Incremental {
                 prepared: Vec::new(),
                 tera: tera.unwrap_or_default(),
                 highlight_css,
+                dates,
                 warnings: Vec::new(),
             },
             md_files: Vec::new(),

@@ -1,0 +1,199 @@
+//! `corem build --single-file`: the whole handbook as one self-contained HTML file.
+//!
+//! Rendering gives the page ([`crate::render::render_handbook`]); this stage makes it stand
+//! alone: stylesheets with their fonts, scripts, the search index, the favicon and every image
+//! a note shows become inline text or `data:` URIs, and the file is written atomically (a
+//! temporary file beside it, renamed over it only when complete).
+
+use std::path::Path;
+
+use crate::Error;
+
+/// Glue between search.js and the one-page layout (see the file's comment).
+pub const HANDBOOK_JS: &str = include_str!("handbook.js");
+
+/// The media type of a file, from its extension (what a `data:` URI needs).
+pub fn mime(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "css" => "text/css",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `data:<mime>;base64,<bytes>`.
+pub fn data_uri(path: &str, bytes: &[u8]) -> String {
+    let mut out = format!("data:{};base64,", mime(path));
+    base64(bytes, &mut out);
+    out
+}
+
+/// Standard base64 with padding (RFC 4648 §4).
+pub fn base64(bytes: &[u8], out: &mut String) {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+/// Replaces every `url(…)` of `css` that names a file `lookup` knows (a path relative to the
+/// stylesheet) by a `data:` URI. Other URLs (`data:`, fragments, unknown files) stay as written.
+pub fn inline_css_urls(css: &str, lookup: &dyn Fn(&str) -> Option<Vec<u8>>) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("url(") {
+        let (head, tail) = rest.split_at(i + 4);
+        out.push_str(head);
+        let Some(end) = tail.find(')') else {
+            rest = tail;
+            break;
+        };
+        let raw = tail[..end].trim();
+        let url = raw.trim_matches(|c| c == '"' || c == '\'');
+        let local = !(url.starts_with("data:") || url.starts_with('#') || url.contains("://"));
+        match local.then(|| lookup(url)).flatten() {
+            Some(bytes) => {
+                out.push('"');
+                out.push_str(&data_uri(url, &bytes));
+                out.push('"');
+            }
+            None => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Makes a script safe inside an inline `<script>` element: `</script` cannot end it early.
+pub fn script_text(js: &str) -> String {
+    js.replace("</script", "<\\/script")
+        .replace("</SCRIPT", "<\\/SCRIPT")
+}
+
+/// Replaces each attribute value `="<path>"` naming one of `files` (as the page writes them:
+/// percent-encoded output paths) by the file's `data:` URI.
+pub fn inline_files(html: &str, files: &[(String, Vec<u8>)]) -> String {
+    let mut html = html.to_string();
+    for (path, bytes) in files {
+        let written = format!("=\"{}\"", crate::render::html::encode_path(path));
+        if html.contains(&written) {
+            html = html.replace(&written, &format!("=\"{}\"", data_uri(path, bytes)));
+        }
+    }
+    html
+}
+
+/// Writes `bytes` to `target` atomically: a temporary file in the same folder, renamed over
+/// `target` only once fully written, so a failure never leaves a half-written file.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    if target.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is a folder; --single-file needs a file name such as handbook.html",
+            target.display()
+        )));
+    }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "handbook.html".into());
+    let tmp = parent.join(format!(".{name}.corem-tmp-{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes)
+        .map_err(|e| Error::io(&tmp, e))
+        .and_then(|()| std::fs::rename(&tmp, target).map_err(|e| Error::io(target, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            let mut s = String::new();
+            base64(input.as_bytes(), &mut s);
+            assert_eq!(s, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn css_urls_of_known_files_become_data_uris() {
+        let css =
+            "a{b:url(fonts/x.ttf)} c{d:url('data:image/svg+xml,<svg/>')} e{f:url(\"missing.png\")}";
+        let out = inline_css_urls(css, &|u| (u == "fonts/x.ttf").then(|| b"foo".to_vec()));
+        assert_eq!(
+            out,
+            "a{b:url(\"data:font/ttf;base64,Zm9v\")} c{d:url('data:image/svg+xml,<svg/>')} e{f:url(\"missing.png\")}"
+        );
+    }
+
+    #[test]
+    fn images_named_by_the_page_are_inlined() {
+        let html = r#"<img src="assets/a%20b.png" alt=""><a href="assets/a%20b.png">x</a>"#;
+        let out = inline_files(html, &[("assets/a b.png".into(), b"foo".to_vec())]);
+        assert_eq!(
+            out,
+            r#"<img src="data:image/png;base64,Zm9v" alt=""><a href="data:image/png;base64,Zm9v">x</a>"#
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_or_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("h.html");
+        write_atomic(&f, b"one").unwrap();
+        write_atomic(&f, b"two").unwrap();
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(
+            write_atomic(dir.path(), b"x").is_err(),
+            "a folder is refused"
+        );
+    }
+}
