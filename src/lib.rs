@@ -6,6 +6,7 @@
 //! keeps it in memory, serves it and rebuilds what each edit changes; [`build_single_file`]
 //! writes the whole handbook as one self-contained HTML file.
 
+pub mod cache;
 pub mod calc;
 pub mod config;
 pub mod diagnostic;
@@ -161,6 +162,7 @@ pub fn analyze(
     };
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
+    cache::store().load(&output::cache_file(&project.output_dir));
     t.lap("config");
 
     let (corpus, mut diags) = load::load(
@@ -527,6 +529,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             }
         }
         writes = Some(s.commit()?);
+        cache::store().save(&output::cache_file(&a.project.output_dir));
         t.lap("write");
     }
     timings.append(&mut t.timings);

@@ -197,3 +197,89 @@ fn build_single_file_writes_one_file_and_a_failed_one_writes_nothing() {
         "no temporary file left"
     );
 }
+
+fn read_tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The build cache and the spare output folder: a second build (another process) reuses the
+/// highlighted code and calc results of the first from disk and rewrites no file, a corrupt
+/// cache is ignored, and the output is the same bytes every time.
+#[test]
+fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    support::copy_dir(&support::fixture("calc-pages"), &project);
+    std::fs::write(
+        project.join("code.md"),
+        "# Code\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n",
+    )
+    .unwrap();
+    let notes_before = read_tree(&project);
+    let build = || {
+        let out = corem()
+            .args(["build", ".", "-o", "site", "-v"])
+            .current_dir(&project)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{err}");
+        (read_tree(&project.join("site")), err)
+    };
+    let (first, said) = build();
+    assert!(said.contains("unchanged, 0 stale removed"), "{said}");
+    let cache = project.join(".site.corem-cache");
+    let bytes = std::fs::read(&cache).expect("the cache file is written beside the output");
+    assert!(
+        !project.join(".site.corem-spare").exists(),
+        "a first build has no old site to keep"
+    );
+
+    let (second, _) = build();
+    assert_eq!(first, second, "the cached build gives the same bytes");
+    assert!(project.join(".site.corem-spare").is_dir());
+    // The spare now holds the first build's files: the third build has nothing to write.
+    let (again, said) = build();
+    assert_eq!(first, again);
+    assert!(said.contains("output: 0 files written"), "{said}");
+
+    // The cache is really read: a value changed in it (same length) shows up in the page…
+    let marker = b"calc-steps";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("calc results are cached");
+    let mut tampered = bytes.clone();
+    tampered[at..at + marker.len()].copy_from_slice(b"calc-STEPS");
+    std::fs::write(&cache, &tampered).unwrap();
+    let (third, _) = build();
+    assert!(
+        third
+            .values()
+            .any(|page| page.windows(10).any(|w| w == b"calc-STEPS")),
+        "the page came from the cache"
+    );
+
+    // …and a corrupt cache is an empty one: the build computes everything again.
+    std::fs::write(&cache, b"corem-cache garbage").unwrap();
+    let (fourth, _) = build();
+    assert_eq!(first, fourth);
+    std::fs::remove_file(&cache).unwrap();
+    std::fs::remove_dir_all(project.join(".site.corem-spare")).unwrap();
+    let (fifth, _) = build();
+    assert_eq!(first, fifth);
+    let notes_after: std::collections::BTreeMap<_, _> = read_tree(&project)
+        .into_iter()
+        .filter(|(k, _)| notes_before.contains_key(k))
+        .collect();
+    assert_eq!(notes_before, notes_after, "the notes are never touched");
+}

@@ -363,6 +363,21 @@ fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
+/// A note's results from the build cache (an earlier build's, read from disk).
+fn from_build_cache(key: &str, total: usize) -> Option<Arc<Vec<Rendered>>> {
+    let bytes = crate::cache::store().get(&crate::cache::key("calc", &[key.as_bytes()]))?;
+    let strings = crate::cache::unpack(&bytes)?;
+    if strings.len() != 2 * total {
+        return None;
+    }
+    let mut it = strings.into_iter();
+    let mut out = Vec::with_capacity(total);
+    while let (Some(html), Some(text)) = (it.next(), it.next()) {
+        out.push(Rendered { html, text });
+    }
+    Some(Arc::new(out))
+}
+
 /// The lines of a fence's code with their byte offsets in the note body. Found by searching the
 /// body, so a block inside a list or a quote (whose lines carry a prefix) still maps right.
 fn fence_lines<'b>(body: &str, f: &'b Fence) -> Vec<(&'b str, usize)> {
@@ -451,11 +466,15 @@ impl<'a> NoteCalc<'a> {
     /// evaluated before in this process without errors, its results are replayed instead.
     pub fn new(body: &'a str, lines_before_body: usize, parsed: &Parsed) -> Self {
         let (key, total) = calc_key(parsed);
-        let replay = cache().lock().ok().and_then(|c| {
-            c.get(&key_hash(&key))
-                .filter(|e| e.0 == key)
-                .map(|e| Arc::clone(&e.1))
-        });
+        let replay = cache()
+            .lock()
+            .ok()
+            .and_then(|c| {
+                c.get(&key_hash(&key))
+                    .filter(|e| e.0 == key)
+                    .map(|e| Arc::clone(&e.1))
+            })
+            .or_else(|| from_build_cache(&key, total));
         let mut defined: HashMap<String, Vec<usize>> = HashMap::new();
         if replay.is_none() {
             for f in parsed.fences.iter().filter(|f| f.lang == "calc") {
@@ -612,6 +631,15 @@ impl<'a> NoteCalc<'a> {
             if c.len() >= CACHE_MAX {
                 c.clear();
             }
+            let strings: Vec<&str> = self
+                .done
+                .iter()
+                .flat_map(|r| [r.html.as_str(), r.text.as_str()])
+                .collect();
+            crate::cache::store().put(
+                crate::cache::key("calc", &[self.key.as_bytes()]),
+                crate::cache::pack(&strings),
+            );
             c.insert(
                 key_hash(&self.key),
                 (

@@ -20,6 +20,15 @@ pub mod single;
 
 use crate::Error;
 
+/// The build cache file of an output folder (see [`crate::cache`]): beside it, like its spare.
+pub fn cache_file(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    target.with_file_name(format!(".{name}.corem-cache"))
+}
+
 /// A site being written. Dropping it without [`Staging::commit`] leaves the previous site in
 /// place (what was written stays in the spare folder, to be reused or replaced).
 pub struct Staging {

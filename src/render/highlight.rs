@@ -40,6 +40,16 @@ pub fn highlight(code: &str, lang: &str) -> String {
     else {
         return escape_html(code);
     };
+    // Highlighting is the costliest step of most builds, and its result depends only on the
+    // syntax and the code: kept in the build cache.
+    let store = crate::cache::store();
+    let key = crate::cache::key("highlight", &[syntax.name.as_bytes(), code.as_bytes()]);
+    if let Some(html) = store
+        .get(&key)
+        .and_then(|v| std::str::from_utf8(&v).ok().map(str::to_owned))
+    {
+        return html;
+    }
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
     for line in LinesWithEndings::from(code) {
         if generator
@@ -49,7 +59,9 @@ pub fn highlight(code: &str, lang: &str) -> String {
             return escape_html(code);
         }
     }
-    generator.finalize()
+    let html = generator.finalize();
+    store.put(key, html.clone().into_bytes());
+    html
 }
 
 /// Common names syntect's default set does not know under that token.
