@@ -145,6 +145,7 @@ impl Analysis {
             graph: &self.graph,
             prepared: &self.prepared,
             dates: &self.dates,
+            nav_cache: render::NavCache::default(),
         }
     }
 }

@@ -11,9 +11,12 @@ pub mod html;
 pub mod math;
 pub mod templates;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
+use tera::Value as TeraValue;
 
 use crate::config::Project;
 use crate::diagnostic::Diagnostic;
@@ -35,6 +38,8 @@ pub struct Site<'a> {
     pub prepared: &'a [Vec<Option<Special>>],
     /// Last-commit dates of the notes (empty outside a git checkout).
     pub dates: &'a crate::load::git::Dates,
+    /// Nav items shared by the pages of a folder.
+    pub nav_cache: NavCache,
 }
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
@@ -198,6 +203,35 @@ struct NavNote {
     current: bool,
 }
 
+/// A top-level entry of the nav.
+#[derive(Clone, Copy)]
+enum NavTop {
+    Note(NoteId),
+    Section(SectionId),
+}
+
+/// The nav items of each output folder for pages that leave them closed (see
+/// [`Site::nav_value`]). Lives as long as the [`Site`]: one build or one `serve` rebuild.
+#[derive(Default)]
+pub struct NavCache(std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<TeraValue>>>>);
+
+impl NavCache {
+    fn folder(
+        &self,
+        dir: &str,
+        make: impl FnOnce() -> Vec<TeraValue>,
+    ) -> std::sync::Arc<Vec<TeraValue>> {
+        if let Some(v) = self.0.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return v;
+        }
+        let v = std::sync::Arc::new(make());
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(dir.to_string()).or_insert_with(|| v.clone());
+        }
+        v
+    }
+}
+
 #[derive(Serialize)]
 struct NavItem {
     kind: &'static str,
@@ -350,8 +384,12 @@ impl<'a> Site<'a> {
         out
     }
 
-    /// Navigation for one page: every top-level item, with only the open sections expanded.
-    fn nav(&self, from: &str, page: &PageKind) -> Vec<NavItem> {
+    /// Navigation for one page, as the template sees it: every top-level item, with only the
+    /// open sections expanded. The items a page does not change (closed, not current) are the
+    /// same for every page of a folder, so they are built once per folder and shared (tera's
+    /// values are reference-counted): a 10,000-note site does not rebuild its 200-section nav
+    /// for every page.
+    fn nav_value(&self, from: &str, page: &PageKind) -> TeraValue {
         let open = self.open_sections(page);
         let current_note = match page {
             PageKind::Note(n) => Some(*n),
@@ -364,11 +402,55 @@ impl<'a> Site<'a> {
             }
             _ => None,
         };
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let shared = self.nav_cache.folder(dir, || {
+            self.nav_tops()
+                .map(|t| TeraValue::from_serializable(&self.nav_item(from, t, &[], None, None)))
+                .collect()
+        });
+        let items: Vec<TeraValue> = self
+            .nav_tops()
+            .zip(shared.iter())
+            .map(|(t, plain)| {
+                let affected = match t {
+                    NavTop::Note(n) => current_note == Some(n),
+                    NavTop::Section(s) => open.contains(&s) || current_section == Some(s),
+                };
+                if affected {
+                    TeraValue::from_serializable(&self.nav_item(
+                        from,
+                        t,
+                        &open,
+                        current_note,
+                        current_section,
+                    ))
+                } else {
+                    plain.clone()
+                }
+            })
+            .collect();
+        TeraValue::from(items)
+    }
+
+    /// The top-level entries of the nav, in reading order: the root's notes, then its sections.
+    fn nav_tops(&self) -> impl Iterator<Item = NavTop> + '_ {
         let root = &self.corpus.sections[0];
-        let mut items: Vec<NavItem> = root
-            .notes
+        root.notes
             .iter()
-            .map(|&n| NavItem {
+            .map(|&n| NavTop::Note(n))
+            .chain(root.children.iter().map(|&s| NavTop::Section(s)))
+    }
+
+    fn nav_item(
+        &self,
+        from: &str,
+        top: NavTop,
+        open: &[SectionId],
+        current_note: Option<NoteId>,
+        current_section: Option<SectionId>,
+    ) -> NavItem {
+        match top {
+            NavTop::Note(n) => NavItem {
                 kind: "note",
                 title: self.title(n).to_string(),
                 url: rel_url(from, &self.corpus.notes[n].out_path),
@@ -376,17 +458,9 @@ impl<'a> Site<'a> {
                 open: false,
                 notes: Vec::new(),
                 sections: Vec::new(),
-            })
-            .collect();
-        items.extend(
-            root.children
-                .iter()
-                .map(|&s| self.nav_section(from, s, &open, current_note, current_section)),
-        );
-        // Keep the reading order of notes and sections at the top level.
-        let pos = |item: &NavItem| item.url.clone();
-        let _ = pos;
-        items
+            },
+            NavTop::Section(s) => self.nav_section(from, s, open, current_note, current_section),
+        }
     }
 
     fn nav_section(
@@ -678,7 +752,7 @@ pub fn render_page(
             let notes: Vec<PrintNote> = site
                 .graph
                 .order
-                .iter()
+                .par_iter()
                 .map(|&n| {
                     let note = &site.corpus.notes[n];
                     PrintNote {
@@ -707,7 +781,7 @@ pub fn render_page(
     ctx.insert("search_url", &rel_url(from, "search.html"));
     ctx.insert("tags_url", &rel_url(from, "tags/index.html"));
     ctx.insert("print_url", &rel_url(from, "print.html"));
-    ctx.insert("nav", &site.nav(from, &page.kind));
+    ctx.insert_value("nav", site.nav_value(from, &page.kind));
     ctx.insert("page", &pc);
     if !tera.contains_template(&template) {
         let mut d = Diagnostic::error(
