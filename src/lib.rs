@@ -61,6 +61,9 @@ pub struct BuildOptions {
     /// Include notes with `draft: true`.
     pub drafts: bool,
     pub overrides: Overrides,
+    /// Ignore the build cache and the spare output folder: compute everything and write every
+    /// file (what a first build costs). The results still go into the cache.
+    pub fresh: bool,
 }
 
 /// What a build did.
@@ -163,7 +166,9 @@ pub fn analyze(
     };
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
-    cache::store().load(&output::cache_file(&project.output_dir));
+    if !opts.fresh {
+        cache::store().load(&output::cache_file(&project.output_dir));
+    }
     t.lap("config");
 
     let (corpus, mut diags) = load::load(
@@ -487,7 +492,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings: Vec::new(),
     };
     let staging = if write {
-        let s = output::Staging::new(&a.project.output_dir)?;
+        let s = output::Staging::new(&a.project.output_dir, !opts.fresh)?;
         s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
         Some(s)
     } else {

@@ -49,6 +49,9 @@ enum Command {
         /// (CSS, JS, search, diagrams and images inlined), e.g. handbook.html
         #[arg(long, value_name = "FILE", conflicts_with = "output")]
         single_file: Option<PathBuf>,
+        /// Ignore the build cache and the previous output: compute and write everything
+        #[arg(long)]
+        fresh: bool,
     },
     /// Everything `build` checks, writing nothing; exit code 1 on any error
     Check {
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             single_file,
+            fresh,
         } => {
             let output = output.map(|o| absolute(&o));
             let opts = BuildOptions {
@@ -114,6 +118,7 @@ fn main() -> ExitCode {
                     output_dir: output,
                     base_url,
                 },
+                fresh,
             };
             match single_file {
                 Some(file) => corem::build_single_file(&dir, &opts, &absolute(&file))

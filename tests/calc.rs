@@ -26,6 +26,7 @@ fn opts(out: Option<PathBuf>) -> BuildOptions {
             output_dir: out,
             base_url: None,
         },
+        ..Default::default()
     }
 }
 

@@ -224,9 +224,10 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     )
     .unwrap();
     let notes_before = read_tree(&project);
-    let build = || {
+    let build_with = |extra: &[&str]| {
         let out = corem()
             .args(["build", ".", "-o", "site", "-v"])
+            .args(extra)
             .current_dir(&project)
             .env("NO_COLOR", "1")
             .output()
@@ -235,6 +236,7 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
         assert!(out.status.success(), "{err}");
         (read_tree(&project.join("site")), err)
     };
+    let build = || build_with(&[]);
     let (first, said) = build();
     assert!(said.contains("unchanged, 0 stale removed"), "{said}");
     let cache = project.join(".site.corem-cache");
@@ -277,6 +279,16 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     std::fs::remove_dir_all(project.join(".site.corem-spare")).unwrap();
     let (fifth, _) = build();
     assert_eq!(first, fifth);
+    // --fresh ignores cache and spare: every file is written again, to the same bytes.
+    let (sixth, said) = build_with(&["--fresh"]);
+    assert_eq!(first, sixth);
+    assert!(
+        said.contains(&format!(
+            "output: {} files written, 0 unchanged",
+            first.len()
+        )),
+        "{said}"
+    );
     let notes_after: std::collections::BTreeMap<_, _> = read_tree(&project)
         .into_iter()
         .filter(|(k, _)| notes_before.contains_key(k))

@@ -84,6 +84,7 @@ fn fresh_build(
             output_dir: Some(out.clone()),
             base_url: None,
         },
+        ..Default::default()
     };
     match corem::build(project, &opts) {
         Ok(_) => {

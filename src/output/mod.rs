@@ -55,8 +55,8 @@ pub struct WriteStats {
 
 impl Staging {
     /// Prepares a staging folder next to `target`: the spare of an earlier build when there is
-    /// one, else a fresh folder.
-    pub fn new(target: &Path) -> Result<Staging, Error> {
+    /// one and `reuse` is set, else a fresh folder (deleting the spare).
+    pub fn new(target: &Path, reuse: bool) -> Result<Staging, Error> {
         refuse_foreign_folder(target)?;
         let parent = target
             .parent()
@@ -70,6 +70,9 @@ impl Staging {
         let dir = parent.join(format!(".{name}.corem-staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        if !reuse && std::fs::symlink_metadata(&spare).is_ok() {
+            std::fs::remove_dir_all(&spare).map_err(|e| Error::io(&spare, e))?;
         }
         // Taking the spare is one rename, so two builds at once never share it: the one that
         // loses the race starts from an empty folder.
@@ -363,7 +366,7 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("index.html"), "old").unwrap();
         {
-            let s = Staging::new(&out).unwrap();
+            let s = Staging::new(&out, true).unwrap();
             s.write("index.html", b"new").unwrap();
             // dropped without commit
         }
@@ -376,7 +379,7 @@ mod tests {
             [".public.corem-spare", "public"],
             "the half-written staging folder is kept aside as the spare, never as the site"
         );
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, true).unwrap();
         s.write("index.html", b"new").unwrap();
         s.commit().unwrap();
         assert_eq!(
@@ -396,7 +399,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let build = |files: &[(&str, &str)]| {
-            let s = Staging::new(&out).unwrap();
+            let s = Staging::new(&out, true).unwrap();
             s.create_dirs(files.iter().map(|(p, _)| *p)).unwrap();
             for (p, b) in files {
                 s.write(p, b.as_bytes()).unwrap();
@@ -456,7 +459,7 @@ mod tests {
         let spare = dir.path().join(".public.corem-spare");
         std::fs::create_dir(&spare).unwrap();
         std::os::unix::fs::symlink(&outside, spare.join("index.html")).unwrap();
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, true).unwrap();
         s.write("index.html", b"home").unwrap();
         s.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
@@ -494,6 +497,6 @@ mod tests {
     fn refuses_a_folder_with_other_files() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("thesis.tex"), "precious").unwrap();
-        assert!(Staging::new(dir.path()).is_err());
+        assert!(Staging::new(dir.path(), true).is_err());
     }
 }

@@ -27,6 +27,7 @@ pub fn build_into_temp(project: &Path, base_url: Option<&str>) -> (tempfile::Tem
             output_dir: Some(out.clone()),
             base_url: base_url.map(str::to_string),
         },
+        ..Default::default()
     };
     match corem::build(project, &opts) {
         Ok(_) => {}
