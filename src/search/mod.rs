@@ -105,16 +105,20 @@ pub struct Input<'a> {
 /// The built index and its figures.
 #[derive(Debug, Clone)]
 pub struct Index {
-    /// The contents of `search-index.js`.
-    pub js: String,
+    /// File name and contents: `search-index.js` (the core) first, then the shards.
+    pub files: Vec<(String, String)>,
     pub stats: Stats,
 }
 
 /// Sizes, for the build report and the docs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
-    /// Size of `search-index.js`.
+    /// Size of all the index's files.
     pub file_bytes: usize,
+    /// Size of `search-index.js`, the part loaded on first use.
+    pub core_bytes: usize,
+    /// Number of files (the core and its shards).
+    pub files: usize,
     pub entries: usize,
     pub terms: usize,
     pub surfaces: usize,
@@ -348,29 +352,19 @@ pub fn build(input: &Input) -> Index {
         .par_iter()
         .map_init(Stemmer::default, |s, w| s.stem(w))
         .collect();
-    // Term ids in order of each stem's first surface, so the dictionary can say per word
-    // "new term" or "the term of the word k back" (almost always the previous one).
+    // One term per stem, numbered in order of its first surface, which is the one the
+    // dictionary keeps: the client maps any other form to it with the same stemmer.
     let mut term_of_stem: HashMap<&str, u32> = HashMap::new();
-    let mut last_surface_of_term: Vec<usize> = Vec::new();
-    let mut links: Vec<TermLink> = Vec::with_capacity(surfaces.len());
+    let mut dictionary: Vec<String> = Vec::new();
     let mut surface_term: Vec<u32> = Vec::with_capacity(surfaces.len());
-    for (i, st) in stems.iter().enumerate() {
-        match term_of_stem.get(st.as_str()) {
-            Some(&t) => {
-                links.push(TermLink::Back(i - last_surface_of_term[t as usize]));
-                last_surface_of_term[t as usize] = i;
-                surface_term.push(t);
-            }
-            None => {
-                let t = last_surface_of_term.len() as u32;
-                term_of_stem.insert(st, t);
-                last_surface_of_term.push(i);
-                links.push(TermLink::New);
-                surface_term.push(t);
-            }
-        }
+    for (surface, st) in surfaces.iter().zip(&stems) {
+        let t = *term_of_stem.entry(st.as_str()).or_insert_with(|| {
+            dictionary.push(surface.clone());
+            dictionary.len() as u32 - 1
+        });
+        surface_term.push(t);
     }
-    let terms = last_surface_of_term.len();
+    let terms = dictionary.len();
     let term_of: HashMap<&str, u32> = surfaces
         .iter()
         .zip(&surface_term)
@@ -441,7 +435,7 @@ pub fn build(input: &Input) -> Index {
         term_table.num(u64::from(df[t]));
         term_table.num(l.len() as u64);
     }
-    let postings: String = lists.concat();
+    let postings = shards(&lists, POSTINGS_SHARD_BYTES, "");
 
     // Notes, folders and entries.
     let mut folders = Writer::default();
@@ -493,8 +487,9 @@ pub fn build(input: &Input) -> Index {
 
     // Snippets get what the budget leaves.
     let markdown_bytes: usize = note_ids.iter().map(|&n| corpus.notes[n].source.len()).sum();
+    let postings_bytes: usize = lists.iter().map(String::len).sum();
     let fixed = term_table.len()
-        + postings.len()
+        + postings_bytes
         + folders.len()
         + folder_titles.len()
         + urls.len()
@@ -504,7 +499,7 @@ pub fn build(input: &Input) -> Index {
         + headings.len()
         + anchors.len()
         + 1024;
-    let dict = encode::front_code(&surfaces, &links);
+    let dict = encode::front_code(&dictionary, &vec![TermLink::New; terms]);
     let budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
     let snippet_chars = snippet_limit(&entries, budget);
     let cuts: Vec<String> = entries
@@ -518,12 +513,25 @@ pub fn build(input: &Input) -> Index {
             }
         })
         .collect();
-    let snippets = join_lines(cuts.iter().map(String::as_str));
+    let snippet_lines: Vec<String> = cuts
+        .iter()
+        .map(|c| join_lines(std::iter::once(c.as_str())))
+        .collect();
+    let snippets = shards(&snippet_lines, SNIPPET_SHARD_BYTES, "\n");
 
     let stop = text::STOP_WORDS.join(" ");
-    let mut js = String::with_capacity(fixed + dict.len() + snippets.len() + 512);
+    // Shard tables: how many terms, and how many entries, each shard holds.
+    let shard_table = |list: &[(usize, String)]| {
+        let mut w = Writer::default();
+        for (n, _) in list {
+            w.num(*n as u64);
+        }
+        w.out
+    };
+    let (p_table, s_table) = (shard_table(&postings), shard_table(&snippets));
+    let mut js = String::with_capacity(fixed + dict.len() + 512);
     js.push_str("/* corem search index: generated, see docs/search.md */\n");
-    js.push_str("window.COREM_SEARCH_INDEX={\"v\":1");
+    js.push_str("window.COREM_SEARCH_INDEX={\"v\":2");
     let mut field = |name: &str, value: &str| {
         js.push_str(",\n\"");
         js.push_str(name);
@@ -540,29 +548,39 @@ pub fn build(input: &Input) -> Index {
     field("entries", entry_table.out.as_str());
     field("headings", &headings);
     field("anchors", &anchors);
-    field("snippets", &snippets);
     field("words", &dict);
     field("terms", term_table.out.as_str());
-    field("postings", &postings);
+    field("pshards", &p_table);
+    field("sshards", &s_table);
     js.push_str(&format!(
         ",\n\"weights\":{}",
         serde_json::Value::from(COMMON_WEIGHTS.to_vec())
     ));
     js.push_str("};\n");
-    // Make sure nothing in the text can end the script early in odd hosts.
-    let js = js
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+    let mut files = vec![(INDEX_FILE.to_string(), safe(js))];
+    for (kind, list) in [('p', &postings), ('s', &snippets)] {
+        for (i, (_, body)) in list.iter().enumerate() {
+            let name = shard_name(kind, i);
+            let js = format!(
+                "COREM_SEARCH_SHARDS.{kind}{i}={};\n",
+                serde_json::Value::from(body.as_str())
+            );
+            files.push((name, safe(js)));
+        }
+    }
+    let total: usize = files.iter().map(|(_, js)| js.len()).sum();
 
     let stats = Stats {
-        file_bytes: js.len(),
+        file_bytes: total,
+        core_bytes: files[0].1.len(),
+        files: files.len(),
         entries: entries.len(),
         terms,
         surfaces: surfaces.len(),
         postings: postings_count,
         markdown_bytes,
         dictionary_bytes: dict.len(),
-        postings_bytes: postings.len() + term_table.len(),
+        postings_bytes: postings_bytes + term_table.len(),
         entries_bytes: entry_table.len()
             + note_table.len()
             + headings.len()
@@ -571,10 +589,58 @@ pub fn build(input: &Input) -> Index {
             + titles.len()
             + folder_titles.len()
             + folders.len(),
-        snippet_bytes: snippets.len(),
+        snippet_bytes: snippets.iter().map(|(_, s)| s.len()).sum(),
         snippet_chars,
     };
-    Index { js, stats }
+    Index { files, stats }
+}
+
+/// The core file's name; shards are `search-index-p0.js` (postings) and `search-index-s0.js`
+/// (snippets), numbered from 0.
+pub const INDEX_FILE: &str = "search-index.js";
+/// A shard holds consecutive posting lists up to about this many bytes (one list may be more).
+pub const POSTINGS_SHARD_BYTES: usize = 96 * 1024;
+/// A shard holds the snippets of consecutive entries up to about this many bytes.
+pub const SNIPPET_SHARD_BYTES: usize = 48 * 1024;
+
+/// The file name of shard `i` of a kind (`p`: postings, `s`: snippets).
+pub fn shard_name(kind: char, i: usize) -> String {
+    format!("search-index-{kind}{i}.js")
+}
+
+/// True for the name of a file the index writes (the core or a shard).
+pub fn is_index_file(name: &str) -> bool {
+    name == INDEX_FILE
+        || name
+            .strip_prefix("search-index-")
+            .and_then(|r| r.strip_suffix(".js"))
+            .is_some_and(|r| r.len() > 1 && r[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Groups consecutive items into shards of about `max` bytes: (items, joined text).
+fn shards(items: &[String], max: usize, sep: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for item in items {
+        match out.last_mut() {
+            Some((n, s)) if s.len() + item.len() <= max => {
+                s.push_str(sep);
+                s.push_str(item);
+                *n += 1;
+            }
+            _ => out.push((1, item.clone())),
+        }
+    }
+    out
+}
+
+/// Escapes what could end a script early in odd hosts.
+fn safe(js: String) -> String {
+    if js.contains(['\u{2028}', '\u{2029}']) {
+        js.replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    } else {
+        js
+    }
 }
 
 /// The longest snippet length (in characters, between [`SNIPPET_MIN`] and [`SNIPPET_MAX`])
@@ -602,13 +668,15 @@ impl std::fmt::Display for Stats {
         let pct = |b: usize| b as f64 * 100.0 / self.markdown_bytes.max(1) as f64;
         write!(
             f,
-            "search-index.js {} bytes = {:.1} % of {} bytes of Markdown \
-             ({} sections, {} words, {} terms, {} postings; \
+            "search index {} bytes in {} files = {:.1} % of {} bytes of Markdown \
+             (search-index.js {} bytes; {} sections, {} word forms, {} terms, {} postings; \
              dictionary {:.1} %, postings {:.1} %, sections {:.1} %, snippets {:.1} % \
              at up to {} characters)",
             self.file_bytes,
+            self.files,
             pct(self.file_bytes),
             self.markdown_bytes,
+            self.core_bytes,
             self.entries,
             self.surfaces,
             self.terms,
@@ -643,9 +711,11 @@ mod tests {
         fn lines(&self, name: &str) -> Vec<&str> {
             self.field(name).split('\n').collect()
         }
-        /// Postings of a folded word.
+        /// Postings of a folded word (through its stem: the dictionary has one form per term).
         fn of(&self, word: &str) -> Vec<(usize, u32)> {
-            match self.words.iter().position(|w| w == word) {
+            let s = Stemmer::default();
+            let stem = s.stem(word);
+            match self.words.iter().position(|w| s.stem(w) == stem) {
                 Some(i) => self.postings[self.word_term[i]].clone(),
                 None => Vec::new(),
             }
@@ -657,14 +727,46 @@ mod tests {
         std::iter::from_fn(|| r.num()).collect()
     }
 
-    fn decode(js: &str) -> Decoded {
+    /// The value a file assigns, as JSON.
+    fn assigned(js: &str, global: &str) -> serde_json::Value {
         let body = js
-            .split_once("window.COREM_SEARCH_INDEX=")
+            .split_once(global)
+            .and_then(|x| x.1.split_once('='))
             .map(|x| x.1)
             .unwrap_or("")
             .trim_end()
             .trim_end_matches(';');
-        let json: serde_json::Value = serde_json::from_str(body).expect("index is JSON");
+        serde_json::from_str(body).expect("the file assigns JSON")
+    }
+
+    fn decode(files: &[(String, String)]) -> Decoded {
+        assert_eq!(files[0].0, INDEX_FILE);
+        let mut json = assigned(&files[0].1, "window.COREM_SEARCH_INDEX");
+        // Shards in order, checked against the core's shard tables.
+        let joined = |kind: char, table: &str, sep: &str| {
+            let counts = nums(json[table].as_str().unwrap_or(""));
+            let mut all = Vec::new();
+            for (i, n) in counts.iter().enumerate() {
+                let name = shard_name(kind, i);
+                assert!(is_index_file(&name));
+                let (_, js) = files.iter().find(|(f, _)| *f == name).expect("shard");
+                let v = assigned(js, &format!("COREM_SEARCH_SHARDS.{kind}{i}"));
+                let text = v.as_str().expect("a string").to_string();
+                if sep == "\n" {
+                    assert_eq!(text.split('\n').count() as u64, *n, "{name}");
+                }
+                all.push(text);
+            }
+            all.join(sep)
+        };
+        let postings_all = joined('p', "pshards", "");
+        let snippets_all = joined('s', "sshards", "\n");
+        assert_eq!(
+            files.len(),
+            1 + nums(json["pshards"].as_str().unwrap()).len()
+                + nums(json["sshards"].as_str().unwrap()).len()
+        );
+        json["snippets"] = serde_json::Value::from(snippets_all);
         let dict = front_decode(json["words"].as_str().unwrap_or(""));
         let mut word_term = Vec::new();
         let mut terms = 0;
@@ -679,7 +781,7 @@ mod tests {
         }
         let table = nums(json["terms"].as_str().unwrap_or(""));
         let weights: Vec<u32> = serde_json::from_value(json["weights"].clone()).expect("weights");
-        let all = json["postings"].as_str().unwrap_or("").to_string();
+        let all = postings_all;
         let mut postings = Vec::new();
         let mut off = 0usize;
         for t in 0..terms {
@@ -724,7 +826,7 @@ mod tests {
             sections: &rendered.sections,
             options: Options { index_code },
         });
-        let d = decode(&index.js);
+        let d = decode(&index.files);
         (index, d)
     }
 
@@ -767,11 +869,13 @@ mod tests {
         for list in &d.postings {
             assert!(list.windows(2).all(|p| p[0].0 < p[1].0));
         }
-        let link = d.words.iter().position(|w| w == "link");
-        let links = d.words.iter().position(|w| w == "links");
-        if let (Some(a), Some(b)) = (link, links) {
-            assert_eq!(d.word_term[a], d.word_term[b]);
-        }
+        // One word per term, in term order, each the first form of its stem.
+        let stemmer = Stemmer::default();
+        let stems: std::collections::HashSet<String> =
+            d.words.iter().map(|w| stemmer.stem(w)).collect();
+        assert_eq!(stems.len(), d.words.len());
+        assert!(d.word_term.iter().enumerate().all(|(i, &t)| i == t));
+        assert_eq!(d.of("links"), d.of("link"));
         assert!(d.words.iter().all(|w| !text::is_stop(w)));
         assert_eq!(
             index.stats.entries,
