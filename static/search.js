@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var doc = document, win = window, ROOT = doc.documentElement.getAttribute("data-root") || "";
-  var K1 = 1.2, B = 0.75, F_PREFIX = 0.75, F_TYPO1 = 0.45, F_TYPO2 = 0.3, PHRASE_BONUS = 2;
+  var K1 = 1.2, B = 0.75, HEAD_BONUS = 0.25, F_PREFIX = 0.75, F_TYPO1 = 0.45, F_TYPO2 = 0.3, PHRASE_BONUS = 2;
   var ix = null, state = 0, waiting = [], SH = win.COREM_SEARCH_SHARDS = win.COREM_SEARCH_SHARDS || {}, pending = {};
 
   /* numbers packed in strings (src/search/encode.rs): digits 0..63 end a number, 64..92 lead */
@@ -93,11 +93,11 @@
   function postings(t) {
     if (ix.cache[t]) return ix.cache[t];
     var k = shardOf(ix.ps, t), s = SH["p" + k] || "", df = s ? ix.df[t] : 0;
-    var es = new Int32Array(df), ws = new Uint8Array(df), r = { p: ix.off[t] - ix.off[ix.ps[k]] }, e = -1;
+    var es = new Int32Array(df), ws = new Uint8Array(df), r = { p: ix.off[t] - ix.off[ix.ps[k]] }, e = -1, L = ix.weights.length;
+    /* per entry: gap × levels + weight level */
     for (var i = 0; i < df; i++) {
-      var v = num(s, r), c = v % 4;
-      e += Math.floor(v / 4) + 1;
-      es[i] = e; ws[i] = c < 3 ? ix.weights[c] : num(s, r);
+      var v = num(s, r);
+      es[i] = e += Math.floor(v / L) + 1; ws[i] = ix.weights[v % L];
     }
     return (ix.cache[t] = { e: es, w: ws });
   }
@@ -239,12 +239,13 @@
       for (i = lower(w); starting(i, w); i++) cands.push(i);
       cands.sort(function (a, b) { return ix.df[b] - ix.df[a]; });
       for (var sum = j = 0; j < cands.length && j < cap && (!j || sum + ix.df[cands[j]] < 60000); j++) {
-        sum += ix.df[cands[j]]; add(cands[j], F_PREFIX);
+        /* the more of a word is typed, the more it counts */
+        sum += ix.df[cands[j]]; add(cands[j], F_PREFIX * w.length / ix.words[cands[j]].length);
       }
       /* typed past the dictionary's form ("replicati" after "replicate"): a neighbour whose
          stem the word starts with */
-      if (!any && w.length > 4) for (i = lower(w), j = i - 1; j <= i; j++)
-        if (j >= 0 && j < ix.words.length && stemOf(j).length > 3 && w.lastIndexOf(stemOf(j), 0) === 0) add(j, F_PREFIX);
+      for (i = lower(w), j = i - 1; !any && j <= i; j++)
+        if (j >= 0 && j < ix.words.length && stemOf(j).length > Math.max(3, w.length - 5) && w.lastIndexOf(stemOf(j), 0) === 0) add(j, F_PREFIX);
     }
     if (!any && !q.stop && w.length >= 4) {
       /* typos, among words with the same first letter or the first two swapped: a first
@@ -307,9 +308,9 @@
         }
         touched.forEach(function (e) { total[e] += best[e]; best[e] = 0; if (k < need_) count[e] = k + 1; });
       });
-      /* the best `keep` by a min-heap (worst on top), so common words cost no full sort;
-         phrases are checked on a few more candidates */
-      var phrase = qs.some(function (q) { return q.phrase; }), keep = Math.min(n, phrase ? limit * 2 + 10 : limit);
+      /* the best `keep` by a min-heap (worst on top), so common words cost no full sort; then
+         headings and phrases rerank them */
+      var phrase = qs.some(function (q) { return q.phrase; }), keep = Math.min(n, limit * 3 + 20);
       var heap = [], found = 0;
       function worse(a, b) { return a.score < b.score || (a.score === b.score && a.e > b.e); }
       function swap(i, j) { var t = heap[i]; heap[i] = heap[j]; heap[j] = t; }
@@ -336,7 +337,12 @@
       var sk = {};
       heap.forEach(function (r) { sk["s" + shardOf(ix.ss, r.e)] = 1; });
       need(sk, function () {
-        if (phrase) heap.forEach(function (r) { if (phraseOk(r.e, qs)) r.score *= PHRASE_BONUS; });
+        heap.forEach(function (r) {
+          /* each query word in the section's own heading (a note's: its title) adds a share */
+          var h = tokens(ix.eHead[r.e] < 0 ? ix.titles[ix.eNote[r.e]] : heading(r.e)).map(function (x) { return termOf(x.w); });
+          words.forEach(function (q) { if (h.some(function (t) { return t in q.terms; })) r.score *= 1 + HEAD_BONUS; });
+          if (phrase && phraseOk(r.e, qs)) r.score *= PHRASE_BONUS;
+        });
         heap.sort(function (a, b) { return b.score - a.score || a.e - b.e; });
         cb({ results: heap.slice(0, limit), total: found, words: qs });
       });
@@ -458,14 +464,15 @@
     function run() {
       var q = input.value;
       if (q === last && state === 2) return;
-      if (!q.trim()) { last = q; box.innerHTML = ""; status.textContent = ""; open(false); return; }
+      if (!q.trim()) { last = q; box.innerHTML = ""; box.removeAttribute("aria-busy"); status.textContent = ""; open(false); return; }
       if (state !== 2) {
         status.textContent = state === 3 ? "Search is unavailable: search-index.js did not load." : "Loading search…";
         return load(run);
       }
       last = q;
-      /* a later keystroke wins over an answer that waited for a shard */
-      search(q, live ? 8 : 200, function (found) { if (input.value === q) show(q, found); });
+      /* busy until the answer is shown; a later keystroke wins over one that waited for a shard */
+      box.setAttribute("aria-busy", "true");
+      search(q, live ? 8 : 200, function (found) { if (input.value === q) { show(q, found); box.removeAttribute("aria-busy"); } });
     }
     input.addEventListener("focus", function () { load(function () {}); if (input.value.trim()) run(); });
     input.addEventListener("input", run);

@@ -21,7 +21,7 @@ const QUERIES: &[(&str, &str)] = &[
     // prefixes of the word being typed
     (
         "idempot",
-        "components/message-queues.html#at-least-once-delivery",
+        "deep-dives/distributed-transaction.html#idempotent-consumers",
     ),
     (
         "quadtre",
@@ -145,7 +145,7 @@ const QUERIES: &[(&str, &str)] = &[
         "deep-dives/distributed-transaction.html#two-phase-commit-2pc",
     ),
     (
-        "saga compensating action",
+        "saga compensating transaction",
         "deep-dives/distributed-transaction.html#sagas",
     ),
     (
@@ -205,7 +205,7 @@ const QUERIES: &[(&str, &str)] = &[
     // quoted phrases
     (
         "\"last writer wins\"",
-        "deep-dives/conflict-resolution.html#resolving-conflicts",
+        "deep-dives/conflict-resolution.html",
     ),
     (
         "\"cache aside\"",

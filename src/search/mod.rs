@@ -72,19 +72,33 @@ pub const W_DESCRIPTION: u32 = 3;
 pub const W_BODY: u32 = 2;
 /// Weight of a word in code.
 pub const W_CODE: u32 = 1;
-/// Weights coded without a number of their own in posting lists: one body word, one context
-/// word, two body words.
-pub const COMMON_WEIGHTS: [u32; 3] = [W_BODY, W_CONTEXT, 2 * W_BODY];
+/// The weights a posting can have: a section's summed weight is stored as the nearest of these
+/// (on a log scale), so it fits in the posting's number (BM25 saturates term frequencies, so
+/// the rounding hardly moves a ranking, and field order is kept: code < body < tag, context
+/// < heading, alias < title).
+pub const WEIGHT_LEVELS: [u32; 6] = [W_CODE, W_BODY, 2 * W_BODY, W_TAG, W_HEADING, W_TITLE];
+
+/// The index of the level nearest to a weight, on a log scale.
+pub fn weight_level(w: u32) -> usize {
+    let lw = f64::from(w.max(1)).ln();
+    (0..WEIGHT_LEVELS.len())
+        .min_by(|&a, &b| {
+            let da = (f64::from(WEIGHT_LEVELS[a]).ln() - lw).abs();
+            let db = (f64::from(WEIGHT_LEVELS[b]).ln() - lw).abs();
+            da.total_cmp(&db)
+        })
+        .unwrap_or(0)
+}
 /// Largest weight stored for one term in one section (more adds nothing under BM25).
 pub const W_MAX: u32 = 255;
 
 /// The index may take at most this share of the notes' Markdown bytes; snippets get what the
 /// rest leaves (a build-time bound, never more than [`SNIPPET_MAX`] characters each).
-pub const BUDGET_PERCENT: usize = 24;
+pub const BUDGET_PERCENT: usize = 25;
 /// Longest snippet, in characters.
 pub const SNIPPET_MAX: usize = 220;
 /// Shortest snippet worth showing when the budget is tight, in characters.
-pub const SNIPPET_MIN: usize = 48;
+pub const SNIPPET_MIN: usize = 24;
 
 /// Options of the index.
 #[derive(Debug, Clone, Copy)]
@@ -163,10 +177,18 @@ fn collapse(text: &str) -> String {
     out
 }
 
+/// Numbers longer than 6 characters (computed values such as `0.0166249`, `86,400,000`) are
+/// not indexed: nobody types them, and a handbook full of calculations has many.
+fn long_number(w: &str) -> bool {
+    w.len() > 6
+        && w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
 fn push_words(out: &mut HashMap<String, u32>, text: &str, weight: u32) -> usize {
     let mut n = 0;
     text::each_word(text, |w| {
-        if is_stop(w) || !encode::storable(w) {
+        if is_stop(w) || !encode::storable(w) || long_number(w) {
             return;
         }
         match out.get_mut(w) {
@@ -330,45 +352,56 @@ pub fn build(input: &Input) -> Index {
         .collect();
     let entries: Vec<Entry> = per_note.into_iter().flatten().collect();
 
-    // Surfaces, sorted the way the client compares strings; each stemmed once.
-    let mut surfaces: Vec<String> = entries
+    // Surfaces (word forms) with the number of entries using each, sorted the way the client
+    // compares strings; each stemmed once.
+    let counts: HashMap<&str, u32> = entries
         .par_iter()
-        .fold(std::collections::HashSet::new, |mut set, e| {
-            set.extend(e.words.keys().map(String::as_str));
-            set
-        })
-        .reduce(std::collections::HashSet::new, |mut a, b| {
-            if a.len() < b.len() {
-                return b.into_iter().chain(a).collect();
+        .fold(HashMap::new, |mut m: HashMap<&str, u32>, e| {
+            for w in e.words.keys() {
+                *m.entry(w.as_str()).or_default() += 1;
             }
-            a.extend(b);
-            a
+            m
         })
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+        .reduce(HashMap::new, |a, b| {
+            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+            for (w, n) in b {
+                *a.entry(w).or_default() += n;
+            }
+            a
+        });
+    let mut surfaces: Vec<String> = counts.keys().map(|w| w.to_string()).collect();
     js_sort(&mut surfaces);
     let stems: Vec<String> = surfaces
         .par_iter()
         .map_init(Stemmer::default, |s, w| s.stem(w))
         .collect();
-    // One term per stem, numbered in order of its first surface, which is the one the
-    // dictionary keeps: the client maps any other form to it with the same stemmer.
-    let mut term_of_stem: HashMap<&str, u32> = HashMap::new();
-    let mut dictionary: Vec<String> = Vec::new();
-    let mut surface_term: Vec<u32> = Vec::with_capacity(surfaces.len());
-    for (surface, st) in surfaces.iter().zip(&stems) {
-        let t = *term_of_stem.entry(st.as_str()).or_insert_with(|| {
-            dictionary.push(surface.clone());
-            dictionary.len() as u32 - 1
-        });
-        surface_term.push(t);
+    // One term per stem; the dictionary keeps its most used form (the one a reader most
+    // likely types, which keeps prefixes and typos close), in the client's order, and term
+    // ids are dictionary positions. The client maps any other form to it with the same stemmer.
+    let mut best: HashMap<&str, usize> = HashMap::new();
+    for (i, st) in stems.iter().enumerate() {
+        let e = best.entry(st.as_str()).or_insert(i);
+        if counts[surfaces[i].as_str()] > counts[surfaces[*e].as_str()] {
+            *e = i;
+        }
     }
+    let mut dictionary: Vec<String> = best.values().map(|&i| surfaces[i].clone()).collect();
+    js_sort(&mut dictionary);
     let terms = dictionary.len();
+    let term_of_word: HashMap<&str, u32> = dictionary
+        .iter()
+        .enumerate()
+        .map(|(t, w)| (w.as_str(), t as u32))
+        .collect();
     let term_of: HashMap<&str, u32> = surfaces
         .iter()
-        .zip(&surface_term)
-        .map(|(s, &t)| (s.as_str(), t))
+        .zip(&stems)
+        .map(|(w, st)| {
+            (
+                w.as_str(),
+                term_of_word[surfaces[best[st.as_str()]].as_str()],
+            )
+        })
         .collect();
 
     // Per entry: (term, weight), sorted by term.
@@ -408,9 +441,9 @@ pub fn build(input: &Input) -> Index {
             fill[t as usize] += 1;
         }
     }
-    // Each list: per entry `gap × 4 + class`, gaps counted from -1 (so the first is the
-    // entry number); class 0..2 are the weights of [`COMMON_WEIGHTS`], 3 means the weight
-    // follows as its own number.
+    // Each list: per entry `gap × levels + level`, gaps counted from -1 (so the first is the
+    // entry number), level an index into [`WEIGHT_LEVELS`].
+    let levels = WEIGHT_LEVELS.len() as u64;
     let lists: Vec<String> = (0..terms)
         .into_par_iter()
         .map(|t| {
@@ -419,13 +452,7 @@ pub fn build(input: &Input) -> Index {
             for &(e, wt) in &flat[start[t]..start[t + 1]] {
                 let gap = (e as i64 - prev - 1) as u64;
                 prev = e as i64;
-                match COMMON_WEIGHTS.iter().position(|&c| c == wt) {
-                    Some(c) => w.num(gap << 2 | c as u64),
-                    None => {
-                        w.num(gap << 2 | 3);
-                        w.num(u64::from(wt));
-                    }
-                }
+                w.num(gap * levels + weight_level(wt) as u64);
             }
             w.out
         })
@@ -498,77 +525,93 @@ pub fn build(input: &Input) -> Index {
         + entry_table.len()
         + headings.len()
         + anchors.len()
-        + 1024;
+        + 1024
+        // each shard's `COREM_SEARCH_SHARDS.p0="…";` (snippet shards: at most one per
+        // SNIPPET_SHARD_BYTES of the budget, plus one)
+        + 48 * (postings.len() + 1 + markdown_bytes * BUDGET_PERCENT / 100 / SNIPPET_SHARD_BYTES);
     let dict = encode::front_code(&dictionary, &vec![TermLink::New; terms]);
     let budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
-    let snippet_chars = snippet_limit(&entries, budget);
-    let cuts: Vec<String> = entries
-        .iter()
-        .map(|e| {
-            let c = cut(&e.snippet, snippet_chars);
-            if c.len() < e.snippet.len() {
-                format!("{c}…")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    let snippet_lines: Vec<String> = cuts
-        .iter()
-        .map(|c| join_lines(std::iter::once(c.as_str())))
-        .collect();
-    let snippets = shards(&snippet_lines, SNIPPET_SHARD_BYTES, "\n");
+    // Snippets get what the budget leaves: a first estimate, lowered until the files fit.
+    let max_bytes = markdown_bytes * BUDGET_PERCENT / 100;
+    let make = |snippet_chars: usize| {
+        let cuts: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let c = cut(&e.snippet, snippet_chars);
+                if c.len() < e.snippet.len() {
+                    format!("{c}…")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let snippet_lines: Vec<String> = cuts
+            .iter()
+            .map(|c| join_lines(std::iter::once(c.as_str())))
+            .collect();
+        let snippets = shards(&snippet_lines, SNIPPET_SHARD_BYTES, "\n");
 
-    let stop = text::STOP_WORDS.join(" ");
-    // Shard tables: how many terms, and how many entries, each shard holds.
-    let shard_table = |list: &[(usize, String)]| {
-        let mut w = Writer::default();
-        for (n, _) in list {
-            w.num(*n as u64);
+        let stop = text::STOP_WORDS.join(" ");
+        // Shard tables: how many terms, and how many entries, each shard holds.
+        let shard_table = |list: &[(usize, String)]| {
+            let mut w = Writer::default();
+            for (n, _) in list {
+                w.num(*n as u64);
+            }
+            w.out
+        };
+        let (p_table, s_table) = (shard_table(&postings), shard_table(&snippets));
+        let mut js = String::with_capacity(fixed + dict.len() + 512);
+        js.push_str("/* corem search index: generated, see docs/search.md */\n");
+        js.push_str("window.COREM_SEARCH_INDEX={\"v\":2");
+        let mut field = |name: &str, value: &str| {
+            js.push_str(",\n\"");
+            js.push_str(name);
+            js.push_str("\":");
+            js.push_str(&serde_json::Value::from(value).to_string());
+        };
+        field("alphabet", encode::ALPHABET);
+        field("stop", &stop);
+        field("folders", folders.out.as_str());
+        field("folderTitles", &folder_titles);
+        field("urls", &urls);
+        field("titles", &titles);
+        field("notes", note_table.out.as_str());
+        field("entries", entry_table.out.as_str());
+        field("headings", &headings);
+        field("anchors", &anchors);
+        field("words", &dict);
+        field("terms", term_table.out.as_str());
+        field("pshards", &p_table);
+        field("sshards", &s_table);
+        js.push_str(&format!(
+            ",\n\"weights\":{}",
+            serde_json::Value::from(WEIGHT_LEVELS.to_vec())
+        ));
+        js.push_str("};\n");
+        let mut files = vec![(INDEX_FILE.to_string(), safe(js))];
+        for (kind, list) in [('p', &postings), ('s', &snippets)] {
+            for (i, (_, body)) in list.iter().enumerate() {
+                let name = shard_name(kind, i);
+                let js = format!(
+                    "COREM_SEARCH_SHARDS.{kind}{i}={};\n",
+                    serde_json::Value::from(body.as_str())
+                );
+                files.push((name, safe(js)));
+            }
         }
-        w.out
+        let total: usize = files.iter().map(|(_, js)| js.len()).sum();
+        (files, snippets, total)
     };
-    let (p_table, s_table) = (shard_table(&postings), shard_table(&snippets));
-    let mut js = String::with_capacity(fixed + dict.len() + 512);
-    js.push_str("/* corem search index: generated, see docs/search.md */\n");
-    js.push_str("window.COREM_SEARCH_INDEX={\"v\":2");
-    let mut field = |name: &str, value: &str| {
-        js.push_str(",\n\"");
-        js.push_str(name);
-        js.push_str("\":");
-        js.push_str(&serde_json::Value::from(value).to_string());
-    };
-    field("alphabet", encode::ALPHABET);
-    field("stop", &stop);
-    field("folders", folders.out.as_str());
-    field("folderTitles", &folder_titles);
-    field("urls", &urls);
-    field("titles", &titles);
-    field("notes", note_table.out.as_str());
-    field("entries", entry_table.out.as_str());
-    field("headings", &headings);
-    field("anchors", &anchors);
-    field("words", &dict);
-    field("terms", term_table.out.as_str());
-    field("pshards", &p_table);
-    field("sshards", &s_table);
-    js.push_str(&format!(
-        ",\n\"weights\":{}",
-        serde_json::Value::from(COMMON_WEIGHTS.to_vec())
-    ));
-    js.push_str("};\n");
-    let mut files = vec![(INDEX_FILE.to_string(), safe(js))];
-    for (kind, list) in [('p', &postings), ('s', &snippets)] {
-        for (i, (_, body)) in list.iter().enumerate() {
-            let name = shard_name(kind, i);
-            let js = format!(
-                "COREM_SEARCH_SHARDS.{kind}{i}={};\n",
-                serde_json::Value::from(body.as_str())
-            );
-            files.push((name, safe(js)));
+    let mut snippet_chars = snippet_limit(&entries, budget);
+    let (files, snippets, total) = loop {
+        let (files, snippets, total) = make(snippet_chars);
+        if total <= max_bytes || snippet_chars == SNIPPET_MIN {
+            break (files, snippets, total);
         }
-    }
-    let total: usize = files.iter().map(|(_, js)| js.len()).sum();
+        let over = (total - max_bytes).div_ceil(entries.len().max(1));
+        snippet_chars = snippet_chars.saturating_sub(over.max(1)).max(SNIPPET_MIN);
+    };
 
     let stats = Stats {
         file_bytes: total,
@@ -791,14 +834,9 @@ mod tests {
             let mut list = Vec::new();
             for _ in 0..df {
                 let v = r.num().expect("posting");
-                e += (v / 4) as i64 + 1;
-                let c = (v % 4) as usize;
-                let w = if c < 3 {
-                    weights[c]
-                } else {
-                    r.num().expect("weight") as u32
-                };
-                list.push((e as usize, w));
+                let n = weights.len() as u64;
+                e += (v / n) as i64 + 1;
+                list.push((e as usize, weights[(v % n) as usize]));
             }
             assert!(r.at_end(), "term {t} has exactly its postings");
             postings.push(list);
@@ -854,6 +892,8 @@ mod tests {
         };
         assert!(weight("first", own) >= W_TITLE, "title word");
         assert_eq!(weight("premier", own), W_ALIAS, "alias");
+        assert_eq!(weight_level(W_DESCRIPTION), 2, "3 rounds to 4");
+        assert_eq!(WEIGHT_LEVELS[weight_level(10)], 8);
         assert_eq!(weight("demo", own), W_TAG, "tag");
         // "Wikilinks" heading: the first heading entry of the note.
         let wiki = own + 1;
