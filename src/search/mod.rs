@@ -16,29 +16,36 @@
 //! computed values, diagram labels, link texts) and code at the lowest weight ([`W_CODE`]).
 //! The client scores entries with BM25 on those frequencies and the body length.
 //!
-//! # Words, and why the client needs no stemmer to match them
+//! # Words
 //!
 //! Text is split at Unicode word boundaries, folded to lower case and stemmed with Snowball
-//! English ([`text`]). The index ships the *surface forms* (folded words as they occur), sorted
-//! and front-coded, each mapped to its stem's term id. The client therefore matches what the user
-//! typed against real words: exact forms, prefixes of the word being typed and typos (edit
-//! distance on surfaces) all resolve to stemmed terms through that map, with no stemming in the
-//! browser. Only a word that occurs nowhere in the notes ("partitioning" when the notes say
-//! "partition" and "partitions") needs its stem: the client carries a port of the same Snowball
-//! stemmer for that case, and `tests/browser_search.rs` checks it agrees with this one on every
-//! word of the handbook and on a list of words that exercises each of its rules.
+//! English ([`text`]); a term is a stem. The dictionary ships one word per term, the stem's most
+//! used form, sorted and front-coded; term ids are dictionary positions. The client matches
+//! what the user typed against those words (exact, prefixes of the word being typed, typos by
+//! edit distance) and maps any other form ("caching" when the dictionary has "cache") to its
+//! term with a port of the same stemmer; `tests/browser_search.rs` checks it agrees with this one
+//! on every word of the handbook and on a list of words that exercises each of its rules.
 //!
 //! # Format
 //!
-//! `search-index.js` is a classic script, `window.COREM_SEARCH_INDEX = {…};`, so a page opened
-//! from `file://` loads it with a plain `<script>` (Chromium refuses `fetch`, XHR and modules
-//! there). Strings hold text (titles, headings, snippets, joined with newlines); numbers are
-//! packed into strings with the variable-length code of [`encode`] (one character for 0..63).
-//! Posting lists are delta-coded section numbers with their weight, stored per term in
-//! dictionary order and decoded lazily, one term at a time, when a query needs it. Snippets are
-//! the opening words of each section, cut to fit a byte budget of [`BUDGET_PERCENT`] of the
-//! Markdown: the index never carries the full text, which is what keeps it a fraction of the
-//! notes' size (see `docs/search.md` for the figures).
+//! Classic scripts, so a page opened from `file://` loads them with a plain `<script>`
+//! (Chromium refuses `fetch`, XHR and modules there):
+//!
+//! - `search-index.js` (the core, loaded on first use): `window.COREM_SEARCH_INDEX = {…};`
+//!   with notes (URL, title, folder), sections (heading, anchor, level, parent, length), the
+//!   dictionary, per term its document frequency and posting-list length, and the shard tables
+//!   `pshards` / `sshards` (terms, and sections, per shard);
+//! - `search-index-pN.js`: `COREM_SEARCH_SHARDS.pN = "…";`, the posting lists of consecutive
+//!   terms ([`POSTINGS_SHARD_BYTES`] each, about); per section `gap × 6 + level`, the level an
+//!   index into [`WEIGHT_LEVELS`];
+//! - `search-index-sN.js`: `COREM_SEARCH_SHARDS.sN = "…";`, the snippets of consecutive
+//!   sections, one per line ([`SNIPPET_SHARD_BYTES`] each, about).
+//!
+//! Strings hold text (titles, headings, snippets, joined with newlines); numbers are packed into
+//! strings with the variable-length code of [`encode`] (one character for 0..63). Snippets are
+//! the opening words of each section, cut to fit what a budget of [`BUDGET_PERCENT`] of the
+//! Markdown leaves once everything else is counted: the index never carries the full text, which
+//! is what keeps it a fraction of the notes' size (see `docs/search.md` for the figures).
 
 pub mod encode;
 pub mod text;
@@ -530,7 +537,7 @@ pub fn build(input: &Input) -> Index {
         // SNIPPET_SHARD_BYTES of the budget, plus one)
         + 48 * (postings.len() + 1 + markdown_bytes * BUDGET_PERCENT / 100 / SNIPPET_SHARD_BYTES);
     let dict = encode::front_code(&dictionary, &vec![TermLink::New; terms]);
-    let budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
+    let mut budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
     // Snippets get what the budget leaves: a first estimate, lowered until the files fit.
     let max_bytes = markdown_bytes * BUDGET_PERCENT / 100;
     let make = |snippet_chars: usize| {
@@ -609,8 +616,12 @@ pub fn build(input: &Input) -> Index {
         if total <= max_bytes || snippet_chars == SNIPPET_MIN {
             break (files, snippets, total);
         }
-        let over = (total - max_bytes).div_ceil(entries.len().max(1));
-        snippet_chars = snippet_chars.saturating_sub(over.max(1)).max(SNIPPET_MIN);
+        // What the estimate missed (escapes, shard wrappers) comes off the snippets' budget.
+        let over = total - max_bytes;
+        budget = budget.saturating_sub(over);
+        snippet_chars = snippet_limit(&entries, budget)
+            .min(snippet_chars - 1)
+            .max(SNIPPET_MIN);
     };
 
     let stats = Stats {
