@@ -119,6 +119,9 @@
     ational: "ate", ation: "ate", ator: "ate", alism: "al", aliti: "al", alli: "al", fulness: "ful", ousli: "ous",
     ousness: "ous", iveness: "ive", iviti: "ive", biliti: "ble", bli: "ble", ogi: "og", fulli: "ful", lessli: "less", li: "" };
   var S3 = { tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic", ical: "ic", ful: "", ness: "", ative: "" };
+  /* the longest suffix wins: an anchored match starts as far left as it can */
+  function ends(table) { return new RegExp("(" + Object.keys(table).join("|") + ")$"); }
+  var SUF2 = ends(S2), SUF3 = ends(S3);
   function isV(c) { return c !== undefined && "aeiouy".indexOf(c) >= 0; }
   /* a short syllable ending at n: (non-vowel) vowel non-vowel-or-wxY, or vowel non-vowel at the start */
   function shortv(w, n) {
@@ -159,11 +162,11 @@
       /* step 1c */
       if (w.length > 2 && /[yY]$/.test(w) && !isV(w[w.length - 2])) w = w.slice(0, -1) + "i";
       /* step 2 */
-      m = /(ational|tional|enci|anci|abli|entli|izer|ization|ation|ator|alism|aliti|alli|fulness|ousli|ousness|iveness|iviti|biliti|bli|ogi|fulli|lessli|li)$/.exec(w);
+      m = SUF2.exec(w);
       if (m && m.index >= p1 && (m[1] !== "ogi" || w[m.index - 1] === "l") && (m[1] !== "li" || "cdeghkmnrt".indexOf(w[m.index - 1]) >= 0))
         w = w.slice(0, m.index) + S2[m[1]];
       /* step 3 */
-      m = /(ational|tional|alize|icate|iciti|ical|ful|ness|ative)$/.exec(w);
+      m = SUF3.exec(w);
       if (m && m.index >= p1 && (m[1] !== "ative" || m.index >= p2)) w = w.slice(0, m.index) + S3[m[1]];
       /* step 4 */
       m = /(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ism|ate|iti|ous|ive|ize|ion)$/.exec(w);
