@@ -337,17 +337,23 @@
           }
         }
       }
-      var sk = {};
-      heap.forEach(function (r) { sk["s" + shardOf(ix.ss, r.e)] = 1; });
-      need(sk, function () {
-        heap.forEach(function (r) {
-          /* each query word in the section's own heading (a note's: its title) adds a share */
-          var h = tokens(ix.eHead[r.e] < 0 ? ix.titles[ix.eNote[r.e]] : heading(r.e)).map(function (x) { return termOf(x.w); });
-          words.forEach(function (q) { if (h.some(function (t) { return t in q.terms; })) r.score *= 1 + HEAD_BONUS; });
-          if (phrase && phraseOk(r.e, qs)) r.score *= PHRASE_BONUS;
-        });
-        heap.sort(function (a, b) { return b.score - a.score || a.e - b.e; });
-        cb({ results: heap.slice(0, limit), total: found, words: qs });
+      function rank() { heap.sort(function (a, b) { return b.score - a.score || a.e - b.e; }); }
+      /* loads the snippet shards of some results, then f() */
+      function snippets(rs, f) {
+        var sk = {};
+        rs.forEach(function (r) { sk["s" + shardOf(ix.ss, r.e)] = 1; });
+        need(sk, f);
+      }
+      heap.forEach(function (r) {
+        /* each query word in the section's own heading (a note's: its title) adds a share */
+        var h = tokens(ix.eHead[r.e] < 0 ? ix.titles[ix.eNote[r.e]] : heading(r.e)).map(function (x) { return termOf(x.w); });
+        words.forEach(function (q) { if (h.some(function (t) { return t in q.terms; })) r.score *= 1 + HEAD_BONUS; });
+      });
+      snippets(phrase ? heap : [], function () {
+        if (phrase) heap.forEach(function (r) { if (phraseOk(r.e, qs)) r.score *= PHRASE_BONUS; });
+        rank();
+        heap = heap.slice(0, limit);
+        snippets(heap, function () { cb({ results: heap, total: found, words: qs }); });
       });
     });
   }
