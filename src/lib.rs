@@ -363,8 +363,8 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
     out
 }
 
-/// The search index's file name at the output root.
-pub const SEARCH_INDEX_FILE: &str = "search-index.js";
+/// The search index's core file name at the output root (its shards sit beside it).
+pub const SEARCH_INDEX_FILE: &str = search::INDEX_FILE;
 
 /// The search index of a rendered site, or `None` when `[search] enabled = false`.
 /// `sections` are the note pages' section texts, in reading order (as [`render_pages`] returns them).
@@ -511,13 +511,10 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         None
     };
     let search_stats = index.map(|index| {
-        let mut stats = index.stats.clone();
-        stats.file_bytes = index.js.len();
-        extra.push((
-            SEARCH_INDEX_FILE.into(),
-            FileSource::Bytes(index.js.into_bytes()),
-        ));
-        stats
+        for (name, js) in index.files {
+            extra.push((name, FileSource::Bytes(js.into_bytes())));
+        }
+        index.stats
     });
     t.lap("search");
     let files = rendered.pages.len() + extra.len();

@@ -2,10 +2,10 @@
 //! The queries run through the shipped client (`static/search.js`) in headless Chromium, on
 //! the index the build wrote; at least 90 % must hit.
 //!
-//! The set covers exact terms, other names (aliases), typos, prefixes of the word being typed
-//! and several words at once. It targets the principles, components and C.O.R.E.M notes (the
-//! deep dives are drafts, not built by default); expectations are note pages (`…html`) or
-//! sections (`…html#anchor`) relative to the site root.
+//! The set covers exact terms, other names (aliases), typos, prefixes of the word being typed,
+//! several words at once and quoted phrases, over the principles, components, C.O.R.E.M and
+//! deep-dive notes; expectations are note pages (`…html`) or sections (`…html#anchor`)
+//! relative to the site root.
 
 mod support;
 
@@ -21,7 +21,7 @@ const QUERIES: &[(&str, &str)] = &[
     // prefixes of the word being typed
     (
         "idempot",
-        "components/message-queues.html#at-least-once-delivery",
+        "deep-dives/distributed-transaction.html#idempotent-consumers",
     ),
     (
         "quadtre",
@@ -138,6 +138,78 @@ const QUERIES: &[(&str, &str)] = &[
     (
         "monolith vs microservices",
         "components/microservices-monolith-soa.html",
+    ),
+    // the deep dives
+    (
+        "two-phase commit",
+        "deep-dives/distributed-transaction.html#two-phase-commit-2pc",
+    ),
+    (
+        "saga compensating transaction",
+        "deep-dives/distributed-transaction.html#sagas",
+    ),
+    (
+        "transactional outbox",
+        "deep-dives/distributed-transaction.html#the-transactional-outbox",
+    ),
+    (
+        "snowflake id",
+        "deep-dives/id-generator.html#the-snowflake-layout",
+    ),
+    (
+        "bloom filter",
+        "deep-dives/storage.html#inside-a-database-b-trees-and-lsm-trees",
+    ),
+    (
+        "consistent hashing",
+        "deep-dives/sharding.html#consistent-hashing",
+    ),
+    (
+        "shard key",
+        "deep-dives/sharding.html#choosing-the-shard-key",
+    ),
+    (
+        "optimistic locking",
+        "deep-dives/concurrency-control.html#3-optimistic-concurrency-control",
+    ),
+    (
+        "mvcc isolation",
+        "deep-dives/concurrency-control.html#4-isolation-levels-and-mvcc",
+    ),
+    ("lambda architecture", "deep-dives/lambda-architecture.html"),
+    (
+        "kappa",
+        "deep-dives/lambda-architecture.html#kappa-one-pipeline-instead-of-two",
+    ),
+    (
+        "full jitter",
+        "deep-dives/exponential-backoff-in-depth.html#jitter-variants",
+    ),
+    (
+        "retry budget",
+        "deep-dives/exponential-backoff-in-depth.html#retry-budgets",
+    ),
+    (
+        "tail based sampling",
+        "deep-dives/sampling.html#tail-based-sampling",
+    ),
+    ("error budget", "deep-dives/monitoring.html#error-budgets"),
+    (
+        "inverted index",
+        "deep-dives/full-text-search.html#the-inverted-index",
+    ),
+    (
+        "strangler fig",
+        "deep-dives/microservice-monolith-soa-event-driven.html#migrating-the-strangler-fig-pattern",
+    ),
+    // quoted phrases
+    (
+        "\"last writer wins\"",
+        "deep-dives/conflict-resolution.html",
+    ),
+    (
+        "\"cache aside\"",
+        "components/caching-strategies.html#cache-aside",
     ),
 ];
 

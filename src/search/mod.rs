@@ -16,29 +16,36 @@
 //! computed values, diagram labels, link texts) and code at the lowest weight ([`W_CODE`]).
 //! The client scores entries with BM25 on those frequencies and the body length.
 //!
-//! # Words, and why the client needs no stemmer to match them
+//! # Words
 //!
 //! Text is split at Unicode word boundaries, folded to lower case and stemmed with Snowball
-//! English ([`text`]). The index ships the *surface forms* (folded words as they occur), sorted
-//! and front-coded, each mapped to its stem's term id. The client therefore matches what the user
-//! typed against real words: exact forms, prefixes of the word being typed and typos (edit
-//! distance on surfaces) all resolve to stemmed terms through that map, with no stemming in the
-//! browser. Only a word that occurs nowhere in the notes ("partitioning" when the notes say
-//! "partition" and "partitions") needs its stem: the client carries a port of the same Snowball
-//! stemmer for that case, and `tests/browser_search.rs` checks it agrees with this one on every
-//! word of the handbook and on a list of words that exercises each of its rules.
+//! English ([`text`]); a term is a stem. The dictionary ships one word per term, the stem's most
+//! used form, sorted and front-coded; term ids are dictionary positions. The client matches
+//! what the user typed against those words (exact, prefixes of the word being typed, typos by
+//! edit distance) and maps any other form ("caching" when the dictionary has "cache") to its
+//! term with a port of the same stemmer; `tests/browser_search.rs` checks it agrees with this one
+//! on every word of the handbook and on a list of words that exercises each of its rules.
 //!
 //! # Format
 //!
-//! `search-index.js` is a classic script, `window.COREM_SEARCH_INDEX = {…};`, so a page opened
-//! from `file://` loads it with a plain `<script>` (Chromium refuses `fetch`, XHR and modules
-//! there). Strings hold text (titles, headings, snippets, joined with newlines); numbers are
-//! packed into strings with the variable-length code of [`encode`] (one character for 0..63).
-//! Posting lists are delta-coded section numbers with their weight, stored per term in
-//! dictionary order and decoded lazily, one term at a time, when a query needs it. Snippets are
-//! the opening words of each section, cut to fit a byte budget of [`BUDGET_PERCENT`] of the
-//! Markdown: the index never carries the full text, which is what keeps it a fraction of the
-//! notes' size (see `docs/search.md` for the figures).
+//! Classic scripts, so a page opened from `file://` loads them with a plain `<script>`
+//! (Chromium refuses `fetch`, XHR and modules there):
+//!
+//! - `search-index.js` (the core, loaded on first use): `window.COREM_SEARCH_INDEX = {…};`
+//!   with notes (URL, title, folder), sections (heading, anchor, level, parent, length), the
+//!   dictionary, per term its document frequency and posting-list length, and the shard tables
+//!   `pshards` / `sshards` (terms, and sections, per shard);
+//! - `search-index-pN.js`: `COREM_SEARCH_SHARDS.pN = "…";`, the posting lists of consecutive
+//!   terms ([`POSTINGS_SHARD_BYTES`] each, about); per section `gap × 6 + level`, the level an
+//!   index into [`WEIGHT_LEVELS`];
+//! - `search-index-sN.js`: `COREM_SEARCH_SHARDS.sN = "…";`, the snippets of consecutive
+//!   sections, one per line ([`SNIPPET_SHARD_BYTES`] each, about).
+//!
+//! Strings hold text (titles, headings, snippets, joined with newlines); numbers are packed into
+//! strings with the variable-length code of [`encode`] (one character for 0..63). Snippets are
+//! the opening words of each section, cut to fit what a budget of [`BUDGET_PERCENT`] of the
+//! Markdown leaves once everything else is counted: the index never carries the full text, which
+//! is what keeps it a fraction of the notes' size (see `docs/search.md` for the figures).
 
 pub mod encode;
 pub mod text;
@@ -72,19 +79,33 @@ pub const W_DESCRIPTION: u32 = 3;
 pub const W_BODY: u32 = 2;
 /// Weight of a word in code.
 pub const W_CODE: u32 = 1;
-/// Weights coded without a number of their own in posting lists: one body word, one context
-/// word, two body words.
-pub const COMMON_WEIGHTS: [u32; 3] = [W_BODY, W_CONTEXT, 2 * W_BODY];
+/// The weights a posting can have: a section's summed weight is stored as the nearest of these
+/// (on a log scale), so it fits in the posting's number (BM25 saturates term frequencies, so
+/// the rounding hardly moves a ranking, and field order is kept: code < body < tag, context
+/// < heading, alias < title).
+pub const WEIGHT_LEVELS: [u32; 6] = [W_CODE, W_BODY, 2 * W_BODY, W_TAG, W_HEADING, W_TITLE];
+
+/// The index of the level nearest to a weight, on a log scale.
+pub fn weight_level(w: u32) -> usize {
+    let lw = f64::from(w.max(1)).ln();
+    (0..WEIGHT_LEVELS.len())
+        .min_by(|&a, &b| {
+            let da = (f64::from(WEIGHT_LEVELS[a]).ln() - lw).abs();
+            let db = (f64::from(WEIGHT_LEVELS[b]).ln() - lw).abs();
+            da.total_cmp(&db)
+        })
+        .unwrap_or(0)
+}
 /// Largest weight stored for one term in one section (more adds nothing under BM25).
 pub const W_MAX: u32 = 255;
 
 /// The index may take at most this share of the notes' Markdown bytes; snippets get what the
 /// rest leaves (a build-time bound, never more than [`SNIPPET_MAX`] characters each).
-pub const BUDGET_PERCENT: usize = 24;
+pub const BUDGET_PERCENT: usize = 25;
 /// Longest snippet, in characters.
 pub const SNIPPET_MAX: usize = 220;
 /// Shortest snippet worth showing when the budget is tight, in characters.
-pub const SNIPPET_MIN: usize = 48;
+pub const SNIPPET_MIN: usize = 24;
 
 /// Options of the index.
 #[derive(Debug, Clone, Copy)]
@@ -105,16 +126,20 @@ pub struct Input<'a> {
 /// The built index and its figures.
 #[derive(Debug, Clone)]
 pub struct Index {
-    /// The contents of `search-index.js`.
-    pub js: String,
+    /// File name and contents: `search-index.js` (the core) first, then the shards.
+    pub files: Vec<(String, String)>,
     pub stats: Stats,
 }
 
 /// Sizes, for the build report and the docs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
-    /// Size of `search-index.js`.
+    /// Size of all the index's files.
     pub file_bytes: usize,
+    /// Size of `search-index.js`, the part loaded on first use.
+    pub core_bytes: usize,
+    /// Number of files (the core and its shards).
+    pub files: usize,
     pub entries: usize,
     pub terms: usize,
     pub surfaces: usize,
@@ -159,10 +184,18 @@ fn collapse(text: &str) -> String {
     out
 }
 
+/// Numbers longer than 6 characters (computed values such as `0.0166249`, `86,400,000`) are
+/// not indexed: nobody types them, and a handbook full of calculations has many.
+fn long_number(w: &str) -> bool {
+    w.len() > 6
+        && w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
 fn push_words(out: &mut HashMap<String, u32>, text: &str, weight: u32) -> usize {
     let mut n = 0;
     text::each_word(text, |w| {
-        if is_stop(w) || !encode::storable(w) {
+        if is_stop(w) || !encode::storable(w) || long_number(w) {
             return;
         }
         match out.get_mut(w) {
@@ -326,55 +359,56 @@ pub fn build(input: &Input) -> Index {
         .collect();
     let entries: Vec<Entry> = per_note.into_iter().flatten().collect();
 
-    // Surfaces, sorted the way the client compares strings; each stemmed once.
-    let mut surfaces: Vec<String> = entries
+    // Surfaces (word forms) with the number of entries using each, sorted the way the client
+    // compares strings; each stemmed once.
+    let counts: HashMap<&str, u32> = entries
         .par_iter()
-        .fold(std::collections::HashSet::new, |mut set, e| {
-            set.extend(e.words.keys().map(String::as_str));
-            set
-        })
-        .reduce(std::collections::HashSet::new, |mut a, b| {
-            if a.len() < b.len() {
-                return b.into_iter().chain(a).collect();
+        .fold(HashMap::new, |mut m: HashMap<&str, u32>, e| {
+            for w in e.words.keys() {
+                *m.entry(w.as_str()).or_default() += 1;
             }
-            a.extend(b);
-            a
+            m
         })
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+        .reduce(HashMap::new, |a, b| {
+            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+            for (w, n) in b {
+                *a.entry(w).or_default() += n;
+            }
+            a
+        });
+    let mut surfaces: Vec<String> = counts.keys().map(|w| w.to_string()).collect();
     js_sort(&mut surfaces);
     let stems: Vec<String> = surfaces
         .par_iter()
         .map_init(Stemmer::default, |s, w| s.stem(w))
         .collect();
-    // Term ids in order of each stem's first surface, so the dictionary can say per word
-    // "new term" or "the term of the word k back" (almost always the previous one).
-    let mut term_of_stem: HashMap<&str, u32> = HashMap::new();
-    let mut last_surface_of_term: Vec<usize> = Vec::new();
-    let mut links: Vec<TermLink> = Vec::with_capacity(surfaces.len());
-    let mut surface_term: Vec<u32> = Vec::with_capacity(surfaces.len());
+    // One term per stem; the dictionary keeps its most used form (the one a reader most
+    // likely types, which keeps prefixes and typos close), in the client's order, and term
+    // ids are dictionary positions. The client maps any other form to it with the same stemmer.
+    let mut best: HashMap<&str, usize> = HashMap::new();
     for (i, st) in stems.iter().enumerate() {
-        match term_of_stem.get(st.as_str()) {
-            Some(&t) => {
-                links.push(TermLink::Back(i - last_surface_of_term[t as usize]));
-                last_surface_of_term[t as usize] = i;
-                surface_term.push(t);
-            }
-            None => {
-                let t = last_surface_of_term.len() as u32;
-                term_of_stem.insert(st, t);
-                last_surface_of_term.push(i);
-                links.push(TermLink::New);
-                surface_term.push(t);
-            }
+        let e = best.entry(st.as_str()).or_insert(i);
+        if counts[surfaces[i].as_str()] > counts[surfaces[*e].as_str()] {
+            *e = i;
         }
     }
-    let terms = last_surface_of_term.len();
+    let mut dictionary: Vec<String> = best.values().map(|&i| surfaces[i].clone()).collect();
+    js_sort(&mut dictionary);
+    let terms = dictionary.len();
+    let term_of_word: HashMap<&str, u32> = dictionary
+        .iter()
+        .enumerate()
+        .map(|(t, w)| (w.as_str(), t as u32))
+        .collect();
     let term_of: HashMap<&str, u32> = surfaces
         .iter()
-        .zip(&surface_term)
-        .map(|(s, &t)| (s.as_str(), t))
+        .zip(&stems)
+        .map(|(w, st)| {
+            (
+                w.as_str(),
+                term_of_word[surfaces[best[st.as_str()]].as_str()],
+            )
+        })
         .collect();
 
     // Per entry: (term, weight), sorted by term.
@@ -414,9 +448,9 @@ pub fn build(input: &Input) -> Index {
             fill[t as usize] += 1;
         }
     }
-    // Each list: per entry `gap × 4 + class`, gaps counted from -1 (so the first is the
-    // entry number); class 0..2 are the weights of [`COMMON_WEIGHTS`], 3 means the weight
-    // follows as its own number.
+    // Each list: per entry `gap × levels + level`, gaps counted from -1 (so the first is the
+    // entry number), level an index into [`WEIGHT_LEVELS`].
+    let levels = WEIGHT_LEVELS.len() as u64;
     let lists: Vec<String> = (0..terms)
         .into_par_iter()
         .map(|t| {
@@ -425,13 +459,7 @@ pub fn build(input: &Input) -> Index {
             for &(e, wt) in &flat[start[t]..start[t + 1]] {
                 let gap = (e as i64 - prev - 1) as u64;
                 prev = e as i64;
-                match COMMON_WEIGHTS.iter().position(|&c| c == wt) {
-                    Some(c) => w.num(gap << 2 | c as u64),
-                    None => {
-                        w.num(gap << 2 | 3);
-                        w.num(u64::from(wt));
-                    }
-                }
+                w.num(gap * levels + weight_level(wt) as u64);
             }
             w.out
         })
@@ -441,7 +469,7 @@ pub fn build(input: &Input) -> Index {
         term_table.num(u64::from(df[t]));
         term_table.num(l.len() as u64);
     }
-    let postings: String = lists.concat();
+    let postings = shards(&lists, POSTINGS_SHARD_BYTES, "");
 
     // Notes, folders and entries.
     let mut folders = Writer::default();
@@ -493,8 +521,9 @@ pub fn build(input: &Input) -> Index {
 
     // Snippets get what the budget leaves.
     let markdown_bytes: usize = note_ids.iter().map(|&n| corpus.notes[n].source.len()).sum();
+    let postings_bytes: usize = lists.iter().map(String::len).sum();
     let fixed = term_table.len()
-        + postings.len()
+        + postings_bytes
         + folders.len()
         + folder_titles.len()
         + urls.len()
@@ -503,66 +532,109 @@ pub fn build(input: &Input) -> Index {
         + entry_table.len()
         + headings.len()
         + anchors.len()
-        + 1024;
-    let dict = encode::front_code(&surfaces, &links);
-    let budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
-    let snippet_chars = snippet_limit(&entries, budget);
-    let cuts: Vec<String> = entries
-        .iter()
-        .map(|e| {
-            let c = cut(&e.snippet, snippet_chars);
-            if c.len() < e.snippet.len() {
-                format!("{c}…")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    let snippets = join_lines(cuts.iter().map(String::as_str));
+        + 1024
+        // each shard's `COREM_SEARCH_SHARDS.p0="…";` (snippet shards: at most one per
+        // SNIPPET_SHARD_BYTES of the budget, plus one)
+        + 48 * (postings.len() + 1 + markdown_bytes * BUDGET_PERCENT / 100 / SNIPPET_SHARD_BYTES);
+    let dict = encode::front_code(&dictionary, &vec![TermLink::New; terms]);
+    let mut budget = (markdown_bytes * BUDGET_PERCENT / 100).saturating_sub(fixed + dict.len());
+    // Snippets get what the budget leaves: a first estimate, lowered until the files fit.
+    let max_bytes = markdown_bytes * BUDGET_PERCENT / 100;
+    let make = |snippet_chars: usize| {
+        let cuts: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let c = cut(&e.snippet, snippet_chars);
+                if c.len() < e.snippet.len() {
+                    format!("{c}…")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let snippet_lines: Vec<String> = cuts
+            .iter()
+            .map(|c| join_lines(std::iter::once(c.as_str())))
+            .collect();
+        let snippets = shards(&snippet_lines, SNIPPET_SHARD_BYTES, "\n");
 
-    let stop = text::STOP_WORDS.join(" ");
-    let mut js = String::with_capacity(fixed + dict.len() + snippets.len() + 512);
-    js.push_str("/* corem search index: generated, see docs/search.md */\n");
-    js.push_str("window.COREM_SEARCH_INDEX={\"v\":1");
-    let mut field = |name: &str, value: &str| {
-        js.push_str(",\n\"");
-        js.push_str(name);
-        js.push_str("\":");
-        js.push_str(&serde_json::Value::from(value).to_string());
+        let stop = text::STOP_WORDS.join(" ");
+        // Shard tables: how many terms, and how many entries, each shard holds.
+        let shard_table = |list: &[(usize, String)]| {
+            let mut w = Writer::default();
+            for (n, _) in list {
+                w.num(*n as u64);
+            }
+            w.out
+        };
+        let (p_table, s_table) = (shard_table(&postings), shard_table(&snippets));
+        let mut js = String::with_capacity(fixed + dict.len() + 512);
+        js.push_str("/* corem search index: generated, see docs/search.md */\n");
+        js.push_str("window.COREM_SEARCH_INDEX={\"v\":2");
+        let mut field = |name: &str, value: &str| {
+            js.push_str(",\n\"");
+            js.push_str(name);
+            js.push_str("\":");
+            js.push_str(&serde_json::Value::from(value).to_string());
+        };
+        field("alphabet", encode::ALPHABET);
+        field("stop", &stop);
+        field("folders", folders.out.as_str());
+        field("folderTitles", &folder_titles);
+        field("urls", &urls);
+        field("titles", &titles);
+        field("notes", note_table.out.as_str());
+        field("entries", entry_table.out.as_str());
+        field("headings", &headings);
+        field("anchors", &anchors);
+        field("words", &dict);
+        field("terms", term_table.out.as_str());
+        field("pshards", &p_table);
+        field("sshards", &s_table);
+        js.push_str(&format!(
+            ",\n\"weights\":{}",
+            serde_json::Value::from(WEIGHT_LEVELS.to_vec())
+        ));
+        js.push_str("};\n");
+        let mut files = vec![(INDEX_FILE.to_string(), safe(js))];
+        for (kind, list) in [('p', &postings), ('s', &snippets)] {
+            for (i, (_, body)) in list.iter().enumerate() {
+                let name = shard_name(kind, i);
+                let js = format!(
+                    "COREM_SEARCH_SHARDS.{kind}{i}={};\n",
+                    serde_json::Value::from(body.as_str())
+                );
+                files.push((name, safe(js)));
+            }
+        }
+        let total: usize = files.iter().map(|(_, js)| js.len()).sum();
+        (files, snippets, total)
     };
-    field("alphabet", encode::ALPHABET);
-    field("stop", &stop);
-    field("folders", folders.out.as_str());
-    field("folderTitles", &folder_titles);
-    field("urls", &urls);
-    field("titles", &titles);
-    field("notes", note_table.out.as_str());
-    field("entries", entry_table.out.as_str());
-    field("headings", &headings);
-    field("anchors", &anchors);
-    field("snippets", &snippets);
-    field("words", &dict);
-    field("terms", term_table.out.as_str());
-    field("postings", &postings);
-    js.push_str(&format!(
-        ",\n\"weights\":{}",
-        serde_json::Value::from(COMMON_WEIGHTS.to_vec())
-    ));
-    js.push_str("};\n");
-    // Make sure nothing in the text can end the script early in odd hosts.
-    let js = js
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+    let mut snippet_chars = snippet_limit(&entries, budget);
+    let (files, snippets, total) = loop {
+        let (files, snippets, total) = make(snippet_chars);
+        if total <= max_bytes || snippet_chars == SNIPPET_MIN {
+            break (files, snippets, total);
+        }
+        // What the estimate missed (escapes, shard wrappers) comes off the snippets' budget.
+        let over = total - max_bytes;
+        budget = budget.saturating_sub(over);
+        snippet_chars = snippet_limit(&entries, budget)
+            .min(snippet_chars - 1)
+            .max(SNIPPET_MIN);
+    };
 
     let stats = Stats {
-        file_bytes: js.len(),
+        file_bytes: total,
+        core_bytes: files[0].1.len(),
+        files: files.len(),
         entries: entries.len(),
         terms,
         surfaces: surfaces.len(),
         postings: postings_count,
         markdown_bytes,
         dictionary_bytes: dict.len(),
-        postings_bytes: postings.len() + term_table.len(),
+        postings_bytes: postings_bytes + term_table.len(),
         entries_bytes: entry_table.len()
             + note_table.len()
             + headings.len()
@@ -571,10 +643,58 @@ pub fn build(input: &Input) -> Index {
             + titles.len()
             + folder_titles.len()
             + folders.len(),
-        snippet_bytes: snippets.len(),
+        snippet_bytes: snippets.iter().map(|(_, s)| s.len()).sum(),
         snippet_chars,
     };
-    Index { js, stats }
+    Index { files, stats }
+}
+
+/// The core file's name; shards are `search-index-p0.js` (postings) and `search-index-s0.js`
+/// (snippets), numbered from 0.
+pub const INDEX_FILE: &str = "search-index.js";
+/// A shard holds consecutive posting lists up to about this many bytes (one list may be more).
+pub const POSTINGS_SHARD_BYTES: usize = 96 * 1024;
+/// A shard holds the snippets of consecutive entries up to about this many bytes.
+pub const SNIPPET_SHARD_BYTES: usize = 48 * 1024;
+
+/// The file name of shard `i` of a kind (`p`: postings, `s`: snippets).
+pub fn shard_name(kind: char, i: usize) -> String {
+    format!("search-index-{kind}{i}.js")
+}
+
+/// True for the name of a file the index writes (the core or a shard).
+pub fn is_index_file(name: &str) -> bool {
+    name == INDEX_FILE
+        || name
+            .strip_prefix("search-index-")
+            .and_then(|r| r.strip_suffix(".js"))
+            .is_some_and(|r| r.len() > 1 && r[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Groups consecutive items into shards of about `max` bytes: (items, joined text).
+fn shards(items: &[String], max: usize, sep: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for item in items {
+        match out.last_mut() {
+            Some((n, s)) if s.len() + item.len() <= max => {
+                s.push_str(sep);
+                s.push_str(item);
+                *n += 1;
+            }
+            _ => out.push((1, item.clone())),
+        }
+    }
+    out
+}
+
+/// Escapes what could end a script early in odd hosts.
+fn safe(js: String) -> String {
+    if js.contains(['\u{2028}', '\u{2029}']) {
+        js.replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    } else {
+        js
+    }
 }
 
 /// The longest snippet length (in characters, between [`SNIPPET_MIN`] and [`SNIPPET_MAX`])
@@ -602,13 +722,15 @@ impl std::fmt::Display for Stats {
         let pct = |b: usize| b as f64 * 100.0 / self.markdown_bytes.max(1) as f64;
         write!(
             f,
-            "search-index.js {} bytes = {:.1} % of {} bytes of Markdown \
-             ({} sections, {} words, {} terms, {} postings; \
+            "search index {} bytes in {} files = {:.1} % of {} bytes of Markdown \
+             (search-index.js {} bytes; {} sections, {} word forms, {} terms, {} postings; \
              dictionary {:.1} %, postings {:.1} %, sections {:.1} %, snippets {:.1} % \
              at up to {} characters)",
             self.file_bytes,
+            self.files,
             pct(self.file_bytes),
             self.markdown_bytes,
+            self.core_bytes,
             self.entries,
             self.surfaces,
             self.terms,
@@ -643,9 +765,11 @@ mod tests {
         fn lines(&self, name: &str) -> Vec<&str> {
             self.field(name).split('\n').collect()
         }
-        /// Postings of a folded word.
+        /// Postings of a folded word (through its stem: the dictionary has one form per term).
         fn of(&self, word: &str) -> Vec<(usize, u32)> {
-            match self.words.iter().position(|w| w == word) {
+            let s = Stemmer::default();
+            let stem = s.stem(word);
+            match self.words.iter().position(|w| s.stem(w) == stem) {
                 Some(i) => self.postings[self.word_term[i]].clone(),
                 None => Vec::new(),
             }
@@ -657,14 +781,46 @@ mod tests {
         std::iter::from_fn(|| r.num()).collect()
     }
 
-    fn decode(js: &str) -> Decoded {
+    /// The value a file assigns, as JSON.
+    fn assigned(js: &str, global: &str) -> serde_json::Value {
         let body = js
-            .split_once("window.COREM_SEARCH_INDEX=")
+            .split_once(global)
+            .and_then(|x| x.1.split_once('='))
             .map(|x| x.1)
             .unwrap_or("")
             .trim_end()
             .trim_end_matches(';');
-        let json: serde_json::Value = serde_json::from_str(body).expect("index is JSON");
+        serde_json::from_str(body).expect("the file assigns JSON")
+    }
+
+    fn decode(files: &[(String, String)]) -> Decoded {
+        assert_eq!(files[0].0, INDEX_FILE);
+        let mut json = assigned(&files[0].1, "window.COREM_SEARCH_INDEX");
+        // Shards in order, checked against the core's shard tables.
+        let joined = |kind: char, table: &str, sep: &str| {
+            let counts = nums(json[table].as_str().unwrap_or(""));
+            let mut all = Vec::new();
+            for (i, n) in counts.iter().enumerate() {
+                let name = shard_name(kind, i);
+                assert!(is_index_file(&name));
+                let (_, js) = files.iter().find(|(f, _)| *f == name).expect("shard");
+                let v = assigned(js, &format!("COREM_SEARCH_SHARDS.{kind}{i}"));
+                let text = v.as_str().expect("a string").to_string();
+                if sep == "\n" {
+                    assert_eq!(text.split('\n').count() as u64, *n, "{name}");
+                }
+                all.push(text);
+            }
+            all.join(sep)
+        };
+        let postings_all = joined('p', "pshards", "");
+        let snippets_all = joined('s', "sshards", "\n");
+        assert_eq!(
+            files.len(),
+            1 + nums(json["pshards"].as_str().unwrap()).len()
+                + nums(json["sshards"].as_str().unwrap()).len()
+        );
+        json["snippets"] = serde_json::Value::from(snippets_all);
         let dict = front_decode(json["words"].as_str().unwrap_or(""));
         let mut word_term = Vec::new();
         let mut terms = 0;
@@ -679,7 +835,7 @@ mod tests {
         }
         let table = nums(json["terms"].as_str().unwrap_or(""));
         let weights: Vec<u32> = serde_json::from_value(json["weights"].clone()).expect("weights");
-        let all = json["postings"].as_str().unwrap_or("").to_string();
+        let all = postings_all;
         let mut postings = Vec::new();
         let mut off = 0usize;
         for t in 0..terms {
@@ -689,14 +845,9 @@ mod tests {
             let mut list = Vec::new();
             for _ in 0..df {
                 let v = r.num().expect("posting");
-                e += (v / 4) as i64 + 1;
-                let c = (v % 4) as usize;
-                let w = if c < 3 {
-                    weights[c]
-                } else {
-                    r.num().expect("weight") as u32
-                };
-                list.push((e as usize, w));
+                let n = weights.len() as u64;
+                e += (v / n) as i64 + 1;
+                list.push((e as usize, weights[(v % n) as usize]));
             }
             assert!(r.at_end(), "term {t} has exactly its postings");
             postings.push(list);
@@ -724,7 +875,7 @@ mod tests {
             sections: &rendered.sections,
             options: Options { index_code },
         });
-        let d = decode(&index.js);
+        let d = decode(&index.files);
         (index, d)
     }
 
@@ -752,6 +903,8 @@ mod tests {
         };
         assert!(weight("first", own) >= W_TITLE, "title word");
         assert_eq!(weight("premier", own), W_ALIAS, "alias");
+        assert_eq!(weight_level(W_DESCRIPTION), 2, "3 rounds to 4");
+        assert_eq!(WEIGHT_LEVELS[weight_level(10)], 8);
         assert_eq!(weight("demo", own), W_TAG, "tag");
         // "Wikilinks" heading: the first heading entry of the note.
         let wiki = own + 1;
@@ -767,11 +920,13 @@ mod tests {
         for list in &d.postings {
             assert!(list.windows(2).all(|p| p[0].0 < p[1].0));
         }
-        let link = d.words.iter().position(|w| w == "link");
-        let links = d.words.iter().position(|w| w == "links");
-        if let (Some(a), Some(b)) = (link, links) {
-            assert_eq!(d.word_term[a], d.word_term[b]);
-        }
+        // One word per term, in term order, each the first form of its stem.
+        let stemmer = Stemmer::default();
+        let stems: std::collections::HashSet<String> =
+            d.words.iter().map(|w| stemmer.stem(w)).collect();
+        assert_eq!(stems.len(), d.words.len());
+        assert!(d.word_term.iter().enumerate().all(|(i, &t)| i == t));
+        assert_eq!(d.of("links"), d.of("link"));
         assert!(d.words.iter().all(|w| !text::is_stop(w)));
         assert_eq!(
             index.stats.entries,

@@ -10,8 +10,8 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Longest word indexed, in characters: longer "words" are hashes, base64 or URLs.
 pub const MAX_WORD_CHARS: usize = 40;
 
-/// Function words left out of the postings (they match almost every section). They are still
-/// in the dictionary, so snippets can spell them, and the client drops them from queries.
+/// Function words left out of the index (they match almost every section); the list ships in
+/// the index, and the client drops them from queries (but not a word still being typed).
 /// Kept short on purpose: only words that carry no topic on their own.
 pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "another", "are", "as", "at", "be", "but", "by", "each", "every", "for",

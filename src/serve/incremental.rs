@@ -295,6 +295,14 @@ impl Incremental {
         if self.a.project.config.search.enabled {
             self.search_pending = true;
             pending.push(crate::SEARCH_INDEX_FILE.to_string());
+            // Its shards too (the client asks for them only after the core, so a shard the
+            // new index adds is there by then).
+            let mut shards: Vec<String> = (self.files.keys())
+                .filter(|n| crate::search::is_index_file(n) && *n != crate::SEARCH_INDEX_FILE)
+                .cloned()
+                .collect();
+            shards.sort();
+            pending.extend(shards);
         }
     }
 
@@ -1014,12 +1022,30 @@ impl Incremental {
             let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
             self.note_sections.retain(|rel, _| live.contains(rel));
             if let Some(index) = crate::search_index(&self.a, &sections) {
-                let b = Bytes::from(index.js);
-                if self.files.get(crate::SEARCH_INDEX_FILE) != Some(&b) {
-                    let mut files: SiteFiles = (*self.files).clone();
-                    files.insert(crate::SEARCH_INDEX_FILE.to_string(), b);
+                // The core and its shards; shards the new index no longer has are dropped.
+                let mut files: Option<SiteFiles> = None;
+                let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
+                for name in self.files.keys() {
+                    if crate::search::is_index_file(name) && !new.contains(name.as_str()) {
+                        changed.push(name.clone());
+                    }
+                }
+                for name in &changed {
+                    files
+                        .get_or_insert_with(|| (*self.files).clone())
+                        .remove(name);
+                }
+                for (name, js) in index.files {
+                    let b = Bytes::from(js);
+                    if self.files.get(&name) != Some(&b) {
+                        files
+                            .get_or_insert_with(|| (*self.files).clone())
+                            .insert(name.clone(), b);
+                        changed.push(name);
+                    }
+                }
+                if let Some(files) = files {
                     self.files = Arc::new(files);
-                    changed.push(crate::SEARCH_INDEX_FILE.to_string());
                 }
             }
         }

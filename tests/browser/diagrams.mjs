@@ -22,6 +22,7 @@ if (!site || !fs.existsSync(site)) {
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 // The theme's own scripts (none of them draws diagrams): anything else is a diagram script.
 const THEME_SCRIPTS = new Set(['corem.js', 'search.js', 'search-index.js']);
+const isThemeScript = (name) => THEME_SCRIPTS.has(name) || /^search-index-[ps]\d+\.js$/.test(name);
 
 function pages(dir) {
   const out = [];
@@ -54,7 +55,7 @@ try {
         if (!url.startsWith('file://') && !url.startsWith('data:')) {
           problems.push(`${rel} (${scheme}): request leaves the machine: ${url}`);
         }
-        if (req.resourceType() === 'script' && !THEME_SCRIPTS.has(path.basename(new URL(url).pathname))) {
+        if (req.resourceType() === 'script' && !isThemeScript(path.basename(new URL(url).pathname))) {
           problems.push(`${rel} (${scheme}): unexpected script request ${url}`);
         }
       });

@@ -19,7 +19,11 @@ const page = await context.newPage();
 const w = watch(page);
 await page.goto(fileUrl(join(siteDir, 'search.html')), { waitUntil: 'load' });
 const top = await page.evaluate((qs) => new Promise((resolve) => {
-  window.coremSearch.load(() => resolve(qs.map(([q]) => window.coremSearch.search(q).slice(0, 3).map((r) => r.url))));
+  window.coremSearch.load(async () => {
+    const top = [];
+    for (const [q] of qs) top.push((await new Promise((done) => window.coremSearch.search(q, 3, done))).map((r) => r.url));
+    resolve(top);
+  });
 }), queries);
 await context.close();
 console.log(JSON.stringify(top));

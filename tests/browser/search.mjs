@@ -43,7 +43,9 @@ async function typeQuery(page, text) {
   const box = page.locator('.site-header input[type=search]');
   await box.fill('');
   await box.pressSequentially(text, { delay: 5 });
-  await page.waitForFunction(() => document.querySelectorAll('.site-header [data-search-results] a').length > 0, null, { timeout: 5000 })
+  // Results shown for the whole query: the list is no longer busy (waiting for a shard).
+  await page.waitForFunction(() => document.querySelectorAll('.site-header [data-search-results] a').length > 0 &&
+    !document.querySelector('.site-header [data-search-results]').hasAttribute('aria-busy'), null, { timeout: 5000 })
     .catch(() => problems.push(`no results shown for “${text}”`));
 }
 
@@ -102,7 +104,8 @@ async function pass(base, label, allowed) {
   // Move to the first result that is a section (has an anchor) and open it with Enter.
   list = await results(page);
   const pick = list.findIndex((r) => r.url.includes('#'));
-  for (let i = 1; i < pick; i++) await page.keyboard.press('ArrowDown');
+  // ArrowDown reopened the list on the first result; move down to the pick.
+  for (let i = 0; i < pick; i++) await page.keyboard.press('ArrowDown');
   const target = list[pick]?.url;
   assert(pick >= 0 && (await results(page))[pick].selected === 'true', `${label}: could not select a section result`, problems);
   await Promise.all([page.waitForURL((u) => u.href === target), page.keyboard.press('Enter')]);
@@ -122,7 +125,8 @@ async function pass(base, label, allowed) {
 
   // The results page lists every result, from ?q=.
   await page.goto(base + 'search.html?q=' + encodeURIComponent('cache aside'), { waitUntil: 'load' });
-  await page.waitForFunction(() => document.querySelectorAll('.search-page-results a').length > 0, null, { timeout: 5000 })
+  await page.waitForFunction(() => document.querySelectorAll('.search-page-results a').length > 0 &&
+    !document.querySelector('.search-page-results').hasAttribute('aria-busy'), null, { timeout: 5000 })
     .catch(() => problems.push(`${label}: search.html?q=cache aside shows no results`));
   const pageResults = await page.$$eval('.search-page-results[data-search-results] a', (as) => as.map((a) => a.href));
   assert(pageResults.length > 0 && /caching-strategies\.html#cache-aside$/.test(pageResults[0]),
