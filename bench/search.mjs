@@ -35,7 +35,7 @@ const loads = [];
 let heap = 0;
 for (let run = 0; run < 7; run++) {
   const page = await context.newPage();
-  await page.goto(fileUrl(join(site, 'index.html')), { waitUntil: 'load' });
+  await page.goto(fileUrl(join(site, 'search.html')), { waitUntil: 'load' });
   const r = await page.evaluate(() => new Promise((resolve) => {
     const t0 = performance.now();
     window.coremSearch.load(() => resolve({ ms: performance.now() - t0, ok: window.coremSearch.ready(), heap: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
@@ -47,7 +47,7 @@ for (let run = 0; run < 7; run++) {
 }
 
 const page = await context.newPage();
-await page.goto(fileUrl(join(site, 'index.html')), { waitUntil: 'load' });
+await page.goto(fileUrl(join(site, 'search.html')), { waitUntil: 'load' });
 await page.evaluate(() => new Promise((resolve) => window.coremSearch.load(resolve)));
 // 100 queries from the site's own vocabulary (deterministic): common words typed key by key,
 // whole words and pairs, typos of long words, a quoted phrase.
@@ -102,7 +102,7 @@ const timing = await page.evaluate(async (qs) => {
 // (query to answer, shard loads included).
 const cold = await (async () => {
   const p = await context.newPage();
-  await p.goto(fileUrl(join(site, 'index.html')), { waitUntil: 'load' });
+  await p.goto(fileUrl(join(site, 'search.html')), { waitUntil: 'load' });
   return p.evaluate((qs) => new Promise((resolve) => window.coremSearch.load(async () => {
     const out = [];
     for (const q of qs) {

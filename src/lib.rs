@@ -326,7 +326,7 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
     }
     out.push((
         "highlight.css".into(),
-        FileSource::Bytes(a.highlight_css.clone().into_bytes()),
+        FileSource::Bytes(used_highlight_css(a).into_bytes()),
     ));
     out.push((".nojekyll".into(), FileSource::Bytes(Vec::new())));
     let base = &a.project.config.base_url;
@@ -361,6 +361,19 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
         }
     }
     out
+}
+
+/// The highlight stylesheet with only the rules the site's code uses.
+pub fn used_highlight_css(a: &Analysis) -> String {
+    let used = render::highlight::used_classes(
+        a.prepared
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|s| s.is_code)
+            .map(|s| s.html.as_str()),
+    );
+    render::highlight::prune(&a.highlight_css, &used)
 }
 
 /// The search index's core file name at the output root (its shards sit beside it).
@@ -425,7 +438,7 @@ pub fn build_single_file(
             .unwrap_or_default())
     };
     let lookup = |url: &str| read(url).ok().flatten();
-    let css = format!("{}\n{}", text("style.css")?, a.highlight_css);
+    let css = format!("{}\n{}", text("style.css")?, used_highlight_css(&a));
     let mut js = Vec::new();
     if a.project.config.search.enabled {
         // The index assigns a global; inlined before search.js, search.js finds it loaded.
@@ -439,7 +452,9 @@ pub fn build_single_file(
             })
             .collect();
         if let Some(index) = search_index(&a, &sections) {
-            js.push(index.js);
+            // The shards assign into this object; search.js finds them all loaded.
+            js.push("window.COREM_SEARCH_SHARDS = window.COREM_SEARCH_SHARDS || {};".into());
+            js.extend(index.files.into_iter().map(|(_, text)| text));
         }
     }
     js.push(text("corem.js")?);

@@ -44,13 +44,29 @@
     });
   }
 
-  function initSlash() {
+  /* `/` and Ctrl/Cmd-K focus the header search box; search.js itself is loaded on the box's
+     first focus (or pointer over it), so pages that are only read never fetch it */
+  function initSearch() {
+    var form = doc.querySelector(".site-header form.search[data-search-js]"),
+      box = form && form.querySelector("input[type=search]");
+    if (!box) return;
+    function load() {
+      if (window.coremSearch || form.getAttribute("data-search-loading")) return;
+      form.setAttribute("data-search-loading", "");
+      var s = doc.createElement("script");
+      s.src = form.getAttribute("data-search-js");
+      doc.head.appendChild(s);
+    }
+    box.addEventListener("focus", load);
+    form.addEventListener("pointerenter", load);
     doc.addEventListener("keydown", function (e) {
-      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-      var t = e.target;
-      if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) return;
-      var box = doc.querySelector(".site-header input[type=search]");
-      if (box) { e.preventDefault(); box.focus(); box.select(); }
+      var t = e.target, k = e.key;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && (k === "k" || k === "K")) {
+        e.preventDefault(); box.focus(); box.select();
+      } else if (k === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !e.defaultPrevented &&
+          !(t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable))) {
+        e.preventDefault(); box.focus(); box.select();
+      }
     });
   }
 
@@ -120,7 +136,7 @@
   }
 
   function init() {
-    [initTheme, initDrawers, initSlash, initCopy, initScrollers, initTasks, initPrint]
+    [initTheme, initDrawers, initSearch, initCopy, initScrollers, initTasks, initPrint]
       .forEach(function (f) { try { f(); } catch (e) { /* never break the page */ } });
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);

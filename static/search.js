@@ -503,6 +503,8 @@
       doc.addEventListener("click", function (e) { if (!form.contains(e.target)) open(false); });
       form.addEventListener("focusout", function (e) { if (e.relatedTarget && !form.contains(e.relatedTarget)) open(false); });
     }
+    /* loaded on the box's first focus (by corem.js): answer what was typed meanwhile */
+    if (doc.activeElement === input) { load(function () {}); if (input.value.trim()) run(); }
     return { input: input, run: run };
   }
 
@@ -514,10 +516,6 @@
       try { p.input.value = decodeURIComponent(q[1].replace(/\+/g, " ")); } catch (err) { p.input.value = q[1]; }
       p.run();
     }
-    doc.addEventListener("keydown", function (e) {
-      var box = doc.querySelector(".site-header input[type=search]");
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === "k" || e.key === "K") && box) { e.preventDefault(); box.focus(); box.select(); }
-    });
   }
   /* for tests and other scripts: the engine without the UI; search's callback runs at once
      when the shards it needs are loaded */

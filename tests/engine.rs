@@ -38,6 +38,7 @@ fn build_with(name: &str, drafts: bool) -> Result<Built, Error> {
             output_dir: Some(out.clone()),
             base_url: None,
         },
+        ..Default::default()
     };
     let report = corem::build(&fixture(name), &opts)?;
     Ok(Built {

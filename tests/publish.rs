@@ -114,6 +114,7 @@ fn last_updated_comes_from_front_matter_else_the_last_commit() {
             output_dir: Some(out.clone()),
             base_url: None,
         },
+        ..Default::default()
     };
     corem::build(&project, &opts).expect("builds");
     let page = read(&out, "guide/committed.html");
@@ -148,6 +149,7 @@ fn last_updated_comes_from_front_matter_else_the_last_commit() {
             output_dir: Some(out2.clone()),
             base_url: None,
         },
+        ..Default::default()
     };
     corem::build(&plain, &opts).expect("builds outside git");
     assert!(!read(&out2, "guide/committed.html").contains("<time"));

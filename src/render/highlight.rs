@@ -1,6 +1,7 @@
 //! Syntax highlighting with syntect, at build time, as CSS classes (`hl-…`): one stylesheet
 //! serves light and dark mode, and pages carry no inline colours.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
@@ -264,5 +265,76 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+/// The `hl-` classes that occur in highlighted HTML.
+pub fn used_classes<'h>(html: impl Iterator<Item = &'h str>) -> HashSet<String> {
+    let mut used = HashSet::new();
+    for h in html {
+        for token in h.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+            if token.starts_with("hl-") {
+                used.insert(token.to_string());
+            }
+        }
+    }
+    used
+}
+
+/// The stylesheet without the selectors that name a class no page uses: syntect's themes style
+/// hundreds of scopes, a site's code uses a few dozen. Rules are one per line (as
+/// [`stylesheet`] writes them); a selector stays when every `hl-` class in it is used.
+pub fn prune(css: &str, used: &HashSet<String>) -> String {
+    let mut out = String::with_capacity(css.len() / 4);
+    for line in css.lines() {
+        let rule = line
+            .split_once('{')
+            .filter(|_| line.ends_with('}') && !line.starts_with("@"));
+        let Some((selectors, decls)) = rule else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let kept: Vec<&str> = selectors
+            .split(',')
+            .filter(|sel| {
+                sel.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .filter(|t| t.starts_with("hl-") && *t != "hl-code")
+                    .all(|t| used.contains(t))
+            })
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(&kept.iter().map(|s| s.trim()).collect::<Vec<_>>().join(","));
+            out.push('{');
+            out.push_str(decls);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_selectors_whose_classes_are_used() {
+        let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
+        let html = highlight("SELECT 1 -- one\n", "sql");
+        let used = used_classes(std::iter::once(html.as_str()));
+        let pruned = prune(&css, &used);
+        assert!(
+            pruned.len() * 5 < css.len(),
+            "{} of {}",
+            pruned.len(),
+            css.len()
+        );
+        assert!(pruned.contains(".hl-keyword{"), "{pruned}");
+        assert!(pruned.contains(".hl-comment"), "{pruned}");
+        assert!(!pruned.contains("hl-entity"), "{pruned}");
+        // Dark rules survive inside the media query and the forced-dark copy.
+        assert!(pruned.contains("@media (prefers-color-scheme: dark){"));
+        assert!(pruned.contains(":root[data-theme=dark] .hl-keyword{"));
+        assert_eq!(pruned.matches('{').count(), pruned.matches('}').count());
     }
 }

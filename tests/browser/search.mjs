@@ -148,7 +148,7 @@ server.close();
 // The client's stemmer agrees with rust-stemmers, and with the index's own word → term map.
 const page = await context.newPage();
 const w = watch(page);
-await page.goto(fileUrl(join(siteDir, 'index.html')), { waitUntil: 'load' });
+await page.goto(fileUrl(join(siteDir, 'search.html')), { waitUntil: 'load' });
 const pairs = JSON.parse(readFileSync(stemsFile, 'utf8'));
 const report = await page.evaluate((pairs) => new Promise((resolve) => {
   window.coremSearch.load(() => {
