@@ -198,18 +198,6 @@ fn build_single_file_writes_one_file_and_a_failed_one_writes_nothing() {
     );
 }
 
-fn read_tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
-            (rel.into_owned(), std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 /// The build cache and the spare output folder: a second build (another process) reuses the
 /// highlighted code and calc results of the first from disk and rewrites no file, a corrupt
 /// cache is ignored, and the output is the same bytes every time.
@@ -223,7 +211,7 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
         "# Code\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n",
     )
     .unwrap();
-    let notes_before = read_tree(&project);
+    let notes_before = support::read_tree(&project);
     let build_with = |extra: &[&str]| {
         let out = corem()
             .args(["build", ".", "-o", "site", "-v"])
@@ -234,7 +222,7 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "{err}");
-        (read_tree(&project.join("site")), err)
+        (support::read_tree(&project.join("site")), err)
     };
     let build = || build_with(&[]);
     let (first, said) = build();
@@ -289,7 +277,7 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
         )),
         "{said}"
     );
-    let notes_after: std::collections::BTreeMap<_, _> = read_tree(&project)
+    let notes_after: std::collections::BTreeMap<_, _> = support::read_tree(&project)
         .into_iter()
         .filter(|(k, _)| notes_before.contains_key(k))
         .collect();

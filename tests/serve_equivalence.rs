@@ -54,23 +54,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
-    out
-}
-
 /// A fresh `corem build` of `project` (into a new folder each time).
 fn fresh_build(
     project: &Path,
@@ -88,7 +71,7 @@ fn fresh_build(
     };
     match corem::build(project, &opts) {
         Ok(_) => {
-            let t = read_tree(&out);
+            let t = support::read_tree(&out);
             let _ = std::fs::remove_dir_all(&out);
             Ok(t)
         }

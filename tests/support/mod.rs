@@ -254,3 +254,23 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Every file under `dir`, by path relative to it (with `/`), with its bytes.
+pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("readable tree"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy();
+            (
+                rel.replace('\\', "/"),
+                std::fs::read(e.path()).expect("readable file"),
+            )
+        })
+        .collect()
+}
