@@ -50,14 +50,18 @@ const MAX_ENTRIES: usize = 200_000;
 
 pub fn store() -> &'static Store {
     static STORE: OnceLock<Store> = OnceLock::new();
-    STORE.get_or_init(|| Store {
-        entries: RwLock::new(HashMap::new()),
-        used: Mutex::new(HashSet::new()),
-        loaded: Mutex::new(HashSet::new()),
-    })
+    STORE.get_or_init(Store::new)
 }
 
 impl Store {
+    fn new() -> Store {
+        Store {
+            entries: RwLock::new(HashMap::new()),
+            used: Mutex::new(HashSet::new()),
+            loaded: Mutex::new(HashSet::new()),
+        }
+    }
+
     pub fn get(&self, key: &Key) -> Option<Arc<[u8]>> {
         let v = self.entries.read().ok()?.get(key).cloned()?;
         if let Ok(mut u) = self.used.lock() {
@@ -190,22 +194,14 @@ mod tests {
     fn saves_used_entries_and_reads_them_back() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c");
-        let s = Store {
-            entries: RwLock::new(HashMap::new()),
-            used: Mutex::new(HashSet::new()),
-            loaded: Mutex::new(HashSet::new()),
-        };
+        let s = Store::new();
         s.put(key("t", &[b"1"]), b"one".to_vec());
         s.put(key("t", &[b"2"]), b"two".to_vec());
         s.save(&file);
         // Only what the next build uses is kept.
         assert_eq!(s.get(&key("t", &[b"2"])).as_deref(), Some(&b"two"[..]));
         s.save(&file);
-        let t = Store {
-            entries: RwLock::new(HashMap::new()),
-            used: Mutex::new(HashSet::new()),
-            loaded: Mutex::new(HashSet::new()),
-        };
+        let t = Store::new();
         t.load(&file);
         assert_eq!(t.get(&key("t", &[b"1"])), None);
         assert_eq!(t.get(&key("t", &[b"2"])).as_deref(), Some(&b"two"[..]));

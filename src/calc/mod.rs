@@ -22,7 +22,7 @@
 //!   line), so each input costs about a context clone. Within a note, a value already known is
 //!   not asked again: a `let`'s bound value (for a later `= name`), and the same expression with
 //!   nothing defined since. Across builds in one process, a note whose calc sources are unchanged
-//!   gets its rendered results from a process-wide cache (see [`NoteCalc::new`]), so `serve`
+//!   gets its rendered results from the build cache ([`crate::cache`]), so `serve`
 //!   evaluates again only the notes whose calculations changed.
 
 pub mod format;
@@ -32,7 +32,6 @@ mod html;
 pub mod scan;
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use numbat::diagnostic::{ErrorDiagnostic, ResolverDiagnostic};
@@ -347,23 +346,8 @@ fn calc_key(p: &Parsed) -> (String, usize) {
     (key, n)
 }
 
-/// Rendered calc results by note calc sources. Bounded: cleared when it grows past this.
-const CACHE_MAX: usize = 4096;
-
-type Cache = HashMap<u64, (String, Arc<Vec<Rendered>>)>;
-
-fn cache() -> &'static Mutex<Cache> {
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn key_hash(key: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
-}
-
-/// A note's results from the build cache (an earlier build's, read from disk).
+/// A note's results from the build cache: evaluated earlier in this process (`serve`'s
+/// rebuilds) or by an earlier build (read from disk).
 fn from_build_cache(key: &str, total: usize) -> Option<Arc<Vec<Rendered>>> {
     let bytes = crate::cache::store().get(&crate::cache::key("calc", &[key.as_bytes()]))?;
     let strings = crate::cache::unpack(&bytes)?;
@@ -466,15 +450,7 @@ impl<'a> NoteCalc<'a> {
     /// evaluated before in this process without errors, its results are replayed instead.
     pub fn new(body: &'a str, lines_before_body: usize, parsed: &Parsed) -> Self {
         let (key, total) = calc_key(parsed);
-        let replay = cache()
-            .lock()
-            .ok()
-            .and_then(|c| {
-                c.get(&key_hash(&key))
-                    .filter(|e| e.0 == key)
-                    .map(|e| Arc::clone(&e.1))
-            })
-            .or_else(|| from_build_cache(&key, total));
+        let replay = from_build_cache(&key, total);
         let mut defined: HashMap<String, Vec<usize>> = HashMap::new();
         if replay.is_none() {
             for f in parsed.fences.iter().filter(|f| f.lang == "calc") {
@@ -622,15 +598,7 @@ impl<'a> NoteCalc<'a> {
                 self.done.push(Rendered::default());
             }
         }
-        if self.done.len() == self.total
-            && !self.failed
-            && !self.stopped
-            && self.replay.is_none()
-            && let Ok(mut c) = cache().lock()
-        {
-            if c.len() >= CACHE_MAX {
-                c.clear();
-            }
+        if self.done.len() == self.total && !self.failed && !self.stopped && self.replay.is_none() {
             let strings: Vec<&str> = self
                 .done
                 .iter()
@@ -639,13 +607,6 @@ impl<'a> NoteCalc<'a> {
             crate::cache::store().put(
                 crate::cache::key("calc", &[self.key.as_bytes()]),
                 crate::cache::pack(&strings),
-            );
-            c.insert(
-                key_hash(&self.key),
-                (
-                    std::mem::take(&mut self.key),
-                    Arc::new(std::mem::take(&mut self.done)),
-                ),
             );
         }
         result

@@ -153,15 +153,13 @@ impl Staging {
         if let Some(parent) = to.parent() {
             self.create_dir(parent)?;
         }
-        if let (Ok(a), Ok(b)) = (std::fs::metadata(from), std::fs::symlink_metadata(&to))
-            && b.is_file()
-            && a.len() == b.len()
-            && std::fs::read(from).is_ok_and(|bytes| same_bytes(&to, &bytes))
-        {
+        // Read once: compared with what the spare holds, and written only when different.
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        if same_bytes(&to, &bytes) {
             return Ok(false);
         }
         clear_non_file(&to)?;
-        std::fs::copy(from, &to).map_err(|e| Error::io(from, e))?;
+        std::fs::write(&to, &bytes).map_err(|e| Error::io(&to, e))?;
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
