@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::Command;
 
 use corem::BuildOptions;
-use corem::config::Overrides;
 
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -108,14 +107,7 @@ fn last_updated_comes_from_front_matter_else_the_last_commit() {
     std::fs::write(&fresh, fresh_text).expect("restore");
 
     let out = tmp.path().join("site");
-    let opts = BuildOptions {
-        drafts: false,
-        overrides: Overrides {
-            output_dir: Some(out.clone()),
-            base_url: None,
-        },
-        ..Default::default()
-    };
+    let opts = support::options(&out);
     corem::build(&project, &opts).expect("builds");
     let page = read(&out, "guide/committed.html");
     assert!(
@@ -143,14 +135,7 @@ fn last_updated_comes_from_front_matter_else_the_last_commit() {
     let plain = tmp.path().join("plain");
     support::copy_dir(&support::fixture("git-dates"), &plain);
     let out2 = tmp.path().join("site2");
-    let opts = BuildOptions {
-        drafts: false,
-        overrides: Overrides {
-            output_dir: Some(out2.clone()),
-            base_url: None,
-        },
-        ..Default::default()
-    };
+    let opts = support::options(&out2);
     corem::build(&plain, &opts).expect("builds outside git");
     assert!(!read(&out2, "guide/committed.html").contains("<time"));
 }

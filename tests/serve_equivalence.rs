@@ -12,7 +12,6 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use corem::config::Overrides;
 use corem::serve::Incremental;
 use corem::{BuildOptions, Error};
 
@@ -61,14 +60,7 @@ fn fresh_build(
     n: usize,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let out = scratch.join(format!("build-{n}"));
-    let opts = BuildOptions {
-        drafts: false,
-        overrides: Overrides {
-            output_dir: Some(out.clone()),
-            base_url: None,
-        },
-        ..Default::default()
-    };
+    let opts = support::options(&out);
     match corem::build(project, &opts) {
         Ok(_) => {
             let t = support::read_tree(&out);

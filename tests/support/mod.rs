@@ -17,6 +17,17 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
+/// Build options writing into `out`, everything else default.
+pub fn options(out: &Path) -> BuildOptions {
+    BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(out.to_path_buf()),
+            base_url: None,
+        },
+        ..Default::default()
+    }
+}
+
 /// Builds `project` into a fresh temp folder; panics with every diagnostic on failure.
 pub fn build_into_temp(project: &Path, base_url: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
