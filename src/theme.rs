@@ -139,3 +139,98 @@ fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Names used as `var(--name)` without a fallback, with the file that uses them.
+    fn used_vars(file: &str, text: &str, out: &mut BTreeSet<(String, String)>) {
+        let mut rest = text;
+        while let Some(at) = rest.find("var(--") {
+            rest = &rest[at + 6..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(rest.len());
+            let name = &rest[..end];
+            if !rest[end..].trim_start().starts_with(',') {
+                out.insert((name.to_string(), file.to_string()));
+            }
+        }
+    }
+
+    /// Names given a value as `--name:` anywhere in the text.
+    fn defined_vars(text: &str, out: &mut BTreeSet<String>) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(at) = text[i..].find("--") {
+            let start = i + at;
+            i = start + 2;
+            // a declaration starts after `{`, `;`, whitespace or `"` (a JS setProperty)
+            let prev = start.checked_sub(1).map(|p| bytes[p]);
+            if !matches!(
+                prev,
+                None | Some(b'{' | b';' | b' ' | b'\n' | b'\t' | b'"' | b'\'')
+            ) {
+                continue;
+            }
+            let end = text[i..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .map_or(text.len(), |e| i + e);
+            let after = text[end..].trim_start();
+            if end > i && (after.starts_with(':') || after.starts_with("\",")) {
+                out.insert(text[start..end].to_string());
+            }
+        }
+    }
+
+    /// Every `var(--name)` in the shipped theme (CSS, templates, scripts) and in HTML the engine
+    /// writes (`src/`) has a definition somewhere in the theme. An undefined custom property
+    /// silently becomes its initial value — for `fill`, black: that is how every diagram once
+    /// shipped as black boxes while all tests passed.
+    #[test]
+    fn every_css_variable_used_is_defined() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = BTreeSet::new();
+        let mut defined = BTreeSet::new();
+        for (name, bytes) in super::Theme::builtin_files() {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                continue;
+            };
+            used_vars(&name, text, &mut used);
+            defined_vars(text, &mut defined);
+        }
+        for entry in walkdir::WalkDir::new(root.join("src")) {
+            let entry = entry.expect("walk src/");
+            // (this file's own test strings are not theme code)
+            if entry.path().extension().is_some_and(|e| e == "rs")
+                && !entry.path().ends_with("theme.rs")
+            {
+                let text = std::fs::read_to_string(entry.path()).expect("read a source file");
+                let name = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                used_vars(&name.display().to_string(), &text, &mut used);
+            }
+        }
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|(name, _)| !defined.contains(&format!("--{name}")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "CSS variables used but never defined (they fall back to black/transparent): {missing:?}"
+        );
+        assert!(defined.contains("--diagram-node") && used.len() > 40);
+    }
+
+    #[test]
+    fn variable_scanner_sees_uses_and_definitions() {
+        let mut used = BTreeSet::new();
+        let mut defined = BTreeSet::new();
+        let css = ":root { --a: 1px; --b-c:red } x { fill: var(--a); stroke: var(--b-c); color: var(--d, red); margin: var(--e) }";
+        used_vars("t.css", css, &mut used);
+        defined_vars(css, &mut defined);
+        let used: Vec<_> = used.into_iter().map(|(n, _)| n).collect();
+        assert_eq!(used, ["a", "b-c", "e"]);
+        assert_eq!(defined.into_iter().collect::<Vec<_>>(), ["--a", "--b-c"]);
+    }
+}
