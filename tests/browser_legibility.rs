@@ -29,8 +29,8 @@ fn every_handbook_diagram_is_legible_in_every_look() {
 
 #[test]
 fn fixture_svgbob_and_diagram_types_are_legible() {
-    // diagram-looks: one figure of each kind with every shape and line style, and svgbob.
-    for fixture in ["diagram-looks", "diagram-ids"] {
+    // visual: one figure of each kind with every shape and line style, and svgbob.
+    for fixture in ["visual", "diagram-ids"] {
         let (_dir, site) = support::build_into_temp(&support::fixture(fixture), None);
         let out = support::run_browser_script(
             "legibility.mjs",
