@@ -273,6 +273,38 @@ const QUERIES: &[(&str, &str)] = &[
         "foundations/consensus-and-leader-election.html#paxos-in-outline",
     ),
     ("vectr clock", "foundations/logical-clocks.html#vector-clocks"),
+    // design problems (issue 21)
+    ("worked design problems", "design-problems/index.html"),
+    ("url shortener", "design-problems/url-shortener.html"),
+    ("news feed fan out", "design-problems/news-feed.html"),
+    (
+        "celebrity fan out",
+        "design-problems/news-feed.html#scaling-the-celebrity-problem-and-the-hybrid",
+    ),
+    (
+        "chat message ordering",
+        "design-problems/chat-system.html#ordering-one-sequencer-per-conversation",
+    ),
+    (
+        "distributed rate limiter",
+        "design-problems/distributed-rate-limiter.html",
+    ),
+    (
+        "web crawler politeness",
+        "design-problems/web-crawler.html#politeness-and-robotstxt",
+    ),
+    (
+        "payment ledger double entry",
+        "design-problems/payment-ledger.html",
+    ),
+    (
+        "ledger reconciliation",
+        "design-problems/payment-ledger.html#reconciliation",
+    ),
+    (
+        "ride hailing dispatch",
+        "design-problems/ride-hailing-dispatch.html",
+    ),
 ];
 
 #[test]
