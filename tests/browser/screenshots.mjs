@@ -1,40 +1,53 @@
-// Takes the README screenshots of diagrams from a built handbook, in light and dark mode:
+// The docs' screenshots (docs/img/*.png, shown in the README and docs/), taken from the current
+// build of the bundled handbook so they cannot drift from the product. One command, from the
+// repository root:
 //
-//     cargo run -- build -o /tmp/site && node tests/browser/screenshots.mjs /tmp/site docs/img
+//     node tests/browser/screenshots.mjs
 //
-// Uses Debian's Chromium (/usr/bin/chromium, or $CHROMIUM); writes small PNGs of single figures.
-import { chromium } from 'playwright-core';
+// builds the handbook with `cargo run --release -- build` into target/screenshots/site, then
+// photographs the views below with the same capture code as the visual-regression test
+// (tests/browser/views.mjs). `node tests/browser/screenshots.mjs <site-dir> [out-dir]` uses an
+// existing build instead.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, capture, PHONE } from './views.mjs';
 
-const [site, out] = process.argv.slice(2);
-if (!site || !out) {
-  console.error('usage: node tests/browser/screenshots.mjs <site-dir> <out-dir>');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let [site, out] = process.argv.slice(2);
+if (!site) {
+  site = path.join(root, 'target/screenshots/site');
+  execFileSync('cargo', ['run', '--release', '--quiet', '--', 'build', root, '-o', site], { stdio: 'inherit', cwd: root });
+}
+out = out || path.join(root, 'docs/img');
+if (!fs.existsSync(path.join(site, 'index.html'))) {
+  console.error(`no built site at ${site}`);
   process.exit(2);
 }
-fs.mkdirSync(out, { recursive: true });
-const shots = [
-  ['flowchart', 'principles/cap-theorem.html', 0],
-  ['sequence', 'components/cdn.html', 0],
-  ['state', 'components/circuit-breaker.html', 0],
+
+// [file name, view]; a view as in views.mjs (page, scheme, size, figure, search, media).
+const SHOTS = [
+  ['home-light', { page: 'index.html' }],
+  ['home-dark', { page: 'index.html', scheme: 'dark' }],
+  ['note-calc-light', { page: 'principles/availability-in-numbers.html' }],
+  ['note-phone', { page: 'principles/availability-in-numbers.html', size: PHONE }],
+  ['search-light', { page: 'principles/cap-theorem.html', search: 'circuit breaker' }],
+  ['diagram-flowchart-light', { page: 'principles/cap-theorem.html', figure: 0 }],
+  ['diagram-flowchart-dark', { page: 'principles/cap-theorem.html', figure: 0, scheme: 'dark' }],
+  ['diagram-sequence-light', { page: 'components/cdn.html', figure: 0 }],
+  ['diagram-sequence-dark', { page: 'components/cdn.html', figure: 0, scheme: 'dark' }],
+  ['diagram-state-light', { page: 'components/circuit-breaker.html', figure: 0 }],
+  ['diagram-state-dark', { page: 'components/circuit-breaker.html', figure: 0, scheme: 'dark' }],
 ];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
-for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 900, height: 900 }, deviceScaleFactor: 1 });
-  for (const [name, page, index] of shots) {
-    const p = await context.newPage();
-    await p.goto(pathToFileURL(path.resolve(site, page)).href);
-    await p.evaluate(() => document.fonts.ready);
-    const fig = p.locator('figure.diagram').nth(index);
-    const file = path.join(out, `diagram-${name}-${scheme}.png`);
-    await fig.screenshot({ path: file });
-    console.log(file);
-    await p.close();
+
+const browser = await launchBrowser();
+try {
+  for (const [name, view] of SHOTS) {
+    const file = path.join(out, `${name}.png`);
+    await capture(browser, site, { name, ...view }, file);
+    console.log(path.relative(root, file));
   }
-  await context.close();
+} finally {
+  await browser.close();
 }
-await browser.close();
