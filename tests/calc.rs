@@ -132,6 +132,22 @@ fn inline_values_are_the_computed_values_in_pages_and_print() {
     );
 }
 
+/// "Linked from" shows the sentence around a link as the reader saw it on the linking page:
+/// its inline values computed, never `= expr` (issue 23: five handbook pages showed
+/// "about = stuck_without_breaker threads").
+#[test]
+fn backlink_sentences_show_computed_values() {
+    let (_tmp, out) = build(&fixture("calc-pages"));
+    let page = read(&out, "security.html");
+    let text = page_text(&page);
+    assert!(
+        text.contains("Security is next: a week at four nines allows 60.48 s of downtime."),
+        "{text}"
+    );
+    assert!(!text.contains("= weekly"), "{text}");
+    assert!(!page.contains('\u{e000}') && !page.contains('\u{e001}'));
+}
+
 #[test]
 fn hmac_is_computed_at_build_time() {
     let (_tmp, out) = build(&fixture("calc-pages"));
@@ -201,6 +217,24 @@ fn handbook_calculations() {
             .filter(|l| l.trim_start().starts_with("```calc"))
             .count();
     }
+    // Every inline value's expression, as written (`= expr` between backticks).
+    let mut inline_exprs = Vec::new();
+    for entry in walk(&notes) {
+        let src = std::fs::read_to_string(&entry).unwrap_or_default();
+        for piece in src.split("`= ").skip(1) {
+            if let Some(expr) = piece.split('`').next().map(str::trim)
+                && !expr.is_empty()
+                && !expr.contains('\n')
+            {
+                inline_exprs.push(
+                    expr.replace('&', "&amp;")
+                        .replace('>', "&gt;")
+                        .replace('<', "&lt;"),
+                );
+            }
+        }
+    }
+    assert!(inline_exprs.len() > 100, "{}", inline_exprs.len());
     let (_tmp, out) = build(&repo());
     let mut blocks = 0;
     for page in walk(&out) {
@@ -210,6 +244,23 @@ fn handbook_calculations() {
             assert!(
                 !html.contains("<code>= "),
                 "unevaluated inline value in {}",
+                page.display()
+            );
+            // Nor in a "Linked from" sentence, nor a value marker left behind.
+            if let Some(at) = html.find("id=\"corem-backlinks\"") {
+                let list = &html[at..];
+                let list = &list[..list.find("</ul>").unwrap_or(list.len())];
+                for expr in &inline_exprs {
+                    assert!(
+                        !list.contains(&format!("= {expr}")),
+                        "`= {expr}` unevaluated in \"Linked from\" of {}",
+                        page.display()
+                    );
+                }
+            }
+            assert!(
+                !html.contains('\u{e000}'),
+                "value marker left in {}",
                 page.display()
             );
         }
@@ -228,9 +279,13 @@ fn handbook_calculations() {
     let sec = page_text(&read(&out, "components/hashing-and-encryption.html"));
     let hmac = "98e7ffb964bb5a3f902db1fc101a5baa98b6f2cd56858210c9d70f26ac762fc7";
     assert!(sec.contains(hmac), "{sec}");
+    assert!(
+        sec.contains(&format!("assert_eq(mac, \"{hmac}\") ✓ holds")),
+        "{sec}"
+    );
     assert!(sec.contains("assert(mac != seed_value) ✓ holds"), "{sec}");
     assert!(
-        sec.contains(&format!("The correct value is the computed one: {hmac}")),
+        sec.contains(&format!("The correct value is {hmac}")),
         "{sec}"
     );
 }

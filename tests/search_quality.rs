@@ -224,8 +224,14 @@ const QUERIES: &[(&str, &str)] = &[
         "bloom filter false positive",
         "foundations/bloom-filters.html#false-positive-rate",
     ),
-    ("merkle tree", "foundations/anti-entropy-and-merkle-trees.html"),
-    ("vector clock", "foundations/logical-clocks.html#vector-clocks"),
+    (
+        "merkle tree",
+        "foundations/anti-entropy-and-merkle-trees.html",
+    ),
+    (
+        "vector clock",
+        "foundations/logical-clocks.html#vector-clocks",
+    ),
     ("lsm compaction", "foundations/b-trees-and-lsm-trees.html"),
     ("latency numbers", "foundations/latency-numbers.html"),
     (
@@ -246,7 +252,10 @@ const QUERIES: &[(&str, &str)] = &[
         "foundations/gossip-and-failure-detection.html#phi-accrual-failure-detector",
     ),
     ("swim", "foundations/gossip-and-failure-detection.html#swim"),
-    ("group commit", "foundations/write-ahead-logging.html#group-commit"),
+    (
+        "group commit",
+        "foundations/write-ahead-logging.html#group-commit",
+    ),
     (
         "hybrid logical clock",
         "foundations/logical-clocks.html#hybrid-logical-clocks",
@@ -272,7 +281,10 @@ const QUERIES: &[(&str, &str)] = &[
         "paxos",
         "foundations/consensus-and-leader-election.html#paxos-in-outline",
     ),
-    ("vectr clock", "foundations/logical-clocks.html#vector-clocks"),
+    (
+        "vectr clock",
+        "foundations/logical-clocks.html#vector-clocks",
+    ),
     // design problems (issue 21)
     ("worked design problems", "design-problems/index.html"),
     ("url shortener", "design-problems/url-shortener.html"),

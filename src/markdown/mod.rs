@@ -571,11 +571,14 @@ impl<'b> Pass<'b> {
                 i + 1
             }
             Event::Code(c) => {
-                self.text(c);
                 match c.strip_prefix('=') {
                     Some(expr)
                         if expr.starts_with(char::is_whitespace) && !expr.trim().is_empty() =>
                     {
+                        // The value is known only once the note's calculations ran: contexts
+                        // hold a marker that names the event, filled in by `fill_values`.
+                        let marker = format!("{VALUE_START}{}{VALUE_END}", self.out.events.len());
+                        self.text(&marker);
                         let lead = c.len() - c.trim_start_matches(['=', ' ', '\t']).len();
                         // The span's source includes the backticks; point at the expression.
                         let src = &self.body[range.clone()];
@@ -586,7 +589,10 @@ impl<'b> Pass<'b> {
                             offset: range.start + ticks + ws + lead,
                         })
                     }
-                    _ => self.push(ev.clone()),
+                    _ => {
+                        self.text(c);
+                        self.push(ev.clone());
+                    }
                 }
                 i + 1
             }
@@ -965,6 +971,37 @@ fn is_asset_name(dest: &str) -> bool {
 }
 
 /// The sentence of `text` that contains byte `pos`, trimmed to a readable length.
+/// Opens the marker of an inline `` `= expr` `` value in link contexts: the marker holds the
+/// event index of the [`Ev::InlineCalc`], then [`VALUE_END`].
+pub const VALUE_START: char = '\u{e000}';
+/// Closes a value marker (see [`VALUE_START`]).
+pub const VALUE_END: char = '\u{e001}';
+
+/// A link context with its inline-value markers replaced by what `value(event index)` gives
+/// (the computed value as the reader sees it); a marker without a value, or cut off by the
+/// context's length limit, is dropped.
+pub fn fill_values(text: &str, value: impl Fn(usize) -> Option<String>) -> String {
+    if !text.contains(VALUE_START) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(VALUE_START) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + VALUE_START.len_utf8()..];
+        let Some(end) = rest.find(VALUE_END) else {
+            rest = "";
+            break;
+        };
+        if let Some(v) = rest[..end].parse().ok().and_then(&value) {
+            out.push_str(&v);
+        }
+        rest = &rest[end + VALUE_END.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn sentence_around(text: &str, pos: usize) -> String {
     let pos = pos.min(text.len());
     let bytes = text.as_bytes();

@@ -322,6 +322,15 @@ impl<'a> Site<'a> {
         &self.graph.titles[n]
     }
 
+    /// A link context (the sentence around a link in note `from`) with the note's computed
+    /// inline values filled in, as the reader sees them on `from`'s own page.
+    pub fn context(&self, from: NoteId, raw: &str) -> String {
+        crate::markdown::fill_values(raw, |event| {
+            let special = self.prepared.get(from)?.get(event)?.as_ref()?;
+            Some(special.text.clone())
+        })
+    }
+
     fn description(&self, n: NoteId) -> String {
         self.corpus.notes[n]
             .meta
@@ -666,7 +675,7 @@ pub fn render_page(
                 .map(|b| BacklinkCtx {
                     title: site.title(b.from).to_string(),
                     url: rel_url(from, &site.corpus.notes[b.from].out_path),
-                    context: b.context.clone(),
+                    context: site.context(b.from, &b.context),
                 })
                 .collect();
             pc.related = site.graph.related[n]

@@ -205,7 +205,7 @@ impl<'a> Digests<'a> {
                 self.tags(n, &mut s);
                 for b in &graph.backlinks[n] {
                     self.note_link(b.from, &mut s);
-                    b.context.hash(&mut s);
+                    site.context(b.from, &b.context).hash(&mut s);
                 }
                 0xffu8.hash(&mut s);
                 for &r in &graph.related[n] {

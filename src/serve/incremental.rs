@@ -542,6 +542,18 @@ impl Incremental {
         for (id, _, _, diags) in edits {
             self.parse_diags[id] = diags;
             let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id]);
+            // A changed inline value shows in the "Linked from" sentences of the notes it
+            // links to: those pages change too.
+            if specials != self.a.prepared[id] {
+                for (t, backs) in self.a.graph.backlinks.iter().enumerate() {
+                    let shows_values = backs
+                        .iter()
+                        .any(|b| b.from == id && b.context.contains(crate::markdown::VALUE_START));
+                    if shows_values && !pages.contains(&t) {
+                        pages.push(t);
+                    }
+                }
+            }
             self.a.prepared[id] = specials;
             self.prep_diags[id] = d;
             self.file_hash[id] = note_file_hash(&self.a.corpus.notes[id]);
