@@ -59,6 +59,36 @@ impl Default for SearchConfig {
     }
 }
 
+/// Worked calculations: how many significant digits results show when a value does not say
+/// (`# format: sig=N` on a value or a block wins).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalcConfig {
+    /// Inline `` `= expr` `` values in prose (default 3: "5.21 min").
+    pub inline_digits: u8,
+    /// Results in worked steps (default 6: "5.20833 min").
+    pub digits: u8,
+}
+
+impl Default for CalcConfig {
+    fn default() -> Self {
+        CalcConfig {
+            inline_digits: crate::calc::format::DEFAULT_INLINE_SIG,
+            digits: crate::calc::format::DEFAULT_SIG,
+        }
+    }
+}
+
+impl CalcConfig {
+    /// The formats of prose values and worked steps.
+    pub fn formats(&self) -> crate::calc::Formats {
+        crate::calc::Formats {
+            inline: crate::calc::FormatSpec::inline(self.inline_digits),
+            steps: crate::calc::FormatSpec::steps(self.digits),
+        }
+    }
+}
+
 /// The contents of `corem.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -80,6 +110,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub highlight: HighlightConfig,
     pub search: SearchConfig,
+    pub calc: CalcConfig,
     pub broken_links: BrokenLinks,
 }
 
@@ -97,6 +128,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             highlight: HighlightConfig::default(),
             search: SearchConfig::default(),
+            calc: CalcConfig::default(),
             broken_links: BrokenLinks::Error,
         }
     }
@@ -148,6 +180,16 @@ impl Project {
             config.base_url = url.clone();
         }
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        for (key, n) in [
+            ("inline_digits", config.calc.inline_digits),
+            ("digits", config.calc.digits),
+        ] {
+            if !(1..=17).contains(&n) {
+                return Err(Error::Config(format!(
+                    "{CONFIG_FILE}: [calc] {key} = {n}: significant digits go from 1 to 17"
+                )));
+            }
+        }
         if config.title.is_none() {
             config.title = root.file_name().map(|n| n.to_string_lossy().into_owned());
         }
@@ -196,7 +238,8 @@ fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
         }
         Error::Diagnostics(vec![d.with_help(
             "keys: title, description, base_url, language, author, repo_url, repo_branch, \
-             notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code",
+             notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code, \
+             [calc] inline_digits/digits",
         )])
     })
 }

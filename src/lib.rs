@@ -189,7 +189,8 @@ pub fn analyze(
     diags.append(&mut link_diags);
     t.lap("link");
 
-    let (prepared, mut prep_diags) = render::prepare(&corpus, &parsed);
+    let (prepared, mut prep_diags) =
+        render::prepare(&corpus, &parsed, project.config.calc.formats());
     diags.append(&mut prep_diags);
     let tera = match render::templates::compile(&theme) {
         Ok(mut tera) => {

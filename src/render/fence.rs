@@ -22,6 +22,7 @@ pub struct Special {
 pub struct NoteState<'a> {
     note: &'a Note,
     parsed: &'a Parsed,
+    formats: crate::calc::Formats,
     /// The note's calc context, created by its first calc block or inline value.
     calc: Option<NoteCalc<'a>>,
     /// Hash of the note's path, so diagram ids differ between notes shown on one page
@@ -32,10 +33,11 @@ pub struct NoteState<'a> {
 }
 
 impl<'a> NoteState<'a> {
-    pub fn new(note: &'a Note, parsed: &'a Parsed) -> Self {
+    pub fn new(note: &'a Note, parsed: &'a Parsed, formats: crate::calc::Formats) -> Self {
         NoteState {
             note,
             parsed,
+            formats,
             calc: None,
             scope: crate::diagram::hash(note.rel.as_bytes()),
             diagrams: 0,
@@ -49,11 +51,19 @@ impl<'a> NoteState<'a> {
 
     /// The note's calc context (names defined so far), started on first use.
     fn calc(&mut self) -> &mut NoteCalc<'a> {
-        let (note, parsed) = (self.note, self.parsed);
+        let (note, parsed, formats) = (self.note, self.parsed, self.formats);
         self.calc.get_or_insert_with(|| {
             let lines_before_body = note.source[..note.body_start].matches('\n').count();
-            NoteCalc::new(note.body(), lines_before_body, parsed)
+            NoteCalc::new(note.body(), lines_before_body, parsed, formats)
         })
+    }
+
+    /// Problems found that do not fail the build (from the note's calculations).
+    pub fn take_warnings(&mut self) -> Vec<Problem> {
+        self.calc
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.warnings))
+            .unwrap_or_default()
     }
 }
 

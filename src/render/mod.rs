@@ -44,11 +44,15 @@ pub struct Site<'a> {
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
 /// within a note (so a note's calculations see the names defined above them).
-pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Vec<Option<Special>>>, Vec<Diagnostic>) {
+pub fn prepare(
+    corpus: &Corpus,
+    parsed: &[Parsed],
+    formats: crate::calc::Formats,
+) -> (Vec<Vec<Option<Special>>>, Vec<Diagnostic>) {
     let results: Vec<(Vec<Option<Special>>, Vec<Diagnostic>)> = parsed
         .par_iter()
         .enumerate()
-        .map(|(id, p)| prepare_note(corpus, id, p))
+        .map(|(id, p)| prepare_note(corpus, id, p, formats))
         .collect();
     let mut diags = Vec::new();
     let mut out = Vec::with_capacity(results.len());
@@ -64,9 +68,10 @@ pub fn prepare_note(
     corpus: &Corpus,
     id: NoteId,
     p: &Parsed,
+    formats: crate::calc::Formats,
 ) -> (Vec<Option<Special>>, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
-    let mut state = fence::NoteState::new(note, p);
+    let mut state = fence::NoteState::new(note, p, formats);
     let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
     let mut problems = Vec::new();
     for ev in &p.events {
@@ -89,15 +94,21 @@ pub fn prepare_note(
             None => None,
         });
     }
-    let diags = problems
+    let warnings = state.take_warnings();
+    let located = |d: Diagnostic, pr: crate::markdown::Problem| {
+        let mut d = d.at(&note.source, note.body_start + pr.offset);
+        d.help = pr.help;
+        d
+    };
+    let mut diags: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|pr| {
-            let mut d = Diagnostic::error(&note.path, pr.message)
-                .at(&note.source, note.body_start + pr.offset);
-            d.help = pr.help;
-            d
-        })
+        .map(|pr| located(Diagnostic::error(&note.path, pr.message.clone()), pr))
         .collect();
+    diags.extend(
+        warnings
+            .into_iter()
+            .map(|pr| located(Diagnostic::warning(&note.path, pr.message.clone()), pr)),
+    );
     (out, diags)
 }
 

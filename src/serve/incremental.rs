@@ -541,7 +541,9 @@ impl Incremental {
         }
         for (id, _, _, diags) in edits {
             self.parse_diags[id] = diags;
-            let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id]);
+            let formats = self.a.project.config.calc.formats();
+            let (specials, d) =
+                render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], formats);
             // A changed inline value shows in the "Linked from" sentences of the notes it
             // links to: those pages change too.
             if specials != self.a.prepared[id] {
@@ -830,7 +832,8 @@ impl Incremental {
         let computed: Vec<(usize, Vec<Option<Special>>, Vec<Diagnostic>)> = redo
             .par_iter()
             .map(|&id| {
-                let (s, d) = render::prepare_note(&corpus, id, &parsed[id]);
+                let formats = self.a.project.config.calc.formats();
+                let (s, d) = render::prepare_note(&corpus, id, &parsed[id], formats);
                 (id, s, d)
             })
             .collect();

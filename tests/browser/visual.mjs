@@ -9,9 +9,10 @@
 //
 //     COREM_UPDATE_BASELINES=1 cargo test --test browser_visual
 //
-// A view fails when its size changed or when more than MAX_SHARE of its pixels differ beyond
-// pixelmatch's colour threshold (anti-aliasing is ignored). On failure the expected, actual and
-// diff images are written side by side and their paths printed.
+// A view fails when its size changed, when more than MAX_SHARE of its pixels differ beyond
+// pixelmatch's colour threshold (anti-aliasing is ignored), or when the differences are dense
+// anywhere (a changed word). On failure the expected, actual and diff images are written side by
+// side and their paths printed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,12 @@ import { launchBrowser, capture, PHONE } from './views.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASELINES = path.resolve(here, '../visual/baseline');
 const THRESHOLD = 0.1;
+// A view fails when more than MAX_SHARE of its pixels differ, or when any WINDOW×WINDOW square
+// has more than MAX_IN_WINDOW differing pixels: a changed word is a small share of a long page
+// but a dense patch.
 const MAX_SHARE = 0.002;
+const WINDOW = 24;
+const MAX_IN_WINDOW = 24;
 
 // The fixture's views: home, a note with worked calculations, each diagram kind, search with
 // its results open, dark mode, a 390 px phone, print.html.
@@ -82,13 +88,14 @@ async function main() {
       }
       const diff = new PNG({ width: a.width, height: a.height });
       const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: THRESHOLD });
+      const dense = n === 0 ? 0 : pixelmatch(a.data, b.data, null, a.width, a.height, { threshold: THRESHOLD, windowSize: WINDOW });
       const share = n / (a.width * a.height);
-      const line = `${view.name}: ${n} px differ (${(share * 100).toFixed(3)} %)`;
-      if (share > MAX_SHARE) {
+      const line = `${view.name}: ${n} px differ (${(share * 100).toFixed(3)} %, at most ${dense} in a ${WINDOW} px square)`;
+      if (share > MAX_SHARE || dense > MAX_IN_WINDOW) {
         const diffFile = path.join(work, `${view.name}.diff.png`);
         fs.writeFileSync(diffFile, PNG.sync.write(diff));
         fs.copyFileSync(baseline, path.join(work, `${view.name}.expected.png`));
-        problems.push(`${line} > ${(MAX_SHARE * 100).toFixed(1)} %: see ${diffFile} (expected and actual beside it)`);
+        problems.push(`${line}; limits ${(MAX_SHARE * 100).toFixed(1)} % and ${MAX_IN_WINDOW} px: see ${diffFile} (expected and actual beside it)`);
       } else {
         console.log(line);
       }
