@@ -167,7 +167,7 @@ pub fn analyze(
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
     if !opts.fresh {
-        cache::store().load(&output::cache_file(&project.output_dir));
+        cache::store().load(&output::StateDir::of(&project.root).cache_file());
     }
     t.lap("config");
 
@@ -419,6 +419,7 @@ pub fn build_single_file(
 ) -> Result<SingleFileReport, Error> {
     let mut timings = Vec::new();
     let a = analyze(dir, opts, &mut timings)?;
+    output::single::check_target(target, &a.project)?;
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
@@ -493,6 +494,26 @@ pub fn build_single_file(
     })
 }
 
+/// `corem clean`: deletes the project's working folder `.corem/` (build cache and the spare
+/// copy of the last site) and, with `output`, the output folder too when it is a site corem
+/// built (it holds [`output::SITE_MARKER`]). Returns what was deleted. Nothing else is touched.
+pub fn clean(dir: &Path, overrides: &Overrides, output: bool) -> Result<Vec<PathBuf>, Error> {
+    let project = Project::open(dir, overrides)?;
+    let mut removed = Vec::new();
+    let state = output::StateDir::of(&project.root);
+    if std::fs::symlink_metadata(&state.dir).is_ok_and(|m| m.is_dir()) {
+        std::fs::remove_dir_all(&state.dir).map_err(|e| Error::io(&state.dir, e))?;
+        removed.push(state.dir);
+    }
+    let out = &project.output_dir;
+    if output && std::fs::symlink_metadata(out).is_ok() {
+        output::check_target(out)?;
+        std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
+        removed.push(out.clone());
+    }
+    Ok(removed)
+}
+
 /// The contents of a generated or copied file.
 #[derive(Debug, Clone)]
 pub enum FileSource {
@@ -508,7 +529,13 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings: Vec::new(),
     };
     let staging = if write {
-        let s = output::Staging::new(&a.project.output_dir, !opts.fresh)?;
+        // Refuse a foreign output before touching the project's working folder.
+        output::check_target(&a.project.output_dir)?;
+        let state = output::StateDir::of(&a.project.root);
+        let spare = state
+            .ensure()
+            .then(|| state.spare_for(&a.project.output_dir));
+        let s = output::Staging::new(&a.project.output_dir, spare, !opts.fresh)?;
         s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
         Some(s)
     } else {
@@ -548,7 +575,10 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             }
         }
         writes = Some(s.commit()?);
-        cache::store().save(&output::cache_file(&a.project.output_dir));
+        let state = output::StateDir::of(&a.project.root);
+        if state.ensure() {
+            cache::store().save(&state.cache_file());
+        }
         t.lap("write");
     }
     timings.append(&mut t.timings);

@@ -86,6 +86,11 @@ pub fn init(dir: &Path, theme: bool) -> Result<Vec<PathBuf>, Error> {
             )
             .into_bytes(),
         ),
+        (
+            dir.join(".gitignore"),
+            b"# The built site and corem's working folder (build cache, last site).\n/public/\n/.corem/\n"
+                .to_vec(),
+        ),
     ];
     if theme {
         for (rel, bytes) in crate::theme::Theme::builtin_files() {
@@ -208,7 +213,9 @@ mod tests {
     fn init_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         let files = init(dir.path(), false).unwrap();
-        assert_eq!(files.len(), 2);
+        assert_eq!(files.len(), 3);
+        let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+        assert!(ignore.contains("/.corem/") && ignore.contains("/public/"));
         assert!(init(dir.path(), false).is_err());
     }
 }
