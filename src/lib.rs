@@ -223,6 +223,16 @@ pub fn analyze(
         }
     };
     t.lap("prepare");
+    let site = render::Site {
+        project: &project,
+        corpus: &corpus,
+        parsed: &parsed,
+        graph: &graph,
+        prepared: &prepared,
+        dates: &dates,
+        nav_cache: render::NavCache::default(),
+    };
+    diags.extend(output::paths::collisions(&site, &theme));
     timings.append(&mut t.timings);
     fail_if_errors(&mut diags)?;
     let Some(tera) = tera else {

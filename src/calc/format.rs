@@ -41,6 +41,10 @@ pub struct FormatSpec {
     pub auto_sig: u8,
     /// A value in a sentence: `s⁻¹` reads `/s` (`231/s`).
     pub prose: bool,
+    /// Show an infinite or undefined result (`∞`, `NaN`) instead of failing: option `inf`.
+    /// Without it, such a result is an error, because it almost always means the calculation
+    /// overflowed (`2^2000`) or divided by zero.
+    pub allow_inf: bool,
     /// Fixed number of decimals (0–17); wins over `sig`.
     pub dp: Option<u8>,
     /// Show a dimensionless value as a percentage.
@@ -54,6 +58,7 @@ impl Default for FormatSpec {
             sig: None,
             auto_sig: DEFAULT_SIG,
             prose: false,
+            allow_inf: false,
             dp: None,
             percent: false,
             sep: Sep::Comma,
@@ -133,6 +138,7 @@ impl FormatSpec {
                     out.sig = None;
                 }
                 "percent" | "%" if value.is_none() => out.percent = true,
+                "inf" if value.is_none() => out.allow_inf = true,
                 "sep" => {
                     out.sep = match value {
                         Some(",") => Sep::Comma,
@@ -148,7 +154,7 @@ impl FormatSpec {
                 }
                 _ => {
                     return Err(err(format!(
-                        "unknown format option `{word}` (options: sig=N, dp=N, percent, sep=,|_|thin|none)"
+                        "unknown format option `{word}` (options: sig=N, dp=N, percent, sep=,|_|thin|none, inf)"
                     )));
                 }
             }
@@ -189,6 +195,17 @@ pub fn value(v: &Value, spec: &FormatSpec) -> Result<Shown, String> {
         Value::Quantity(q) => {
             let unit = q.unit().to_string();
             let x = q.unsafe_value().to_f64();
+            if !x.is_finite() && !spec.allow_inf {
+                return Err(format!(
+                    "the result is {} (the calculation overflowed or divided by zero); \
+                     add `# format: inf` if that is what you mean",
+                    if x.is_nan() {
+                        "not a number"
+                    } else {
+                        "infinite"
+                    }
+                ));
+            }
             quantity(x, &unit, spec)
         }
         // Strings (`-> human`, digests) are shown as text, without quotes.

@@ -400,3 +400,15 @@ fn repeated_values_are_not_evaluated_again() {
     // `let a` again and the new `a + 1`; every other value was already known.
     assert_eq!(calc.maps.len(), 5);
 }
+
+/// Issue 24 (11): an overflow used to render as `∞` with exit code 0.
+#[test]
+fn an_infinite_result_is_an_error_unless_asked_for() {
+    let r = run("```calc\nlet big = 10^400\n```\n");
+    let p = problems(&r[0]);
+    assert!(p[0].message.contains("infinite"), "{p:?}");
+    assert!(p[0].help.is_none() || !p[0].message.is_empty());
+    let r = run("```calc\nlet big = 10^400 # format: inf\n```\n");
+    let text = ok_text(&r[0]);
+    assert!(text.contains("∞"), "{text}");
+}

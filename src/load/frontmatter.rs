@@ -139,9 +139,23 @@ pub fn parse(
                     "write it as `description: One sentence.`",
                 )
             }),
-            "slug" => string(&value)
-                .map(|v| meta.slug = v)
-                .ok_or_else(|| key_at("`slug` must be text".into(), "write it as `slug: my-note`")),
+            "slug" => match string(&value) {
+                Some(v) => match v.as_deref().map(check_slug) {
+                    Some(Err(why)) => Err(key_at(
+                        format!("`slug` {why}"),
+                        "a slug is the page's file name without `.html`: write it as `slug: my-note` \
+                         (letters, digits, `-`, `_`, `.`)",
+                    )),
+                    _ => {
+                        meta.slug = v;
+                        Ok(())
+                    }
+                },
+                None => Err(key_at(
+                    "`slug` must be text".into(),
+                    "write it as `slug: my-note`",
+                )),
+            },
             "template" => string(&value).map(|v| meta.template = v).ok_or_else(|| {
                 key_at(
                     "`template` must be a template file name".into(),
@@ -149,15 +163,21 @@ pub fn parse(
                 )
             }),
             "date" | "updated" => match string(&value) {
-                Some(v) if v.as_ref().is_none_or(|d| looks_like_date(d)) => {
-                    if key == "date" {
-                        meta.date = v;
-                    } else {
-                        meta.updated = v;
+                Some(v) => match v.as_deref().map(check_date) {
+                    Some(Err(why)) => Err(key_at(
+                        format!("`{key}`: {why}"),
+                        "use the ISO format YYYY-MM-DD (optionally with a time, 2024-05-31T14:30)",
+                    )),
+                    _ => {
+                        if key == "date" {
+                            meta.date = v;
+                        } else {
+                            meta.updated = v;
+                        }
+                        Ok(())
                     }
-                    Ok(())
-                }
-                _ => Err(key_at(
+                },
+                None => Err(key_at(
                     format!("`{key}` must be a date like 2024-05-31"),
                     "use the ISO format YYYY-MM-DD (optionally with a time)",
                 )),
@@ -337,14 +357,81 @@ fn string_list(v: &Value) -> Option<Vec<String>> {
     }
 }
 
-fn looks_like_date(s: &str) -> bool {
+/// A slug names one file in the site's folder: it must not be empty, climb out (`..`), name a
+/// folder (`/`, `\`), hide the file (leading `.`), hold control characters or be longer than a
+/// file name may be. `Err` says which.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    if slug.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if slug.contains(['/', '\\']) {
+        return Err(format!(
+            "`{slug}` contains a `/` or `\\`: it must be a file name, not a path"
+        ));
+    }
+    if slug.contains("..") {
+        return Err(format!("`{slug}` contains `..`"));
+    }
+    if slug.starts_with('.') {
+        return Err(format!(
+            "`{slug}` starts with `.`, which would hide the page"
+        ));
+    }
+    if slug.chars().any(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    if slug.len() > 200 {
+        return Err(format!(
+            "is {} bytes long; at most 200 make a file name",
+            slug.len()
+        ));
+    }
+    Ok(())
+}
+
+/// A real calendar date, `YYYY-MM-DD`, optionally followed by a time (`T` or a space, then
+/// `HH:MM` and more). `Err` says what is wrong.
+pub fn check_date(s: &str) -> Result<(), String> {
     let b = s.as_bytes();
-    b.len() >= 10
+    let shaped = b.len() >= 10
         && b[..4].iter().all(u8::is_ascii_digit)
         && b[4] == b'-'
         && b[5..7].iter().all(u8::is_ascii_digit)
         && b[7] == b'-'
-        && b[8..10].iter().all(u8::is_ascii_digit)
+        && b[8..10].iter().all(u8::is_ascii_digit);
+    if !shaped {
+        return Err(format!("`{s}` is not a date like 2024-05-31"));
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    if !(1..=12).contains(&month) {
+        return Err(format!("`{s}`: there is no month {month}"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Err(format!("`{s}`: month {month} of {year} has {days} days"));
+    }
+    let rest = &s[10..];
+    if !rest.is_empty() {
+        let time = rest.strip_prefix(['T', 't', ' ']).unwrap_or("");
+        let t = time.as_bytes();
+        let ok = t.len() >= 5
+            && t[..2].iter().all(u8::is_ascii_digit)
+            && t[2] == b':'
+            && t[3..5].iter().all(u8::is_ascii_digit)
+            && time[..2].parse::<u32>().is_ok_and(|h| h < 24)
+            && time[3..5].parse::<u32>().is_ok_and(|m| m < 60);
+        if !ok {
+            return Err(format!("`{s}`: the time after the date must be like 14:30"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -395,6 +482,58 @@ mod tests {
         let errs = meta("---\ntitle: A\ntags: [a, b\n---\n").unwrap_err();
         assert!(errs[0].line >= 3, "{:?}", errs[0]);
         assert!(errs[0].message.starts_with("invalid YAML"));
+    }
+
+    /// Issue 24 (1, 11): a slug that climbs out of the site, is absolute, empty or hidden is a
+    /// located error; so is a date that is not on the calendar.
+    #[test]
+    fn slugs_stay_inside_the_site_and_dates_exist() {
+        for bad in [
+            "../../escaped",
+            "/etc/passwd",
+            "a/b",
+            "a\\b",
+            "",
+            "  ",
+            ".hidden",
+            "a\u{0}b",
+        ] {
+            let src = format!("---\nslug: {bad:?}\n---\n");
+            let err = meta(&src).expect_err(bad);
+            assert!(
+                err[0].message.starts_with("`slug`"),
+                "{bad}: {}",
+                err[0].message
+            );
+            assert_eq!(err[0].line, 2, "{bad}");
+        }
+        assert_eq!(
+            meta("---\nslug: my-note.v2\n---\n")
+                .unwrap()
+                .slug
+                .as_deref(),
+            Some("my-note.v2")
+        );
+        for bad in [
+            "2026-13-45",
+            "2026-02-30",
+            "2025-02-29",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-05-31T25:00",
+            "2026-05-31x",
+        ] {
+            let err = meta(&format!("---\ndate: {bad}\n---\n")).expect_err(bad);
+            assert!(err[0].message.contains(bad), "{}", err[0].message);
+        }
+        for good in [
+            "2024-02-29",
+            "2026-12-31",
+            "2026-05-31T14:30",
+            "2026-05-31 14:30:59Z",
+        ] {
+            assert!(meta(&format!("---\ndate: {good}\n---\n")).is_ok(), "{good}");
+        }
     }
 
     #[test]
