@@ -51,7 +51,7 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         }
         claim(page.out_path, owner, &mut out);
     }
-    for (rel, _) in &theme.static_files {
+    for rel in theme.static_files.keys() {
         let owner = Owner {
             what: format!("the theme file `static/{rel}`"),
             file: None,
