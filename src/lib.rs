@@ -115,7 +115,7 @@ impl Timer {
 
 fn fail_if_errors(diags: &mut Vec<Diagnostic>) -> Result<(), Error> {
     if diags.iter().any(Diagnostic::is_error) {
-        diagnostic::sort(diags);
+        diagnostic::sort_and_cap(diags);
         return Err(Error::Diagnostics(std::mem::take(diags)));
     }
     Ok(())
@@ -312,7 +312,7 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
         }
     }
     // One broken template fails every page the same way: report it once.
-    diagnostic::sort(&mut diags);
+    diagnostic::sort_and_cap(&mut diags);
     diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
     fail_if_errors(&mut diags)?;
     Ok(Rendered { pages, sections })
@@ -494,7 +494,7 @@ pub fn build_single_file(
     t.lap("write");
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
-    diagnostic::sort(&mut warnings);
+    diagnostic::sort_and_cap(&mut warnings);
     Ok(SingleFileReport {
         notes: a.corpus.notes.len(),
         path: target.to_path_buf(),
@@ -593,7 +593,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     }
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
-    diagnostic::sort(&mut warnings);
+    diagnostic::sort_and_cap(&mut warnings);
     Ok(BuildReport {
         notes: a.corpus.notes.len(),
         pages: rendered.pages.len(),

@@ -169,6 +169,7 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> String {
                 "col": d.col,
                 "message": d.message,
                 "source_line": d.source_line,
+                "caret": d.caret,
                 "help": d.help,
             })
         })

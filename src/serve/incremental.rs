@@ -873,7 +873,7 @@ impl Incremental {
             .chain(&self.highlight_diag)
             .cloned()
             .collect();
-        diagnostic::sort(&mut all);
+        diagnostic::sort_and_cap(&mut all);
         all
     }
 
@@ -941,7 +941,7 @@ impl Incremental {
             }
         }
         if !errors.is_empty() {
-            diagnostic::sort(&mut errors);
+            diagnostic::sort_and_cap(&mut errors);
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
             return Err(errors);
         }
