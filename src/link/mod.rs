@@ -460,6 +460,7 @@ impl Ctx<'_> {
         };
         match &link.target {
             Target::External(u) => Resolved::External(u.clone()),
+            Target::Tag(t) => Resolved::External(format!("tags/{}.html", tag_slug(t))),
             Target::Anchor(a) => match self.anchor(from, a) {
                 Ok(id) => Resolved::Anchor(id),
                 Err(help) => {

@@ -318,6 +318,16 @@ impl<'s> Writer<'s, '_> {
                     }
                 }
                 Ev::Embed(l) => self.embed(note, *l),
+                Ev::BlockStart(b) => {
+                    let block = &parsed.blocks[*b];
+                    let (before, after) = &block.open;
+                    if own {
+                        let id = self.heading_id(note, &format!("^{}", block.id));
+                        self.html(format!("{before} id=\"{}\"{after}", escape_attr(&id)));
+                    } else {
+                        self.html(format!("{before}{after}"));
+                    }
+                }
                 Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
                     self.special(specials.get(i).and_then(Option::as_ref));
                 }
@@ -360,7 +370,7 @@ impl<'s> Writer<'s, '_> {
         let parsed = &site.parsed[*target];
         let range = match anchor {
             None => 0..parsed.events.len(),
-            Some(id) => section_range(parsed, id),
+            Some(id) => parsed.anchor_events(id),
         };
         let label = match anchor {
             Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
@@ -386,25 +396,6 @@ fn link_source(site: &Site, note: NoteId, l: usize) -> String {
     let n = &site.corpus.notes[note];
     let span = &site.parsed[note].links[l].span;
     n.body().get(span.clone()).unwrap_or("").to_string()
-}
-
-/// Event range of the section that starts at heading `id`: up to the next heading of the same
-/// or a higher level.
-fn section_range(parsed: &crate::markdown::Parsed, id: &str) -> std::ops::Range<usize> {
-    let Some(h) = parsed.headings.iter().position(|h| h.id == id) else {
-        return 0..0;
-    };
-    let level = parsed.headings[h].level;
-    let start = parsed
-        .events
-        .iter()
-        .position(|e| matches!(e, Ev::HeadingStart(x) if *x == h))
-        .unwrap_or(0);
-    let end = parsed.events[start + 1..]
-        .iter()
-        .position(|e| matches!(e, Ev::HeadingStart(x) if parsed.headings[*x].level <= level))
-        .map_or(parsed.events.len(), |p| start + 1 + p);
-    start..end
 }
 
 /// Renders parsed Markdown on its own, outside a site: links keep their destinations as
@@ -438,6 +429,15 @@ pub fn standalone_html(parsed: &crate::markdown::Parsed) -> String {
                 }));
             }
             Ev::LinkEnd(_) => events.push(Event::End(TagEnd::Link)),
+            Ev::BlockStart(b) => {
+                let block = &parsed.blocks[*b];
+                events.push(Event::Html(CowStr::from(format!(
+                    "{} id=\"^{}\"{}",
+                    block.open.0,
+                    escape_attr(&block.id),
+                    block.open.1
+                ))));
+            }
             Ev::Image(l) | Ev::Embed(l) => {
                 let link = &parsed.links[*l];
                 events.push(Event::Start(Tag::Image {
