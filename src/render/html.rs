@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event};
 
 use super::Site;
 use super::fence::Special;
-use crate::link::Resolved;
+use crate::link::{Resolved, embeds};
 use crate::load::NoteId;
 use crate::markdown::{Ev, escape_attr, escape_html};
 
@@ -98,6 +98,7 @@ pub fn note_html(
         sections: Vec::new(),
         collect,
         depth: 0,
+        transcluded: 0,
     };
     if collect {
         r.sections.push(SectionText::default());
@@ -144,6 +145,8 @@ struct Writer<'s, 'm> {
     collect: bool,
     /// Embed nesting depth (cycles are rejected earlier; this is a second guard).
     depth: usize,
+    /// Markdown transcluded so far on this page, in bytes.
+    transcluded: u64,
 }
 
 impl<'s> Writer<'s, '_> {
@@ -176,7 +179,10 @@ impl<'s> Writer<'s, '_> {
         let notes = &self.site.corpus.notes;
         match (self.mode, r) {
             (_, Resolved::External(u)) => Some(u.clone()),
-            (_, Resolved::Broken(_)) => None,
+            (_, Resolved::Broken(_) | Resolved::Hidden) => None,
+            (Mode::Page(page), Resolved::Page(path)) => Some(rel_url(page, path)),
+            // One-page views have no tag or folder pages: the text stays, unlinked.
+            (Mode::OnePage, Resolved::Page(_)) => None,
             (Mode::Page(page), Resolved::Anchor(a)) => {
                 // In an embed, a local anchor belongs to the embedded note's own page.
                 if notes[from].out_path == page {
@@ -275,6 +281,8 @@ impl<'s> Writer<'s, '_> {
                             let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
                             if matches!(resolved[*l], Resolved::External(_)) {
                                 tag.push_str(" class=\"external\"");
+                            } else if matches!(link.target, crate::markdown::Target::Tag(_)) {
+                                tag.push_str(" class=\"tag\"");
                             }
                             if !link.title.is_empty() {
                                 tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
@@ -282,10 +290,12 @@ impl<'s> Writer<'s, '_> {
                             tag.push('>');
                             self.html(tag);
                         }
-                        None => self.html(format!(
+                        None if matches!(resolved[*l], Resolved::Broken(_)) => self.html(format!(
                             "<span class=\"broken-link\" title=\"unresolved link: {}\">",
                             escape_attr(&link_source(self.site, note, *l))
                         )),
+                        // A link to an unpublished note, or to a page a one-page view lacks.
+                        None => self.html("<span class=\"unlinked\">".into()),
                     }
                 }
                 Ev::LinkEnd(l) => {
@@ -300,16 +310,12 @@ impl<'s> Writer<'s, '_> {
                     self.text(&link.text, false);
                     match self.href(note, &resolved[*l]) {
                         Some(src) => {
-                            let title = if link.title.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" title=\"{}\"", escape_attr(&link.title))
+                            let file = match &resolved[*l] {
+                                Resolved::Asset(a) => self.site.corpus.assets[*a].rel.as_str(),
+                                _ => src.split(['?', '#']).next().unwrap_or(&src),
                             };
-                            self.html(format!(
-                                "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
-                                escape_attr(&src),
-                                escape_attr(&link.text)
-                            ));
+                            let file = file.rsplit('/').next().unwrap_or(file);
+                            self.html(super::media::html(link, &src, file));
                         }
                         None => self.html(format!(
                             "<span class=\"broken-link\" title=\"missing image\">{}</span>",
@@ -350,6 +356,10 @@ impl<'s> Writer<'s, '_> {
     fn embed(&mut self, from: NoteId, l: usize) {
         let site = self.site;
         let resolved = &site.graph.resolved[from][l];
+        if *resolved == Resolved::Hidden {
+            // An unpublished note's text stays out of the published pages.
+            return;
+        }
         let Resolved::Note {
             note: target,
             anchor,
@@ -362,16 +372,27 @@ impl<'s> Writer<'s, '_> {
             ));
             return;
         };
-        if self.depth >= 8 {
+        let parsed = &site.parsed[*target];
+        let body_len = site.corpus.notes[*target].body().len();
+        let (range, bytes) = match anchor {
+            None => (0..parsed.events.len(), body_len),
+            Some(id) => (
+                parsed.anchor_events(id),
+                parsed.anchor_span(id, body_len).map_or(0, |r| r.len()),
+            ),
+        };
+        // The link stage rejects deeper nesting and bigger pages; this guards a page built
+        // from a graph that an edit made stale.
+        self.transcluded = self.transcluded.saturating_add(bytes as u64);
+        if self.depth >= embeds::MAX_DEPTH || self.transcluded > embeds::MAX_BYTES {
+            self.html(
+                "<p class=\"embed-omitted\">(embed left out: the page is over corem's embed limits)</p>\n"
+                    .into(),
+            );
             return;
         }
         let href = self.href(from, resolved).unwrap_or_default();
         let title = &site.graph.titles[*target];
-        let parsed = &site.parsed[*target];
-        let range = match anchor {
-            None => 0..parsed.events.len(),
-            Some(id) => parsed.anchor_events(id),
-        };
         let label = match anchor {
             Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
                 Some(h) => format!("{title} › {}", h.text),

@@ -9,6 +9,7 @@ pub mod fence;
 pub mod highlight;
 pub mod html;
 pub mod math;
+pub mod media;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -69,6 +70,7 @@ pub fn prepare_note(
     let mut state = fence::NoteState::new(note, p);
     let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     for ev in &p.events {
         let res = match ev {
             Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
@@ -76,7 +78,11 @@ pub fn prepare_note(
                 display,
                 tex,
                 offset,
-            } => Some(fence::math(tex, *display, *offset)),
+            } => {
+                let (special, warning) = fence::math(tex, *display, *offset);
+                warnings.extend(warning);
+                Some(Ok(special))
+            }
             Ev::InlineCalc { expr, offset } => Some(fence::inline_calc(expr, *offset, &mut state)),
             _ => None,
         };
@@ -89,14 +95,19 @@ pub fn prepare_note(
             None => None,
         });
     }
+    let located = |pr: crate::markdown::Problem, d: Diagnostic| {
+        let mut d = d.at(&note.source, note.body_start + pr.offset);
+        d.help = pr.help;
+        d
+    };
     let diags = problems
         .into_iter()
-        .map(|pr| {
-            let mut d = Diagnostic::error(&note.path, pr.message)
-                .at(&note.source, note.body_start + pr.offset);
-            d.help = pr.help;
-            d
-        })
+        .map(|pr| located(pr.clone(), Diagnostic::error(&note.path, pr.message)))
+        .chain(
+            warnings
+                .into_iter()
+                .map(|pr| located(pr.clone(), Diagnostic::warning(&note.path, pr.message))),
+        )
         .collect();
     (out, diags)
 }
@@ -289,6 +300,8 @@ struct PageCtx {
     breadcrumbs: Vec<LinkCtx>,
     tags: Vec<TagCtx>,
     aliases: Vec<String>,
+    /// Front matter `cssclasses`, added to `<body>`.
+    cssclasses: Vec<String>,
     backlinks: Vec<BacklinkCtx>,
     related: Vec<LinkCtx>,
     prev: Option<LinkCtx>,
@@ -365,7 +378,7 @@ impl<'a> Site<'a> {
             title: self.title(n).to_string(),
             url: rel_url(from, &self.corpus.notes[n].out_path),
             description: self.description(n),
-            tags: self.tag_links(from, &self.corpus.notes[n].meta.tags),
+            tags: self.tag_links(from, &self.graph.note_tags[n]),
         }
     }
 
@@ -659,8 +672,9 @@ pub fn render_page(
                     title: h.text.clone(),
                 })
                 .collect();
-            pc.tags = site.tag_links(from, &note.meta.tags);
+            pc.tags = site.tag_links(from, &site.graph.note_tags[n]);
             pc.aliases = note.meta.aliases.clone();
+            pc.cssclasses = note.meta.cssclasses.clone();
             pc.backlinks = site.graph.backlinks[n]
                 .iter()
                 .map(|b| BacklinkCtx {
