@@ -69,3 +69,203 @@ fn wikilink_labels_in_table_cells_stay_links() {
     );
     assert!(!page.contains("[["), "no half link is left: {page}");
 }
+
+/// The part of a page between `<div class="content">` and the backlinks (the note's body).
+fn content(page: &str) -> &str {
+    let start = page
+        .find("<div class=\"content\">")
+        .expect("a content block");
+    let end = page[start..]
+        .find("<section class=\"backlinks\"")
+        .or_else(|| page[start..].find("<nav class=\"pager\""))
+        .map_or(page.len(), |e| start + e);
+    &page[start..end]
+}
+
+/// The embed whose source link points at `href`: its HTML up to the next embed or heading.
+fn embed<'a>(page: &'a str, href: &str) -> &'a str {
+    let marker = format!("<div class=\"embed\"><p class=\"embed-source\"><a href=\"{href}\">");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no embed of {href} in:\n{page}"));
+    let rest = &page[start + marker.len()..];
+    let end = rest
+        .find("<div class=\"embed\">")
+        .or_else(|| rest.find("<h2 id="))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Every construct of issue 16 in one vault: zero diagnostics, and each renders as meant.
+#[test]
+fn an_obsidian_vault_builds_as_its_author_meant() {
+    let b = build("vault-obsidian");
+    assert!(
+        b.report.warnings.is_empty(),
+        "no diagnostics at all:\n{}",
+        render(&b.report.warnings)
+    );
+
+    // Block ids: on the paragraph, list item, quote, tables (id line after a blank line, and
+    // right under the table), callout, and an id on the line after a paragraph.
+    let blocks = b.read("linking/block-references.html");
+    let body = content(&blocks);
+    for tag in [
+        r#"<p id="^quote-me">A paragraph someone will quote.</p>"#,
+        r#"<li id="^second-item">second item with an id</li>"#,
+        "<blockquote id=\"^the-quote\">\n<p>A quote that spans",
+        r#"<div class="table-wrap" id="^size-table"><table>"#,
+        r#"<div class="table-wrap" id="^colour-table"><table>"#,
+        r#"<div class="callout" data-callout="tip" id="^the-callout"><p class="callout-title">Callout title</p>"#,
+        r#"<p id="^next-line-id">A paragraph whose id is on the next line</p>"#,
+    ] {
+        assert!(body.contains(tag), "{tag} in:\n{body}");
+    }
+    assert!(
+        !body.contains(" ^") && !body.contains(">^"),
+        "no id is left in the text"
+    );
+    assert!(
+        !body.contains("<td>^colour-table"),
+        "the id line is not a table row"
+    );
+
+    // Links to blocks, and embeds of just that block.
+    let using = b.read("linking/using-blocks.html");
+    let body = content(&using);
+    assert!(body.contains(r#"<a href="block-references.html#%5Equote-me">here</a>"#));
+    assert!(
+        body.contains(r#"<a href="block-references.html#%5Esecond-item">Block references</a>"#)
+    );
+    assert!(body.contains(r##"<a href="#%5Elocal-para">"##), "{body}");
+    let quote = embed(body, "block-references.html#%5Equote-me");
+    assert!(
+        quote.contains("<p>A paragraph someone will quote.</p>"),
+        "{quote}"
+    );
+    assert!(!quote.contains("Before the quoted") && !quote.contains("first item"));
+    let item = embed(body, "block-references.html#%5Esecond-item");
+    assert_eq!(
+        item, "Block references</a></p>\n<ul>\n<li>second item with an id</li>\n</ul>\n</div>\n",
+        "just the item, in a list, without its id"
+    );
+    let q = embed(body, "block-references.html#%5Ethe-quote");
+    assert!(q.contains("<blockquote>\n<p>A quote that spans\ntwo lines.</p>\n</blockquote>"));
+    let t = embed(body, "block-references.html#%5Esize-table");
+    assert!(
+        t.contains("<td>L</td><td>large</td>") && !t.contains("teal"),
+        "{t}"
+    );
+    let t = embed(body, "block-references.html#%5Ecolour-table");
+    assert!(
+        t.contains("<td>teal</td>") && !t.contains("<td>L</td>"),
+        "{t}"
+    );
+    let c = embed(body, "block-references.html#%5Ethe-callout");
+    assert!(
+        c.contains("Callout body text.") && !c.contains("id="),
+        "{c}"
+    );
+
+    // Heading chains: `Usage#Linux` is the second "Linux".
+    let chain = embed(body, "headings.html#linux-1");
+    assert!(chain.contains("Run it from a terminal.") && !chain.contains("package manager"));
+    let home = b.read("index.html");
+    assert!(home.contains(r#"<a href="linking/headings.html#linux-1">Linux usage</a>"#));
+    let headings = b.read("linking/headings.html");
+    assert!(headings.contains(r##"<a href="#linux">above</a>"##));
+
+    // Same-note section embeds are not cycles.
+    let same = b.read("linking/same-note-embeds.html");
+    assert!(embed(&same, "#summary").contains("<p>A short summary sentence.</p>"));
+    assert!(embed(&same, "#details").contains("<p>The longer details paragraph.</p>"));
+
+    // Nearness: each folder's own note and index; from a subfolder, the nearest.
+    let areas = b.read("areas/index.html");
+    assert!(areas.contains(r#"<a href="security-and-privacy.html">Security and privacy</a>"#));
+    let area_note = b.read("areas/security-and-privacy.html");
+    assert!(content(&area_note).contains(r#"<a href="index.html">index</a>"#));
+    let nested = b.read("projects/deep/nested-note.html");
+    assert!(
+        content(&nested)
+            .contains(r#"<a href="../security-and-privacy.html">Security and privacy</a>"#)
+    );
+    assert!(content(&nested).contains(r#"<a href="../index.html">index</a>"#));
+    let plugin = b.read("plugins/search-plugin.html");
+    assert!(content(&plugin).contains(r#"<a href="../index.html">home</a>"#));
+
+    // Quartz: tag pages, the tag index, folder pages, `[[index]]` here is the home page.
+    assert!(home.contains(r#"<a href="tags/plugin.html">plugin</a>"#));
+    assert!(home.contains(r#"<a href="tags/index.html">the tag index</a>"#));
+    assert!(home.contains(r#"<a href="projects/index.html">Projects/</a>"#));
+    assert!(home.contains(r#"<a href="areas/index.html">areas</a>"#));
+    assert!(home.contains(r##"This page is <a href="#">index</a>"##));
+    assert!(b.read("tags/plugin.html").contains("Search plugin"));
+
+    // Obsidian syntax.
+    let syntax = b.read("syntax/obsidian-syntax.html");
+    let body = content(&syntax);
+    assert!(
+        body.contains("<p>Text with removed, and <mark>a highlight</mark> here.</p>"),
+        "{body}"
+    );
+    assert!(
+        !syntax.contains("comment") && !syntax.contains("Nowhere"),
+        "comments are gone"
+    );
+    assert!(body.contains(r#"<a href="../tags/inline-tag.html" class="tag">#inline-tag</a>"#));
+    assert!(body.contains(r#"<a href="../tags/area-topic.html" class="tag">#area/topic</a>"#));
+    assert!(body.contains("<code>#in-code</code>"));
+    assert!(body.contains(r#"<a href="https://example.com/#fragment" class="external">"#));
+    for tag in ["inline-tag", "area-topic", "area", "syntax", "reference"] {
+        let page = b.read(&format!("tags/{tag}.html"));
+        assert!(
+            page.contains("Obsidian syntax"),
+            "tags/{tag}.html lists the note"
+        );
+    }
+    assert!(
+        syntax.contains(r#"<body class="kind-note  wide-page">"#),
+        "cssclasses"
+    );
+    assert!(body.contains(r#"<span class="unlinked">Private</span>"#));
+    assert!(body.contains(r#"<span class="unlinked">Draft idea</span>"#));
+    assert!(!b.out.join("private.html").exists() && !b.out.join("draft-idea.html").exists());
+    assert!(body.contains(r#"<td><a href="../linking/block-references.html">block ids</a></td>"#));
+    assert!(
+        body.contains("<mtext>for\u{a0}all\u{a0}</mtext><mi>x</mi><mtext>,\u{a0}</mtext>"),
+        "math inside \\text is math: {body}"
+    );
+    assert!(body.contains(r#"<a href="../linking/using-blocks.html">using blocks</a>"#));
+    assert!(body.contains(r#"<a href="../attachments/diagram.png">the diagram</a>"#));
+
+    // Media, found by name in Attachments/ and copied.
+    let media = b.read("syntax/media.html");
+    let body = content(&media);
+    for tag in [
+        r#"<img src="../attachments/diagram.png" alt="" width="300" loading="lazy">"#,
+        r#"<img src="../attachments/diagram.png" alt="A small diagram" width="200" height="100" loading="lazy">"#,
+        r#"<img src="../attachments/diagram.png" alt="Markdown image" width="150" loading="lazy">"#,
+        r#"<img src="../attachments/icons.svg#icon" alt="" loading="lazy">"#,
+        r#"<video class="media" src="../attachments/clip.mp4" controls preload="metadata">"#,
+        r#"<audio class="media" src="../attachments/theme.mp3" controls preload="metadata">"#,
+        r#"<object class="pdf" data="../attachments/paper.pdf" type="application/pdf">"#,
+        r#"<object class="pdf" data="../attachments/paper.pdf#page=2" type="application/pdf">"#,
+        r#"<a class="pdf-download" href="../attachments/paper.pdf" download>Download paper.pdf</a>"#,
+    ] {
+        assert!(body.contains(tag), "{tag} in:\n{body}");
+    }
+    for f in [
+        "diagram.png",
+        "icons.svg",
+        "clip.mp4",
+        "theme.mp3",
+        "paper.pdf",
+    ] {
+        let copied = std::fs::read(b.out.join("attachments").join(f)).expect("copied");
+        let source = std::fs::read(support::fixture("vault-obsidian/Attachments").join(f)).unwrap();
+        assert_eq!(copied, source, "{f} copied as is");
+    }
+    // A note reached only through an embed is no orphan (no warning above), and is shown.
+    assert!(embed(body, "only-embedded.html").contains("only ever embedded"));
+}

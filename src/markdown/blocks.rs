@@ -29,6 +29,7 @@ impl Pass<'_> {
             span,
             id: None,
             last: None,
+            list: None,
         });
     }
 
@@ -195,12 +196,25 @@ impl Pass<'_> {
                 )
             }
         };
+        // A list item is embedded inside a list like its own (the item was just closed: the
+        // innermost frame is its list).
+        let wrap = match self.frames.last().and_then(|f| f.list) {
+            Some((Some(first), items)) if open.0 == "<li" => Some((
+                format!("<ol start=\"{}\">\n", first + items.saturating_sub(1)),
+                "</ol>\n".to_string(),
+            )),
+            Some((None, _)) if open.0 == "<li" => {
+                Some(("<ul>\n".to_string(), "</ul>\n".to_string()))
+            }
+            _ => None,
+        };
         self.out.extra_ids.push(format!("^{id}"));
         self.out.blocks.push(Block {
             id,
             events: events.clone(),
             span: closed.span.clone(),
             open,
+            wrap,
         });
         events
     }

@@ -67,6 +67,9 @@ pub struct Block {
     pub span: Range<usize>,
     /// The opening tag, before and after where the `id` attribute goes (`<p`, `>`).
     pub open: (String, String),
+    /// What an embed of the block alone puts around it: a list item's list (`<ol start="3">`,
+    /// `</ol>`), so that the item is still in one.
+    pub wrap: Option<(String, String)>,
 }
 
 /// Where a link points, as written.

@@ -200,10 +200,14 @@ fn scan_line(
                     // A comment that starts its line takes the blanks after it, so the text
                     // that follows does not become an indented code block.
                     let before = &body[line_start_of(body, open)..open];
-                    if before.trim_start_matches([' ', '\t', '>']).is_empty() {
+                    let starts_line = before.trim_start_matches([' ', '\t', '>']).is_empty();
+                    if starts_line {
                         while end < line.end && matches!(b[end], b' ' | b'\t') {
                             end += 1;
                         }
+                    } else if before.ends_with(' ') && b.get(end) == Some(&b' ') {
+                        // `a %%c%% b` reads `a b`.
+                        end += 1;
                     }
                     edits.push(Edit::Remove(open..end));
                     *comment = None;
@@ -315,7 +319,7 @@ mod tests {
 
     #[test]
     fn inline_and_block_comments_are_removed() {
-        assert_eq!(text("a %%hidden%% b\n"), "a  b\n");
+        assert_eq!(text("a %%hidden%% b\n"), "a b\n");
         assert_eq!(text("a\n\n%%\nhidden\n\nmore\n%%\n\nb\n"), "a\n\n\n\nb\n");
         assert_eq!(text("%%note%% text\n"), "text\n");
         // Unclosed: text.

@@ -71,6 +71,8 @@ pub(super) struct Frame {
     pub id: Option<(String, usize)>,
     /// The last block closed directly inside it.
     pub last: Option<Closed>,
+    /// For a list: its first number (`None` when unordered) and the items opened so far.
+    pub list: Option<(Option<u64>, u64)>,
 }
 
 pub(super) struct Pass<'b> {
@@ -100,6 +102,7 @@ impl<'b> Pass<'b> {
                 span: 0..body.len(),
                 id: None,
                 last: None,
+                list: None,
             }],
             used_ids: HashMap::new(),
             in_link: 0,
@@ -226,8 +229,11 @@ impl<'b> Pass<'b> {
                 self.close_block();
                 i + 1
             }
-            Event::Start(Tag::List(_)) => {
+            Event::Start(Tag::List(first)) => {
                 self.open_frame(Kind::List, range.clone());
+                if let Some(f) = self.frames.last_mut() {
+                    f.list = Some((*first, 0));
+                }
                 self.push(ev.clone());
                 i + 1
             }
@@ -303,7 +309,16 @@ impl<'b> Pass<'b> {
                 self.out.extra_ids.push(label.to_string());
                 Some(Kind::Other)
             }
-            Event::Start(Tag::Item) => Some(Kind::Item),
+            Event::Start(Tag::Item) => {
+                if let Some(Frame {
+                    list: Some((_, items)),
+                    ..
+                }) = self.frames.last_mut()
+                {
+                    *items += 1;
+                }
+                Some(Kind::Item)
+            }
             _ => None,
         };
         if let Some(k) = kind {

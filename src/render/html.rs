@@ -405,9 +405,19 @@ impl<'s> Writer<'s, '_> {
             escape_attr(&href),
             escape_html(&label)
         ));
+        let wrap = anchor
+            .as_deref()
+            .and_then(|a| parsed.find_block(a.strip_prefix('^')?))
+            .and_then(|b| b.wrap.as_ref());
+        if let Some((open, _)) = wrap {
+            self.html(open.clone());
+        }
         self.depth += 1;
         self.emit(*target, range, false);
         self.depth -= 1;
+        if let Some((_, close)) = wrap {
+            self.html(close.clone());
+        }
         self.html("</div>\n".into());
     }
 }
