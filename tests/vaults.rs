@@ -269,3 +269,241 @@ fn an_obsidian_vault_builds_as_its_author_meant() {
     // A note reached only through an embed is no orphan (no warning above), and is shown.
     assert!(embed(body, "only-embedded.html").contains("only ever embedded"));
 }
+
+/// Each real mistake stays an error at its own `file:line:column`, with a fix.
+#[test]
+fn real_mistakes_are_located_errors_with_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = match corem::check(
+        &support::fixture("vault-mistakes"),
+        &support::options(&dir.path().join("site")),
+    ) {
+        Err(Error::Diagnostics(d)) => d,
+        other => panic!("vault-mistakes must fail: {other:?}"),
+    };
+    let text = render(&d);
+    let find = |msg: &str| {
+        d.iter()
+            .find(|x| x.message.contains(msg))
+            .unwrap_or_else(|| panic!("no diagnostic containing {msg:?} in:\n{text}"))
+    };
+    let expect = |msg: &str, file: &str, line: usize, col: usize, help: &str| {
+        let x = find(msg);
+        assert!(x.is_error(), "{msg} is an error");
+        assert!(x.file.ends_with(file), "{msg}: {}", x.file.display());
+        assert_eq!((x.line, x.col), (line, col), "{msg}");
+        let h = x.help.as_deref().unwrap_or("");
+        assert!(h.contains(help), "{msg}: help {h:?} should say {help:?}");
+    };
+    expect(
+        "no note titled `Sharding strategy`",
+        "Home.md",
+        3,
+        17,
+        "did you mean `Sharding strategies`?",
+    );
+    expect(
+        "no heading `Rang sharding` in `Sharding strategies`",
+        "Home.md",
+        4,
+        20,
+        "did you mean `Range sharding`?",
+    );
+    expect(
+        "no block `^hot-shard` in `Sharding strategies`",
+        "Home.md",
+        5,
+        18,
+        "did you mean `^hot-shards`?",
+    );
+    expect(
+        "no heading `Range sharding#Splits`",
+        "Home.md",
+        6,
+        23,
+        "`Range sharding` has no subheadings",
+    );
+    expect(
+        "no file named `diagam.png`",
+        "Home.md",
+        7,
+        18,
+        "did you mean `diagram.png`?",
+    );
+    expect(
+        "no file named `handbook.pdf`",
+        "Home.md",
+        7,
+        53,
+        "put the file in the notes folder",
+    );
+    expect(
+        "no image `pics/chart.png`",
+        "Home.md",
+        8,
+        27,
+        "relative links",
+    );
+    expect(
+        "wikilink `Overview` is ambiguous",
+        "Home.md",
+        9,
+        22,
+        "link by path instead, e.g. [[A/Overview]]",
+    );
+    expect(
+        "embedding this section creates a cycle: Loop.md#part → Loop.md#part",
+        "Loop.md",
+        9,
+        1,
+        "move it out of that section",
+    );
+    let math = find("math: Unknown command");
+    assert!(!math.is_error(), "math the engine cannot draw is a warning");
+    assert_eq!((math.line, math.col), (10, 31));
+    assert_eq!(d.iter().filter(|x| x.is_error()).count(), 9, "{text}");
+}
+
+/// With `broken_links = "warn"` no link problem fails the build; a real cycle still does.
+#[test]
+fn warn_mode_never_fails_a_build_for_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("vault");
+    support::copy_dir(&support::fixture("vault-mistakes"), &vault);
+    std::fs::write(vault.join("corem.toml"), "broken_links = \"warn\"\n").unwrap();
+    let out = tmp.path().join("site");
+    let d = match corem::build(&vault, &support::options(&out)) {
+        Err(Error::Diagnostics(d)) => d,
+        other => panic!("the cycle still fails the build: {other:?}"),
+    };
+    let errors: Vec<&Diagnostic> = d.iter().filter(|x| x.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{}", render(&d));
+    assert!(errors[0].message.contains("creates a cycle"));
+
+    std::fs::remove_file(vault.join("Loop.md")).unwrap();
+    let b = build_dir(&vault);
+    let warnings = &b.report.warnings;
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| !w.message.starts_with("math"))
+            .count(),
+        8,
+        "every link problem is a warning:\n{}",
+        render(warnings)
+    );
+    let home = b.read("home.html");
+    assert!(home.contains(
+        r#"<span class="broken-link" title="unresolved link: [[Sharding strategy]]">Sharding strategy</span>"#
+    ));
+    assert!(
+        home.contains(r#"<span class="broken-link" title="missing image">![[diagam.png]]</span>"#)
+    );
+    assert!(
+        home.contains(r#"<code class="math-error" title="not rendered: "#),
+        "{home}"
+    );
+    assert!(
+        home.contains(r"$\unknowncmd{x}$</code>"),
+        "the TeX is shown as written"
+    );
+}
+
+/// Writes notes into a fresh vault folder.
+fn vault(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join("vault").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn errors_of(dir: &Path) -> Vec<Diagnostic> {
+    let out = dir.parent().unwrap().join("site");
+    match corem::check(dir, &support::options(&out)) {
+        Err(Error::Diagnostics(d)) => d,
+        other => panic!("must fail: {other:?}"),
+    }
+}
+
+/// Issue 24: eight short notes each embedding the next ten times reached 24 GB. The page's
+/// transcluded size is measured before anything is rendered, and is a located error.
+#[test]
+fn exponential_embeds_are_a_located_error_not_a_runaway() {
+    let mut files = Vec::new();
+    for i in 0..8 {
+        let mut text = format!("# Note {i}\n\nSome text of note {i}, long enough to count.\n");
+        if i < 7 {
+            for _ in 0..10 {
+                text.push_str(&format!("\n![[Note {}]]\n", i + 1));
+            }
+        }
+        files.push((format!("Note {i}.md"), text));
+    }
+    let refs: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let dir = vault(&refs);
+    let started = std::time::Instant::now();
+    let d = errors_of(&dir.path().join("vault"));
+    let errors: Vec<&Diagnostic> = d.iter().filter(|x| x.is_error()).collect();
+    // Only the first page over the limit is reported; the pages that embed it are over
+    // because of it.
+    assert_eq!(errors.len(), 1, "{}", render(&d));
+    let e = errors[0];
+    assert!(
+        e.message.contains("embeds transclude") && e.message.contains("at most 4.0 MiB"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.file.ends_with("Note 1.md") || e.file.ends_with("Note 2.md"),
+        "{}",
+        e.file.display()
+    );
+    assert!(e.line > 0 && e.col == 1);
+    // Check is about measuring, not rendering: well under a minute even on a busy machine.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+/// Embeds nested deeper than the limit: an error at the embed that starts the too-deep chain.
+#[test]
+fn embeds_nested_too_deep_are_a_located_error() {
+    let files: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            let next = if i < 11 {
+                format!("![[Level {}]]\n", i + 1)
+            } else {
+                String::new()
+            };
+            (
+                format!("Level {i}.md"),
+                format!("Level {i} text.\n\n{next}"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let dir = vault(&refs);
+    let d = errors_of(&dir.path().join("vault"));
+    let errors: Vec<&Diagnostic> = d.iter().filter(|x| x.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{}", render(&d));
+    // Reported where the nesting first goes over: the pages embedding that one are over
+    // because of it.
+    assert!(
+        errors[0]
+            .message
+            .contains("embeds nest 9 levels deep from here (at most 8): Level 2.md → Level 3.md"),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[0].file.ends_with("Level 2.md"));
+    assert_eq!((errors[0].line, errors[0].col), (3, 1));
+    // Nine levels are fine.
+    let refs: Vec<(&str, String)> = files[3..]
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.clone()))
+        .collect();
+    let dir = vault(&refs);
+    let tmp = dir.path().join("site");
+    corem::check(&dir.path().join("vault"), &support::options(&tmp)).expect("8 levels build");
+}

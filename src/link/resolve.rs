@@ -328,6 +328,9 @@ impl Ctx<'_> {
         if p.extra_ids.iter().any(|i| i == wanted) {
             return Ok(wanted.to_string());
         }
+        if let Some(help) = chain_help(p, wanted) {
+            return Err(help);
+        }
         let last = wanted.rsplit('#').next().unwrap_or(wanted);
         let names = p.headings.iter().map(|h| h.text.as_str());
         match diagnostic::suggest(last, names) {
@@ -478,6 +481,40 @@ impl Ctx<'_> {
             },
         }
     }
+}
+
+/// For a heading chain `A#B#C` whose start is found: which part is missing, and the
+/// subheadings there are instead.
+fn chain_help(p: &Parsed, wanted: &str) -> Option<String> {
+    let parts: Vec<&str> = wanted.split('#').collect();
+    for k in (1..parts.len()).rev() {
+        let Some(h) = p.find_heading_chain(&parts[..k].join("#")) else {
+            continue;
+        };
+        let i = p.headings.iter().position(|x| x.id == h.id)?;
+        let subs: Vec<String> = p.headings[i + 1..]
+            .iter()
+            .take_while(|x| x.level > h.level)
+            .filter(|x| x.level == h.level + 1)
+            .map(|x| x.text.clone())
+            .collect();
+        let missing = parts[k];
+        return Some(
+            match diagnostic::suggest(missing, subs.iter().map(String::as_str)) {
+                Some(s) => format!(
+                    "`{}` has no subheading `{missing}`; did you mean `{s}`?",
+                    h.text
+                ),
+                None if subs.is_empty() => format!("`{}` has no subheadings", h.text),
+                None => format!(
+                    "`{}` has no subheading `{missing}`; its subheadings are: {}",
+                    h.text,
+                    list(&subs)
+                ),
+            },
+        );
+    }
+    None
 }
 
 fn list(items: &[String]) -> String {

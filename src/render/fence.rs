@@ -201,7 +201,10 @@ pub fn math(tex: &str, display: bool, offset: usize) -> (Special, Option<Problem
             );
             let problem = Problem {
                 offset: offset + pos,
-                message: format!("math: {message} (the TeX is shown as written)"),
+                message: format!(
+                    "math: {} (the TeX is shown as written)",
+                    message.trim_end_matches('.')
+                ),
                 help: Some("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write a literal dollar as `\\$`".into()),
             };
             (
