@@ -282,7 +282,7 @@ impl<'s> Writer<'s, '_> {
                             if matches!(resolved[*l], Resolved::External(_)) {
                                 tag.push_str(" class=\"external\"");
                             } else if matches!(link.target, crate::markdown::Target::Tag(_)) {
-                                tag.push_str(" class=\"tag\"");
+                                tag.push_str(" class=\"hashtag\"");
                             }
                             if !link.title.is_empty() {
                                 tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
