@@ -118,6 +118,7 @@ fn an_obsidian_vault_builds_as_its_author_meant() {
         r#"<div class="table-wrap" id="^colour-table"><table>"#,
         r#"<div class="callout" data-callout="tip" id="^the-callout"><p class="callout-title">Callout title</p>"#,
         r#"<p id="^next-line-id">A paragraph whose id is on the next line</p>"#,
+        r#"<div class="block" id="^code-sample"><pre class="code" data-lang="text">"#,
     ] {
         assert!(body.contains(tag), "{tag} in:\n{body}");
     }
@@ -160,6 +161,11 @@ fn an_obsidian_vault_builds_as_its_author_meant() {
     assert!(
         t.contains("<td>teal</td>") && !t.contains("<td>L</td>"),
         "{t}"
+    );
+    let code = embed(body, "block-references.html#%5Ecode-sample");
+    assert!(
+        code.contains("a code sample") && !code.contains("id="),
+        "{code}"
     );
     let c = embed(body, "block-references.html#%5Ethe-callout");
     assert!(
