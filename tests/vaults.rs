@@ -89,9 +89,10 @@ fn embed<'a>(page: &'a str, href: &str) -> &'a str {
         .find(&marker)
         .unwrap_or_else(|| panic!("no embed of {href} in:\n{page}"));
     let rest = &page[start + marker.len()..];
-    let end = rest
-        .find("<div class=\"embed\">")
-        .or_else(|| rest.find("<h2 id="))
+    let end = ["<div class=\"embed\">", "<h2 id="]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
         .unwrap_or(rest.len());
     &rest[..end]
 }
