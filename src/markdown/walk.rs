@@ -229,6 +229,45 @@ impl<'b> Pass<'b> {
                 self.close_block();
                 i + 1
             }
+            Event::Start(Tag::List(_) | Tag::HtmlBlock | Tag::Table(_) | Tag::TableRow)
+            | Event::End(TagEnd::List(_) | TagEnd::HtmlBlock | TagEnd::Table)
+            | Event::Rule => self.structure(raw, i),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                collect_ids(h, &mut self.out.extra_ids);
+                self.push(ev.clone());
+                i + 1
+            }
+            Event::Start(Tag::Link { .. }) => self.link(raw, i),
+            Event::Start(Tag::Image { .. }) => self.image(raw, i),
+            Event::Text(t) => self.text_event(raw, i, t, range),
+            Event::Code(c) => {
+                self.code(ev, c, range);
+                i + 1
+            }
+            Event::InlineMath(m) | Event::DisplayMath(m) => {
+                self.math(m, matches!(ev, Event::DisplayMath(_)), range);
+                i + 1
+            }
+            Event::TaskListMarker(done) => {
+                self.task_marker(*done);
+                i + 1
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.push(ev.clone());
+                i + 1
+            }
+            _ => {
+                self.push(ev.clone());
+                i + 1
+            }
+        }
+    }
+
+    /// Lists, tables, HTML blocks and rules: passed on, with the containers block ids need.
+    fn structure(&mut self, raw: &[Raw<'_>], i: usize) -> usize {
+        let (ev, range) = &raw[i];
+        match ev {
             Event::Start(Tag::List(first)) => {
                 self.open_frame(Kind::List, range.clone());
                 if let Some(f) = self.frames.last_mut() {
@@ -257,11 +296,6 @@ impl<'b> Pass<'b> {
                 self.forget_last();
                 i + 1
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                collect_ids(h, &mut self.out.extra_ids);
-                self.push(ev.clone());
-                i + 1
-            }
             Event::Start(Tag::Table(_)) => {
                 self.open_frame(Kind::Table, range.clone());
                 self.html("<div class=\"table-wrap\">".into());
@@ -273,26 +307,6 @@ impl<'b> Pass<'b> {
                 self.push(ev.clone());
                 self.html("</div>\n".into());
                 self.close_frame();
-                i + 1
-            }
-            Event::Start(Tag::Link { .. }) => self.link(raw, i),
-            Event::Start(Tag::Image { .. }) => self.image(raw, i),
-            Event::Text(t) => self.text_event(raw, i, t, range),
-            Event::Code(c) => {
-                self.code(ev, c, range);
-                i + 1
-            }
-            Event::InlineMath(m) | Event::DisplayMath(m) => {
-                self.math(m, matches!(ev, Event::DisplayMath(_)), range);
-                i + 1
-            }
-            Event::TaskListMarker(done) => {
-                self.task_marker(*done);
-                i + 1
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                self.text(" ");
-                self.push(ev.clone());
                 i + 1
             }
             _ => {

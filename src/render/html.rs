@@ -274,30 +274,7 @@ impl<'s> Writer<'s, '_> {
                         self.html(format!("</h{}>\n", head.level));
                     }
                 }
-                Ev::LinkStart(l) => {
-                    let link = &parsed.links[*l];
-                    match self.href(note, &resolved[*l]) {
-                        Some(href) => {
-                            let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
-                            if matches!(resolved[*l], Resolved::External(_)) {
-                                tag.push_str(" class=\"external\"");
-                            } else if matches!(link.target, crate::markdown::Target::Tag(_)) {
-                                tag.push_str(" class=\"hashtag\"");
-                            }
-                            if !link.title.is_empty() {
-                                tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
-                            }
-                            tag.push('>');
-                            self.html(tag);
-                        }
-                        None if matches!(resolved[*l], Resolved::Broken(_)) => self.html(format!(
-                            "<span class=\"broken-link\" title=\"unresolved link: {}\">",
-                            escape_attr(&link_source(self.site, note, *l))
-                        )),
-                        // A link to an unpublished note, or to a page a one-page view lacks.
-                        None => self.html("<span class=\"unlinked\">".into()),
-                    }
-                }
+                Ev::LinkStart(l) => self.link_start(note, *l),
                 Ev::LinkEnd(l) => {
                     if self.href(note, &resolved[*l]).is_some() {
                         self.html("</a>".into());
@@ -305,24 +282,7 @@ impl<'s> Writer<'s, '_> {
                         self.html("</span>".into());
                     }
                 }
-                Ev::Image(l) => {
-                    let link = &parsed.links[*l];
-                    self.text(&link.text, false);
-                    match self.href(note, &resolved[*l]) {
-                        Some(src) => {
-                            let file = match &resolved[*l] {
-                                Resolved::Asset(a) => self.site.corpus.assets[*a].rel.as_str(),
-                                _ => src.split(['?', '#']).next().unwrap_or(&src),
-                            };
-                            let file = file.rsplit('/').next().unwrap_or(file);
-                            self.html(super::media::html(link, &src, file));
-                        }
-                        None => self.html(format!(
-                            "<span class=\"broken-link\" title=\"missing image\">{}</span>",
-                            escape_html(&link_source(self.site, note, *l))
-                        )),
-                    }
-                }
+                Ev::Image(l) => self.media(note, *l),
                 Ev::Embed(l) => self.embed(note, *l),
                 Ev::BlockStart(b) => {
                     let block = &parsed.blocks[*b];
@@ -338,6 +298,55 @@ impl<'s> Writer<'s, '_> {
                     self.special(specials.get(i).and_then(Option::as_ref));
                 }
             }
+        }
+    }
+
+    /// The opening of a link: `<a href>` (with `class="external"` or `"hashtag"`), or a
+    /// `<span>` for an unresolved link or one to an unpublished note.
+    fn link_start(&mut self, note: NoteId, l: usize) {
+        let link = &self.site.parsed[note].links[l];
+        let resolved = &self.site.graph.resolved[note][l];
+        match self.href(note, resolved) {
+            Some(href) => {
+                let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
+                if matches!(resolved, Resolved::External(_)) {
+                    tag.push_str(" class=\"external\"");
+                } else if matches!(link.target, crate::markdown::Target::Tag(_)) {
+                    tag.push_str(" class=\"hashtag\"");
+                }
+                if !link.title.is_empty() {
+                    tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
+                }
+                tag.push('>');
+                self.html(tag);
+            }
+            None if matches!(resolved, Resolved::Broken(_)) => self.html(format!(
+                "<span class=\"broken-link\" title=\"unresolved link: {}\">",
+                escape_attr(&link_source(self.site, note, l))
+            )),
+            // A link to an unpublished note, or to a page a one-page view lacks.
+            None => self.html("<span class=\"unlinked\">".into()),
+        }
+    }
+
+    /// An image, video, audio or PDF (see [`super::media`]), or a missing file marked.
+    fn media(&mut self, note: NoteId, l: usize) {
+        let link = &self.site.parsed[note].links[l];
+        let resolved = &self.site.graph.resolved[note][l];
+        self.text(&link.text, false);
+        match self.href(note, resolved) {
+            Some(src) => {
+                let file = match resolved {
+                    Resolved::Asset(a) => self.site.corpus.assets[*a].rel.as_str(),
+                    _ => src.split(['?', '#']).next().unwrap_or(&src),
+                };
+                let file = file.rsplit('/').next().unwrap_or(file);
+                self.html(super::media::html(link, &src, file));
+            }
+            None => self.html(format!(
+                "<span class=\"broken-link\" title=\"missing image\">{}</span>",
+                escape_html(&link_source(self.site, note, l))
+            )),
         }
     }
 
