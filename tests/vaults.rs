@@ -525,3 +525,29 @@ fn vault_pages_work_in_a_browser_from_disk() {
     let out = support::run_browser_script("vault.mjs", &[b.out.to_str().expect("utf-8 path")]);
     assert!(out.contains("vault pages work from file://"), "{out}");
 }
+
+/// A repository opened as an Obsidian vault writes `[[docs/index]]` for a note the notes
+/// folder `docs/` holds as `index.md`: the notes folder's own name may start a path.
+#[test]
+fn a_path_may_start_with_the_notes_folder_name() {
+    let dir = vault(&[
+        (
+            "index.md",
+            "# Home\n\n## Get started\n\nSee [[Guide]].\n".into(),
+        ),
+        (
+            "Guide.md",
+            "Back to [[vault/index#Get started|the start]].\n".into(),
+        ),
+    ]);
+    let b = build_dir(&dir.path().join("vault"));
+    assert!(
+        b.report.warnings.is_empty(),
+        "{}",
+        render(&b.report.warnings)
+    );
+    assert!(
+        b.read("guide.html")
+            .contains(r##"<a href="index.html#get-started">the start</a>"##)
+    );
+}

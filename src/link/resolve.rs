@@ -130,6 +130,13 @@ impl Ctx<'_> {
                 if let Some(r) = self.page(from, name) {
                     return r;
                 }
+                // `[[docs/index]]` in a vault whose notes folder is `docs/`: written from the
+                // folder above (a repository opened as the vault).
+                if let Some(rest) = self.below_root(name)
+                    && let Found::One(id) = self.names.note(self.corpus, rel, rest)
+                {
+                    return self.with_anchor(from, id, anchor, offset, diags, &link.text);
+                }
                 if self.is_hidden(from, name) {
                     return Resolved::Hidden;
                 }
@@ -137,6 +144,20 @@ impl Ctx<'_> {
                 self.broken(diags, d, &link.text)
             }
         }
+    }
+
+    /// `name` without a first folder that is the notes folder's own name (`docs/index` when
+    /// the notes folder is `docs/`), if it has one.
+    fn below_root<'n>(&self, name: &'n str) -> Option<&'n str> {
+        let (first, rest) = name.trim_start_matches('/').split_once('/')?;
+        let root = self.corpus.notes.iter().find_map(|n| {
+            let mut dir = n.path.parent()?;
+            for _ in n.rel.matches('/') {
+                dir = dir.parent()?;
+            }
+            Some(dir.file_name()?.to_string_lossy().into_owned())
+        })?;
+        root.eq_ignore_ascii_case(first).then_some(rest)
     }
 
     /// A page that is not a note: a tag's (`tags/x`, `tags`) or a folder's listing.
