@@ -238,6 +238,7 @@ fn an_obsidian_vault_builds_as_its_author_meant() {
     assert!(body.contains(r#"<span class="unlinked">Private</span>"#));
     assert!(body.contains(r#"<span class="unlinked">Draft idea</span>"#));
     assert!(!b.out.join("private.html").exists() && !b.out.join("draft-idea.html").exists());
+    assert!(!syntax.contains("Private thoughts"), "an unpublished note is never transcluded");
     assert!(body.contains(r#"<td><a href="../linking/block-references.html">block ids</a></td>"#));
     assert!(
         body.contains("<mtext>for\u{a0}all\u{a0}</mtext><mi>x</mi><mtext>,\u{a0}</mtext>"),
