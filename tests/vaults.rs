@@ -238,7 +238,10 @@ fn an_obsidian_vault_builds_as_its_author_meant() {
     assert!(body.contains(r#"<span class="unlinked">Private</span>"#));
     assert!(body.contains(r#"<span class="unlinked">Draft idea</span>"#));
     assert!(!b.out.join("private.html").exists() && !b.out.join("draft-idea.html").exists());
-    assert!(!syntax.contains("Private thoughts"), "an unpublished note is never transcluded");
+    assert!(
+        !syntax.contains("Private thoughts"),
+        "an unpublished note is never transcluded"
+    );
     assert!(body.contains(r#"<td><a href="../linking/block-references.html">block ids</a></td>"#));
     assert!(
         body.contains("<mtext>for\u{a0}all\u{a0}</mtext><mi>x</mi><mtext>,\u{a0}</mtext>"),
@@ -550,5 +553,42 @@ fn a_path_may_start_with_the_notes_folder_name() {
     assert!(
         b.read("guide.html")
             .contains(r##"<a href="index.html#get-started">the start</a>"##)
+    );
+}
+
+/// A file name wins over a title, and both over a page's URL path: `[[my-note]]` is the file
+/// `my-note.md`, not `My Note.md` (whose page is `my-note.html` too), and not ambiguous.
+#[test]
+fn file_names_come_before_titles_and_urls() {
+    let dir = vault(&[
+        (
+            "index.md",
+            "[[my-note]], [[Topic]] and [[a/my-note|by path]].\n".into(),
+        ),
+        ("a/My Note.md", "# My Note\n\nBack to [[index]].\n".into()),
+        ("b/my-note.md", "# Topic\n\nBack to [[index]].\n".into()),
+        (
+            "c/Topic.md",
+            "The file named Topic. Back to [[index]].\n".into(),
+        ),
+    ]);
+    let b = build_dir(&dir.path().join("vault"));
+    assert!(
+        b.report.warnings.is_empty(),
+        "{}",
+        render(&b.report.warnings)
+    );
+    let home = b.read("index.html");
+    assert!(
+        home.contains(r#"<a href="b/my-note.html">my-note</a>"#),
+        "{home}"
+    );
+    assert!(
+        home.contains(r#"<a href="c/topic.html">Topic</a>"#),
+        "{home}"
+    );
+    assert!(
+        home.contains(r#"<a href="a/my-note.html">by path</a>"#),
+        "{home}"
     );
 }

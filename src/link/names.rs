@@ -2,9 +2,9 @@
 //! decided: by nearness to the linking note, as Obsidian does.
 //!
 //! A wikilink name is tried, in order, as: a path relative to the linking note (`./x`,
-//! `../x`); a path in the notes folder, whole or its last folders (`folder/Note`, also by the
-//! page's URL path `folder/note`); a file name (`Note`, with or without its `NN-` prefix); a
-//! title or an alias. The first kind that matches decides. When several notes match, the one
+//! `../x`); a path in the notes folder, whole or its last folders (`folder/Note`), or a file
+//! name (`Note`, with or without its `NN-` prefix); a title or an alias; the page's URL path
+//! (`folder/note`, as Quartz links). The first kind that matches decides. When several notes match, the one
 //! in the linking note's folder wins, then the nearest by path (fewest folders up and down,
 //! going up before going down); only a tie is undecidable.
 
@@ -15,11 +15,13 @@ use crate::load::{Corpus, NoteId};
 /// The name tables of the site, lower-cased.
 pub struct Names {
     /// Every trailing part of each note's path without extension (`a/b/note`, `b/note`,
-    /// `note`), and of its page's path (`a/b/note` from `a/b/note.html`), plus the file name
-    /// without its `NN-` prefix.
+    /// `note`), plus the file name without its `NN-` prefix.
     paths: HashMap<String, Vec<NoteId>>,
     /// Titles and aliases.
     titles: HashMap<String, Vec<NoteId>>,
+    /// Every trailing part of each page's URL path (`principles/cap-theorem` from
+    /// `principles/cap-theorem.html`), as Quartz links by slug.
+    urls: HashMap<String, Vec<NoteId>>,
     /// Each note's exact relative path (`a/02-b.md`).
     pub by_rel: HashMap<String, NoteId>,
     /// Files by name (`diagram.png`), and by every trailing part of their path.
@@ -63,6 +65,7 @@ pub fn names(corpus: &Corpus, titles: &[String]) -> Names {
     let mut n = Names {
         paths: HashMap::new(),
         titles: HashMap::new(),
+        urls: HashMap::new(),
         by_rel: HashMap::new(),
         assets: HashMap::new(),
         sections: HashMap::new(),
@@ -78,7 +81,7 @@ pub fn names(corpus: &Corpus, titles: &[String]) -> Names {
         let no_ext = strip_ext(&note.rel);
         add_suffixes(&mut n.paths, no_ext, note.id);
         add(&mut n.paths, &note.stem, note.id);
-        add_suffixes(&mut n.paths, strip_html(&note.out_path), note.id);
+        add_suffixes(&mut n.urls, strip_html(&note.out_path), note.id);
         n.by_rel.insert(note.rel.to_lowercase(), note.id);
     }
     for (i, a) in corpus.assets.iter().enumerate() {
@@ -167,7 +170,7 @@ impl Names {
                 .collect();
             nearest(from_dir, &c)
         };
-        for map in [&self.paths, &self.titles] {
+        for map in [&self.paths, &self.titles, &self.urls] {
             if let Some(ids) = map.get(key) {
                 return pick(ids);
             }
