@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 
 /// The known front-matter keys of a note.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meta {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -23,8 +23,33 @@ pub struct Meta {
     pub slug: Option<String>,
     pub template: Option<String>,
     pub related: Vec<String>,
+    /// `publish: false` (Obsidian Publish) leaves the note out of the site, even with `--drafts`.
+    pub publish: bool,
+    /// `cssclasses` (Obsidian): classes for the page's `<body>`, for a project's own CSS.
+    pub cssclasses: Vec<String>,
     /// Every other key, as written, for templates (`page.extra`).
     pub extra: BTreeMap<String, Value>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            title: None,
+            description: None,
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            weight: None,
+            date: None,
+            updated: None,
+            draft: false,
+            slug: None,
+            template: None,
+            related: Vec::new(),
+            publish: true,
+            cssclasses: Vec::new(),
+            extra: BTreeMap::new(),
+        }
+    }
 }
 
 /// Where the front matter and the body are in a file.
@@ -121,116 +146,12 @@ pub fn parse(
     let mut meta = Meta::default();
     let mut errors = Vec::new();
     for (key, value) in map {
-        let key_at = |msg: String, help: &str| {
-            Diagnostic::error(file, msg)
-                .at(source, offset + key_offset(text, &key))
-                .with_help(help.to_string())
-        };
-        let res: Result<(), Diagnostic> = match key.as_str() {
-            "title" => string(&value).map(|v| meta.title = v).ok_or_else(|| {
-                key_at(
-                    "`title` must be text".into(),
-                    "write it as `title: My note`",
-                )
-            }),
-            "description" => string(&value).map(|v| meta.description = v).ok_or_else(|| {
-                key_at(
-                    "`description` must be text".into(),
-                    "write it as `description: One sentence.`",
-                )
-            }),
-            "slug" => match string(&value) {
-                Some(v) => match v.as_deref().map(check_slug) {
-                    Some(Err(why)) => Err(key_at(
-                        format!("`slug` {why}"),
-                        "a slug is the page's file name without `.html`: write it as `slug: my-note` \
-                         (letters, digits, `-`, `_`, `.`)",
-                    )),
-                    _ => {
-                        meta.slug = v;
-                        Ok(())
-                    }
-                },
-                None => Err(key_at(
-                    "`slug` must be text".into(),
-                    "write it as `slug: my-note`",
-                )),
-            },
-            "template" => string(&value).map(|v| meta.template = v).ok_or_else(|| {
-                key_at(
-                    "`template` must be a template file name".into(),
-                    "write it as `template: note.html`",
-                )
-            }),
-            "date" | "updated" => match string(&value) {
-                Some(v) => match v.as_deref().map(check_date) {
-                    Some(Err(why)) => Err(key_at(
-                        format!("`{key}`: {why}"),
-                        "use the ISO format YYYY-MM-DD (optionally with a time, 2024-05-31T14:30)",
-                    )),
-                    _ => {
-                        if key == "date" {
-                            meta.date = v;
-                        } else {
-                            meta.updated = v;
-                        }
-                        Ok(())
-                    }
-                },
-                None => Err(key_at(
-                    format!("`{key}` must be a date like 2024-05-31"),
-                    "use the ISO format YYYY-MM-DD (optionally with a time)",
-                )),
-            },
-            "draft" => match value {
-                Value::Bool(b) => {
-                    meta.draft = b;
-                    Ok(())
-                }
-                Value::Null => Ok(()),
-                _ => Err(key_at(
-                    "`draft` must be true or false".into(),
-                    "write `draft: true`",
-                )),
-            },
-            "weight" => match value {
-                Value::Number(n) if n.as_i64().is_some() => {
-                    meta.weight = n.as_i64();
-                    Ok(())
-                }
-                Value::Null => Ok(()),
-                _ => Err(key_at(
-                    "`weight` must be a whole number".into(),
-                    "write `weight: 10`; lower weights come first",
-                )),
-            },
-            "tags" | "aliases" | "related" => match string_list(&value) {
-                Some(list) => {
-                    match key.as_str() {
-                        "tags" => {
-                            meta.tags = list
-                                .into_iter()
-                                .map(|t| t.trim_start_matches('#').to_string())
-                                .filter(|t| !t.is_empty())
-                                .collect()
-                        }
-                        "aliases" => meta.aliases = list,
-                        _ => meta.related = list,
-                    }
-                    Ok(())
-                }
-                None => Err(key_at(
-                    format!("`{key}` must be a list of text"),
-                    &format!("write `{key}: [first, second]`"),
-                )),
-            },
-            _ => {
-                meta.extra.insert(key.clone(), value);
-                Ok(())
-            }
-        };
-        if let Err(d) = res {
-            errors.push(d);
+        if let Err((msg, help)) = set_key(&mut meta, &key, value) {
+            errors.push(
+                Diagnostic::error(file, msg)
+                    .at(source, offset + key_offset(text, &key))
+                    .with_help(help),
+            );
         }
     }
     if errors.is_empty() {
@@ -238,6 +159,145 @@ pub fn parse(
     } else {
         Err(errors)
     }
+}
+
+/// A key's problem: the message and how to fix it.
+type KeyError = (String, String);
+
+fn key_error(msg: impl Into<String>, help: impl Into<String>) -> KeyError {
+    (msg.into(), help.into())
+}
+
+/// Sets one front-matter key on `meta`; unknown keys go to `meta.extra`.
+fn set_key(meta: &mut Meta, key: &str, value: Value) -> Result<(), KeyError> {
+    let text = |v: &Value, msg: &str, help: &str| string(v).ok_or_else(|| key_error(msg, help));
+    match key {
+        "title" => {
+            meta.title = text(
+                &value,
+                "`title` must be text",
+                "write it as `title: My note`",
+            )?
+        }
+        "description" => {
+            meta.description = text(
+                &value,
+                "`description` must be text",
+                "write it as `description: One sentence.`",
+            )?
+        }
+        "slug" => {
+            let slug = text(&value, "`slug` must be text", "write it as `slug: my-note`")?;
+            if let Some(Err(why)) = slug.as_deref().map(check_slug) {
+                return Err(key_error(
+                    format!("`slug` {why}"),
+                    "a slug is the page's file name without `.html`: write it as `slug: my-note` \
+                     (letters, digits, `-`, `_`, `.`)",
+                ));
+            }
+            meta.slug = slug;
+        }
+        "template" => {
+            meta.template = text(
+                &value,
+                "`template` must be a template file name",
+                "write it as `template: note.html`",
+            )?
+        }
+        "date" | "updated" => match string(&value) {
+            Some(v) => {
+                if let Some(Err(why)) = v.as_deref().map(check_date) {
+                    return Err(key_error(
+                        format!("`{key}`: {why}"),
+                        "use the ISO format YYYY-MM-DD (optionally with a time, 2024-05-31T14:30)",
+                    ));
+                }
+                if key == "date" {
+                    meta.date = v;
+                } else {
+                    meta.updated = v;
+                }
+            }
+            None => {
+                return Err(key_error(
+                    format!("`{key}` must be a date like 2024-05-31"),
+                    "use the ISO format YYYY-MM-DD (optionally with a time)",
+                ));
+            }
+        },
+        "draft" => meta.draft = flag(&value, key)?.unwrap_or(false),
+        "weight" => match value {
+            Value::Number(n) if n.as_i64().is_some() => meta.weight = n.as_i64(),
+            Value::Null => {}
+            _ => {
+                return Err(key_error(
+                    "`weight` must be a whole number",
+                    "write `weight: 10`; lower weights come first",
+                ));
+            }
+        },
+        "related" => meta.related = list(&value, key, ",")?,
+        _ => return set_obsidian_key(meta, key, value),
+    }
+    Ok(())
+}
+
+/// The keys Obsidian and Quartz notes carry: `tags` (or `tag`) as a list or as one text of
+/// names separated by commas or blanks, `aliases` (or `alias`), `cssclasses` (or `cssclass`),
+/// and `publish: false`.
+fn set_obsidian_key(meta: &mut Meta, key: &str, value: Value) -> Result<(), KeyError> {
+    match key {
+        "tags" | "tag" => {
+            let tags = list(&value, key, ", \t")?;
+            for t in tags {
+                let t = t.trim_start_matches('#');
+                if !t.is_empty() && !meta.tags.iter().any(|x| x == t) {
+                    meta.tags.push(t.to_string());
+                }
+            }
+        }
+        "aliases" | "alias" => meta.aliases.extend(list(&value, key, ",")?),
+        "cssclasses" | "cssclass" => {
+            for c in list(&value, key, ", \t")? {
+                if c.chars()
+                    .any(|ch| ch.is_whitespace() || matches!(ch, '"' | '<' | '>'))
+                {
+                    return Err(key_error(
+                        format!("`{key}` must be CSS class names, and `{c}` is not one"),
+                        format!("write `{key}: [wide, no-title]`"),
+                    ));
+                }
+                meta.cssclasses.push(c);
+            }
+        }
+        "publish" => meta.publish = flag(&value, key)?.unwrap_or(true),
+        _ => {
+            meta.extra.insert(key.to_string(), value);
+        }
+    }
+    Ok(())
+}
+
+/// `true`, `false`, or nothing.
+fn flag(value: &Value, key: &str) -> Result<Option<bool>, KeyError> {
+    match value {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Null => Ok(None),
+        _ => Err(key_error(
+            format!("`{key}` must be true or false"),
+            format!("write `{key}: true` or `{key}: false`"),
+        )),
+    }
+}
+
+/// A list of text, or one text split at any of `separators`.
+fn list(value: &Value, key: &str, separators: &str) -> Result<Vec<String>, KeyError> {
+    string_list(value, separators).ok_or_else(|| {
+        key_error(
+            format!("`{key}` must be a list of text"),
+            format!("write `{key}: [first, second]`"),
+        )
+    })
 }
 
 fn parse_yaml(
@@ -335,12 +395,12 @@ fn string(v: &Value) -> Option<Option<String>> {
     }
 }
 
-/// A list of text; a single text (optionally comma-separated) is accepted too.
-fn string_list(v: &Value) -> Option<Vec<String>> {
+/// A list of text; a single text (split at any of `separators`) is accepted too.
+fn string_list(v: &Value, separators: &str) -> Option<Vec<String>> {
     match v {
         Value::Null => Some(Vec::new()),
         Value::String(s) => Some(
-            s.split(',')
+            s.split(|c| separators.contains(c))
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
@@ -482,6 +542,24 @@ mod tests {
         let errs = meta("---\ntitle: A\ntags: [a, b\n---\n").unwrap_err();
         assert!(errs[0].line >= 3, "{:?}", errs[0]);
         assert!(errs[0].message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn obsidian_keys() {
+        let m = meta(
+            "---\ntags: one, two three\ntag: [\"#four\", one]\nalias: Other name\naliases: [A, B]\ncssclasses: wide, no-title\npublish: false\n---\n",
+        )
+        .unwrap();
+        // Keys are read in name order: `alias` and `tag` before `aliases` and `tags`.
+        assert_eq!(m.tags, ["four", "one", "two", "three"]);
+        assert_eq!(m.aliases, ["Other name", "A", "B"]);
+        assert_eq!(m.cssclasses, ["wide", "no-title"]);
+        assert!(!m.publish);
+        assert!(meta("---\ntitle: A\n---\n").unwrap().publish);
+        let errs = meta("---\npublish: sometimes\n---\n").unwrap_err();
+        assert!(errs[0].message.contains("publish"), "{errs:?}");
+        let errs = meta("---\ncssclasses: [\"a b\"]\n---\n").unwrap_err();
+        assert!(errs[0].message.contains("`a b` is not one"), "{errs:?}");
     }
 
     /// Issue 24 (1, 11): a slug that climbs out of the site, is absolute, empty or hidden is a

@@ -102,6 +102,18 @@ pub struct Corpus {
     pub assets: Vec<Asset>,
     /// Assets by lower-cased relative path.
     pub asset_by_rel: HashMap<String, usize>,
+    /// Notes left out of the site (`draft: true` without `--drafts`, `publish: false`): links
+    /// to them show their text, unlinked, instead of failing as links to nothing.
+    pub hidden: Vec<Hidden>,
+}
+
+/// A note that exists but is not published.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    /// Relative path, as [`Note::rel`].
+    pub rel: String,
+    pub title: Option<String>,
+    pub aliases: Vec<String>,
 }
 
 /// A read note file: path, relative path, source, body offset, front matter.
@@ -189,7 +201,12 @@ pub fn assemble(
                 continue;
             }
         };
-        if meta.draft && !opts.drafts {
+        if (meta.draft && !opts.drafts) || !meta.publish {
+            corpus.hidden.push(Hidden {
+                rel,
+                title: meta.title,
+                aliases: meta.aliases,
+            });
             continue;
         }
         let (dir, file) = match rel.rsplit_once('/') {
@@ -436,7 +453,26 @@ fn is_asset_ext(rel: &str) -> bool {
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "pdf" | "mp4" | "webm" | "mp3"
+        "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "svg"
+            | "webp"
+            | "avif"
+            | "pdf"
+            | "mp4"
+            | "webm"
+            | "mp3"
+            | "bmp"
+            | "ogv"
+            | "mov"
+            | "m4v"
+            | "wav"
+            | "m4a"
+            | "ogg"
+            | "flac"
+            | "opus"
     )
 }
 

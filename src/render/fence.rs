@@ -189,18 +189,42 @@ pub fn inline_calc(
     })
 }
 
-/// `$…$` / `$$…$$` as MathML.
-pub fn math(tex: &str, display: bool, offset: usize) -> Result<Special, Vec<Problem>> {
+/// `$…$` / `$$…$$` as MathML. TeX the math engine cannot render is shown as written (in a
+/// `<code class="math-error">`) with a warning: the page still builds, and the reader sees the
+/// formula's source rather than nothing.
+pub fn math(tex: &str, display: bool, offset: usize) -> (Special, Option<Problem>) {
     match super::math::to_mathml(tex, display) {
-        Ok(html) => Ok(Special {
-            html,
-            text: tex.to_string(),
-            is_code: false,
-        }),
-        Err((pos, message)) => Err(vec![Problem {
-            offset: offset + pos,
-            message: format!("math: {message}"),
-            help: Some("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write a literal dollar as `\\$`".into()),
-        }]),
+        Ok(html) => (
+            Special {
+                html,
+                text: tex.to_string(),
+                is_code: false,
+            },
+            None,
+        ),
+        Err((pos, message)) => {
+            let dollars = if display { "$$" } else { "$" };
+            let html = format!(
+                "<code class=\"math-error\" title=\"{}\">{}</code>",
+                escape_attr(&format!("not rendered: {message}")),
+                crate::markdown::escape_html(&format!("{dollars}{tex}{dollars}"))
+            );
+            let problem = Problem {
+                offset: offset + pos,
+                message: format!(
+                    "math: {} (the TeX is shown as written)",
+                    message.trim_end_matches('.')
+                ),
+                help: Some("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write a literal dollar as `\\$`".into()),
+            };
+            (
+                Special {
+                    html,
+                    text: tex.to_string(),
+                    is_code: true,
+                },
+                Some(problem),
+            )
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod fence;
 pub mod highlight;
 pub mod html;
 pub mod math;
+pub mod media;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -74,6 +75,7 @@ pub fn prepare_note(
     let mut state = fence::NoteState::new(note, p, formats);
     let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     for ev in &p.events {
         let res = match ev {
             Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
@@ -81,7 +83,11 @@ pub fn prepare_note(
                 display,
                 tex,
                 offset,
-            } => Some(fence::math(tex, *display, *offset)),
+            } => {
+                let (special, warning) = fence::math(tex, *display, *offset);
+                warnings.extend(warning);
+                Some(Ok(special))
+            }
             Ev::InlineCalc { expr, offset } => Some(fence::inline_calc(expr, *offset, &mut state)),
             _ => None,
         };
@@ -94,21 +100,21 @@ pub fn prepare_note(
             None => None,
         });
     }
-    let warnings = state.take_warnings();
-    let located = |d: Diagnostic, pr: crate::markdown::Problem| {
+    warnings.extend(state.take_warnings());
+    let located = |pr: crate::markdown::Problem, d: Diagnostic| {
         let mut d = d.at(&note.source, note.body_start + pr.offset);
         d.help = pr.help;
         d
     };
-    let mut diags: Vec<Diagnostic> = problems
+    let diags = problems
         .into_iter()
-        .map(|pr| located(Diagnostic::error(&note.path, pr.message.clone()), pr))
+        .map(|pr| located(pr.clone(), Diagnostic::error(&note.path, pr.message)))
+        .chain(
+            warnings
+                .into_iter()
+                .map(|pr| located(pr.clone(), Diagnostic::warning(&note.path, pr.message))),
+        )
         .collect();
-    diags.extend(
-        warnings
-            .into_iter()
-            .map(|pr| located(Diagnostic::warning(&note.path, pr.message.clone()), pr)),
-    );
     (out, diags)
 }
 
@@ -300,6 +306,8 @@ struct PageCtx {
     breadcrumbs: Vec<LinkCtx>,
     tags: Vec<TagCtx>,
     aliases: Vec<String>,
+    /// Front matter `cssclasses`, added to `<body>`.
+    cssclasses: Vec<String>,
     backlinks: Vec<BacklinkCtx>,
     related: Vec<LinkCtx>,
     prev: Option<LinkCtx>,
@@ -385,7 +393,7 @@ impl<'a> Site<'a> {
             title: self.title(n).to_string(),
             url: rel_url(from, &self.corpus.notes[n].out_path),
             description: self.description(n),
-            tags: self.tag_links(from, &self.corpus.notes[n].meta.tags),
+            tags: self.tag_links(from, &self.graph.note_tags[n]),
         }
     }
 
@@ -679,8 +687,9 @@ pub fn render_page(
                     title: h.text.clone(),
                 })
                 .collect();
-            pc.tags = site.tag_links(from, &note.meta.tags);
+            pc.tags = site.tag_links(from, &site.graph.note_tags[n]);
             pc.aliases = note.meta.aliases.clone();
+            pc.cssclasses = note.meta.cssclasses.clone();
             pc.backlinks = site.graph.backlinks[n]
                 .iter()
                 .map(|b| BacklinkCtx {

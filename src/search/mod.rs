@@ -227,7 +227,7 @@ fn note_entries(input: &Input, note: NoteId, secs: &[crate::render::SectionText]
                 for a in &n.meta.aliases {
                     push_words(&mut words_v, a, W_ALIAS);
                 }
-                for t in &n.meta.tags {
+                for t in &input.graph.note_tags[note] {
                     push_words(&mut words_v, t, W_TAG);
                 }
                 if let Some(d) = &n.meta.description {

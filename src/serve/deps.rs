@@ -115,7 +115,7 @@ impl<'a> Digests<'a> {
 
     /// Tag names as shown (the site-wide spelling of each tag, which another note may set).
     fn tags(&self, n: NoteId, s: &mut DefaultHasher) {
-        for t in &self.site.corpus.notes[n].meta.tags {
+        for t in &self.site.graph.note_tags[n] {
             let slug = crate::link::tag_slug(t);
             slug.hash(s);
             self.site.graph.tags.get(&slug).map(|g| &g.name).hash(s);
@@ -304,6 +304,11 @@ fn resolved_hash(site: &Site, n: NoteId) -> u64 {
                 4u8.hash(&mut s);
                 t.hash(&mut s);
             }
+            Resolved::Page(p) => {
+                5u8.hash(&mut s);
+                p.hash(&mut s);
+            }
+            Resolved::Hidden => 6u8.hash(&mut s),
         }
     }
     s.finish()

@@ -431,7 +431,11 @@ impl Incremental {
             let (p, problems) =
                 crate::markdown::parse(&source[body_start..], note.meta.title.as_deref());
             let old = &self.a.parsed[id];
-            if p.h1 != old.h1 || p.headings != old.headings || p.extra_ids != old.extra_ids {
+            if p.h1 != old.h1
+                || p.headings != old.headings
+                || p.extra_ids != old.extra_ids
+                || p.tags != old.tags
+            {
                 return None;
             }
             let diags = problems
