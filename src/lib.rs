@@ -166,8 +166,10 @@ pub fn analyze(
     };
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
-    if !opts.fresh {
-        cache::store().load(&output::StateDir::of(&project.root).cache_file());
+    if !opts.fresh
+        && let Some(state) = output::StateDir::for_project(&project)
+    {
+        cache::store().load(&state.cache_file());
     }
     t.lap("config");
 
@@ -510,8 +512,9 @@ pub fn build_single_file(
 pub fn clean(dir: &Path, overrides: &Overrides, output: bool) -> Result<Vec<PathBuf>, Error> {
     let project = Project::open(dir, overrides)?;
     let mut removed = Vec::new();
-    let state = output::StateDir::of(&project.root);
-    if std::fs::symlink_metadata(&state.dir).is_ok_and(|m| m.is_dir()) {
+    if let Some(state) = output::StateDir::for_project(&project)
+        && std::fs::symlink_metadata(&state.dir).is_ok_and(|m| m.is_dir())
+    {
         std::fs::remove_dir_all(&state.dir).map_err(|e| Error::io(&state.dir, e))?;
         removed.push(state.dir);
     }
@@ -541,10 +544,9 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     let staging = if write {
         // Refuse a foreign output before touching the project's working folder.
         output::check_target(&a.project.output_dir)?;
-        let state = output::StateDir::of(&a.project.root);
-        let spare = state
-            .ensure()
-            .then(|| state.spare_for(&a.project.output_dir));
+        let spare = output::StateDir::for_project(&a.project)
+            .filter(output::StateDir::ensure)
+            .map(|state| state.spare_for(&a.project.output_dir));
         let s = output::Staging::new(&a.project.output_dir, spare, !opts.fresh)?;
         s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
         Some(s)
@@ -585,8 +587,9 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             }
         }
         writes = Some(s.commit()?);
-        let state = output::StateDir::of(&a.project.root);
-        if state.ensure() {
+        if let Some(state) =
+            output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
+        {
             cache::store().save(&state.cache_file());
         }
         t.lap("write");

@@ -205,13 +205,14 @@ fn build_single_file_writes_one_file_and_a_failed_one_writes_nothing() {
 fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("p");
-    support::copy_dir(&support::fixture("calc-pages"), &project);
+    // A corem project: the notes in notes/, so the working folder is p/.corem.
+    support::copy_dir(&support::fixture("calc-pages"), &project.join("notes"));
     std::fs::write(
-        project.join("code.md"),
+        project.join("notes/code.md"),
         "# Code\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n",
     )
     .unwrap();
-    let notes_before = support::read_tree(&project);
+    let notes_before = support::read_tree(&project.join("notes"));
     let build_with = |extra: &[&str]| {
         let out = corem()
             .args(["build", ".", "-o", "site", "-v"])
@@ -298,11 +299,54 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
         )),
         "{said}"
     );
-    let notes_after: std::collections::BTreeMap<_, _> = support::read_tree(&project)
-        .into_iter()
-        .filter(|(k, _)| notes_before.contains_key(k))
+    assert_eq!(
+        notes_before,
+        support::read_tree(&project.join("notes")),
+        "the notes are never touched"
+    );
+}
+
+/// A vault (a folder that is itself the notes) gets nothing written into it: its working folder
+/// is in the user's cache directory (issue 15, 3).
+#[test]
+fn a_vault_gets_no_working_folder_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    support::copy_dir(&support::fixture("calc-pages"), &vault);
+    let cache = dir.path().join("xdg-cache");
+    let before = support::read_tree(&vault);
+    for _ in 0..2 {
+        let out = corem()
+            .args(["build", "vault", "-o", "site"])
+            .current_dir(dir.path())
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        support::read_tree(&vault),
+        before,
+        "nothing written into the vault"
+    );
+    let projects: Vec<_> = std::fs::read_dir(cache.join("corem/projects"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(notes_before, notes_after, "the notes are never touched");
+    assert_eq!(projects.len(), 1);
+    assert!(projects[0].join("cache").is_file() && projects[0].join("spare").is_dir());
+    let out = corem()
+        .args(["clean", "vault"])
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!projects[0].exists());
 }
 
 /// Issue 15 (2) and 24 (2): `-o` onto a file, a symbolic link to a folder, or a folder of

@@ -37,19 +37,51 @@ pub const SITE_MARKER_TEXT: &str = concat!(
     ". Each build replaces it entirely: keep nothing else here.\n"
 );
 
-/// The project's working folder, `.corem/` at its root: the build cache and the spare copy of
-/// the last site. Nothing in it is needed; `corem clean` deletes it. It ignores itself in git
-/// (a `.gitignore` holding `*`).
+/// The project's working folder: the build cache and the spare copy of the last site. Nothing
+/// in it is needed; `corem clean` deletes it.
+///
+/// - A corem project (notes in a `notes/` folder): `.corem/` at the project root, beside
+///   `notes/`, like cargo's `target/`. It ignores itself in git (a `.gitignore` holding `*`).
+/// - A folder that is itself the notes (an Obsidian vault): corem never writes into it, so the
+///   working folder is in the user's cache directory, `$XDG_CACHE_HOME/corem/projects/NAME-HASH`
+///   (else `~/.cache/…`); without one, builds keep no cache and no spare.
 #[derive(Debug, Clone)]
 pub struct StateDir {
     pub dir: PathBuf,
 }
 
 impl StateDir {
+    /// The working folder of a project folder (see [`StateDir`]).
     pub fn of(project_root: &Path) -> StateDir {
         StateDir {
             dir: project_root.join(".corem"),
         }
+    }
+
+    /// The working folder of `project`: `.corem/` in a corem project, the user's cache
+    /// directory for a vault (`None` when there is none).
+    pub fn for_project(project: &crate::config::Project) -> Option<StateDir> {
+        if !project.vault_mode {
+            return Some(StateDir::of(&project.root));
+        }
+        use sha2::{Digest, Sha256};
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        let digest = Sha256::digest(project.root.as_os_str().as_encoded_bytes());
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let name = project
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "notes".into());
+        Some(StateDir {
+            dir: cache
+                .join("corem")
+                .join("projects")
+                .join(format!("{name}-{hex}")),
+        })
     }
 
     /// The build cache (see [`crate::cache`]).

@@ -78,7 +78,11 @@ pub fn run_browser_script(script: &str, args: &[&str]) -> String {
 
 /// Copies a folder recursively (fixtures are copied before tests edit them).
 pub fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
+    // A fixture built in place has a `.corem/` working folder: not part of the fixture.
+    let walk = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".corem");
+    for e in walk {
         let e = e.expect("walk fixture");
         let rel = e.path().strip_prefix(from).expect("inside the fixture");
         let dest = to.join(rel);
