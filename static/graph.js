@@ -10,6 +10,9 @@
   var nodes = svg.querySelectorAll("a.g-n"), hl = svg.querySelector(".g-hl"), names = svg.querySelector(".g-names");
   var input = doc.getElementById("graph-q"), count = doc.getElementById("graph-count"), out = null, into = null;
   var NS = "http://www.w3.org/2000/svg", found = -1;
+  /* scales (px per unit) from which all labels, or the most linked notes' labels, show
+     (src/graph/site.rs writes the same choice for the page without a script) */
+  var LABELS_ALL = +svg.getAttribute("data-all") || 1.6, LABELS_HUBS = +svg.getAttribute("data-hubs") || 0.5;
 
   function r1(v) { return Math.round(v * 100) / 100; }
   /* px per unit: the viewBox is fitted inside the element ("meet") */
@@ -17,9 +20,14 @@
   function show(b) {
     vb = b;
     svg.setAttribute("viewBox", b.map(r1).join(" "));
+    /* labels keep their size on screen; all of them show once notes are far enough apart */
     var s = scale();
-    svg.setAttribute("data-labels", s >= 0.9 ? "all" : s >= 0.45 ? "hubs" : "none");
-    if (names) names.style.fontSize = Math.max(14, 15 / s) + "px";
+    svg.setAttribute("data-labels", s >= LABELS_ALL ? "all" : s >= LABELS_HUBS ? "hubs" : "none");
+    svg.style.setProperty("--graph-label", (12.5 / s) + "px");
+    /* section names 15 px on screen, but never much wider than their disc */
+    Array.prototype.forEach.call(names ? names.children : [], function (t) {
+      t.style.fontSize = Math.min(15 / s, +t.getAttribute("data-r") * 0.3) + "px";
+    });
   }
   /* the point under a client position, in units */
   function units(x, y) {

@@ -22,6 +22,11 @@ pub const PAGE: &str = "graph.html";
 pub const EDGE_LIMIT: usize = 4000;
 /// Notes whose labels show before one zooms in, as a share of all notes (the most linked).
 const HUB_SHARE: f64 = 0.2;
+/// Scales (screen px per unit) from which every label, or the most linked notes' labels, show.
+const LABELS_ALL: f64 = 1.6;
+const LABELS_HUBS: f64 = 0.5;
+/// Width of the graph view assumed for the page as written (the script refits it).
+const NOMINAL_WIDTH: f64 = 1100.0;
 
 /// A section in the legend.
 #[derive(Serialize, Debug)]
@@ -126,15 +131,19 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
         (x1 - x0 + 2.0 * pad).ceil(),
         (y1 - y0 + 2.0 * pad).ceil(),
     );
+    // Labels shown before a script runs, for a view about NOMINAL_WIDTH px wide.
+    let s0 = NOMINAL_WIDTH / vw;
+    let labels = if s0 >= LABELS_ALL {
+        "all"
+    } else if s0 >= LABELS_HUBS {
+        "hubs"
+    } else {
+        "none"
+    };
     let mut svg = String::with_capacity(order.len() * 160 + edges.len() * 24);
     let _ = write!(
         svg,
-        "<svg id=\"site-graph\" class=\"graph graph-site\" viewBox=\"{vx} {vy} {vw} {vh}\" role=\"group\" aria-label=\"Every note, grouped by section\"{}>",
-        if order.len() <= 60 {
-            " data-labels=\"all\""
-        } else {
-            ""
-        }
+        "<svg id=\"site-graph\" class=\"graph graph-site\" viewBox=\"{vx} {vy} {vw} {vh}\" role=\"group\" aria-label=\"Every note, grouped by section\" data-labels=\"{labels}\" data-all=\"{LABELS_ALL}\" data-hubs=\"{LABELS_HUBS}\">"
     );
     // Section discs.
     svg.push_str("<g class=\"g-areas\" aria-hidden=\"true\">");
@@ -174,9 +183,11 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
     for (g, &(x, y, r)) in lay.groups.iter().enumerate() {
         let _ = write!(
             svg,
-            "<text class=\"g-sec\" x=\"{}\" y=\"{}\">{}</text>",
+            "<text class=\"g-sec\" x=\"{}\" y=\"{}\" data-r=\"{}\" style=\"font-size:{}px\">{}</text>",
             num(x),
             num(y - r - 8.0),
+            num(r),
+            num((15.0 / s0).min(r * 0.3)),
             escape_html(&site.graph.section_titles[group_sections[g]])
         );
     }
