@@ -77,6 +77,7 @@
     function first(e) {
       var a = e.target.closest && e.target.closest(".content a, .backlinks a, .entries a, [data-search-results] a, .local-graph a");
       if (!a || e.pointerType === "touch") return;
+      try { if (e.type === "focusin" && !a.matches(":focus-visible")) return; } catch (x) { /* old browser */ }
       doc.removeEventListener("pointerover", first);
       doc.removeEventListener("focusin", first);
       window.COREM_PREVIEW_FIRST = { a: a, how: e.type === "focusin" ? "focus" : "hover" };

@@ -311,7 +311,9 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
         let note = &corpus.notes[node.note];
         let t = &site.graph.titles[node.note];
         let section = super::top_section(corpus, note.section)
-            .map(|s| format!(" ({})", site.graph.section_titles[s]))
+            .map(|s| &site.graph.section_titles[s])
+            .filter(|s| *s != t)
+            .map(|s| format!(" ({s})"))
             .unwrap_or_default();
         let (x, y, right) = at[i];
         let lines = if node.ring == 2 {
