@@ -8,7 +8,7 @@
   if (!svg) return;
   var full = svg.getAttribute("viewBox").split(/[\s,]+/).map(Number), vb = full.slice();
   var nodes = svg.querySelectorAll("a.g-n"), hl = svg.querySelector(".g-hl"), names = svg.querySelector(".g-names");
-  var input = doc.getElementById("graph-q"), count = doc.getElementById("graph-count"), out = null, into = null;
+  var input = doc.getElementById("graph-q"), count = doc.getElementById("graph-count");
   var NS = "http://www.w3.org/2000/svg", found = -1;
   /* scales (px per unit) from which all labels, or the most linked notes' labels, show
      (src/graph/site.rs writes the same choice for the page without a script) */
@@ -43,24 +43,76 @@
   }
   function pan(dx, dy) { show([vb[0] + dx, vb[1] + dy, vb[2], vb[3]]); }
   function centre(x, y, w) { show([x - w / 2, y - (w * vb[3] / vb[2]) / 2, w, w * vb[3] / vb[2]]); }
-  function pos(a) { var c = a.querySelector("circle"); return [+c.getAttribute("cx"), +c.getAttribute("cy")]; }
+  /* a large site draws its notes as dots (src/graph/site.rs NODE_LIMIT): their titles, addresses
+     and places are in the data, and the note found or pointed at gets a link drawn for it */
+  var big = !nodes.length && !!svg.querySelector(".g-dots"), D = null, grid = null, GRID = 24;
+  function data() {
+    if (!D) {
+      var raw;
+      try { raw = JSON.parse(doc.getElementById("graph-data").textContent); } catch (e) { raw = []; }
+      D = Array.isArray(raw) ? { l: raw } : raw;
+      D.into = D.l.map(function () { return []; });
+      D.l.forEach(function (l, a) { l.forEach(function (b) { if (D.into[b]) D.into[b].push(a); }); });
+    }
+    return D;
+  }
+  function total() { return big ? data().t.length : nodes.length; }
+  function title(i) { return big ? data().t[i] : nodes[i].textContent || ""; }
+  function at(i) {
+    if (big) { var p = data().p; return [p[2 * i], p[2 * i + 1]]; }
+    var c = nodes[i].querySelector("circle");
+    return [+c.getAttribute("cx"), +c.getAttribute("cy")];
+  }
+  function pos(a) { return at(+a.getAttribute("data-i")); }
+  /* a link for note i (large sites): a ring, its title, its address */
+  function mark(i, cls) {
+    var old = svg.querySelector(".g-n." + cls);
+    if (old) old.parentNode.removeChild(old);
+    if (i < 0) return null;
+    var p = at(i), a = doc.createElementNS(NS, "a"), c = doc.createElementNS(NS, "circle"), t = doc.createElementNS(NS, "text");
+    a.setAttribute("class", "g-n is-match " + cls);
+    a.setAttribute("href", data().u[i]);
+    a.setAttribute("data-i", i);
+    c.setAttribute("cx", p[0]); c.setAttribute("cy", p[1]); c.setAttribute("r", 5);
+    t.setAttribute("x", p[0] + 8); t.setAttribute("y", p[1] + 4);
+    t.textContent = title(i);
+    a.appendChild(c); a.appendChild(t);
+    svg.querySelector(".g-nodes").appendChild(a);
+    return a;
+  }
+  /* the note nearest a point, within r units */
+  function nearest(x, y, r) {
+    var p = data().p, best = -1, bd = r * r, k, gx, gy, list, j;
+    if (!grid) {
+      grid = {};
+      for (j = 0; j < p.length / 2; j++) {
+        k = Math.floor(p[2 * j] / GRID) + "," + Math.floor(p[2 * j + 1] / GRID);
+        (grid[k] = grid[k] || []).push(j);
+      }
+    }
+    for (gx = Math.floor((x - r) / GRID); gx <= Math.floor((x + r) / GRID); gx++) {
+      for (gy = Math.floor((y - r) / GRID); gy <= Math.floor((y + r) / GRID); gy++) {
+        list = grid[gx + "," + gy] || [];
+        for (j = 0; j < list.length; j++) {
+          var d = (p[2 * list[j]] - x) * (p[2 * list[j]] - x) + (p[2 * list[j] + 1] - y) * (p[2 * list[j] + 1] - y);
+          if (d < bd) { bd = d; best = list[j]; }
+        }
+      }
+    }
+    return best;
+  }
 
   /* the links of note i (out and in), drawn over the others */
   function links(i) {
     while (hl.firstChild) hl.removeChild(hl.firstChild);
     if (i < 0) return;
-    if (!out) {
-      try { out = JSON.parse(doc.getElementById("graph-data").textContent); } catch (e) { out = []; }
-      into = out.map(function () { return []; });
-      out.forEach(function (l, a) { l.forEach(function (b) { if (into[b]) into[b].push(a); }); });
-    }
-    var p = pos(nodes[i]), d = "", seen = {};
-    (out[i] || []).concat(into[i] || []).forEach(function (j) {
-      if (seen[j] || !nodes[j]) return;
+    var g = data(), p = at(i), d = "", seen = {};
+    (g.l[i] || []).concat(g.into[i] || []).forEach(function (j) {
+      if (seen[j] || j >= total()) return;
       seen[j] = 1;
-      var q = pos(nodes[j]);
+      var q = at(j);
       d += "M" + p[0] + " " + p[1] + "L" + q[0] + " " + q[1];
-      nodes[j].classList.add("is-near");
+      if (!big) nodes[j].classList.add("is-near");
     });
     var path = doc.createElementNS(NS, "path");
     path.setAttribute("d", d);
@@ -71,29 +123,35 @@
   /* find: every note whose title contains the words typed; the best (title starts so, then
      shortest) is marked and its links drawn */
   function find() {
-    var q = input.value.trim().toLowerCase(), n = 0, best = -1, bestKey = null;
+    var q = input.value.trim().toLowerCase(), n = 0, best = -1, bestKey = null, i, hits = "";
     clearNear();
-    Array.prototype.forEach.call(nodes, function (a, i) {
-      var t = (a.textContent || "").toLowerCase(), hit = !!q && q.split(/\s+/).every(function (w) { return t.indexOf(w) >= 0; });
-      a.classList.toggle("is-match", hit);
-      a.classList.remove("is-best");
-      if (!hit) return;
+    for (i = 0; i < total(); i++) {
+      var t = title(i).toLowerCase(), hit = !!q && q.split(/\s+/).every(function (w) { return t.indexOf(w) >= 0; });
+      if (!big) { nodes[i].classList.toggle("is-match", hit); nodes[i].classList.remove("is-best"); }
+      if (!hit) continue;
+      if (big && n < 500) { var p = at(i); hits += "M" + p[0] + " " + p[1] + "h0"; }
       n++;
       var key = [t.indexOf(q) === 0 ? 0 : 1, t.length, i];
       if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) { best = i; bestKey = key; }
-    });
+    }
     svg.classList.toggle("is-finding", !!q);
     found = best;
-    if (best >= 0) nodes[best].classList.add("is-best");
     links(best);
+    if (big) {
+      var m = doc.createElementNS(NS, "path");
+      m.setAttribute("class", "g-hits");
+      m.setAttribute("d", hits);
+      hl.appendChild(m);
+      mark(best, "is-best");
+    } else if (best >= 0) nodes[best].classList.add("is-best");
     count.textContent = !q ? "" : n === 0 ? "No note matches" : n === 1 ? "1 note matches" : n + " notes match";
   }
   /* Enter: bring the best match into view, large enough to read, and give it the focus */
   function go() {
     if (found < 0) return;
-    var p = pos(nodes[found]);
+    var p = at(found);
     centre(p[0], p[1], Math.min(vb[2], svg.clientWidth / 1.2));
-    nodes[found].focus();
+    (big ? svg.querySelector(".g-n.is-best") : nodes[found]).focus();
   }
 
   var pointers = {}, drag = null, moved = false;
@@ -162,7 +220,19 @@
   });
   view.addEventListener("pointerover", function (e) {
     var a = e.target.closest && e.target.closest("a.g-n");
-    if (a && !drag) { clearNear(); links(+a.getAttribute("data-i")); }
+    if (a && !drag && !big) { clearNear(); links(+a.getAttribute("data-i")); }
+  });
+  /* large sites: the dot under the pointer becomes a link with its title */
+  var pending = 0;
+  view.addEventListener("pointermove", function (e) {
+    if (!big || drag || pending || (e.target.closest && e.target.closest(".is-hover"))) return;
+    pending = requestAnimationFrame(function () {
+      pending = 0;
+      var u = units(e.clientX, e.clientY), i = nearest(u[0], u[1], 8 / scale());
+      var cur = svg.querySelector(".is-hover");
+      if (cur && +cur.getAttribute("data-i") === i) return;
+      mark(i, "is-hover");
+    });
   });
   view.addEventListener("pointerout", function (e) {
     var a = e.target.closest && e.target.closest("a.g-n");

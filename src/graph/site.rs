@@ -4,7 +4,8 @@
 //! the page); `static/graph.js` adds zoom and pan, shows more labels as one zooms in, and finds
 //! notes by title. Large sites stay light: above [`EDGE_LIMIT`] links, the links between notes
 //! are not drawn one by one but as one bundle per pair of linked sections (the notes' own
-//! links are in the page's data, drawn for the note one finds or points at).
+//! links are in the page's data, drawn for the note one finds or points at); above
+//! [`NODE_LIMIT`] notes, the notes are dots and their titles and addresses are in the data too.
 
 use std::fmt::Write as _;
 
@@ -18,6 +19,10 @@ use crate::render::{Site, rel_url};
 /// The page's output path.
 pub const PAGE: &str = "graph.html";
 
+/// Above this many notes, notes are drawn as dots (one path per colour) and graph.js finds,
+/// labels and opens them from the page's data: 10,000 `<a>` elements in an SVG take a second
+/// to lay out, 8 paths take milliseconds.
+pub const NODE_LIMIT: usize = 2000;
 /// Above this many links, links between notes are drawn as section bundles.
 pub const EDGE_LIMIT: usize = 4000;
 /// Notes whose labels show before one zooms in, as a share of all notes (the most linked).
@@ -159,8 +164,22 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
     }
     svg.push_str("</g>");
     draw_links(&mut svg, &lay, &groups, &edges, bundled);
+    let dots = order.len() > NODE_LIMIT;
     svg.push_str("<g class=\"g-hl\" aria-hidden=\"true\"></g><g class=\"g-nodes\">");
-    for (i, &n) in order.iter().enumerate() {
+    if dots {
+        // One path of dots per colour: a large site opens fast; graph.js finds, labels and
+        // opens the notes from the page's data.
+        let mut paths = vec![String::new(); COLOURS];
+        for (i, &n) in order.iter().enumerate() {
+            let (x, y) = lay.nodes[i];
+            let c = colours[corpus.notes[n].section] % COLOURS;
+            let _ = write!(paths[c], "M{} {}h0", num(x), num(y));
+        }
+        for (c, d) in paths.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
+            let _ = write!(svg, "<path class=\"g-dots g-c{c}\" d=\"{d}\"/>");
+        }
+    }
+    for (i, &n) in order.iter().enumerate().filter(|_| !dots) {
         let note = &corpus.notes[n];
         let (x, y) = lay.nodes[i];
         let r = 2.5 + 2.5 * (size[i] - 1.0) * 2.0;
@@ -213,7 +232,21 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
         links: edges.len(),
         sections,
         bundled,
-        data: serde_json::to_string(&out).unwrap_or_else(|_| "[]".into()),
+        data: if dots {
+            let mut xy = Vec::with_capacity(2 * order.len());
+            for p in &lay.nodes {
+                xy.extend([p.0, p.1]);
+            }
+            serde_json::json!({
+                "l": out,
+                "t": order.iter().map(|&n| &site.graph.titles[n]).collect::<Vec<_>>(),
+                "u": order.iter().map(|&n| rel_url(from, &corpus.notes[n].out_path)).collect::<Vec<_>>(),
+                "p": xy,
+            })
+            .to_string()
+        } else {
+            serde_json::to_string(&out).unwrap_or_else(|_| "[]".into())
+        },
     }
 }
 
