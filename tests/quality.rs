@@ -158,7 +158,10 @@ fn navigation_report(site: &Path, graph_bytes: &[usize]) {
         .map(|e| size(e.path()))
         .collect();
     shards.sort_unstable();
-    assert!(!with.is_empty() && !shards.is_empty(), "local graphs and preview scripts are built");
+    assert!(
+        !with.is_empty() && !shards.is_empty(),
+        "local graphs and preview scripts are built"
+    );
     eprintln!(
         "navigation: local graph on {} pages, added HTML median {} B, max {} B per page; \
          on demand: preview.js {} B, {} preview scripts (median {} B, max {} B, total {} B); \
