@@ -188,7 +188,7 @@ const BUDGET: usize = 60 * 1024;
 /// excluded) stays under 60 KB. search.js is loaded on first use of the search box (by
 /// corem.js), so only search.html, whose purpose is searching, links it: it is measured with
 /// that script included and reported separately; so is graph.html, whose purpose is the
-/// interactive graph (graph.css and graph.js, 12.6 KB, under a budget of 60 + 16 KB).
+/// interactive graph (graph.css and graph.js, 16.3 KB, under a budget of 60 + 16 KB).
 /// preview.js is loaded on the first hover or focus of a link (by corem.js): no page links it.
 #[test]
 fn every_page_loads_under_60_kb_of_css_and_js() {
