@@ -4,7 +4,7 @@
 //! a note's links out are its resolved links to other notes, its links in are its backlinks.
 //!
 //! Colours come from the theme: a note is drawn in the colour of its top-level section,
-//! `var(--graph-cN)` through the class `g-cN` (see the end of `static/style.css`).
+//! one of `--graph-c0` … `--graph-c7` through the class `g-c0` … `g-c7` (see the end of `static/style.css`).
 
 pub mod layout;
 pub mod local;

@@ -80,13 +80,19 @@ fn blocks(events: &[Ev]) -> Vec<(std::ops::Range<usize>, Option<usize>)> {
 /// Characters a reader sees in some HTML (everything outside tags; entities count as one).
 fn visible_len(html: &str) -> usize {
     let mut n = 0;
-    let mut in_tag = false;
+    let (mut in_tag, mut in_entity) = (false, false);
     for c in html.chars() {
         match c {
             '<' => in_tag = true,
             '>' => in_tag = false,
-            '&' if !in_tag => n += 1,
-            c if !in_tag && !c.is_whitespace() => n += 1,
+            _ if in_tag => {}
+            ';' if in_entity => in_entity = false,
+            _ if in_entity => {}
+            '&' => {
+                n += 1;
+                in_entity = true;
+            }
+            c if !c.is_whitespace() => n += 1,
             _ => {}
         }
     }
