@@ -89,6 +89,32 @@ impl CalcConfig {
     }
 }
 
+/// Knowledge navigation: link previews, the local graph of each note and `graph.html`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NavigationConfig {
+    /// Show a preview of the target when an internal link is hovered or focused (writes one
+    /// small script per note under `_preview/`, loaded on demand).
+    pub previews: bool,
+    /// Draw each note's neighbourhood (links out and in) as an SVG under its content.
+    pub local_graph: bool,
+    /// How far the local graph reaches: 1 (links out and in) or 2 (also their neighbours).
+    pub local_graph_depth: u8,
+    /// Write `graph.html`, every note and link of the site laid out at build time.
+    pub graph_page: bool,
+}
+
+impl Default for NavigationConfig {
+    fn default() -> Self {
+        NavigationConfig {
+            previews: true,
+            local_graph: true,
+            local_graph_depth: 1,
+            graph_page: true,
+        }
+    }
+}
+
 /// The contents of `corem.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -112,6 +138,7 @@ pub struct Config {
     pub search: SearchConfig,
     pub calc: CalcConfig,
     pub broken_links: BrokenLinks,
+    pub navigation: NavigationConfig,
 }
 
 impl Default for Config {
@@ -130,6 +157,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             calc: CalcConfig::default(),
             broken_links: BrokenLinks::Error,
+            navigation: NavigationConfig::default(),
         }
     }
 }
@@ -231,7 +259,7 @@ impl Project {
 }
 
 fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
-    toml::from_str::<Config>(text).map_err(|e| {
+    let config = toml::from_str::<Config>(text).map_err(|e| {
         let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message()));
         if let Some(span) = e.span() {
             d = d.at(text, span.start);
@@ -239,9 +267,23 @@ fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
         Error::Diagnostics(vec![d.with_help(
             "keys: title, description, base_url, language, author, repo_url, repo_branch, \
              notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code, \
-             [calc] inline_digits/digits",
+             [calc] inline_digits/digits, \
+             [navigation] previews/local_graph/local_graph_depth/graph_page",
         )])
-    })
+    })?;
+    let depth = config.navigation.local_graph_depth;
+    if !(1..=2).contains(&depth) {
+        let at = text.find("local_graph_depth").unwrap_or(0);
+        return Err(Error::Diagnostics(vec![
+            Diagnostic::error(
+                path,
+                format!("invalid {CONFIG_FILE}: local_graph_depth = {depth} is not 1 or 2"),
+            )
+            .at(text, at)
+            .with_help("1 shows the links out and in; 2 also shows their neighbours"),
+        ]));
+    }
+    Ok(config)
 }
 
 /// Removes `.` and `..` components without touching the file system (the folder may not exist yet).
@@ -293,6 +335,28 @@ mod tests {
             Err(Error::Diagnostics(d)) => {
                 assert_eq!(d[0].line, 2);
                 assert!(d[0].message.contains("titel"), "{}", d[0].message);
+            }
+            other => panic!("expected a diagnostic, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn navigation_is_on_by_default_and_depth_is_checked() {
+        let c: Config = toml::from_str("").unwrap();
+        assert!(c.navigation.previews && c.navigation.local_graph && c.navigation.graph_page);
+        let c = parse_config(Path::new("corem.toml"), "[navigation]\npreviews = false\n").unwrap();
+        assert!(!c.navigation.previews && c.navigation.local_graph);
+        match parse_config(
+            Path::new("corem.toml"),
+            "[navigation]\nlocal_graph_depth = 3\n",
+        ) {
+            Err(Error::Diagnostics(d)) => {
+                assert_eq!(d[0].line, 2);
+                assert!(
+                    d[0].message.contains("local_graph_depth"),
+                    "{}",
+                    d[0].message
+                );
             }
             other => panic!("expected a diagnostic, got {other:?}"),
         }

@@ -11,6 +11,7 @@ pub mod calc;
 pub mod config;
 pub mod diagnostic;
 pub mod diagram;
+pub mod graph;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -297,6 +298,9 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             let rendered = render::render_page(&site, &a.tera, &a.theme, page)
                 .map_err(|d| Error::Diagnostics(vec![d]))?;
             sink(&page.out_path, rendered.html.as_bytes())?;
+            for (path, text) in &rendered.extra {
+                sink(path, text.as_bytes())?;
+            }
             Ok(match page.kind {
                 render::PageKind::Note(n) => Some((n, rendered.sections)),
                 _ => None,
@@ -548,7 +552,14 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             .filter(output::StateDir::ensure)
             .map(|state| state.spare_for(&a.project.output_dir));
         let s = output::Staging::new(&a.project.output_dir, spare, !opts.fresh)?;
-        s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
+        let site = a.site();
+        let pages = render::pages(&site);
+        s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
+        let extras: Vec<String> = pages
+            .iter()
+            .flat_map(|p| render::page_extras(&site, p))
+            .collect();
+        s.create_dirs(extras.iter().map(String::as_str))?;
         Some(s)
     } else {
         None

@@ -140,6 +140,10 @@ fn page_owner(site: &Site, kind: &PageKind) -> Owner {
             what: "the 404 page".into(),
             file: None,
         },
+        PageKind::Graph => Owner {
+            what: "the graph of all notes".into(),
+            file: None,
+        },
     }
 }
 

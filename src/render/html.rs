@@ -113,6 +113,27 @@ pub fn note_html(
     (html, r.sections)
 }
 
+/// HTML of events `range` of `note` as another view shows it (a link preview): headings
+/// without ids, links written for `mode`, no section texts collected.
+pub fn range_html(site: &Site, note: NoteId, range: std::ops::Range<usize>, mode: Mode) -> String {
+    let mut r = Writer {
+        site,
+        mode,
+        events: Vec::new(),
+        sections: Vec::new(),
+        collect: false,
+        depth: 0,
+        transcluded: 0,
+    };
+    r.emit(note, range, false);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    if html.contains("></th>") {
+        html = empty_header_cells_as_td(&html);
+    }
+    html
+}
+
 /// An empty header cell (`| | Drive 1 |`) becomes `<td>`: a `<th>` announces a header that
 /// screen readers then read as nothing (axe-core's `empty-table-header`).
 fn empty_header_cells_as_td(html: &str) -> String {

@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod html;
 pub mod math;
 pub mod media;
+pub mod preview;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -131,6 +132,8 @@ pub enum PageKind {
     Tag(String),
     Search,
     Print,
+    /// `graph.html`: every note and link (`[navigation] graph_page`).
+    Graph,
     NotFound,
 }
 
@@ -182,6 +185,12 @@ pub fn pages(site: &Site) -> Vec<Page> {
         out.push(Page {
             kind,
             out_path: path.into(),
+        });
+    }
+    if site.project.config.navigation.graph_page {
+        out.push(Page {
+            kind: PageKind::Graph,
+            out_path: crate::graph::site::PAGE.into(),
         });
     }
     out
@@ -333,6 +342,8 @@ pub fn site_globals(project: &Project) -> Value {
         "repo_url": c.repo_url,
         "generator": concat!("corem ", env!("CARGO_PKG_VERSION")),
         "search": c.search.enabled,
+        "previews": c.navigation.previews,
+        "graph_page": c.navigation.graph_page,
     })
 }
 
@@ -641,6 +652,19 @@ pub struct Rendered {
     pub html: String,
     /// Section texts of the note shown (for the search index); empty for other pages.
     pub sections: Vec<SectionText>,
+    /// Files that go with the page: a note's link-preview script (output path, text).
+    pub extra: Vec<(String, String)>,
+}
+
+/// The files [`render_page`] writes beside a page (a note's preview script), so the output
+/// stage can create their folders before rendering.
+pub fn page_extras(site: &Site, page: &Page) -> Vec<String> {
+    match page.kind {
+        PageKind::Note(_) if site.project.config.navigation.previews => {
+            vec![preview::shard_path(&page.out_path)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Renders one page through its template.
@@ -658,6 +682,7 @@ pub fn render_page(
         ..Default::default()
     };
     let mut sections = Vec::new();
+    let mut extra = Vec::new();
     let template: String;
     match &page.kind {
         PageKind::Note(n) => {
@@ -722,6 +747,16 @@ pub fn render_page(
             };
             if note.is_index {
                 ctx.insert("section", &site.section_ctx(from, note.section));
+            }
+            if site.project.config.navigation.previews {
+                extra.push(preview::shard(site, n));
+            }
+            let nav = &site.project.config.navigation;
+            if nav.local_graph {
+                ctx.insert(
+                    "local_graph",
+                    &crate::graph::local::svg(site, n, from, nav.local_graph_depth),
+                );
             }
         }
         PageKind::Section(s) => {
@@ -796,6 +831,12 @@ pub fn render_page(
             ctx.insert("notes", &notes);
             template = "print.html".into();
         }
+        PageKind::Graph => {
+            pc.kind = "graph";
+            pc.title = "Graph of all notes".into();
+            ctx.insert("graph", &crate::graph::site::build(site, from));
+            template = "graph.html".into();
+        }
         PageKind::NotFound => {
             pc.kind = "404";
             pc.title = "Page not found".into();
@@ -810,6 +851,7 @@ pub fn render_page(
     ctx.insert("search_url", &rel_url(from, "search.html"));
     ctx.insert("tags_url", &rel_url(from, "tags/index.html"));
     ctx.insert("print_url", &rel_url(from, "print.html"));
+    ctx.insert("graph_url", &rel_url(from, crate::graph::site::PAGE));
     ctx.insert_value("nav", site.nav_value(from, &page.kind));
     ctx.insert("page", &pc);
     if !tera.contains_template(&template) {
@@ -829,7 +871,11 @@ pub fn render_page(
     let html = tera
         .render(&template, &ctx)
         .map_err(|e| templates::to_diagnostic(theme, &e))?;
-    Ok(Rendered { html, sections })
+    Ok(Rendered {
+        html,
+        sections,
+        extra,
+    })
 }
 
 /// One note of the single-file handbook (`handbook.html`).

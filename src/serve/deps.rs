@@ -226,6 +226,10 @@ impl<'a> Digests<'a> {
                 if note.is_index {
                     self.section_ctx[note.section].hash(&mut s);
                 }
+                let nav = &site.project.config.navigation;
+                if nav.local_graph {
+                    crate::graph::local::digest(site, n, nav.local_graph_depth, &mut s);
+                }
             }
             PageKind::Section(sec) => {
                 1u8.hash(&mut s);
@@ -251,6 +255,15 @@ impl<'a> Digests<'a> {
                         self.entry(n, &mut s);
                     }
                 }
+            }
+            PageKind::Graph => {
+                8u8.hash(&mut s);
+                for &n in &graph.order {
+                    let note = &corpus.notes[n];
+                    (&note.out_path, &graph.titles[n], note.section).hash(&mut s);
+                    crate::graph::links_out(graph, n).hash(&mut s);
+                }
+                graph.section_titles.hash(&mut s);
             }
             PageKind::Search => 5u8.hash(&mut s),
             PageKind::NotFound => 6u8.hash(&mut s),

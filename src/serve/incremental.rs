@@ -35,7 +35,13 @@ use crate::{Analysis, BuildOptions, Error, FileSource};
 use super::deps::{Digests, note_file_hash};
 
 /// A rendered page: output path, HTML, and the note's section texts (for search).
-type RenderedPage = (String, String, Vec<render::SectionText>);
+/// A rendered page: output path, HTML, section texts, and the files that go with it.
+type RenderedPage = (
+    String,
+    String,
+    Vec<render::SectionText>,
+    Vec<(String, String)>,
+);
 
 /// The served site: output path → bytes.
 pub type SiteFiles = HashMap<String, Bytes>;
@@ -606,7 +612,7 @@ impl Incremental {
             .par_iter()
             .map(|p| {
                 render::render_page(&site, tera, theme, p)
-                    .map(|r| (p.out_path.clone(), r.html, r.sections))
+                    .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
             })
             .collect();
         let mut rendered = Vec::new();
@@ -614,8 +620,9 @@ impl Incremental {
         let mut sections = Vec::new();
         for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok((path, html, secs)) => {
+                Ok((path, html, secs, extra)) => {
                     rendered.push((path, html));
+                    rendered.extend(extra);
                     sections.push((page.clone(), secs));
                 }
                 Err(d) => errors.push(d),
@@ -929,16 +936,21 @@ impl Incremental {
             .par_iter()
             .map(|p| {
                 render::render_page(a, tera, theme, p)
-                    .map(|r| (p.out_path.clone(), r.html, r.sections))
+                    .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
             })
+            .collect();
+        let companions: Vec<String> = pages
+            .iter()
+            .flat_map(|p| render::page_extras(&site, p))
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         let mut sections = Vec::new();
         for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok((path, html, secs)) => {
+                Ok((path, html, secs, extra)) => {
                     rendered.push((path, html));
+                    rendered.extend(extra);
                     sections.push(((*page).clone(), secs));
                 }
                 Err(d) => errors.push(d),
@@ -958,7 +970,12 @@ impl Incremental {
         let mut files: SiteFiles = (*self.files).clone();
         let mut changed = Vec::new();
         let page_paths: HashSet<String> = pages.iter().map(|p| p.out_path.clone()).collect();
-        let extra_paths: HashSet<String> = extra.iter().map(|(p, _)| p.clone()).collect();
+        // A page's companion files (a note's preview script) live and go with it.
+        let extra_paths: HashSet<String> = extra
+            .iter()
+            .map(|(p, _)| p.clone())
+            .chain(companions)
+            .collect();
         for gone in self.page_paths.iter().chain(&self.extra_paths) {
             if !page_paths.contains(gone)
                 && !extra_paths.contains(gone)

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchBrowser, capture, PHONE } from './views.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,6 +41,37 @@ const SHOTS = [
   ['diagram-state-dark', { page: 'components/circuit-breaker.html', figure: 0, scheme: 'dark' }],
 ];
 
+// Knowledge navigation: a link preview, a local graph, graph.html with a note found.
+async function navigation(scheme, width, suffix) {
+  const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  const p = await context.newPage();
+  const url = (page) => pathToFileURL(path.resolve(site, page)).href;
+  await p.goto(url('principles/cap-theorem.html'));
+  await p.evaluate(() => document.fonts.ready);
+  const graph = p.locator('.local-graph');
+  await graph.scrollIntoViewIfNeeded();
+  await graph.screenshot({ path: path.join(out, `local-graph-${suffix}.png`) });
+  console.log(path.join(out, `local-graph-${suffix}.png`));
+  if (width > 500) {
+    const link = p.locator('.content a[href="consistency-patterns.html#eventual-consistency"]').first();
+    await link.scrollIntoViewIfNeeded();
+    await p.evaluate(() => scrollBy(0, -200));
+    await link.hover();
+    await p.waitForSelector('.preview');
+    await p.evaluate(() => document.fonts.ready);
+    const a = await link.boundingBox(), b = await p.locator('.preview').boundingBox();
+    const x = Math.max(0, Math.min(a.x, b.x) - 24), y = Math.max(0, Math.min(a.y, b.y) - 24);
+    const clip = { x, y, width: Math.min(width - x, Math.max(a.x + a.width, b.x + b.width) - x + 24), height: Math.max(a.y + a.height, b.y + b.height) - y + 24 };
+    await p.screenshot({ path: path.join(out, `preview-${suffix}.png`), clip });
+    console.log(path.join(out, `preview-${suffix}.png`));
+  }
+  await p.goto(url('graph.html'));
+  await p.evaluate(() => document.fonts.ready);
+  await p.fill('#graph-q', 'CAP theorem');
+  await p.locator('.graph-doc').screenshot({ path: path.join(out, `graph-page-${suffix}.png`) });
+  console.log(path.join(out, `graph-page-${suffix}.png`));
+  await context.close();
+}
 const browser = await launchBrowser();
 try {
   for (const [name, view] of SHOTS) {
@@ -48,6 +79,9 @@ try {
     await capture(browser, site, { name, ...view }, file);
     console.log(path.relative(root, file));
   }
+  await navigation('light', 1280, 'light');
+  await navigation('dark', 1280, 'dark');
+  await navigation('light', 390, 'phone');
 } finally {
   await browser.close();
 }
