@@ -208,6 +208,12 @@ impl Project {
             config.base_url = url.clone();
         }
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        for (key, url) in [
+            ("base_url", &config.base_url),
+            ("repo_url", &config.repo_url),
+        ] {
+            check_url(key, url)?;
+        }
         for (key, n) in [
             ("inline_digits", config.calc.inline_digits),
             ("digits", config.calc.digits),
@@ -258,32 +264,65 @@ impl Project {
     }
 }
 
+/// A configuration error: located like a content diagnostic, but a usage problem (exit code 2).
+fn config_error(d: Diagnostic) -> Error {
+    Error::Config(
+        d.render(false)
+            .trim_start_matches("error: ")
+            .trim_end()
+            .to_string(),
+    )
+}
+
 fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
     let config = toml::from_str::<Config>(text).map_err(|e| {
-        let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message()));
+        let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message().trim()));
         if let Some(span) = e.span() {
             d = d.at(text, span.start);
         }
-        Error::Diagnostics(vec![d.with_help(
+        config_error(d.with_help(
             "keys: title, description, base_url, language, author, repo_url, repo_branch, \
              notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code, \
              [calc] inline_digits/digits, \
              [navigation] previews/local_graph/local_graph_depth/graph_page",
-        )])
+        ))
     })?;
     let depth = config.navigation.local_graph_depth;
     if !(1..=2).contains(&depth) {
         let at = text.find("local_graph_depth").unwrap_or(0);
-        return Err(Error::Diagnostics(vec![
+        return Err(config_error(
             Diagnostic::error(
                 path,
                 format!("invalid {CONFIG_FILE}: local_graph_depth = {depth} is not 1 or 2"),
             )
             .at(text, at)
             .with_help("1 shows the links out and in; 2 also shows their neighbours"),
-        ]));
+        ));
     }
     Ok(config)
+}
+
+/// `base_url` and `repo_url` end up in links and `<base>`: only web addresses are accepted
+/// (a `javascript:` URL would run in every reader's browser).
+fn check_url(key: &str, url: &str) -> Result<(), Error> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    let lower = url.to_ascii_lowercase();
+    let web = ["http://", "https://"]
+        .iter()
+        .any(|p| lower.starts_with(p) && lower.len() > p.len());
+    let bad_char = url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "<>\"'`".contains(c));
+    if !web || bad_char {
+        return Err(Error::Config(format!(
+            "{CONFIG_FILE}: `{key}` must be a web address starting with http:// or https:// \
+             (got `{}`)",
+            url.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(())
 }
 
 /// Removes `.` and `..` components without touching the file system (the folder may not exist yet).
@@ -328,15 +367,35 @@ mod tests {
         assert_eq!(c.broken_links, BrokenLinks::Error);
     }
 
+    /// Issue 24 (13): a configuration error is located and exits 2 (a usage error), not 1.
     #[test]
     fn unknown_key_is_an_error_with_position() {
         let err = parse_config(Path::new("corem.toml"), "title = \"x\"\ntitel = \"y\"\n");
         match err {
-            Err(Error::Diagnostics(d)) => {
-                assert_eq!(d[0].line, 2);
-                assert!(d[0].message.contains("titel"), "{}", d[0].message);
+            Err(Error::Config(m)) => {
+                assert!(m.contains("corem.toml:2:1"), "{m}");
+                assert!(m.contains("titel"), "{m}");
             }
-            other => panic!("expected a diagnostic, got {other:?}"),
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    /// Issue 24 (14): `javascript:` and other non-web URLs are refused.
+    #[test]
+    fn urls_must_be_web_addresses() {
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT://x",
+            "data:text/html,x",
+            "//evil.example",
+            "ftp://x",
+            "https://a b",
+            "https://x\"onload=x",
+        ] {
+            assert!(check_url("base_url", bad).is_err(), "{bad}");
+        }
+        for good in ["", "https://me.github.io/notes", "http://localhost:4000"] {
+            assert!(check_url("repo_url", good).is_ok(), "{good}");
         }
     }
 

@@ -180,6 +180,14 @@ pub fn analyze(
             drafts: opts.drafts,
         },
     );
+    diags.extend(theme.skipped.iter().map(|p| {
+        Diagnostic::warning(
+            p,
+            "skipped: this symbolic link in the theme points outside its folder (or nowhere), \
+             and theme files are published with the site",
+        )
+        .with_help("copy the file into the theme folder instead of linking to it")
+    }));
     t.lap("load");
 
     let dates = load::git::last_commit_dates(&project.notes_dir);

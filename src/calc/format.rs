@@ -115,26 +115,23 @@ impl FormatSpec {
                 Some((k, v)) => (k, Some(v)),
                 None => (word, None),
             };
-            let digits = |v: Option<&str>| -> Result<u8, SpecError> {
+            let digits = |v: Option<&str>, least: u8| -> Result<u8, SpecError> {
                 v.and_then(|v| v.parse::<u8>().ok())
-                    .filter(|n| *n <= 17)
+                    .filter(|n| (least..=17).contains(n))
                     .ok_or_else(|| {
                         err(format!(
-                            "`{word}`: expected a number of digits from 0 to 17"
+                            "`{word}`: expected a number of digits from {least} to 17"
                         ))
                     })
             };
             match key {
                 "sig" => {
-                    let n = digits(value)?;
-                    if n == 0 {
-                        return Err(err("`sig=0`: at least one significant digit".into()));
-                    }
+                    let n = digits(value, 1)?;
                     out.sig = Some(n);
                     out.dp = None;
                 }
                 "dp" => {
-                    out.dp = Some(digits(value)?);
+                    out.dp = Some(digits(value, 0)?);
                     out.sig = None;
                 }
                 "percent" | "%" if value.is_none() => out.percent = true,

@@ -282,7 +282,7 @@ impl Engine {
             }
             NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
                 out.message = format!("unknown name `{name}`");
-                out.help = suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
+                out.help = unknown_name_help(name, suggestion.as_deref());
                 out.unknown = Some(name.to_string());
             }
             NumbatError::RuntimeError(r) => {
@@ -324,6 +324,33 @@ fn reformat(out: &Outcome, from: FormatSpec, to: FormatSpec) -> Option<Outcome> 
         shown: Some(shown),
         ..out.clone()
     })
+}
+
+/// Help for an unknown name: numbat's suggestion only when it is close to what was typed
+/// (`1 USD` once got "did you mean `KSI`?"), and how to get currencies, which are not built in.
+fn unknown_name_help(name: &str, suggestion: Option<&str>) -> Option<String> {
+    const CURRENCIES: [&str; 16] = [
+        "usd", "eur", "gbp", "jpy", "chf", "cny", "inr", "cad", "aud", "dollar", "dollars", "euro",
+        "euros", "pound", "pounds", "yen",
+    ];
+    let lower = name.to_lowercase();
+    if CURRENCIES.contains(&lower.as_str()) || name == "$" || name == "€" {
+        return Some(format!(
+            "currencies are not built in (exchange rates would change every build): define the \
+             one you use at the top of the block, e.g. `unit {}: Money`",
+            if lower.starts_with("eur") {
+                "euro"
+            } else {
+                "dollar"
+            }
+        ));
+    }
+    let close = suggestion.filter(|s| {
+        let s = s.to_lowercase();
+        strsim::normalized_damerau_levenshtein(&lower, &s) >= 0.5
+            || (lower.len() >= 3 && (s.contains(&lower) || lower.contains(&s)))
+    })?;
+    Some(format!("did you mean `{close}`?"))
 }
 
 /// numbat's multi-line explanations on one line.

@@ -412,3 +412,19 @@ fn an_infinite_result_is_an_error_unless_asked_for() {
     let text = ok_text(&r[0]);
     assert!(text.contains("∞"), "{text}");
 }
+
+/// Issue 24 (16): `1 USD` suggested `KSI`; currencies get a way to define them instead, and
+/// far-fetched suggestions are dropped.
+#[test]
+fn unknown_names_get_useful_help() {
+    let r = run("```calc\nlet price = 3 USD\n```\n");
+    let p = problems(&r[0]);
+    let help = p[0].help.clone().unwrap_or_default();
+    assert!(
+        help.contains("unit dollar: Money") && !help.contains("KSI"),
+        "{help}"
+    );
+    let r = run("```calc\nlet t = 3 secnd\n```\n");
+    let help = problems(&r[0])[0].help.clone().unwrap_or_default();
+    assert!(help.contains("second"), "{help}");
+}

@@ -310,7 +310,10 @@ fn parse_yaml(
         return Ok(Value::Null);
     }
     serde_saphyr::from_str::<Value>(text).map_err(|e| {
-        let mut d = Diagnostic::error(file, format!("invalid YAML front matter: {}", first_line(&e.to_string())));
+        let mut d = Diagnostic::error(
+            file,
+            format!("invalid YAML front matter: {}", yaml_message(&e.to_string())),
+        );
         d = match e.location() {
             Some(loc) if loc.line() > 0 => {
                 let line = loc.line() as usize + line_of(source, offset) - 1;
@@ -320,6 +323,30 @@ fn parse_yaml(
         };
         vec![d.with_help("front matter is YAML: `key: value` per line, lists as `[a, b]`; quote text containing `: `")]
     })
+}
+
+/// The YAML parser's message in the user's terms: its internals (option names, budget
+/// counters) mean nothing to someone writing a note.
+fn yaml_message(raw: &str) -> String {
+    let line = first_line(raw);
+    let lower = line.to_lowercase();
+    if lower.contains("duplicate") {
+        return "a key appears twice (keep one of them)".into();
+    }
+    if lower.contains("budget") || lower.contains("recursion") || lower.contains("depth limit") {
+        return "the front matter is too large or nested too deeply (front matter is a few \
+                `key: value` lines)"
+            .into();
+    }
+    if lower.contains("alias") && (lower.contains("limit") || lower.contains("expan")) {
+        return "too many YAML aliases (`*name`) are expanded".into();
+    }
+    // Drop a trailing "(at line …)" or a Rust-style `Options` hint the location already gives.
+    let cut = line
+        .find(" at line ")
+        .or_else(|| line.find("; set "))
+        .unwrap_or(line.len());
+    line[..cut].trim_end_matches([',', ';', ' ']).to_string()
 }
 
 fn parse_toml(
@@ -611,6 +638,29 @@ mod tests {
             "2026-05-31 14:30:59Z",
         ] {
             assert!(meta(&format!("---\ndate: {good}\n---\n")).is_ok(), "{good}");
+        }
+    }
+
+    /// Issue 24 (16): no parser internals in messages.
+    #[test]
+    fn yaml_errors_speak_the_users_language() {
+        let dup = meta("---\ntitle: a\ntitle: b\n---\n").unwrap_err();
+        assert!(
+            dup[0].message.contains("a key appears twice"),
+            "{}",
+            dup[0].message
+        );
+        assert!(!dup[0].message.contains("Policy") && !dup[0].message.contains("Options"));
+        let deep = format!("---\nx: {}1{}\n---\n", "[".repeat(5000), "]".repeat(5000));
+        let err = meta(&deep).unwrap_err();
+        assert!(
+            !err[0].message.contains('{') && !err[0].message.contains("Nodes"),
+            "{}",
+            err[0].message
+        );
+        let wide = format!("---\nx: [{}]\n---\n", "1, ".repeat(300_000));
+        if let Err(e) = meta(&wide) {
+            assert!(!e[0].message.contains("Nodes"), "{}", e[0].message);
         }
     }
 

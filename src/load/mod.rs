@@ -394,6 +394,19 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
             }
             true
         });
+    if out.starts_with(root)
+        && out.is_dir()
+        && !out.join(crate::output::SITE_MARKER).is_file()
+        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
+    {
+        diags.push(
+            Diagnostic::warning(
+                out,
+                "this folder is not read as notes: it is where the site is written (the output folder)",
+            )
+            .with_help("give another output folder with -o or `output_dir` to publish its notes"),
+        );
+    }
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -402,10 +415,25 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root.clone());
-                diags.push(
-                    Diagnostic::warning(&path, format!("skipped: {e}"))
-                        .with_help("a symbolic link loop or an unreadable folder"),
-                );
+                let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+                    && std::fs::metadata(&path).is_err();
+                let (what, help) = if e.loop_ancestor().is_some() {
+                    (
+                        "a symbolic link that loops back to a folder containing it",
+                        "remove the link, or point it somewhere else",
+                    )
+                } else if dangling {
+                    (
+                        "a symbolic link whose target does not exist",
+                        "remove the link or restore its target",
+                    )
+                } else {
+                    (
+                        "a file or folder that cannot be read",
+                        "check its permissions",
+                    )
+                };
+                diags.push(Diagnostic::warning(&path, format!("skipped {what}")).with_help(help));
                 continue;
             }
         };
