@@ -60,7 +60,7 @@ impl Diagnostic {
         let loc = locate(source, offset);
         self.line = loc.line;
         self.col = loc.col;
-        let (shown, caret) = window(loc.text, loc.col);
+        let (shown, caret) = window(loc.text, loc.byte_in_line);
         self.source_line = Some(shown);
         self.caret = u32::try_from(caret).unwrap_or(0);
         self
@@ -71,7 +71,15 @@ impl Diagnostic {
         self.line = line;
         self.col = col;
         if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
-            let (shown, caret) = window(text, col);
+            let byte = match col {
+                0 => None,
+                c => Some(
+                    text.char_indices()
+                        .nth(c - 1)
+                        .map_or(text.len(), |(b, _)| b),
+                ),
+            };
+            let (shown, caret) = window(text, byte);
             self.source_line = Some(shown);
             self.caret = u32::try_from(caret).unwrap_or(0);
         }
@@ -144,34 +152,50 @@ impl Diagnostic {
 /// Characters of a source line shown in a diagnostic, at most.
 pub const WINDOW: usize = 100;
 
-/// The part of `line` shown under a diagnostic at 1-based character column `col`: the whole
-/// line when short, else [`WINDOW`] characters around the column with `…` where it was cut (a
-/// line of 50,000 links once made every one of its diagnostics print the whole line). Returns
-/// the text and the caret's column in it.
-pub fn window(line: &str, col: usize) -> (String, usize) {
-    let len = line.chars().count();
-    if len <= WINDOW {
+/// The part of `line` shown under a diagnostic whose caret is at byte `caret` of the line
+/// (`None`: no caret): the whole line when short, else about [`WINDOW`] characters around the
+/// caret with `…` where it was cut (a line of 50,000 links once made every one of its
+/// diagnostics print the whole line). Returns the text and the caret's 1-based character
+/// column in it (0: none). Costs O(WINDOW) whatever the line's length.
+pub fn window(line: &str, caret: Option<usize>) -> (String, usize) {
+    let short = line.len() <= WINDOW || line.char_indices().nth(WINDOW).is_none();
+    let at = caret.map(|c| {
+        let mut c = c.min(line.len());
+        while !line.is_char_boundary(c) {
+            c -= 1;
+        }
+        c
+    });
+    if short {
+        let col = at.map_or(0, |b| line[..b].chars().count() + 1);
         return (line.to_string(), col);
     }
-    let at = col.saturating_sub(1).min(len);
-    let start = at
-        .saturating_sub(WINDOW / 3)
-        .min(len.saturating_sub(WINDOW));
-    let end = (start + WINDOW).min(len);
-    let mut shown = String::new();
+    let at = at.unwrap_or(0);
+    // Step back a third of the window from the caret, then take the window forward.
+    let mut start = at;
+    for _ in 0..WINDOW / 3 {
+        match line[..start].chars().next_back() {
+            Some(c) => start -= c.len_utf8(),
+            None => break,
+        }
+    }
+    let end = line[start..]
+        .char_indices()
+        .nth(WINDOW)
+        .map_or(line.len(), |(i, _)| start + i);
+    let mut shown = String::with_capacity(end - start + 8);
     if start > 0 {
         shown.push('…');
     }
-    shown.extend(line.chars().skip(start).take(end - start));
-    if end < len {
+    shown.push_str(&line[start..end]);
+    if end < line.len() {
         shown.push('…');
     }
-    let caret = if col == 0 {
-        0
-    } else {
-        at - start + 1 + usize::from(start > 0)
+    let col = match caret {
+        None => 0,
+        Some(_) => line[start..at].chars().count() + 1 + usize::from(start > 0),
     };
-    (shown, caret)
+    (shown, col)
 }
 
 /// Line and column of a byte offset, with the text of that line.
@@ -179,6 +203,8 @@ pub struct Location<'a> {
     pub line: usize,
     pub col: usize,
     pub text: &'a str,
+    /// Byte offset of the position within `text`.
+    pub byte_in_line: Option<usize>,
 }
 
 /// Where lines start and how many characters come before each 4 KiB block of a source, so that
@@ -249,14 +275,14 @@ pub fn locate(source: &str, offset: usize) -> Location<'_> {
         offset -= 1;
     }
     // Small sources are scanned; big ones get an index, kept for the next diagnostics.
-    let (line, line_start, col) = if source.len() < 64 * 1024 {
+    let (line, line_start, line_end, col) = if source.len() < 64 * 1024 {
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line = source[..line_start].matches('\n').count() + 1;
-        (
-            line,
-            line_start,
-            source[line_start..offset].chars().count() + 1,
-        )
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let col = source[line_start..offset].chars().count() + 1;
+        (line, line_start, line_end, col)
     } else {
         INDEX.with(|cell| {
             let mut cell = cell.borrow_mut();
@@ -269,18 +295,20 @@ pub fn locate(source: &str, offset: usize) -> Location<'_> {
             let index = cell.as_ref().expect("just set");
             let line = index.line_starts.partition_point(|&s| s <= offset);
             let line_start = index.line_starts[line - 1];
+            let line_end = index
+                .line_starts
+                .get(line)
+                .map_or(source.len(), |next| next - 1);
             let col =
                 index.chars_before(source, offset) - index.chars_before(source, line_start) + 1;
-            (line, line_start, col)
+            (line, line_start, line_end, col)
         })
     };
-    let line_end = source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i);
     Location {
         line,
         col,
         text: source[line_start..line_end].trim_end_matches('\r'),
+        byte_in_line: Some(offset - line_start),
     }
 }
 

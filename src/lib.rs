@@ -354,6 +354,10 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
         FileSource::Bytes(used_highlight_css(a).into_bytes()),
     ));
     out.push((".nojekyll".into(), FileSource::Bytes(Vec::new())));
+    out.push((
+        output::SITE_MARKER.into(),
+        FileSource::Bytes(output::SITE_MARKER_TEXT.as_bytes().to_vec()),
+    ));
     let base = &a.project.config.base_url;
     if !base.is_empty() {
         let site = a.site();

@@ -71,11 +71,8 @@ fn usage_and_config_errors_exit_2() {
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     std::fs::write(dir.path().join("corem.toml"), "titel = 1\n").unwrap();
     let out = corem().arg("check").arg(dir.path()).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a bad corem.toml is reported as a diagnostic"
-    );
+    // Issue 24 (13): a configuration error is a usage error (2), located like a diagnostic.
+    assert_eq!(out.status.code(), Some(2), "a bad corem.toml exits 2");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("corem.toml:1:1"), "{err}");
 }

@@ -52,6 +52,11 @@ struct Generate {
     times: usize,
     #[serde(default)]
     suffix: String,
+    /// Repeated `times` after `suffix` (closing what `repeat` opened).
+    #[serde(default)]
+    close: String,
+    #[serde(default)]
+    end: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -146,6 +151,10 @@ fn check_case(case_dir: &Path) -> Vec<String> {
             body.push_str(&g.repeat);
         }
         body.push_str(&g.suffix);
+        for _ in 0..g.times {
+            body.push_str(&g.close);
+        }
+        body.push_str(&g.end);
         std::fs::write(&path, body).expect("write generated note");
     }
     #[cfg(unix)]
@@ -162,7 +171,7 @@ fn check_case(case_dir: &Path) -> Vec<String> {
     let args: Vec<String> = case
         .args
         .clone()
-        .unwrap_or_else(|| vec!["build".into(), ".".into(), "-o".into(), "{out}".into()])
+        .unwrap_or_else(|| vec!["build".into(), name.clone(), "-o".into(), "{out}".into()])
         .iter()
         .map(|a| expand(a, &tmp, &out))
         .collect();

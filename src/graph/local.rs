@@ -221,6 +221,14 @@ fn text(out: &mut String, x: f64, y: f64, right: bool, lines: &[String]) {
         num(top)
     );
     for (i, l) in lines.iter().enumerate() {
+        // A line that another follows ends with a space, so the lines read as words when
+        // joined (screen readers, copy and paste); a trailing space draws nothing.
+        let l = if i + 1 < lines.len() {
+            format!("{l} ")
+        } else {
+            l.clone()
+        };
+        let l = &l;
         if i == 0 {
             let _ = write!(out, "<tspan dy=\".35em\">{}</tspan>", escape_html(l));
         } else {
@@ -323,14 +331,13 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
         };
         let _ = write!(
             out,
-            "<a class=\"g-n g-c{} g-r{}\" href=\"{}\" aria-label=\"{}{}: {}\"><title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
+            "<a class=\"g-n g-c{} g-r{}\" href=\"{}\"><title>{}{}: {}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
             colours[note.section] % COLOURS,
             node.ring,
             escape_attr(&rel_url(from, &note.out_path)),
-            escape_attr(t),
-            escape_attr(&section),
-            relation(&node.link, node.ring),
             escape_html(t),
+            escape_html(&section),
+            relation(&node.link, node.ring),
             num(x),
             num(y),
             if node.ring == 2 { 4.5 } else { 6.5 }

@@ -161,6 +161,13 @@ pub fn read_note(path: PathBuf, rel: String) -> Result<LoadedFile, Vec<Diagnosti
             ]);
         }
     };
+    // CommonMark: U+0000 is replaced by U+FFFD, so no NUL byte ever reaches a page (or the
+    // front matter, or a diagnostic).
+    let source = if source.contains('\0') {
+        source.replace('\0', "\u{fffd}")
+    } else {
+        source
+    };
     let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
     let meta = match split.matter {
         Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,

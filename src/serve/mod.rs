@@ -93,6 +93,9 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let started = Instant::now();
     let mut inc = Incremental::open(dir, &opts.build)?;
+    // Watch before the first build: an edit saved while it runs (or right after the banner)
+    // waits in the watcher's queue and triggers the first rebuild, instead of being lost.
+    let mut watcher = watch::Watcher::new(inc.project())?;
     let first = inc.rebuild(&[]).and_then(|u| inc.finish().map(|_| u));
     let shared = http::Shared::new(inc.files());
     match &first {
@@ -133,7 +136,6 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     if opts.open {
         open_browser(&url);
     }
-    let mut watcher = watch::Watcher::new(inc.project())?;
     shared.set_waker(watcher.waker());
     let mut failed = first.is_err();
     loop {

@@ -46,8 +46,10 @@ export function watch(page, allowed = ['file://', 'data:', 'about:']) {
   });
   page.on('requestfailed', (req) => {
     const url = req.url();
-    // A navigation aborted by the test itself is not a failure.
-    if (req.failure()?.errorText === 'net::ERR_ABORTED' && req.isNavigationRequest()) return;
+    // An aborted request is not a failed one: the page navigated away while it loaded (a
+    // preview script requested on hover, then the link clicked). Missing files fail with
+    // ERR_FILE_NOT_FOUND, which is still reported.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
     errors.push(`request failed: ${url} (${req.failure()?.errorText})`);
   });
   return { problems: () => errors };

@@ -119,6 +119,12 @@ impl Server {
 
 /// Starts `corem serve <project> --port 0 <args>` and waits until it says where it serves.
 pub fn start_serve(project: &Path, args: &[&str]) -> Server {
+    start_serve_with(project, args, || {})
+}
+
+/// [`start_serve`], calling `meanwhile` as soon as the process is started, while it builds
+/// (before its banner).
+pub fn start_serve_with(project: &Path, args: &[&str], meanwhile: impl FnOnce()) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     use std::sync::{Arc, Mutex};
@@ -132,6 +138,7 @@ pub fn start_serve(project: &Path, args: &[&str]) -> Server {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start corem serve");
+    meanwhile();
     let output = Arc::new(Mutex::new(String::new()));
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     for stream in [
