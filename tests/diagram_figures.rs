@@ -3,7 +3,10 @@
 //!
 //!     cargo test --release --test diagram_figures -- --ignored --nocapture
 //!
-//! With `COREM_DIAGRAM_PREVIEW=page.html` set, also writes a page showing all of them.
+//! `COREM_DIAGRAM_NOTES=dir` measures the notes of another folder instead.
+//! With `COREM_DIAGRAM_PREVIEW=page.html` set, also writes a page showing all of them; with
+//! `COREM_DIAGRAM_DUMP=dir`, writes each SVG to `dir/NNN.svg` (compare two runs with `diff -r`
+//! to prove a refactoring draws the same bytes).
 
 use std::path::Path;
 use std::time::Instant;
@@ -36,12 +39,19 @@ fn blocks(text: &str) -> Vec<(String, String, usize)> {
 #[test]
 #[ignore = "a measurement, not a test: run with --ignored --nocapture"]
 fn handbook_diagram_figures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notes");
+    let dir = std::env::var("COREM_DIAGRAM_NOTES").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("notes"),
+        std::path::PathBuf::from,
+    );
     let mut files: Vec<_> = walk(&dir);
     files.sort();
     let (mut total, mut count, mut bytes) = (0.0, 0, 0);
     let mut page = String::new();
     let t_all = Instant::now();
+    let dump = std::env::var("COREM_DIAGRAM_DUMP").ok();
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).expect("create the dump folder");
+    }
     for f in &files {
         let Ok(text) = std::fs::read_to_string(f) else {
             continue;
@@ -68,6 +78,11 @@ fn handbook_diagram_figures() {
                         rel.display(),
                         line
                     );
+                    if let Some(d) = &dump {
+                        let svg = format!("<!-- {}:{} -->\n{}\n", rel.display(), line, r.svg("d"));
+                        std::fs::write(Path::new(d).join(format!("{count:03}.svg")), svg)
+                            .expect("write a dumped SVG");
+                    }
                     page.push_str(&format!("<h3>{}:{}</h3>", rel.display(), line));
                     page.push_str(&corem::diagram::figure(
                         r,
