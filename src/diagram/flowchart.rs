@@ -479,6 +479,7 @@ fn chain(b: &mut Builder, st: &Stmt) -> Result<()> {
             return err(c.pos(), "a link needs a node after it");
         }
         let right = group(b, &mut c)?;
+        super::budget::edges_within(b.g.edges.len() + left.len() * right.len(), st.pos)?;
         for &a in &left {
             for &z in &right {
                 b.g.edges.push(Edge {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::font::{self, LINE_HEIGHT};
-use super::layout::{self, Boundary, Dir, LCluster, LEdge, LNode, Path};
+use super::layout::{self, Boundary, Dir, LCluster, LEdge, LNode, Path, TooBig};
 use super::svg::{self, Anchor, ID, num};
 
 /// Widest a label line gets before it wraps, in px.
@@ -172,10 +172,12 @@ pub struct Drawn {
     pub width: f64,
     pub height: f64,
     pub labels: Vec<String>,
+    /// Steps the layout took (see [`layout::LayoutOut::work`]).
+    pub work: u64,
 }
 
 /// Lays out and draws a graph.
-pub fn draw(g: &Graph) -> Drawn {
+pub fn draw(g: &Graph) -> Result<Drawn, TooBig> {
     let sizes: Vec<Sized> = g.nodes.iter().map(size).collect();
     // Self-loops are drawn on their node; their labels share one box beside it.
     let mut loops: Vec<Vec<usize>> = vec![Vec::new(); g.nodes.len()];
@@ -271,7 +273,7 @@ pub fn draw(g: &Graph) -> Drawn {
             })
             .collect()
     };
-    let mut out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles));
+    let mut out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles))?;
     if horizontal {
         // Titles run along the ranks: wrap them to their box and lay out again.
         let mut again = false;
@@ -283,7 +285,7 @@ pub fn draw(g: &Graph) -> Drawn {
             }
         }
         if again {
-            out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles));
+            out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles))?;
         }
     }
     let margin = 8.0;
@@ -424,12 +426,13 @@ pub fn draw(g: &Graph) -> Drawn {
     }
     body.push_str(&label_out);
     let defs = svg::defs(&markers);
-    Drawn {
+    Ok(Drawn {
         svg_body: format!("{defs}{body}"),
         width: mw,
         height: mh,
         labels,
-    }
+        work: out.work,
+    })
 }
 
 fn shift(p: &Path, d: f64) -> Path {

@@ -103,7 +103,25 @@ pub struct LayoutOut {
     pub clusters: Vec<Rect>,
     pub width: f64,
     pub height: f64,
+    /// Steps the layout took (items and segments visited, summed over its passes): a
+    /// machine-independent measure of its cost, which stays near-linear in the graph's size.
+    pub work: u64,
 }
+
+/// Most layout points (nodes, one point per rank an edge crosses, two cluster borders per
+/// rank) a diagram may need: past it the layout is refused rather than left to run for
+/// seconds. Documented in docs/diagrams.md.
+pub const MAX_POINTS: usize = 40_000;
+
+/// The layout would exceed [`MAX_POINTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooBig {
+    pub points: usize,
+}
+
+/// Graphs up to this many items plus segments get every crossing-reduction sweep and
+/// coordinate pass; larger ones proportionally fewer, so the layout stays near-linear.
+const FULL_EFFORT: usize = 4_000;
 
 /// Spacing, in px.
 const NODE_SEP: f64 = 36.0;
@@ -147,7 +165,12 @@ struct Seg {
 }
 
 /// Lays out a graph. Self-loops must be removed by the caller (draw them on the node).
-pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster]) -> LayoutOut {
+pub fn layout(
+    dir: Dir,
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+) -> Result<LayoutOut, TooBig> {
     let swap = dir.horizontal();
     let sz = |w: f64, h: f64| if swap { (h, w) } else { (w, h) };
     // Unconnected parts are laid out one by one and packed.
@@ -158,10 +181,34 @@ pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster])
         clusters: vec![Rect::default(); clusters.len()],
         width: 0.0,
         height: 0.0,
+        work: 0,
     };
-    let (mut cx, mut cy, mut row_h, mut total_w) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    // Refuse an oversized graph before any component is laid out.
+    let mut points = 0;
+    let mut ranked = Vec::with_capacity(comps.len());
     for comp in comps {
-        let part = layout_component(&comp, nodes, edges, clusters, &sz, swap);
+        let labelled = comp.edges.iter().any(|&e| edges[e].label.is_some());
+        let factor = if labelled { 2 } else { 1 };
+        let reversed = break_cycles(&comp, edges);
+        let rank = rank_nodes(&comp, edges, &reversed, factor);
+        points += count_points(&comp, nodes, edges, clusters, &reversed, &rank);
+        if points > MAX_POINTS {
+            return Err(TooBig { points });
+        }
+        ranked.push((comp, factor, reversed, rank));
+    }
+    let (mut cx, mut cy, mut row_h, mut total_w) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for (comp, factor, reversed, rank) in ranked {
+        let input = Input {
+            comp: &comp,
+            nodes,
+            edges,
+            clusters,
+            swap,
+            factor,
+        };
+        let part = layout_component(input, reversed, &rank, &sz);
+        out.work += part.work;
         // Place in layout space: side by side along x, wrapping when too wide.
         if !swap && cx > 0.0 && cx + part.width > MAX_CROSS {
             cx = 0.0;
@@ -232,7 +279,55 @@ pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster])
     } else {
         (total_w, total_h)
     };
-    out
+    Ok(out)
+}
+
+/// Layout points one ranked component needs: its nodes, one point per rank each edge crosses,
+/// and two border points per rank of each cluster (counted before any is made).
+fn count_points(
+    comp: &Comp,
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+    reversed: &HashMap<usize, bool>,
+    rank: &HashMap<usize, usize>,
+) -> usize {
+    let mut n = comp.nodes.len();
+    let mut crange: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut widen = |c: usize, lo: usize, hi: usize| {
+        let e = crange.entry(c).or_insert((lo, hi));
+        e.0 = e.0.min(lo);
+        e.1 = e.1.max(hi);
+    };
+    for &v in &comp.nodes {
+        for c in cluster_path(clusters, nodes[v].cluster) {
+            widen(c, rank[&v], rank[&v]);
+        }
+    }
+    for &e in &comp.edges {
+        let (u, v) = dir_edge(edges, reversed, e);
+        let (ru, rv) = (rank[&u], rank[&v]);
+        n += rv.saturating_sub(ru + 1);
+        if rv > ru + 1 {
+            for c in cluster_path(clusters, lca(clusters, nodes[u].cluster, nodes[v].cluster)) {
+                widen(c, ru + 1, rv - 1);
+            }
+        }
+    }
+    n + crange
+        .values()
+        .map(|&(lo, hi)| 2 * (hi - lo + 1))
+        .sum::<usize>()
+}
+
+/// How many of `full` passes a graph of `size` items plus segments gets: all up to
+/// [`FULL_EFFORT`], then proportionally fewer, at least `least`.
+fn passes(full: usize, size: usize, least: usize) -> usize {
+    if size <= FULL_EFFORT {
+        full
+    } else {
+        (full * FULL_EFFORT / size).max(least)
+    }
 }
 
 struct Comp {
@@ -330,36 +425,19 @@ fn lca(clusters: &[LCluster], a: Option<usize>, b: Option<usize>) -> Option<usiz
 /// [`Layered::assign_x`] and [`Layered::assign_y`] (coordinates), [`Layered::route_edges`] and
 /// [`Layered::place_labels`].
 fn layout_component(
-    comp: &Comp,
-    nodes: &[LNode],
-    edges: &[LEdge],
-    clusters: &[LCluster],
+    input: Input,
+    reversed: HashMap<usize, bool>,
+    rank: &HashMap<usize, usize>,
     sz: &dyn Fn(f64, f64) -> (f64, f64),
-    swap: bool,
 ) -> LayoutOut {
-    let labelled = comp.edges.iter().any(|&e| edges[e].label.is_some());
-    let factor = if labelled { 2 } else { 1 };
-    let reversed = break_cycles(comp, edges);
-    let rank = rank_nodes(comp, edges, &reversed, factor);
-    let mut g = Layered::new(
-        Input {
-            comp,
-            nodes,
-            edges,
-            clusters,
-            swap,
-            factor,
-        },
-        reversed,
-        &rank,
-        sz,
-    );
+    let mut g = Layered::new(input, reversed, rank, sz);
     let layers = g.order_ranks();
     g.assign_x(&layers);
     let ranks = g.assign_y();
     let mut out = g.place_nodes_and_clusters(&ranks);
     g.route_edges(&ranks, &mut out);
     g.place_labels(&ranks, &mut out);
+    out.work = g.work;
     out
 }
 
@@ -506,6 +584,8 @@ struct Layered<'a> {
     down: Vec<Vec<usize>>,
     /// Width of the component once placed.
     width: f64,
+    /// Steps taken so far (see [`LayoutOut::work`]).
+    work: u64,
 }
 
 /// Positions along the ranks: each rank's top and thickness, and each cluster's room above its
@@ -622,13 +702,14 @@ impl<'a> Layered<'a> {
             up,
             down,
             width: 0.0,
+            work: 0,
         }
     }
 
     /// Crossing reduction: ranks sorted by barycentres of their neighbours, sweeping down and
-    /// up (16 sweeps), every cluster kept contiguous with one order of sibling clusters in all
+    /// up (16 sweeps, fewer for large graphs: see [`passes`]), every cluster kept contiguous with one order of sibling clusters in all
     /// ranks; the order with the fewest crossings wins.
-    fn order_ranks(&self) -> Vec<Vec<usize>> {
+    fn order_ranks(&mut self) -> Vec<Vec<usize>> {
         let items = &self.items;
         let clusters = self.input.clusters;
         let mut layers: Vec<Vec<usize>> = vec![Vec::new(); self.nranks];
@@ -651,15 +732,18 @@ impl<'a> Layered<'a> {
             up: &self.up,
             down: &self.down,
         };
+        let size = items.len() + self.segs.len();
+        let sweeps = passes(16, size, 2);
         ranks.sweep(&mut layers, &mut pos, true);
         let mut best = (self.crossings(&pos), layers.clone(), pos.clone());
-        for it in 0..16 {
+        for it in 0..sweeps {
             ranks.sweep(&mut layers, &mut pos, it % 2 == 1);
             let c = self.crossings(&pos);
             if c < best.0 {
                 best = (c, layers.clone(), pos.clone());
             }
         }
+        self.work += ((sweeps + 1) * size) as u64;
         best.1
     }
 
@@ -673,7 +757,8 @@ impl<'a> Layered<'a> {
         by_rank.iter_mut().map(|v| inversions(v)).sum()
     }
 
-    /// Coordinate assignment across the ranks: packed, then 40 passes fitting each rank to its
+    /// Coordinate assignment across the ranks: packed, then 40 passes (fewer for large
+    /// graphs) fitting each rank to its
     /// neighbours (weighted least squares under the separations, [`pava`]), then made legal
     /// ([`legalize`]) and shifted so the leftmost item starts at 0.
     fn assign_x(&mut self, layers: &[Vec<usize>]) {
@@ -715,9 +800,12 @@ impl<'a> Layered<'a> {
             nbrs[s.a].push((s.b, s.weight));
             nbrs[s.b].push((s.a, s.weight));
         }
-        for iter in 0..40 {
+        let size = items.len() + self.segs.len();
+        let fits = passes(40, size, 4);
+        for iter in 0..fits {
             fit_ranks(items, layers, &nbrs, &sep, iter % 2 == 0);
         }
+        self.work += (fits * size) as u64;
         legalize(items, layers, &sep, clusters, &self.comp_clusters, swap);
         let min_x = items
             .iter()
@@ -814,6 +902,7 @@ impl<'a> Layered<'a> {
             clusters: vec![Rect::default(); clusters.len()],
             width: self.width,
             height: ranks.height,
+            work: 0,
         };
         for &n in &comp.nodes {
             let i = self.node_item[&n];
@@ -1388,9 +1477,9 @@ mod tests {
             label: None,
             minlen: 1,
         };
-        let out = layout(Dir::TB, &nodes, &[e(0, 1), e(1, 2), e(2, 0)], &[]);
+        let out = layout(Dir::TB, &nodes, &[e(0, 1), e(1, 2), e(2, 0)], &[]).expect("small");
         assert!(out.nodes[0].1 < out.nodes[1].1 && out.nodes[1].1 < out.nodes[2].1);
-        let out = layout(Dir::LR, &nodes, &[e(0, 1), e(1, 2)], &[]);
+        let out = layout(Dir::LR, &nodes, &[e(0, 1), e(1, 2)], &[]).expect("small");
         assert!(out.nodes[0].0 < out.nodes[1].0 && out.nodes[1].0 < out.nodes[2].0);
     }
 
@@ -1414,7 +1503,7 @@ mod tests {
             minlen: 1,
         };
         let edges = vec![e(4, 0), e(4, 2), e(0, 3), e(2, 1)];
-        let out = layout(Dir::TB, &nodes, &edges, &cl);
+        let out = layout(Dir::TB, &nodes, &edges, &cl).expect("small");
         for (i, nd) in nodes.iter().enumerate() {
             let (x, y) = out.nodes[i];
             for (c, r) in out.clusters.iter().enumerate() {

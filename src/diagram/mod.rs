@@ -11,6 +11,7 @@
 //! source text for the life of the process (a `serve` rebuild re-renders only changed diagrams).
 
 mod bob;
+pub mod budget;
 mod class;
 mod flowchart;
 pub mod font;
@@ -40,6 +41,9 @@ pub struct Rendered {
     pub title: Option<String>,
     /// Time the first rendering took.
     pub time: Duration,
+    /// Steps the layout took (0 for diagrams without a graph layout): a machine-independent
+    /// cost, for tests that prove large diagrams stay near-linear.
+    pub work: u64,
 }
 
 impl Rendered {
@@ -127,6 +131,7 @@ const UNSUPPORTED: &[&str] = &[
 const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2 and classDiagram";
 
 fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
+    budget::source_size(src)?;
     let (skip, fm_title) = lex::front_matter(src);
     // Statements keep offsets in the whole source: blank out the front matter.
     let body: String = src[..skip]
@@ -166,13 +171,13 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
     });
     let nonempty = |g: graph::Graph| {
         if g.nodes.is_empty() {
-            lex::err(
+            return lex::err(
                 first.pos,
                 format!("the `{word}` diagram has nothing to draw"),
-            )
-        } else {
-            Ok(graph::draw(&g))
+            );
         }
+        budget::graph_size(g.nodes.len(), g.edges.len(), first.pos)?;
+        graph::draw(&g).or_else(|e| budget::too_big(e, first.pos))
     };
     let (kind, drawn) = if flow_like(first.text) {
         ("flowchart", nonempty(flowchart::parse(&all)?)?)
@@ -212,6 +217,7 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         labels: drawn.labels,
         title,
         time: Duration::ZERO,
+        work: drawn.work,
     })
 }
 
@@ -371,5 +377,76 @@ mod tests {
                 let _ = render_mermaid(&s);
             }
         }
+    }
+}
+
+/// Budgets on runaway input (issue 24): an error at the statement or diagram that goes past
+/// them, and near-linear work below them.
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    /// A flowchart of `n` nodes where each links to two later ones (a pseudo-random DAG with
+    /// long links, the shape that made the old layout take 20 s at 500 nodes).
+    fn big_flowchart(n: usize) -> String {
+        let mut s = String::from("flowchart TD\n");
+        let mut x: u64 = 12345;
+        for i in 0..n {
+            for _ in 0..2 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let j = i + 1 + (x >> 33) as usize % 40;
+                if j < n {
+                    s.push_str(&format!("  N{i}[Node {i}] --> N{j}\n"));
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn five_hundred_nodes_draw_with_near_linear_work() {
+        let r = render_mermaid(&big_flowchart(500)).expect("500 nodes draw");
+        // Items plus segments are a few thousand here; every pass visits each a bounded number
+        // of times. The old layout compared every pair of segments in every sweep (millions).
+        assert!(r.work > 0);
+        assert!(r.work < 2_000_000, "work {}", r.work);
+    }
+
+    #[test]
+    fn a_full_bipartite_group_is_refused_at_its_statement() {
+        let left: Vec<String> = (0..300).map(|i| format!("A{i}")).collect();
+        let right: Vec<String> = (0..300).map(|i| format!("B{i}")).collect();
+        let src = format!(
+            "flowchart LR\n  X --> Y\n  {} --> {}\n",
+            left.join(" & "),
+            right.join(" & ")
+        );
+        let e = render_mermaid(&src).expect_err("90,000 links are refused");
+        assert_eq!(&src[e.pos..e.pos + 4], "A0 &");
+        assert!(e.message.contains("at most 6,000"), "{}", e.message);
+    }
+
+    #[test]
+    fn long_links_past_the_point_budget_are_refused() {
+        // A chain of 400 ranks and 150 links from the top to the bottom: 60,000 points.
+        let mut s = String::from("flowchart TD\n");
+        for i in 0..400 {
+            s.push_str(&format!("  C{i} --> C{}\n", i + 1));
+        }
+        for k in 0..150 {
+            s.push_str(&format!("  C0 --> C400\n  %% {k}\n"));
+        }
+        let e = render_mermaid(&s).expect_err("too many layout points");
+        assert_eq!(e.pos, 0);
+        assert!(e.message.contains("layout points"), "{}", e.message);
+    }
+
+    #[test]
+    fn oversized_sources_are_refused() {
+        let src = format!("flowchart LR\n{}", "  A --> B\n".repeat(30_000));
+        let e = render_mermaid(&src).expect_err("too long");
+        assert!(e.message.contains("bytes"), "{}", e.message);
     }
 }

@@ -685,6 +685,7 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
         width,
         height,
         labels,
+        work: 0,
     })
 }
 
