@@ -46,6 +46,10 @@ impl B {
             cluster: None,
             sections: vec![Vec::new(), Vec::new()],
             annotation: None,
+            table: Vec::new(),
+            style: Default::default(),
+            link: None,
+            sub: None,
         });
         self.ids.insert(name, n);
         n
@@ -210,6 +214,10 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 cluster: None,
                 sections: Vec::new(),
                 annotation: None,
+                table: Vec::new(),
+                style: Default::default(),
+                link: None,
+                sub: None,
             });
             if let Some(id) = target {
                 let c = b.class(id);
@@ -221,6 +229,9 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                     start: None,
                     end: None,
                     minlen: 1,
+                    from_cluster: None,
+                    to_cluster: None,
+                    end_labels: (None, None),
                 });
             }
             continue;
@@ -290,6 +301,9 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 start: lm,
                 end: rm,
                 minlen: 1,
+                from_cluster: None,
+                to_cluster: None,
+                end_labels: (None, None),
             });
             continue;
         }

@@ -50,6 +50,10 @@ impl Builder {
             cluster: cur,
             sections: Vec::new(),
             annotation: None,
+            table: Vec::new(),
+            style: Default::default(),
+            link: None,
+            sub: None,
         });
         self.first_pos.push(pos);
         self.ids.insert(id.to_string(), n);
@@ -95,6 +99,8 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 b.g.clusters.push(Cluster {
                     title,
                     parent: b.stack.last().copied(),
+                    dir: None,
+                    region: false,
                 });
                 b.cluster_ids.insert(id, c);
                 b.stack.push(c);
@@ -490,6 +496,9 @@ fn chain(b: &mut Builder, st: &Stmt) -> Result<()> {
                     start: l.start,
                     end: l.end,
                     minlen: l.minlen,
+                    from_cluster: None,
+                    to_cluster: None,
+                    end_labels: (None, None),
                 });
             }
         }

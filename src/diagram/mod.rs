@@ -19,6 +19,7 @@ mod graph;
 mod layout;
 mod lex;
 mod sequence;
+mod shapes;
 mod state;
 mod svg;
 
@@ -213,7 +214,7 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         .unwrap_or_else(|| default_name(kind, &drawn.labels));
     Ok(Rendered {
         kind,
-        svg: svg::root(kind, drawn.width, drawn.height, &name, &drawn.svg_body),
+        svg: svg::root(kind, drawn.width, drawn.height, &name, &drawn.svg()),
         labels: drawn.labels,
         title,
         time: Duration::ZERO,

@@ -686,6 +686,7 @@ pub fn render(stmts: &[Stmt]) -> Result<Drawn> {
         height,
         labels,
         work: 0,
+        markers: Vec::new(),
     })
 }
 

@@ -34,6 +34,10 @@ impl B {
             cluster: scope,
             sections: Vec::new(),
             annotation: None,
+            table: Vec::new(),
+            style: Default::default(),
+            link: None,
+            sub: None,
         });
         self.ids.insert(id.to_string(), n);
         n
@@ -51,6 +55,10 @@ impl B {
             cluster: scope,
             sections: Vec::new(),
             annotation: None,
+            table: Vec::new(),
+            style: Default::default(),
+            link: None,
+            sub: None,
         });
         if start {
             self.starts.insert(scope, n);
@@ -164,6 +172,8 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                     b.g.clusters.push(Cluster {
                         title: label.unwrap_or_else(|| id.clone()),
                         parent: cur,
+                        dir: None,
+                        region: false,
                     });
                     b.composite.insert(id, c);
                     scope.push((c, st.pos));
@@ -215,6 +225,10 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 cluster: cur,
                 sections: Vec::new(),
                 annotation: None,
+                table: Vec::new(),
+                style: Default::default(),
+                link: None,
+                sub: None,
             });
             b.g.edges.push(Edge {
                 from: target,
@@ -224,6 +238,9 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 start: None,
                 end: None,
                 minlen: 1,
+                from_cluster: None,
+                to_cluster: None,
+                end_labels: (None, None),
             });
             if text.is_none() {
                 in_note = Some(n);
@@ -268,6 +285,9 @@ pub fn parse(stmts: &[Stmt]) -> Result<Graph> {
                 start: None,
                 end: Some("arrow"),
                 minlen: 1,
+                from_cluster: None,
+                to_cluster: None,
+                end_labels: (None, None),
             });
             continue;
         }
