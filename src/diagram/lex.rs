@@ -9,6 +9,31 @@ pub struct SyntaxError {
 
 pub type Result<T> = std::result::Result<T, SyntaxError>;
 
+/// What a diagram yields besides its drawing: `click` links (targets as written, with their
+/// positions) and warnings (things left out on purpose, such as scripts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    pub links: Vec<String>,
+    pub link_pos: Vec<usize>,
+    pub warnings: Vec<SyntaxError>,
+}
+
+impl Extras {
+    /// Records a link; returns its index (for the placeholder in the SVG).
+    pub fn link(&mut self, target: &str, pos: usize) -> usize {
+        self.links.push(target.to_string());
+        self.link_pos.push(pos);
+        self.links.len() - 1
+    }
+
+    pub fn warn(&mut self, pos: usize, message: impl Into<String>) {
+        self.warnings.push(SyntaxError {
+            pos,
+            message: message.into(),
+        });
+    }
+}
+
 pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
     Err(SyntaxError {
         pos,
@@ -25,43 +50,82 @@ pub struct Stmt<'a> {
 }
 
 /// Splits the source into statements; `split_semicolons` also splits at `;` outside quotes.
-pub fn statements(src: &str, split_semicolons: bool) -> Vec<Stmt<'_>> {
+///
+/// A statement is a line, except that a Markdown string (`"`…`"`) and a property block
+/// (`@{ … }`) may run over several lines. `%%` comment lines and `%%{ … }%%` directives (which
+/// may span lines too) are skipped.
+pub fn statements<'a>(src: &'a str, split_semicolons: bool) -> Vec<Stmt<'a>> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in src.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let mut parts: Vec<(usize, &str)> = Vec::new();
-        if split_semicolons {
-            let mut start = 0;
-            let mut quoted = false;
-            for (i, c) in body.char_indices() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ';' if !quoted => {
-                        parts.push((start, &body[start..i]));
-                        start = i + 1;
-                    }
-                    _ => {}
-                }
-            }
-            parts.push((start, &body[start..]));
-        } else {
-            parts.push((0, body));
-        }
-        for (off, p) in parts {
-            let trimmed = p.trim_start();
-            let lead = p.len() - trimmed.len();
-            let t = trimmed.trim_end();
-            if t.is_empty() || t.starts_with("%%") {
-                continue;
-            }
+    let mut start = 0;
+    let mut blank = true;
+    // Inside quotes: whether they hold a Markdown string (which may span lines).
+    let mut quote: Option<bool> = None;
+    let mut braces = 0usize;
+    let mut i = 0;
+    let push = |out: &mut Vec<Stmt<'a>>, from: usize, to: usize| {
+        let raw = &src[from..to];
+        let t = raw.trim_start();
+        let lead = raw.len() - t.len();
+        let t = t.trim_end();
+        if !t.is_empty() {
             out.push(Stmt {
                 text: t,
-                pos: line_start + off + lead,
+                pos: from + lead,
             });
         }
-        line_start += line.len();
+    };
+    while let Some(c) = src[i..].chars().next() {
+        let rest = &src[i..];
+        if blank && quote.is_none() && braces == 0 && rest.starts_with("%%") {
+            // A comment line, or a directive up to its closing `}%%`.
+            let end = if rest.starts_with("%%{") {
+                rest.find("}%%").map_or(src.len(), |k| i + k + 3)
+            } else {
+                rest.find('\n').map_or(src.len(), |k| i + k)
+            };
+            i = end;
+            start = end;
+            continue;
+        }
+        match c {
+            '"' => {
+                quote = match quote {
+                    Some(_) => None,
+                    None => Some(rest[1..].starts_with('`')),
+                }
+            }
+            '@' if quote.is_none() && rest[1..].starts_with('{') => {
+                braces += 1;
+                i += 1;
+            }
+            '}' if quote.is_none() && braces > 0 => braces -= 1,
+            '\n' => {
+                if quote == Some(false) {
+                    quote = None;
+                }
+                if quote.is_none() && braces == 0 {
+                    push(&mut out, start, i);
+                    start = i + 1;
+                    blank = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            ';' if split_semicolons && quote.is_none() && braces == 0 => {
+                push(&mut out, start, i);
+                start = i + 1;
+                blank = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            blank = false;
+        }
+        i += c.len_utf8();
     }
+    push(&mut out, start, src.len());
     out
 }
 
@@ -236,6 +300,26 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(&src[s[1].pos..s[1].pos + 7], "A --> B");
         assert_eq!(&src[s[2].pos..s[2].pos + 7], "B --> C");
+    }
+
+    #[test]
+    fn markdown_strings_and_property_blocks_span_lines() {
+        let src = "flowchart LR\n  a(\"`The **cat**\n  in the hat`\") --> b\n  c@{ shape: doc,\n label: \"x\" }\n%%{\n init: {}\n}%%\n  d --> e; e --> f\n";
+        let s = statements(src, true);
+        let texts: Vec<&str> = s.iter().map(|x| x.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "flowchart LR",
+                "a(\"`The **cat**\n  in the hat`\") --> b",
+                "c@{ shape: doc,\n label: \"x\" }",
+                "d --> e",
+                "e --> f"
+            ]
+        );
+        // A plain quote left open ends with its line.
+        let s = statements("sequenceDiagram\n A->>B: say \"hi\n B->>A: ok\n", false);
+        assert_eq!(s.len(), 3);
     }
 
     #[test]

@@ -180,8 +180,11 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         budget::graph_size(g.nodes.len(), g.edges.len(), first.pos)?;
         graph::draw(&g).or_else(|e| budget::too_big(e, first.pos))
     };
+    let mut extras = lex::Extras::default();
     let (kind, drawn) = if flow_like(first.text) {
-        ("flowchart", nonempty(flowchart::parse(&all)?)?)
+        let (g, x) = flowchart::parse(&all)?;
+        extras = x;
+        ("flowchart", nonempty(g)?)
     } else if word == "sequenceDiagram" {
         (
             "sequence",
@@ -209,6 +212,7 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         );
     };
     let title = title_line.or(fm_title).or(acc_title);
+    let _ = &extras;
     let name = title
         .clone()
         .unwrap_or_else(|| default_name(kind, &drawn.labels));
