@@ -77,6 +77,9 @@ fn draw(src: &str) -> Rendered {
         title: None,
         time: Duration::ZERO,
         work: 0,
+        links: Vec::new(),
+        link_pos: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

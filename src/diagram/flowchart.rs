@@ -387,7 +387,7 @@ pub fn label(s: &str) -> String {
 
 /// A Markdown string's text: `**bold**` and `*italic*`/`_italic_` as markup, its own line
 /// breaks kept (each line trimmed), long lines wrapped like any label.
-fn markdown(md: &str) -> String {
+pub(super) fn markdown(md: &str) -> String {
     let mut out = String::new();
     for (k, line) in md.split('\n').enumerate() {
         if k > 0 {
@@ -870,7 +870,7 @@ fn subgraph_header(rest: &str, pos: usize) -> Result<(String, String)> {
 /// The styling Mermaid's CSS-like declarations ask for that corem keeps: dashes
 /// (`stroke-dasharray`), weight (`stroke-width` of 2.5px or more) and bold text
 /// (`font-weight: bold`). Colours, fonts and sizes belong to the theme and are left out.
-fn css(decls: &str, pos: usize) -> Result<Style> {
+pub(super) fn css(decls: &str, pos: usize) -> Result<Style> {
     let mut s = Style::default();
     for d in decls.split([',', ';']) {
         let d = d.trim();

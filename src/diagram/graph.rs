@@ -171,8 +171,6 @@ pub struct Edge {
     /// The edge starts / ends at this subgraph's border (`from` / `to` is a node inside it).
     pub from_cluster: Option<usize>,
     pub to_cluster: Option<usize>,
-    /// Small labels at the ends (ER and class cardinalities): near `from`, near `to`.
-    pub end_labels: (Option<String>, Option<String>),
 }
 
 impl Edge {
@@ -187,7 +185,6 @@ impl Edge {
             minlen: 1,
             from_cluster: None,
             to_cluster: None,
-            end_labels: (None, None),
         }
     }
 }
@@ -524,57 +521,6 @@ fn draw_edges(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
             d.labels
                 .push(svg::plain(&e.label.clone().unwrap_or_default()));
         }
-        end_labels(d, e, &path);
-    }
-}
-
-/// Cardinalities at the ends of an edge: beside the path, a little way from each end.
-fn end_labels(d: &mut Drawing, e: &Edge, p: &Path) {
-    for (text, at_start) in [(&e.end_labels.0, true), (&e.end_labels.1, false)] {
-        let Some(t) = text else { continue };
-        let (pt, toward) = if at_start {
-            let first = p
-                .segs
-                .first()
-                .map_or(p.start, |s| if s.0 == p.start { s.2 } else { s.0 });
-            (p.start, first)
-        } else {
-            let last = p
-                .segs
-                .last()
-                .map_or(p.start, |s| if s.1 == s.2 { prev_point(p) } else { s.1 });
-            (p.end(), last)
-        };
-        let (dx, dy) = (toward.0 - pt.0, toward.1 - pt.1);
-        let len = dx.hypot(dy).max(1e-6);
-        let (ux, uy) = (dx / len, dy / len);
-        let lines = vec![t.clone()];
-        let (w, h) = label_box(&lines);
-        // Along the edge past the marker, then aside by half the box.
-        let along = 22.0
-            + if ux.abs() > uy.abs() {
-                w / 2.0
-            } else {
-                h / 2.0
-            };
-        let (nx, ny) = (-uy, ux);
-        let aside = if ux.abs() > uy.abs() {
-            h / 2.0 + 2.0
-        } else {
-            w / 2.0 + 4.0
-        };
-        let cx = pt.0 + ux * along + nx * aside;
-        let cy = pt.1 + uy * along + ny * aside;
-        label_with_box(&mut d.label_out, cx, cy, &lines);
-        d.labels.push(svg::plain(t));
-    }
-}
-
-/// The point before a path's end (its start when it has one segment).
-fn prev_point(p: &Path) -> (f64, f64) {
-    match p.segs.len() {
-        0 | 1 => p.start,
-        n => p.segs[n - 2].2,
     }
 }
 

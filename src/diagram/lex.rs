@@ -13,6 +13,8 @@ pub type Result<T> = std::result::Result<T, SyntaxError>;
 /// positions) and warnings (things left out on purpose, such as scripts).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extras {
+    /// A title given in the diagram itself (`title …` in sequence diagrams, gantt, pie …).
+    pub title: Option<String>,
     pub links: Vec<String>,
     pub link_pos: Vec<usize>,
     pub warnings: Vec<SyntaxError>,
@@ -259,6 +261,7 @@ pub fn label_text(s: &str) -> String {
                 "lt" => Some('<'),
                 "gt" => Some('>'),
                 "nbsp" => Some('\u{a0}'),
+                _ if named_entity(code).is_some() => named_entity(code),
                 _ => code.parse::<u32>().ok().and_then(char::from_u32),
             }
             .map(|c| (c, e))
@@ -279,6 +282,70 @@ pub fn label_text(s: &str) -> String {
         .map(str::trim)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// HTML character names Mermaid diagrams use in `#name;` codes.
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "apos" => '\'',
+        "infin" => '∞',
+        "hearts" => '♥',
+        "spades" => '♠',
+        "clubs" => '♣',
+        "diams" => '♦',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        "plusmn" => '±',
+        "times" => '×',
+        "divide" => '÷',
+        "micro" => 'µ',
+        "middot" => '·',
+        "bull" => '•',
+        "hellip" => '…',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "larr" => '←',
+        "rarr" => '→',
+        "uarr" => '↑',
+        "darr" => '↓',
+        "harr" => '↔',
+        "lArr" => '⇐',
+        "rArr" => '⇒',
+        "hArr" => '⇔',
+        "le" => '≤',
+        "ge" => '≥',
+        "ne" => '≠',
+        "asymp" => '≈',
+        "sum" => '∑',
+        "minus" => '−',
+        "radic" => '√',
+        "euro" => '€',
+        "pound" => '£',
+        "yen" => '¥',
+        "cent" => '¢',
+        "sect" => '§',
+        "para" => '¶',
+        "check" => '✓',
+        "semi" => ';',
+        "colon" => ':',
+        "num" => '#',
+        "lbrace" => '{',
+        "rbrace" => '}',
+        "lpar" => '(',
+        "rpar" => ')',
+        "lsqb" => '[',
+        "rsqb" => ']',
+        "vert" => '|',
+        _ => return None,
+    })
 }
 
 /// Strips one pair of surrounding double quotes.

@@ -13,15 +13,21 @@
 mod bob;
 pub mod budget;
 mod class;
+mod datetime;
+mod er;
 mod flowchart;
 pub mod font;
+mod gantt;
 mod graph;
 mod layout;
 mod lex;
+mod mindmap;
+mod pie;
 mod sequence;
 mod shapes;
 mod state;
 mod svg;
+mod timeline;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -45,12 +51,50 @@ pub struct Rendered {
     /// Steps the layout took (0 for diagrams without a graph layout): a machine-independent
     /// cost, for tests that prove large diagrams stay near-linear.
     pub work: u64,
+    /// `click` link targets as written (the SVG holds a placeholder for each, see
+    /// [`Rendered::svg_linked`]), and where each is in the source.
+    pub links: Vec<String>,
+    pub link_pos: Vec<usize>,
+    /// Things left out on purpose (scripts), at their source offsets.
+    pub warnings: Vec<SyntaxError>,
 }
 
 impl Rendered {
-    /// The SVG with its ids prefixed by `prefix` (which must be unique in the page).
+    /// The SVG with its ids prefixed by `prefix` (which must be unique in the page) and its
+    /// links left out (an `<a>` without `href`).
     pub fn svg(&self, prefix: &str) -> String {
-        self.svg.replace(svg::ID, prefix)
+        self.svg_linked(prefix, &|_| None)
+    }
+
+    /// The SVG with its ids prefixed and each `click` link's target replaced by
+    /// `href(index)`; a link `href` gives no URL for is left out.
+    pub fn svg_linked(&self, prefix: &str, href: &dyn Fn(usize) -> Option<String>) -> String {
+        let s = self.svg.replace(svg::ID, prefix);
+        if self.links.is_empty() {
+            return s;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        let open = format!(" href=\"{}", svg::LINK);
+        while let Some(k) = rest.find(&open) {
+            out.push_str(&rest[..k]);
+            let after = &rest[k + open.len()..];
+            let Some(e) = after.find(svg::LINK) else {
+                break;
+            };
+            let index = after[..e].parse::<usize>().ok();
+            if let Some(url) = index.and_then(href) {
+                out.push_str(" href=\"");
+                out.push_str(&svg::esc(&url));
+            }
+            // Skip the placeholder and its closing quote when left out.
+            rest = &after[e + svg::LINK.len_utf8()..];
+            if index.and_then(href).is_none() {
+                rest = rest.strip_prefix('"').unwrap_or(rest);
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Size of the SVG in bytes (with an 11-byte prefix).
@@ -105,16 +149,13 @@ fn cached(
 
 /// Known Mermaid diagram types corem does not draw.
 const UNSUPPORTED: &[&str] = &[
-    "pie",
-    "gantt",
-    "erDiagram",
     "journey",
     "gitGraph",
-    "mindmap",
-    "timeline",
     "quadrantChart",
     "xychart-beta",
+    "xychart",
     "sankey-beta",
+    "sankey",
     "requirementDiagram",
     "C4Context",
     "C4Container",
@@ -122,14 +163,35 @@ const UNSUPPORTED: &[&str] = &[
     "C4Dynamic",
     "C4Deployment",
     "block-beta",
+    "block",
     "packet-beta",
+    "packet",
     "architecture-beta",
     "kanban",
     "radar-beta",
     "treemap-beta",
+    "zenuml",
 ];
 
-const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2 and classDiagram";
+/// The diagram types corem draws, by their header word.
+const TYPES: &[&str] = &[
+    "flowchart",
+    "graph",
+    "sequenceDiagram",
+    "stateDiagram-v2",
+    "stateDiagram",
+    "classDiagram",
+    "erDiagram",
+    "pie",
+    "gantt",
+    "mindmap",
+    "timeline",
+];
+
+const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2, classDiagram, erDiagram, pie, gantt, mindmap and timeline";
+
+/// A diagram's drawing and what came with it (links, warnings, a title of its own).
+type Drawing = (graph::Drawn, lex::Extras);
 
 fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
     budget::source_size(src)?;
@@ -148,10 +210,6 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         .and_then(|l| l.trim().strip_prefix("title:"))
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let flow_like = |s: &str| {
-        let w = s.split_whitespace().next().unwrap_or("");
-        w == "flowchart" || w == "graph"
-    };
     let all = lex::statements(&body, true);
     let Some(first) = all.first() else {
         return lex::err(
@@ -161,7 +219,7 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
     };
     let word = first
         .text
-        .split(|c: char| c.is_whitespace() || c == ';')
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ':')
         .next()
         .unwrap_or("");
     let acc_title = all.iter().find_map(|s| {
@@ -170,49 +228,8 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
             .and_then(|r| r.trim_start().strip_prefix(':'))
             .map(|t| t.trim().to_string())
     });
-    let nonempty = |g: graph::Graph| {
-        if g.nodes.is_empty() {
-            return lex::err(
-                first.pos,
-                format!("the `{word}` diagram has nothing to draw"),
-            );
-        }
-        budget::graph_size(g.nodes.len(), g.edges.len(), first.pos)?;
-        graph::draw(&g).or_else(|e| budget::too_big(e, first.pos))
-    };
-    let mut extras = lex::Extras::default();
-    let (kind, drawn) = if flow_like(first.text) {
-        let (g, x) = flowchart::parse(&all)?;
-        extras = x;
-        ("flowchart", nonempty(g)?)
-    } else if word == "sequenceDiagram" {
-        (
-            "sequence",
-            sequence::render(&lex::statements(&body, false))?,
-        )
-    } else if word == "stateDiagram-v2" || word == "stateDiagram" {
-        (
-            "state",
-            nonempty(state::parse(&lex::statements(&body, false))?)?,
-        )
-    } else if word == "classDiagram" || word == "classDiagram-v2" {
-        (
-            "class",
-            nonempty(class::parse(&lex::statements(&body, false))?)?,
-        )
-    } else if UNSUPPORTED.contains(&word) {
-        return lex::err(
-            first.pos,
-            format!("unsupported diagram type `{word}`: corem draws {SUPPORTED}"),
-        );
-    } else {
-        return lex::err(
-            first.pos,
-            format!("unknown diagram type `{word}`: corem draws {SUPPORTED}"),
-        );
-    };
-    let title = title_line.or(fm_title).or(acc_title);
-    let _ = &extras;
+    let (kind, (drawn, extras)) = draw_type(word, first, &body, &all)?;
+    let title = title_line.or(fm_title).or(extras.title).or(acc_title);
     let name = title
         .clone()
         .unwrap_or_else(|| default_name(kind, &drawn.labels));
@@ -223,6 +240,77 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         title,
         time: Duration::ZERO,
         work: drawn.work,
+        links: extras.links,
+        link_pos: extras.link_pos,
+        warnings: extras.warnings,
+    })
+}
+
+/// Parses and draws the diagram by its type (`word`, the header's first word).
+fn draw_type(
+    word: &str,
+    first: &lex::Stmt,
+    body: &str,
+    all: &[lex::Stmt],
+) -> Result<(&'static str, Drawing), SyntaxError> {
+    let graph = |g: graph::Graph, x: lex::Extras| -> Result<Drawing, SyntaxError> {
+        if g.nodes.is_empty() {
+            return lex::err(
+                first.pos,
+                format!("the `{word}` diagram has nothing to draw"),
+            );
+        }
+        budget::graph_size(g.nodes.len(), g.edges.len(), first.pos)?;
+        let d = graph::draw(&g).or_else(|e| budget::too_big(e, first.pos))?;
+        Ok((d, x))
+    };
+    let lines = || lex::statements(body, false);
+    Ok(match word {
+        "flowchart" | "graph" | "flowchart-elk" => {
+            let (g, x) = flowchart::parse(all)?;
+            ("flowchart", graph(g, x)?)
+        }
+        "sequenceDiagram" => ("sequence", sequence::render(&lines())?),
+        "stateDiagram-v2" | "stateDiagram" => {
+            let (g, x) = state::parse(&lines())?;
+            ("state", graph(g, x)?)
+        }
+        "classDiagram" | "classDiagram-v2" => {
+            let (g, x) = class::parse(&lines())?;
+            ("class", graph(g, x)?)
+        }
+        "erDiagram" => {
+            let (g, x) = er::parse(&lines())?;
+            ("er", graph(g, x)?)
+        }
+        "pie" => ("pie", pie::render(&lines())?),
+        "gantt" => ("gantt", gantt::render(&lines())?),
+        "mindmap" => ("mindmap", mindmap::render(body, &lines())?),
+        "timeline" => ("timeline", timeline::render(&lines())?),
+        _ if UNSUPPORTED.contains(&word) => {
+            return lex::err(
+                first.pos,
+                format!("unsupported diagram type `{word}`: corem draws {SUPPORTED}"),
+            );
+        }
+        _ => {
+            let near = TYPES
+                .iter()
+                .map(|t| {
+                    (
+                        strsim::levenshtein(&t.to_lowercase(), &word.to_lowercase()),
+                        t,
+                    )
+                })
+                .min()
+                .filter(|(d, _)| *d <= 3)
+                .map(|(_, t)| format!(" (did you mean `{t}`?)"))
+                .unwrap_or_default();
+            return lex::err(
+                first.pos,
+                format!("unknown diagram type `{word}`{near}: corem draws {SUPPORTED}"),
+            );
+        }
     })
 }
 
@@ -315,11 +403,18 @@ mod tests {
         assert!(mermaid("%% only a comment\n").as_ref().is_err());
         assert!(mermaid("flowchart LR\n").as_ref().is_err());
         assert!(mermaid("stateDiagram-v2\n").as_ref().is_err());
-        let e = mermaid("\n  gantt\n").as_ref().clone().unwrap_err();
+        let e = mermaid("\n  journey\n").as_ref().clone().unwrap_err();
         assert_eq!(e.pos, 3);
-        assert!(e.message.contains("unsupported diagram type `gantt`"));
-        let e = mermaid("flowchart-elk LR\n").as_ref().clone().unwrap_err();
-        assert!(e.message.contains("unknown diagram type"));
+        assert!(e.message.contains("unsupported diagram type `journey`"));
+        assert!(e.message.contains("erDiagram, pie, gantt"));
+        let e = mermaid("flowchat LR\n").as_ref().clone().unwrap_err();
+        assert!(
+            e.message
+                .contains("unknown diagram type `flowchat` (did you mean `flowchart`?)"),
+            "{}",
+            e.message
+        );
+        assert!(mermaid("flowchart-elk LR\n A --> B\n").as_ref().is_ok());
     }
 
     #[test]
