@@ -801,7 +801,7 @@ fn inline_label(
     };
     c.i += close_at;
     let r2 = c.rest();
-    let Some(k) = closers.iter().find(|k| r2.starts_with(**k)) else {
+    if !closers.iter().any(|k| r2.starts_with(*k)) {
         return err(
             c.pos(),
             format!(
@@ -810,23 +810,33 @@ fn inline_label(
                 c.found()
             ),
         );
-    };
-    // Longer closings (`---->`) make longer links.
-    let mut n = k.len();
-    let fill = if stroke == Stroke::Thick { '=' } else { '-' };
-    let extra = r2[n - 1..].len() - r2[n - 1..].trim_start_matches(fill).len();
-    if k.ends_with(fill) && extra > 1 {
-        n += extra - 1;
     }
-    let closing = &r2[..n];
-    c.i += n;
-    let minlen = (closing.chars().filter(|&ch| ch == fill).count())
-        .saturating_sub(1)
-        .max(1);
-    let mut end = closing.chars().last().and_then(end_marker);
-    if end == Some("arrow") && !closing.ends_with('>') {
+    // The closing: dots (a dotted link), its line characters, then an optional marker.
+    let fill = if stroke == Stroke::Thick { '=' } else { '-' };
+    let dots = r2.len() - r2.trim_start_matches('.').len();
+    let after_dots = &r2[dots..];
+    let line = after_dots.len() - after_dots.trim_start_matches(fill).len();
+    let mut n = dots + line;
+    let mut end = r2[n..].chars().next().and_then(end_marker);
+    if matches!(end, Some("circle" | "cross"))
+        && !r2[n + 1..].is_empty()
+        && !r2[n + 1..].starts_with(char::is_whitespace)
+    {
         end = None;
     }
+    if end.is_some() {
+        n += 1;
+    }
+    c.i += n;
+    // `-->` and `---` span one rank, `--->` and `----` two…; dotted ones count their dots.
+    let minlen = if stroke == Stroke::Dotted {
+        dots
+    } else if end.is_some() {
+        line.saturating_sub(1)
+    } else {
+        line.saturating_sub(2)
+    }
+    .max(1);
     Ok((label(text), end, minlen))
 }
 

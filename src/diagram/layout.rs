@@ -205,6 +205,7 @@ pub fn layout(
             edges,
             clusters,
             swap,
+            flip: dir == Dir::BT,
             factor,
         };
         let part = layout_component(input, reversed, &rank, &sz);
@@ -559,6 +560,8 @@ struct Input<'a> {
     edges: &'a [LEdge],
     clusters: &'a [LCluster],
     swap: bool,
+    /// Drawn bottom to top: layout space's last rank is the top of the picture.
+    flip: bool,
     /// 2 when an edge of the component has a label (each edge then spans twice as many ranks,
     /// its label on the middle one), else 1.
     factor: usize,
@@ -828,6 +831,8 @@ impl<'a> Layered<'a> {
         for it in &self.items {
             thick[it.rank] = thick[it.rank].max(it.h);
         }
+        // A title takes room across the ranks at the cluster's top: in layout space its first
+        // rank, or its last when the diagram is drawn bottom to top.
         let title_rank = |c: usize| {
             if swap {
                 0.0
@@ -835,6 +840,9 @@ impl<'a> Layered<'a> {
                 clusters[c].title.1 + TITLE_GAP
             }
         };
+        let flip = self.input.flip;
+        let title_top = |c: usize| if flip { 0.0 } else { title_rank(c) };
+        let title_bottom = |c: usize| if flip { title_rank(c) } else { 0.0 };
         // Room a cluster needs above its first rank and below its last (nested ones included).
         let mut top_extra: HashMap<usize, f64> = HashMap::new();
         let mut bottom_extra: HashMap<usize, f64> = HashMap::new();
@@ -842,15 +850,15 @@ impl<'a> Layered<'a> {
         by_depth.sort_by_key(|&c| std::cmp::Reverse(cluster_path(clusters, Some(c)).len()));
         for &c in &by_depth {
             let (lo, hi) = crange[&c];
-            let mut top = CLUSTER_PAD + title_rank(c);
-            let mut bottom = CLUSTER_PAD;
+            let mut top = CLUSTER_PAD + title_top(c);
+            let mut bottom = CLUSTER_PAD + title_bottom(c);
             for &d in &self.comp_clusters {
                 if clusters[d].parent == Some(c) {
                     if crange[&d].0 == lo {
-                        top = top.max(CLUSTER_PAD + title_rank(c) + top_extra[&d]);
+                        top = top.max(CLUSTER_PAD + title_top(c) + top_extra[&d]);
                     }
                     if crange[&d].1 == hi {
-                        bottom = bottom.max(CLUSTER_PAD + bottom_extra[&d]);
+                        bottom = bottom.max(CLUSTER_PAD + title_bottom(c) + bottom_extra[&d]);
                     }
                 }
             }
