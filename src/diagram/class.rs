@@ -119,7 +119,11 @@ impl B {
             abstract_ |= m[k + 1..].starts_with('*');
             m.remove(k + 1);
         }
-        let mut text = generic(&m);
+        // A leading `~` is the package visibility, not a generic.
+        let mut text = match m.strip_prefix('~') {
+            Some(rest) => format!("~{}", generic(rest)),
+            None => generic(&m),
+        };
         if abstract_ {
             text = format!("{ITALIC}{text}{ITALIC}");
         }
@@ -508,5 +512,7 @@ mod tests {
         assert_eq!(g.edges[0].start, Some("lollipop"));
         assert_eq!(x.links, ["https://example.com"]);
         assert_eq!(x.warnings.len(), 1);
+        let (p, _) = parse(&statements("classDiagram\n A : ~int packageField\n", false)).unwrap();
+        assert_eq!(p.nodes[0].sections[0][0], "~int packageField");
     }
 }

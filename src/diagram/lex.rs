@@ -89,6 +89,20 @@ pub fn statements<'a>(src: &'a str, split_semicolons: bool) -> Vec<Stmt<'a>> {
             start = end;
             continue;
         }
+        if !blank
+            && quote.is_none()
+            && braces == 0
+            && rest.starts_with("%%")
+            && src[..i].ends_with([' ', '\t'])
+        {
+            // A trailing comment: the statement ends here.
+            let end = rest.find('\n').map_or(src.len(), |k| i + k);
+            push(&mut out, start, i);
+            start = end;
+            i = end;
+            blank = true;
+            continue;
+        }
         match c {
             '"' => {
                 quote = match quote {
@@ -384,6 +398,12 @@ mod tests {
                 "e --> f"
             ]
         );
+        let s = statements(
+            "stateDiagram-v2\n Moving --> Still %% a comment\n A --> B\n",
+            false,
+        );
+        assert_eq!(s[1].text, "Moving --> Still");
+        assert_eq!(s[2].text, "A --> B");
         // A plain quote left open ends with its line.
         let s = statements("sequenceDiagram\n A->>B: say \"hi\n B->>A: ok\n", false);
         assert_eq!(s.len(), 3);

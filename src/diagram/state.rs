@@ -58,6 +58,7 @@ pub fn parse(stmts: &[Stmt]) -> Result<(Graph, Extras)> {
     }
     b.apply_styles();
     b.forward_composites();
+    b.unused_terminals();
     for c in 0..b.g.clusters.len() {
         let used = b.g.nodes.iter().any(|n| n.cluster == Some(c))
             || b.g.clusters.iter().any(|d| d.parent == Some(c));
@@ -430,6 +431,10 @@ impl B {
             return;
         }
         for &(n, c) in &stale {
+            // `Id : description` written for the composite: its box shows the description.
+            if let Some((_, desc)) = self.g.nodes[n].label.split_once('\n') {
+                self.g.clusters[c].title = desc.replace('\n', " ");
+            }
             let region = self
                 .g
                 .clusters
@@ -452,11 +457,63 @@ impl B {
             }
         }
         let gone: Vec<usize> = stale.iter().map(|s| s.0).collect();
-        let mut map = vec![0usize; self.g.nodes.len()];
+        self.remove_nodes(&gone);
+    }
+
+    /// A transition to a composite state goes to its start (from it, from its end); when the
+    /// composite has no transition of its own from that start (or to that end), the transition
+    /// meets the composite's border instead and the idle start (end) state is removed.
+    fn unused_terminals(&mut self) {
+        let mut gone = Vec::new();
+        for c in 0..self.g.clusters.len() {
+            let members: Vec<usize> = (0..self.g.nodes.len())
+                .filter(|&n| self.within(n, c) && self.g.nodes[n].shape != Shape::Hidden)
+                .collect();
+            for start in [true, false] {
+                let map = if start { &self.starts } else { &self.ends };
+                let Some(&t) = map.get(&Some(c)) else {
+                    continue;
+                };
+                let inner = self.g.edges.iter().any(|e| {
+                    let (own, other) = if start {
+                        (e.from, e.to)
+                    } else {
+                        (e.to, e.from)
+                    };
+                    own == t && self.within(other, c)
+                });
+                let Some(&rep) = members.iter().find(|&&n| n != t && !gone.contains(&n)) else {
+                    continue;
+                };
+                if inner {
+                    continue;
+                }
+                for e in &mut self.g.edges {
+                    if start && e.to == t {
+                        e.to = rep;
+                        e.to_cluster = Some(c);
+                    }
+                    if !start && e.from == t {
+                        e.from = rep;
+                        e.from_cluster = Some(c);
+                    }
+                }
+                gone.push(t);
+            }
+        }
+        self.remove_nodes(&gone);
+    }
+
+    /// Removes nodes, renumbering the others in the edges and the name tables.
+    fn remove_nodes(&mut self, gone: &[usize]) {
+        if gone.is_empty() {
+            return;
+        }
+        let mut map = vec![usize::MAX; self.g.nodes.len()];
         let mut kept = Vec::with_capacity(self.g.nodes.len());
         for (i, node) in std::mem::take(&mut self.g.nodes).into_iter().enumerate() {
-            map[i] = kept.len();
             if !gone.contains(&i) {
+                map[i] = kept.len();
                 kept.push(node);
             }
         }
@@ -465,6 +522,31 @@ impl B {
             e.from = map[e.from];
             e.to = map[e.to];
         }
+        self.g
+            .edges
+            .retain(|e| e.from != usize::MAX && e.to != usize::MAX);
+        for m in [&mut self.starts, &mut self.ends] {
+            m.retain(|_, n| map[*n] != usize::MAX);
+            for n in m.values_mut() {
+                *n = map[*n];
+            }
+        }
+        self.ids.retain(|_, n| map[*n] != usize::MAX);
+        for n in self.ids.values_mut() {
+            *n = map[*n];
+        }
+    }
+
+    /// Whether node `n` lies inside cluster `c` (at any depth).
+    fn within(&self, n: usize, c: usize) -> bool {
+        let mut cur = self.g.nodes[n].cluster;
+        while let Some(x) = cur {
+            if x == c {
+                return true;
+            }
+            cur = self.g.clusters[x].parent;
+        }
+        false
     }
 
     /// `Id:::class` → `Id`, remembering the class.
