@@ -335,7 +335,7 @@ fn relationship(t: &str, pos: usize) -> Result<Option<Rel<'_>>> {
     for (i, c) in t.char_indices() {
         match c {
             '"' => quoted = !quoted,
-            ':' if !quoted && !t[i..].starts_with(":::") && !t[..i].ends_with("::") => {
+            ':' if !quoted && !t[i + 1..].starts_with(':') && !t[..i].ends_with(':') => {
                 colon = Some(i)
             }
             _ => {}

@@ -27,6 +27,13 @@ struct Tags {
     vert: bool,
 }
 
+/// A task's start and end as written, with where its data starts.
+struct Spec {
+    start: Option<String>,
+    end: String,
+    pos: usize,
+}
+
 #[derive(Debug, Clone)]
 struct Task {
     name: String,
@@ -49,6 +56,8 @@ struct Settings {
     workday_hours: Option<f64>,
     inclusive_end: bool,
     top_axis: bool,
+    /// First day of a week for weekly ticks (0 = Sunday).
+    week_start: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +72,7 @@ struct Parser {
     s: Settings,
     sections: Vec<String>,
     tasks: Vec<Task>,
+    specs: Vec<Spec>,
     ids: HashMap<String, usize>,
     /// `click` statements: (task id, link index).
     clicks: Vec<(String, usize, usize)>,
@@ -82,9 +92,11 @@ pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
             workday_hours: None,
             inclusive_end: false,
             top_axis: false,
+            week_start: 0,
         },
         sections: Vec::new(),
         tasks: Vec::new(),
+        specs: Vec::new(),
         ids: HashMap::new(),
         clicks: Vec::new(),
         extras: Extras::default(),
@@ -100,6 +112,7 @@ pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
         );
     }
     super::budget::graph_size(p.tasks.len(), 0, head)?;
+    p.resolve()?;
     for (id, link, pos) in std::mem::take(&mut p.clicks) {
         let Some(&t) = p.ids.get(&id) else {
             return err(pos, format!("`click`: no task with the id `{id}`"));
@@ -146,8 +159,16 @@ impl Parser {
             }
             "inclusiveEndDates" => self.s.inclusive_end = true,
             "topAxis" => self.s.top_axis = true,
-            "weekday" | "todayMarker" | "displayMode" | "accTitle" | "accDescr" | "accTitle:"
-            | "accDescr:" => {}
+            "weekday" => {
+                self.s.week_start = WEEKDAYS
+                    .iter()
+                    .position(|d| *d == rest.to_ascii_lowercase())
+                    .map(|k| k as i64)
+                    .ok_or(())
+                    .or_else(|()| err(rest_pos, "`weekday` is a day name: monday, tuesday, …"))?;
+            }
+            "todayMarker" | "displayMode" | "accTitle" | "accDescr" | "accTitle:" | "accDescr:" => {
+            }
             "section" => self.sections.push(label_text(rest)),
             "click" => self.click(rest, rest_pos)?,
             _ => self.task(st)?,
@@ -254,20 +275,6 @@ impl Parser {
                 );
             }
         };
-        let start = match start {
-            Some(s) => self.start_of(s, meta_pos)?,
-            None => match self.tasks.iter().rev().find(|t| !t.tags.vert) {
-                Some(prev) => prev.end,
-                None => {
-                    return err(
-                        meta_pos,
-                        "the first task needs a start date: `Task : 2024-01-01, 3d`",
-                    );
-                }
-            },
-        };
-        let end = self.end_of(start, end, meta_pos)?;
-        let end = self.skip_excluded(start, end.max(start));
         let index = self.tasks.len();
         if let Some(id) = id {
             self.ids.insert(id.to_string(), index);
@@ -276,72 +283,122 @@ impl Parser {
             name: label_text(name.trim()),
             section: self.sections.len().checked_sub(1),
             tags,
-            start,
-            end,
+            start: 0,
+            end: 0,
             link: None,
+        });
+        self.specs.push(Spec {
+            start: start.map(str::to_string),
+            end: end.to_string(),
+            pos: meta_pos,
         });
         Ok(())
     }
 
-    /// A start: a date, or `after a b …` (the latest end of those tasks).
-    fn start_of(&self, s: &str, pos: usize) -> Result<i64> {
+    /// Task times, in as many passes as the references need (`until` may name a later task).
+    fn resolve(&mut self) -> Result<()> {
+        let n = self.tasks.len();
+        let (mut has_start, mut has_end) = (vec![false; n], vec![false; n]);
+        loop {
+            let mut progress = false;
+            for i in 0..n {
+                if !has_start[i]
+                    && let Some(t) = self.start_of(i, &has_end)?
+                {
+                    self.tasks[i].start = t;
+                    has_start[i] = true;
+                    progress = true;
+                }
+                if has_start[i]
+                    && !has_end[i]
+                    && let Some(t) = self.end_of(i, &has_start)?
+                {
+                    let start = self.tasks[i].start;
+                    self.tasks[i].end = self.skip_excluded(start, t.max(start));
+                    has_end[i] = true;
+                    progress = true;
+                }
+            }
+            if has_end.iter().all(|&d| d) {
+                return Ok(());
+            }
+            if !progress {
+                let i = has_end.iter().position(|&d| !d).unwrap_or(0);
+                return err(
+                    self.specs[i].pos,
+                    "this task's `after` and `until` references go round in a circle",
+                );
+            }
+        }
+    }
+
+    /// Task `i`'s start, once what it depends on is known: a date, `after a b …` (the latest
+    /// end of those), or the end of the task before it.
+    fn start_of(&self, i: usize, has_end: &[bool]) -> Result<Option<i64>> {
+        let pos = self.specs[i].pos;
+        let Some(s) = self.specs[i].start.as_deref() else {
+            return match i.checked_sub(1) {
+                Some(j) => Ok(has_end[j].then_some(self.tasks[j].end)),
+                None => err(
+                    pos,
+                    "the first task needs a start date: `Task : 2024-01-01, 3d`",
+                ),
+            };
+        };
         if let Some(ids) = s.strip_prefix("after ") {
             let mut t = i64::MIN;
             for id in ids.split_whitespace() {
                 match self.ids.get(id) {
-                    Some(&k) => t = t.max(self.tasks[k].end),
+                    Some(&k) if has_end[k] => t = t.max(self.tasks[k].end),
+                    Some(_) => return Ok(None),
                     None => {
-                        return err(
-                            pos,
-                            format!("`after {id}`: no task with the id `{id}` above"),
-                        );
+                        return err(pos, format!("`after {id}`: no task has the id `{id}`"));
                     }
                 }
             }
             if t == i64::MIN {
                 return err(pos, "`after` needs a task id");
             }
-            return Ok(t);
+            return Ok(Some(t));
         }
-        self.date(s).map_or_else(
-            || {
-                err(
-                    pos,
-                    format!(
-                        "`{s}` is not a date in the dateFormat `{}`",
-                        self.s.date_format
-                    ),
-                )
-            },
-            Ok,
-        )
+        match self.date(s) {
+            Some(d) => Ok(Some(d)),
+            None => err(
+                pos,
+                format!(
+                    "`{s}` is not a date in the dateFormat `{}`",
+                    self.s.date_format
+                ),
+            ),
+        }
     }
 
-    /// An end: a date, a duration from `start`, or `until a b …` (the earliest start of those).
-    fn end_of(&self, start: i64, s: &str, pos: usize) -> Result<i64> {
+    /// Task `i`'s end, once what it depends on is known: a date, a duration from its start,
+    /// or `until a b …` (the earliest start of those).
+    fn end_of(&self, i: usize, has_start: &[bool]) -> Result<Option<i64>> {
+        let (pos, s) = (self.specs[i].pos, self.specs[i].end.as_str());
+        let start = self.tasks[i].start;
         if let Some(ids) = s.strip_prefix("until ") {
             let mut t = i64::MAX;
             for id in ids.split_whitespace() {
                 match self.ids.get(id) {
-                    Some(&k) => t = t.min(self.tasks[k].start),
+                    Some(&k) if has_start[k] => t = t.min(self.tasks[k].start),
+                    Some(_) => return Ok(None),
                     None => {
-                        return err(
-                            pos,
-                            format!("`until {id}`: no task with the id `{id}` above"),
-                        );
+                        return err(pos, format!("`until {id}`: no task has the id `{id}`"));
                     }
                 }
             }
-            return Ok(t);
+            return Ok(Some(t));
         }
         if let Some(d) = parse_date(s, &self.s.date_format) {
-            return Ok(if self.s.inclusive_end { d + DAY } else { d });
+            return Ok(Some(if self.s.inclusive_end { d + DAY } else { d }));
         }
         if let Some(t) = add_duration(start, s, self.s.workday_hours) {
-            return Ok(t);
+            return Ok(Some(t));
         }
         if let Some(d) = self.date(s) {
-            return Ok(d);
+            return Ok(Some(d));
         }
         err(
             pos,
@@ -437,7 +494,7 @@ fn step_ms((n, u): (i64, char)) -> i64 {
 }
 
 /// Tick times from `t0` to `t1` for a step, aligned to its unit (midnight, the 1st, …).
-fn ticks(t0: i64, t1: i64, (n, u): (i64, char)) -> Vec<i64> {
+fn ticks(t0: i64, t1: i64, (n, u): (i64, char), week_start: i64) -> Vec<i64> {
     let mut out = Vec::new();
     if u == 'M' {
         let (y, m, _) = datetime::civil_from_days(t0.div_euclid(DAY));
@@ -455,8 +512,8 @@ fn ticks(t0: i64, t1: i64, (n, u): (i64, char)) -> Vec<i64> {
         return out;
     }
     let step = step_ms((n, u));
-    // Weeks start on Sunday (day 3 of the epoch is a Sunday).
-    let origin = if u == 'w' { 3 * DAY } else { 0 };
+    // Weeks start on `week_start` (day 3 of the epoch is a Sunday).
+    let origin = if u == 'w' { (3 + week_start) * DAY } else { 0 };
     let mut t = (t0 - origin).div_euclid(step) * step + origin;
     if t < t0 {
         t += step;
@@ -504,7 +561,7 @@ fn draw(p: &Parser) -> Drawn {
     // Ticks: the given interval, else the smallest step leaving room for its labels.
     let fits = |step: (i64, char)| {
         let f = p.s.axis_format.as_deref().unwrap_or(default_format(step));
-        let ts = ticks(t0, t1, step);
+        let ts = ticks(t0, t1, step, p.s.week_start);
         let w = ts
             .iter()
             .map(|&t| font::width(&datetime::format(t, f)))
@@ -513,7 +570,7 @@ fn draw(p: &Parser) -> Drawn {
     };
     let step =
         p.s.tick
-            .filter(|&s| ticks(t0, t1, s).len() <= 400 && fits(s))
+            .filter(|&s| ticks(t0, t1, s, p.s.week_start).len() <= 400 && fits(s))
             .or_else(|| STEPS.iter().copied().find(|&s| fits(s)))
             .unwrap_or((600, 'M'));
     let fmt =
@@ -554,9 +611,15 @@ fn draw(p: &Parser) -> Drawn {
         .collect();
     let axis_h = LINE_HEIGHT + 10.0;
     let x0 = MARGIN + name_w + PAD;
-    let top = MARGIN + if p.s.top_axis { axis_h } else { 0.0 };
+    // Vertical markers' names get a row of their own above the tasks.
+    let vert_h = if tasks.iter().any(|t| t.tags.vert) {
+        LINE_HEIGHT + 6.0
+    } else {
+        0.0
+    };
+    let top = MARGIN + vert_h + if p.s.top_axis { axis_h } else { 0.0 };
     let body_h: f64 = heights.iter().sum();
-    let tick_list = ticks(t0, t1, step);
+    let tick_list = ticks(t0, t1, step, p.s.week_start);
     // Room on the right for the last tick's label.
     let overhang = tick_list
         .iter()
@@ -564,6 +627,7 @@ fn draw(p: &Parser) -> Drawn {
         .fold(0.0, f64::max);
     let width = x0 + CHART_W + PAD.max(overhang + 4.0) + MARGIN;
     let height = top + body_h + if p.s.top_axis { 0.0 } else { axis_h } + MARGIN;
+    let _ = vert_h;
     let x_of = |t: i64| x0 + (t - t0) as f64 * scale;
     let mut d = Draw::default();
     d.bands(&rows, &heights, top, width);
@@ -576,35 +640,8 @@ fn draw(p: &Parser) -> Drawn {
     };
     d.grid(&tick_list, &x_of, &axis);
     d.rows(&rows, &names, &heights, top, &x_of);
-    for t in tasks.iter().filter(|t| t.tags.vert) {
-        let x = x_of(t.start + (t.end - t.start) / 2);
-        let _ = write!(
-            d.body,
-            "<path class=\"dg-vert\" d=\"M{} {}V{}\"/>",
-            num(x),
-            num(top),
-            num(top + body_h)
-        );
-        let w = font::width(&t.name) + 8.0;
-        let lx = (x + 4.0).min(width - MARGIN - w);
-        let _ = write!(
-            d.text,
-            "<rect class=\"dg-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            num(lx),
-            num(top + 2.0),
-            num(w),
-            num(LINE_HEIGHT)
-        );
-        svg::text(
-            &mut d.text,
-            "dg-t",
-            lx + 4.0,
-            top + 2.0 + LINE_HEIGHT / 2.0,
-            std::slice::from_ref(&t.name),
-            Anchor::Start,
-        );
-        d.labels.push(t.name.clone());
-    }
+    let verts: Vec<&Task> = tasks.iter().copied().filter(|t| t.tags.vert).collect();
+    d.verts(&verts, &x_of, top, body_h, width);
     Drawn {
         svg_body: format!("{}{}", d.body, d.text),
         width,
@@ -689,6 +726,49 @@ impl Draw {
             num(axis_y),
             num(a.x0 + CHART_W)
         );
+    }
+
+    /// Vertical markers: a line through the tasks, the name in the row above them (names
+    /// pushed right of each other when close).
+    fn verts(
+        &mut self,
+        verts: &[&Task],
+        x_of: &dyn Fn(i64) -> f64,
+        top: f64,
+        body_h: f64,
+        width: f64,
+    ) {
+        let mut placed: Vec<(f64, &Task)> = verts
+            .iter()
+            .map(|t| (x_of(t.start + (t.end - t.start) / 2), *t))
+            .collect();
+        placed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut right = f64::NEG_INFINITY;
+        let ly = top - 3.0 - LINE_HEIGHT / 2.0;
+        for (x, t) in placed {
+            let _ = write!(
+                self.body,
+                "<path class=\"dg-vert\" d=\"M{} {}V{}\"/>",
+                num(x),
+                num(ly + LINE_HEIGHT / 2.0),
+                num(top + body_h)
+            );
+            let w = font::width(&t.name);
+            let lx = (x - w / 2.0)
+                .max(right + 8.0)
+                .min(width - MARGIN - w)
+                .max(MARGIN);
+            right = lx + w;
+            svg::text(
+                &mut self.text,
+                "dg-t",
+                lx,
+                ly,
+                std::slice::from_ref(&t.name),
+                Anchor::Start,
+            );
+            self.labels.push(t.name.clone());
+        }
     }
 
     /// Section headers and task names on the left, bars and milestones on the right.
@@ -827,9 +907,11 @@ mod tests {
                 workday_hours: None,
                 inclusive_end: false,
                 top_axis: false,
+                week_start: 0,
             },
             sections: Vec::new(),
             tasks: Vec::new(),
+            specs: Vec::new(),
             ids: HashMap::new(),
             clicks: Vec::new(),
             extras: Extras::default(),
@@ -841,6 +923,7 @@ mod tests {
         {
             p.statement(st).unwrap();
         }
+        p.resolve().unwrap();
         let day = |t: i64| datetime::format(t, "%Y-%m-%d");
         assert_eq!(day(p.tasks[0].end), "2024-01-09");
         assert_eq!(day(p.tasks[1].start), "2024-01-09");
@@ -855,6 +938,8 @@ mod tests {
                 .message
                 .contains("first task needs a start")
         );
+        let src = "gantt\n A :a, 2024-01-01, 3d\n B :b, after c, 2d\n C :c, after b, 2d\n";
+        assert!(drawn(src).unwrap_err().message.contains("circle"));
         let src = "gantt\n A :a, 2024-01-01, 3d\n B :after zz, 2d\n";
         let e = drawn(src).unwrap_err();
         assert!(e.message.contains("`zz`"), "{}", e.message);

@@ -199,7 +199,13 @@ fn draw(slices: Vec<Slice>) -> Drawn {
         if s.value <= 0.0 {
             continue;
         }
-        let class = format!("dg-slice dg-cat-{}", i % PALETTE + 1);
+        // The last slice touches the first: never the same colour.
+        let k = if i + 1 == slices.len() && i > 0 && i % PALETTE == 0 {
+            PALETTE / 2
+        } else {
+            i % PALETTE
+        };
+        let class = format!("dg-slice dg-cat-{}", k + 1);
         if b1 - b0 >= TAU - 1e-9 {
             let _ = write!(
                 body,
