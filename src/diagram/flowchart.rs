@@ -247,6 +247,13 @@ impl Builder {
             let props = property_block(c)?;
             self.apply_props(n, &props, at)?;
         } else if let Some((label, shape)) = bracket_shape(c)? {
+            let (label, icons) = super::lex::strip_icons(&label);
+            if icons {
+                self.extras.warn(
+                    pos,
+                    "Font Awesome icons (`fa:fa-…`) are not drawn: corem's diagrams load no icon fonts; the text is kept",
+                );
+            }
             let node = &mut self.g.nodes[n];
             node.label = label;
             node.shape = shape;

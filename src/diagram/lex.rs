@@ -298,6 +298,48 @@ pub fn label_text(s: &str) -> String {
         .join("\n")
 }
 
+/// A label without its Font Awesome icon codes (`fa:fa-camera`, `fab:fa-github`), which need
+/// an icon font corem does not load; and whether there were any.
+pub fn strip_icons(s: &str) -> (String, bool) {
+    let mut out = String::with_capacity(s.len());
+    let mut found = false;
+    for (k, word) in s.split(' ').enumerate() {
+        let icon = word.split_once(":fa-").is_some_and(|(pre, name)| {
+            matches!(pre, "fa" | "fas" | "far" | "fab" | "fal" | "fad" | "fak")
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        if icon {
+            found = true;
+            continue;
+        }
+        if k > 0 && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    (out, found)
+}
+
+/// Markdown links `[text](url)` in a label reduced to their text (a diagram's text cannot
+/// hold a link of its own).
+pub fn link_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find("](") else { break };
+        let Some(end) = after[close + 2..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&after[..close]);
+        rest = &after[close + 2 + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// HTML character names Mermaid diagrams use in `#name;` codes.
 fn named_entity(name: &str) -> Option<char> {
     Some(match name {
@@ -407,6 +449,24 @@ mod tests {
         // A plain quote left open ends with its line.
         let s = statements("sequenceDiagram\n A->>B: say \"hi\n B->>A: ok\n", false);
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn icons_and_links_in_labels() {
+        assert_eq!(
+            strip_icons("fa:fa-twitter for peace"),
+            ("for peace".into(), true)
+        );
+        assert_eq!(
+            strip_icons("A fa:fa-camera-retro perhaps?"),
+            ("A perhaps?".into(), true)
+        );
+        assert_eq!(strip_icons("plain: text"), ("plain: text".into(), false));
+        assert_eq!(
+            link_text("see [the docs](https://x.y/z) and [b](c)"),
+            "see the docs and b"
+        );
+        assert_eq!(link_text("a [b] (c)"), "a [b] (c)");
     }
 
     #[test]

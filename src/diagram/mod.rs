@@ -337,6 +337,21 @@ fn default_name(kind: &str, labels: &[String]) -> String {
     s
 }
 
+/// The `click` link targets of a ```` ```mermaid ```` block with their byte offsets in it (for
+/// the Markdown pass, which resolves them like the note's other links). A block that does not
+/// draw has none.
+pub fn link_targets(src: &str) -> Vec<(usize, String)> {
+    match mermaid(src).as_ref() {
+        Ok(r) => r
+            .link_pos
+            .iter()
+            .copied()
+            .zip(r.links.iter().cloned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// A stable 64-bit FNV-1a hash (the same on every machine and Rust version).
 pub fn hash(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -358,12 +373,22 @@ pub fn info_caption(info: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// The `<figure>` for a rendered diagram.
+/// The `<figure>` for a rendered diagram (its links left out).
 pub fn figure(r: &Rendered, prefix: &str, caption: Option<&str>) -> String {
+    figure_linked(r, prefix, caption, &|_| None)
+}
+
+/// The `<figure>` for a rendered diagram, `click` link `k` pointing at `href(k)`.
+pub fn figure_linked(
+    r: &Rendered,
+    prefix: &str,
+    caption: Option<&str>,
+    href: &dyn Fn(usize) -> Option<String>,
+) -> String {
     let mut out = format!(
         "<figure class=\"diagram\" data-diagram=\"{}\">{}",
         r.kind,
-        r.svg(prefix)
+        r.svg_linked(prefix, href)
     );
     if let Some(c) = caption {
         out.push_str("<figcaption>");

@@ -443,7 +443,7 @@ impl Parser {
         }
         let (f, tt) = (self.part(from, None, None), self.part(to, None, None));
         self.pending_create.retain(|&(p, _)| p != tt);
-        let mut text = label_text(text);
+        let mut text = label_text(&super::lex::link_text(text));
         if let Some((n, step)) = self.number.as_mut() {
             text = format!("{}. {text}", svg::num(*n));
             *n += *step;

@@ -91,6 +91,9 @@ pub struct Fence {
     pub code: String,
     /// Byte offset in the body of the first line of code (after the opening fence).
     pub offset: usize,
+    /// Links the block holds (a diagram's `click` targets), as indices into `Parsed::links`, in
+    /// the order the diagram numbers them.
+    pub links: Vec<usize>,
 }
 
 /// An event of a parsed note: Markdown, or a placeholder resolved when rendering.
@@ -275,6 +278,29 @@ impl<'b> Pass<'b> {
         }
     }
 
+    /// A diagram's `click` targets as links of the note, so they are resolved, checked and
+    /// counted as backlinks like any other: `[[Note]]`, a relative path, or a URL.
+    fn diagram_links(&mut self, code: &str, offset: usize) -> Vec<usize> {
+        crate::diagram::link_targets(code)
+            .into_iter()
+            .map(|(pos, dest)| {
+                let target = match dest.strip_prefix("[[").and_then(|d| d.strip_suffix("]]")) {
+                    Some(inner) => wiki_target(inner.split('|').next().unwrap_or(inner)),
+                    None => classify(&dest),
+                };
+                self.add_link(Link {
+                    kind: LinkKind::Link,
+                    target,
+                    span: offset + pos..offset + pos + dest.len(),
+                    text: dest.clone(),
+                    title: String::new(),
+                    dest,
+                    context: String::new(),
+                })
+            })
+            .collect()
+    }
+
     fn add_link(&mut self, link: Link) -> usize {
         let i = self.out.links.len();
         self.out.links.push(link);
@@ -396,12 +422,18 @@ impl<'b> Pass<'b> {
                         .find('\n')
                         .map_or(range.start, |n| range.start + n + 1),
                 };
+                let links = if lang == "mermaid" {
+                    self.diagram_links(&code, offset)
+                } else {
+                    Vec::new()
+                };
                 let f = self.out.fences.len();
                 self.out.fences.push(Fence {
                     lang,
                     info,
                     code,
                     offset,
+                    links,
                 });
                 self.out.events.push(Ev::Fence(f));
                 end + 1

@@ -69,6 +69,7 @@ pub fn prepare_note(
     let mut state = fence::NoteState::new(note, p);
     let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     for ev in &p.events {
         let res = match ev {
             Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
@@ -81,7 +82,10 @@ pub fn prepare_note(
             _ => None,
         };
         out.push(match res {
-            Some(Ok(s)) => Some(s),
+            Some(Ok(mut s)) => {
+                warnings.append(&mut s.warnings);
+                Some(s)
+            }
             Some(Err(mut ps)) => {
                 problems.append(&mut ps);
                 None
@@ -89,7 +93,7 @@ pub fn prepare_note(
             None => None,
         });
     }
-    let diags = problems
+    let mut diags: Vec<Diagnostic> = problems
         .into_iter()
         .map(|pr| {
             let mut d = Diagnostic::error(&note.path, pr.message)
@@ -98,6 +102,9 @@ pub fn prepare_note(
             d
         })
         .collect();
+    diags.extend(warnings.into_iter().map(|pr| {
+        Diagnostic::warning(&note.path, pr.message).at(&note.source, note.body_start + pr.offset)
+    }));
     (out, diags)
 }
 
