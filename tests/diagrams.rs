@@ -250,20 +250,39 @@ fn every_example_of_every_type_draws() {
         let dir = tempfile::tempdir().expect("temp dir");
         build_into(name, dir.path());
         let blocks = mermaid_blocks(&read(&fixture(name).join("index.md")));
-        assert!(blocks.len() >= 6, "{name}: many examples ({})", blocks.len());
+        assert!(
+            blocks.len() >= 6,
+            "{name}: many examples ({})",
+            blocks.len()
+        );
         let html = read(&dir.path().join("index.html"));
         let figures = svgs(&html);
-        assert_eq!(figures.len(), blocks.len(), "{name}: one figure per example");
         assert_eq!(
-            html.matches(&format!("<figure class=\"diagram\" data-diagram=\"{kind}\">"))
-                .count(),
+            figures.len(),
+            blocks.len(),
+            "{name}: one figure per example"
+        );
+        assert_eq!(
+            html.matches(&format!(
+                "<figure class=\"diagram\" data-diagram=\"{kind}\">"
+            ))
+            .count(),
             blocks.len(),
             "{name}: every figure is a {kind}"
         );
         for svg in figures {
-            assert!(svg.contains("role=\"img\"") && svg.contains("<title id="), "{name}");
-            assert!(!svg.contains("<script") && !svg.contains("<foreignObject"), "{name}");
-            assert!(svg.contains("<text"), "{name}: a figure with no text: {svg}");
+            assert!(
+                svg.contains("role=\"img\"") && svg.contains("<title id="),
+                "{name}"
+            );
+            assert!(
+                !svg.contains("<script") && !svg.contains("<foreignObject"),
+                "{name}"
+            );
+            assert!(
+                svg.contains("<text"),
+                "{name}: a figure with no text: {svg}"
+            );
         }
     }
 }
@@ -271,10 +290,16 @@ fn every_example_of_every_type_draws() {
 #[test]
 fn examples_draw_the_same_bytes_twice() {
     for (name, _) in TYPES {
-        let (a, b) = (tempfile::tempdir().expect("temp"), tempfile::tempdir().expect("temp"));
+        let (a, b) = (
+            tempfile::tempdir().expect("temp"),
+            tempfile::tempdir().expect("temp"),
+        );
         build_into(name, a.path());
         build_into(name, b.path());
-        let (x, y) = (read(&a.path().join("index.html")), read(&b.path().join("index.html")));
+        let (x, y) = (
+            read(&a.path().join("index.html")),
+            read(&b.path().join("index.html")),
+        );
         assert_eq!(svgs(&x), svgs(&y), "{name}: SVG differs between two builds");
     }
 }
@@ -331,7 +356,10 @@ fn diagram_links_point_at_notes_from_every_page() {
     assert!(print.contains("href=\"#guide--replication--failover\""));
     // The linked note lists the diagram's note among its backlinks.
     let caching = read(&dir.path().join("guide/caching.html"));
-    assert!(caching.contains("Diagram links"), "backlink from the diagram's note");
+    assert!(
+        caching.contains("Diagram links"),
+        "backlink from the diagram's note"
+    );
     let err = corem::check(&fixture("diagram-links-broken"), &BuildOptions::default())
         .expect_err("a broken diagram link fails the build");
     let Error::Diagnostics(diags) = err else {
@@ -370,8 +398,121 @@ fn runaway_diagrams_are_refused_at_their_line() {
     let at: Vec<(usize, usize)> = diags.iter().map(|d| (d.line, d.col)).collect();
     assert_eq!(at.len(), 3, "{diags:?}");
     assert_eq!(at[0], (5, 5), "the link statement: {}", diags[0].message);
-    assert!(diags[0].message.contains("90,000 links"), "{}", diags[0].message);
-    assert!(diags[1].message.contains("non-blank characters"), "{}", diags[1].message);
+    assert!(
+        diags[0].message.contains("90,000 links"),
+        "{}",
+        diags[0].message
+    );
+    assert!(
+        diags[1].message.contains("non-blank characters"),
+        "{}",
+        diags[1].message
+    );
     assert_eq!(diags[1].line, 9 + 10_000 / 201, "{}", diags[1].message);
     assert_eq!(at[2], (312, 10_001), "{}", diags[2].message);
+}
+
+/// Through the public entry point, cut and spliced examples of every type, and pathological
+/// shapes of input, give a drawing or an error: never a panic or a hang (each is bounded by
+/// the budgets). The same input always gives the same answer.
+#[test]
+fn mangled_and_pathological_diagrams_never_panic() {
+    let mut sources: Vec<String> = Vec::new();
+    for (name, _) in TYPES {
+        for (_, code) in mermaid_blocks(&read(&fixture(name).join("index.md"))) {
+            sources.push(code);
+        }
+    }
+    let junk = [
+        "é", "\"", "[", "]", "{", "(", ")", "|", "-", ">", "<", ":", ";", "\n", "%%", "~", "&",
+        "#", "→", "end", " ", "`", "@{", "}", "--", "::", "\t", "after ", "0d", "\n  ",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n.max(1) as u64) as usize
+    };
+    let mut cases = 0;
+    for src in &sources {
+        for _ in 0..6 {
+            let mut s = src.clone();
+            for _ in 0..1 + next(4) {
+                let mut at = next(s.len() + 1);
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match next(3) {
+                    0 => s.truncate(at),
+                    1 => s.insert_str(at, junk[next(junk.len())]),
+                    _ => {
+                        let mut end = (at + next(40)).min(s.len());
+                        while !s.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        s.replace_range(at..end, "");
+                    }
+                }
+            }
+            let a = corem::diagram::mermaid(&s);
+            let b = corem::diagram::mermaid(&s.clone());
+            assert_eq!(a.is_ok(), b.is_ok());
+            cases += 1;
+        }
+    }
+    // Pathological shapes.
+    let deep_subgraphs = format!(
+        "flowchart LR\n{}A --> B\n{}",
+        "subgraph S\ndirection TB\n".repeat(40),
+        "end\n".repeat(40)
+    );
+    let deep_mindmap = format!(
+        "mindmap\n{}",
+        (0..600)
+            .map(|i| format!("{}n{i}\n", " ".repeat(i + 1)))
+            .collect::<String>()
+    );
+    let wide_mindmap = format!(
+        "mindmap\nroot\n{}",
+        (0..2500).map(|i| format!("  c{i}\n")).collect::<String>()
+    );
+    let reverse_gantt = format!(
+        "gantt\n{}T2999 :t2999, 2024-01-01, 1d\n",
+        (0..2999)
+            .rev()
+            .map(|i| format!("T{i} :t{i}, after t{}, 1d\n", i + 1))
+            .collect::<String>()
+    );
+    let long_label = format!("flowchart LR\n A[\"{}\"] --> B\n", "word ".repeat(20_000));
+    let many_slices = format!(
+        "pie\n{}",
+        (0..2900)
+            .map(|i| format!("\"s{i}\" : {}\n", i % 7 + 1))
+            .collect::<String>()
+    );
+    let long_timeline = format!(
+        "timeline\n{}",
+        (0..1400).map(|i| format!("{i} : e\n")).collect::<String>()
+    );
+    let deep_blocks = format!(
+        "sequenceDiagram\n{}A->>B: x\n{}",
+        "loop l\n".repeat(40),
+        "end\n".repeat(40)
+    );
+    for (what, src, draws) in [
+        ("deep subgraphs", &deep_subgraphs, false),
+        ("deep mind map", &deep_mindmap, true),
+        ("wide mind map", &wide_mindmap, true),
+        ("gantt references backwards", &reverse_gantt, true),
+        ("long label", &long_label, true),
+        ("many slices", &many_slices, true),
+        ("long timeline", &long_timeline, true),
+        ("deep sequence blocks", &deep_blocks, false),
+    ] {
+        let r = corem::diagram::mermaid(src);
+        assert_eq!(r.is_ok(), draws, "{what}: {:?}", r.as_ref().as_ref().err());
+        cases += 1;
+    }
+    assert!(cases > 1000, "{cases} cases");
 }

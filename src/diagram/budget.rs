@@ -16,6 +16,8 @@ pub const MAX_SOURCE: usize = 256 * 1024;
 pub const MAX_NODES: usize = 3_000;
 /// Most links (edges, transitions, relations, messages, …) in one diagram.
 pub const MAX_EDGES: usize = 6_000;
+/// Deepest nesting of subgraphs, composite states, namespaces and sequence blocks.
+pub const MAX_DEPTH: usize = 32;
 /// Most non-blank characters in an ```` ```svgbob ```` block: svgbob's time grows with the
 /// square of it (10,000 take about a second).
 pub const MAX_BOB_CHARS: usize = 10_000;
@@ -72,6 +74,19 @@ pub fn edges_within(edges: usize, pos: usize) -> Result<()> {
                 "this diagram has {} links; corem draws at most {} per diagram: split it",
                 thousands(edges),
                 thousands(MAX_EDGES)
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// A nesting depth within [`MAX_DEPTH`]; `pos` is the statement opening the next level.
+pub fn depth_within(depth: usize, pos: usize) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return err(
+            pos,
+            format!(
+                "this nests {depth} levels deep; corem draws at most {MAX_DEPTH} levels of subgraphs, states or blocks"
             ),
         );
     }

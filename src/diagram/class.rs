@@ -180,6 +180,7 @@ impl B {
                 if name.is_empty() {
                     return err(rest_pos, "`namespace` needs a name: `namespace Name { … }`");
                 }
+                super::budget::depth_within(self.namespaces.len() + 1, st.pos)?;
                 let c = self.g.clusters.len();
                 self.g.clusters.push(Cluster::new(
                     label_text(name),

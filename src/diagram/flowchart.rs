@@ -167,6 +167,7 @@ impl Builder {
 
     /// `subgraph id [Title]`, `subgraph id["Title"]`, `subgraph "Title"`, `subgraph Title`.
     fn subgraph(&mut self, rest: &str, rest_pos: usize, pos: usize) -> Result<()> {
+        budget::depth_within(self.stack.len() + 1, pos)?;
         let (id, title) = subgraph_header(rest, rest_pos)?;
         let c = self.g.clusters.len();
         self.g

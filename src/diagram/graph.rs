@@ -753,45 +753,56 @@ fn write_edge(out: &mut String, markers: &mut Vec<&'static str>, e: &Edge, p: &P
 /// diagrams of their own (in that direction) and placed as one node of the parent. Returns
 /// the reduced graph, or `None` when there is no such subgraph.
 fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
-    let within = |n: usize, c: usize| {
-        let mut cur = g.nodes[n].cluster;
-        while let Some(x) = cur {
-            if x == c {
-                return true;
-            }
-            cur = g.clusters[x].parent;
+    let mut cur: Option<Graph> = None;
+    loop {
+        let graph = cur.as_ref().unwrap_or(g);
+        let Some(c) = find_directed(graph) else {
+            return Ok(cur);
+        };
+        let drawn = draw(&extract(graph, c))?;
+        cur = Some(replace_with_node(graph, c, drawn));
+    }
+}
+
+/// Whether node `n` lies in cluster `c` (at any depth).
+fn node_within(g: &Graph, n: usize, c: usize) -> bool {
+    g.nodes[n].cluster.is_some_and(|d| cluster_within(g, d, c))
+}
+
+/// Whether cluster `d` is `c` or nested in it.
+fn cluster_within(g: &Graph, d: usize, c: usize) -> bool {
+    let mut cur = Some(d);
+    while let Some(x) = cur {
+        if x == c {
+            return true;
         }
-        false
-    };
-    let cluster_within = |d: usize, c: usize| {
-        let mut cur = Some(d);
-        while let Some(x) = cur {
-            if x == c {
-                return true;
-            }
-            cur = g.clusters[x].parent;
-        }
-        false
-    };
-    // Outermost first: a collapsed subgraph takes its nested ones with it.
-    let Some(c) = (0..g.clusters.len()).find(|&c| {
+        cur = g.clusters[x].parent;
+    }
+    false
+}
+
+/// The outermost subgraph with a direction of its own and no link across its border (a link
+/// to the subgraph itself is fine).
+fn find_directed(g: &Graph) -> Option<usize> {
+    (0..g.clusters.len()).find(|&c| {
         g.clusters[c].dir.is_some_and(|d| d != g.dir)
-            && g.nodes.iter().enumerate().any(|(n, _)| within(n, c))
-            && g.edges
-                .iter()
-                .all(|e| match (within(e.from, c), within(e.to, c)) {
+            && (0..g.nodes.len()).any(|n| node_within(g, n, c))
+            && g.edges.iter().all(
+                |e| match (node_within(g, e.from, c), node_within(g, e.to, c)) {
                     (true, true) | (false, false) => true,
                     (false, true) => e.to_cluster == Some(c),
                     (true, false) => e.from_cluster == Some(c),
-                })
-    }) else {
-        return Ok(None);
-    };
-    // The subgraph as a graph of its own, with itself as the outer cluster.
+                },
+            )
+    })
+}
+
+/// Subgraph `c` as a graph of its own, in its direction, with itself as the outer cluster.
+fn extract(g: &Graph, c: usize) -> Graph {
     let mut sub = Graph::new(g.clusters[c].dir.unwrap_or(g.dir));
     let mut cmap: Vec<Option<usize>> = vec![None; g.clusters.len()];
     for (k, cl) in g.clusters.iter().enumerate() {
-        if cluster_within(k, c) {
+        if cluster_within(g, k, c) {
             cmap[k] = Some(sub.clusters.len());
             let mut copy = cl.clone();
             copy.parent = if k == c {
@@ -807,7 +818,7 @@ fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
     }
     let mut nmap: Vec<Option<usize>> = vec![None; g.nodes.len()];
     for (n, node) in g.nodes.iter().enumerate() {
-        if within(n, c) {
+        if node_within(g, n, c) {
             nmap[n] = Some(sub.nodes.len());
             let mut copy = node.clone();
             copy.cluster = node.cluster.and_then(|x| cmap[x]);
@@ -824,33 +835,36 @@ fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
             sub.edges.push(copy);
         }
     }
-    let drawn = draw(&sub)?;
-    // The parent: the subgraph's nodes replaced by one node holding the drawing.
+    sub
+}
+
+/// The graph with subgraph `c` (and its nodes) replaced by one node showing `drawn`.
+fn replace_with_node(g: &Graph, c: usize, drawn: Drawn) -> Graph {
     let mut out = Graph::new(g.dir);
     let mut keep_c: Vec<Option<usize>> = vec![None; g.clusters.len()];
     for (k, cl) in g.clusters.iter().enumerate() {
-        if !cluster_within(k, c) {
+        if !cluster_within(g, k, c) {
             keep_c[k] = Some(out.clusters.len());
             let mut copy = cl.clone();
             copy.parent = cl.parent.and_then(|p| keep_c[p]);
             out.clusters.push(copy);
         }
     }
+    let mut holder = Node::new(
+        String::new(),
+        Shape::Sub,
+        g.clusters[c].parent.and_then(|p| keep_c[p]),
+    );
+    holder.sub = Some(Box::new(drawn));
+    let mut holder = Some(holder);
     let mut map: Vec<usize> = vec![0; g.nodes.len()];
-    let mut holder = None;
+    let mut held = None;
     for (n, node) in g.nodes.iter().enumerate() {
-        if nmap[n].is_some() {
-            let h = *holder.get_or_insert_with(|| {
-                let mut s = Node::new(
-                    String::new(),
-                    Shape::Sub,
-                    g.clusters[c].parent.and_then(|p| keep_c[p]),
-                );
-                s.sub = Some(Box::new(drawn.clone()));
-                out.nodes.push(s);
+        if node_within(g, n, c) {
+            map[n] = *held.get_or_insert_with(|| {
+                out.nodes.extend(holder.take());
                 out.nodes.len() - 1
             });
-            map[n] = h;
         } else {
             map[n] = out.nodes.len();
             let mut copy = node.clone();
@@ -859,7 +873,7 @@ fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
         }
     }
     for e in &g.edges {
-        if nmap[e.from].is_some() && nmap[e.to].is_some() {
+        if node_within(g, e.from, c) && node_within(g, e.to, c) {
             continue;
         }
         let mut copy = e.clone();
@@ -869,8 +883,7 @@ fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
         copy.to_cluster = e.to_cluster.and_then(|x| keep_c[x]);
         out.edges.push(copy);
     }
-    // Others may remain.
-    Ok(Some(collapse_directed(&out)?.unwrap_or(out)))
+    out
 }
 
 #[cfg(test)]

@@ -264,6 +264,7 @@ impl Parser {
         }
         let word = if word == "par_over" { "par" } else { word };
         if BLOCKS.contains(&word) {
+            super::budget::depth_within(self.open.len() + 1, st.pos)?;
             self.open.push((st.pos, true));
             let label = if word == "rect" {
                 String::new()

@@ -275,6 +275,7 @@ impl B {
             return err(rest_pos, "expected a state id (one word) after `state`");
         }
         if opens {
+            super::budget::depth_within(self.scope.len() + 1, st.pos)?;
             let c = self.g.clusters.len();
             self.g
                 .clusters
