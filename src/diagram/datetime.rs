@@ -129,7 +129,17 @@ fn digits(s: &str, min: usize, max: usize) -> Option<(i64, &str)> {
 }
 
 impl Fields {
+    /// Reads one token's value from the front of `s`; returns the rest.
     fn read<'a>(&mut self, tok: &str, s: &'a str) -> Option<&'a str> {
+        match tok {
+            "YYYY" | "YY" | "Q" | "MMMM" | "MMM" | "MM" | "M" | "DDDD" | "DDD" | "DD" | "D"
+            | "Do" => self.read_date(tok, s),
+            _ => self.read_time(tok, s),
+        }
+    }
+
+    /// Year, quarter, month and day tokens.
+    fn read_date<'a>(&mut self, tok: &str, s: &'a str) -> Option<&'a str> {
         Some(match tok {
             "YYYY" => {
                 let neg = s.starts_with('-');
@@ -187,6 +197,13 @@ impl Fields {
                         || r.starts_with("th")
                 })?
             }
+            _ => return None,
+        })
+    }
+
+    /// Time of day, meridiem, offset and timestamp tokens.
+    fn read_time<'a>(&mut self, tok: &str, s: &'a str) -> Option<&'a str> {
+        Some(match tok {
             "HH" | "H" | "hh" | "h" => {
                 let (v, r) = digits(s, tok.len(), 2)?;
                 self.hour = v;
@@ -255,7 +272,10 @@ impl Fields {
 
     fn time(&self) -> Option<i64> {
         if let Some(t) = self.epoch_ms {
-            return Some(t);
+            // Years 0 to 9999 only, so differences never overflow.
+            return (-62_167_219_200_000..=253_402_300_800_000)
+                .contains(&t)
+                .then_some(t);
         }
         let y = self.year.unwrap_or(1970);
         if !(-9999..=9999).contains(&y) {

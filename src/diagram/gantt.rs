@@ -550,15 +550,9 @@ enum Row<'a> {
     Task(&'a Task),
 }
 
-fn draw(p: &Parser) -> Drawn {
-    let tasks: Vec<&Task> = p.tasks.iter().collect();
-    let t0 = tasks.iter().map(|t| t.start).min().unwrap_or(0);
-    let mut t1 = tasks.iter().map(|t| t.end).max().unwrap_or(0);
-    if t1 <= t0 {
-        t1 = t0 + DAY;
-    }
-    let scale = CHART_W / (t1 - t0) as f64;
-    // Ticks: the given interval, else the smallest step leaving room for its labels.
+/// The tick step and the axis format: the given interval, else the smallest step whose
+/// labels have room between ticks.
+fn choose_step(p: &Parser, t0: i64, t1: i64, scale: f64) -> ((i64, char), String) {
     let fits = |step: (i64, char)| {
         let f = p.s.axis_format.as_deref().unwrap_or(default_format(step));
         let ts = ticks(t0, t1, step, p.s.week_start);
@@ -570,17 +564,22 @@ fn draw(p: &Parser) -> Drawn {
     };
     let step =
         p.s.tick
-            .filter(|&s| ticks(t0, t1, s, p.s.week_start).len() <= 400 && fits(s))
+            .filter(|&s| fits(s))
             .or_else(|| STEPS.iter().copied().find(|&s| fits(s)))
             .unwrap_or((600, 'M'));
     let fmt =
         p.s.axis_format
             .clone()
             .unwrap_or_else(|| default_format(step).to_string());
-    // Rows: section headers and tasks (vertical markers take none).
+    (step, fmt)
+}
+
+/// The rows of the table: a header for each section, then its tasks (vertical markers take
+/// no row).
+fn table_rows<'a>(p: &'a Parser, tasks: &[&'a Task]) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = Vec::new();
     let mut cur = None;
-    for t in &tasks {
+    for t in tasks {
         if t.tags.vert {
             continue;
         }
@@ -592,6 +591,19 @@ fn draw(p: &Parser) -> Drawn {
         }
         rows.push(Row::Task(t));
     }
+    rows
+}
+
+fn draw(p: &Parser) -> Drawn {
+    let tasks: Vec<&Task> = p.tasks.iter().collect();
+    let t0 = tasks.iter().map(|t| t.start).min().unwrap_or(0);
+    let mut t1 = tasks.iter().map(|t| t.end).max().unwrap_or(0);
+    if t1 <= t0 {
+        t1 = t0 + DAY;
+    }
+    let scale = CHART_W / (t1 - t0) as f64;
+    let (step, fmt) = choose_step(p, t0, t1, scale);
+    let rows = table_rows(p, &tasks);
     let names: Vec<Vec<String>> = rows
         .iter()
         .map(|r| match r {

@@ -165,16 +165,15 @@ struct Seg {
 }
 
 /// Lays out a graph. Self-loops must be removed by the caller (draw them on the node).
+/// Unconnected parts are ranked first (refusing an oversized graph before any work is done),
+/// laid out one by one, packed side by side, and turned to the requested direction.
 pub fn layout(
     dir: Dir,
     nodes: &[LNode],
     edges: &[LEdge],
     clusters: &[LCluster],
 ) -> Result<LayoutOut, TooBig> {
-    let swap = dir.horizontal();
-    let sz = |w: f64, h: f64| if swap { (h, w) } else { (w, h) };
-    // Unconnected parts are laid out one by one and packed.
-    let comps = components(nodes, edges, clusters);
+    let ranked = rank_components(nodes, edges, clusters)?;
     let mut out = LayoutOut {
         nodes: vec![(0.0, 0.0); nodes.len()],
         edges: vec![EdgeOut::default(); edges.len()],
@@ -183,7 +182,38 @@ pub fn layout(
         height: 0.0,
         work: 0,
     };
-    // Refuse an oversized graph before any component is laid out.
+    let swap = dir.horizontal();
+    let sz = |w: f64, h: f64| if swap { (h, w) } else { (w, h) };
+    let mut pack = Packing::default();
+    for (comp, factor, reversed, rank) in ranked {
+        let input = Input {
+            comp: &comp,
+            nodes,
+            edges,
+            clusters,
+            swap,
+            flip: dir == Dir::BT,
+            factor,
+        };
+        let part = layout_component(input, reversed, &rank, &sz);
+        out.work += part.work;
+        pack.place(&comp, &part, swap, &mut out);
+    }
+    to_real_space(dir, &mut out, pack.width, pack.y + pack.row_h);
+    Ok(out)
+}
+
+/// A connected part after ranking: (part, rank factor, reversed edges, ranks).
+type Ranked = (Comp, usize, HashMap<usize, bool>, HashMap<usize, usize>);
+
+/// Each unconnected part with its cycles broken and its ranks; an error when the layout
+/// points of all parts together pass [`MAX_POINTS`].
+fn rank_components(
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+) -> Result<Vec<Ranked>, TooBig> {
+    let comps = components(nodes, edges, clusters);
     let mut points = 0;
     let mut ranked = Vec::with_capacity(comps.len());
     for comp in comps {
@@ -197,26 +227,27 @@ pub fn layout(
         }
         ranked.push((comp, factor, reversed, rank));
     }
-    let (mut cx, mut cy, mut row_h, mut total_w) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    for (comp, factor, reversed, rank) in ranked {
-        let input = Input {
-            comp: &comp,
-            nodes,
-            edges,
-            clusters,
-            swap,
-            flip: dir == Dir::BT,
-            factor,
-        };
-        let part = layout_component(input, reversed, &rank, &sz);
-        out.work += part.work;
-        // Place in layout space: side by side along x, wrapping when too wide.
-        if !swap && cx > 0.0 && cx + part.width > MAX_CROSS {
-            cx = 0.0;
-            cy += row_h + COMPONENT_GAP;
-            row_h = 0.0;
+    Ok(ranked)
+}
+
+/// Parts placed side by side in layout space, a top-to-bottom diagram wrapping onto a new row
+/// when it gets wider than [`MAX_CROSS`].
+#[derive(Default)]
+struct Packing {
+    x: f64,
+    y: f64,
+    row_h: f64,
+    width: f64,
+}
+
+impl Packing {
+    fn place(&mut self, comp: &Comp, part: &LayoutOut, swap: bool, out: &mut LayoutOut) {
+        if !swap && self.x > 0.0 && self.x + part.width > MAX_CROSS {
+            self.x = 0.0;
+            self.y += self.row_h + COMPONENT_GAP;
+            self.row_h = 0.0;
         }
-        let (dx, dy) = (cx, cy);
+        let (dx, dy) = (self.x, self.y);
         let mv = |p: (f64, f64)| (p.0 + dx, p.1 + dy);
         for &n in &comp.nodes {
             out.nodes[n] = mv(part.nodes[n]);
@@ -244,12 +275,14 @@ pub fn layout(
                 ..r
             };
         }
-        cx += part.width + COMPONENT_GAP;
-        total_w = total_w.max(dx + part.width);
-        row_h = row_h.max(part.height);
+        self.x += part.width + COMPONENT_GAP;
+        self.width = self.width.max(dx + part.width);
+        self.row_h = self.row_h.max(part.height);
     }
-    let total_h = cy + row_h;
-    // Layout space → real space.
+}
+
+/// Layout space (ranks along y) turned into the diagram's direction.
+fn to_real_space(dir: Dir, out: &mut LayoutOut, total_w: f64, total_h: f64) {
     let t = |p: (f64, f64)| match dir {
         Dir::TB => p,
         Dir::BT => (p.0, total_h - p.1),
@@ -275,12 +308,11 @@ pub fn layout(
             h: (a.1 - b.1).abs(),
         };
     }
-    (out.width, out.height) = if swap {
+    (out.width, out.height) = if dir.horizontal() {
         (total_h, total_w)
     } else {
         (total_w, total_h)
     };
-    Ok(out)
 }
 
 /// Layout points one ranked component needs: its nodes, one point per rank each edge crosses,

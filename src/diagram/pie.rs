@@ -148,9 +148,11 @@ fn spread(labels: &mut [Label], top: f64, bottom: f64) {
     }
 }
 
-fn draw(slices: Vec<Slice>) -> Drawn {
+/// Each slice's angles, and its label on the right or the left of the circle.
+type Sides = (Vec<(f64, f64)>, Vec<Label>, Vec<Label>);
+
+fn sides(slices: &[Slice]) -> Sides {
     let total: f64 = slices.iter().map(|s| s.value).sum();
-    // Labels first: their widths decide the room beside the circle.
     let mut left: Vec<Label> = Vec::new();
     let mut right: Vec<Label> = Vec::new();
     let mut a0 = 0.0;
@@ -174,26 +176,41 @@ fn draw(slices: Vec<Slice>) -> Drawn {
         }
         a0 = a1;
     }
+    (angles, left, right)
+}
+
+fn draw(slices: Vec<Slice>) -> Drawn {
+    // Labels first: their widths decide the room beside the circle.
+    let (angles, mut left, mut right) = sides(&slices);
     // Enough height for every label on the busier side.
     let rows = left.len().max(right.len()) as f64;
     let half = (R + LINE_HEIGHT).max(rows * (LINE_HEIGHT + 2.0) / 2.0);
-    spread(
-        &mut right,
-        -half + LINE_HEIGHT / 2.0,
-        half - LINE_HEIGHT / 2.0,
-    );
-    spread(
-        &mut left,
-        -half + LINE_HEIGHT / 2.0,
-        half - LINE_HEIGHT / 2.0,
-    );
+    for side in [&mut right, &mut left] {
+        spread(side, -half + LINE_HEIGHT / 2.0, half - LINE_HEIGHT / 2.0);
+    }
     let lw = left.iter().map(|l| l.width).fold(0.0, f64::max);
     let rw = right.iter().map(|l| l.width).fold(0.0, f64::max);
     let cx = MARGIN + lw + LABEL_GAP + R;
     let cy = MARGIN + half;
-    let width = cx + R + LABEL_GAP + rw + MARGIN;
-    let height = 2.0 * half + 2.0 * MARGIN;
     let mut body = String::new();
+    draw_slices(&mut body, &slices, &angles, (cx, cy));
+    for (side, list) in [(1.0, &right), (-1.0, &left)] {
+        for l in list.iter() {
+            draw_label(&mut body, &slices[l.slice].text, l, side, (cx, cy));
+        }
+    }
+    Drawn {
+        svg_body: body,
+        width: cx + R + LABEL_GAP + rw + MARGIN,
+        height: 2.0 * half + 2.0 * MARGIN,
+        labels: slices.iter().map(|s| s.text.clone()).collect(),
+        work: 0,
+        markers: Vec::new(),
+    }
+}
+
+/// The slices around (cx, cy), each in its palette colour.
+fn draw_slices(body: &mut String, slices: &[Slice], angles: &[(f64, f64)], (cx, cy): (f64, f64)) {
     for (i, s) in slices.iter().enumerate() {
         let (b0, b1) = angles[i];
         if s.value <= 0.0 {
@@ -230,46 +247,30 @@ fn draw(slices: Vec<Slice>) -> Drawn {
             r = num(R)
         );
     }
-    for (side, list) in [(1.0, &right), (-1.0, &left)] {
-        for l in list.iter() {
-            let s = &slices[l.slice];
-            let edge = at(cx, cy, R - 2.0, l.mid);
-            let elbow = at(cx, cy, R + ELBOW, l.mid);
-            let y = cy + l.y;
-            let tx = cx + side * (R + LABEL_GAP - 6.0);
-            let _ = write!(
-                body,
-                "<path class=\"dg-leader\" d=\"M{} {}L{} {}L{} {}\"/>",
-                num(edge.0),
-                num(edge.1),
-                num(elbow.0),
-                num(y),
-                num(tx),
-                num(y)
-            );
-            let x = if side > 0.0 {
-                tx + 6.0
-            } else {
-                tx - 6.0 - l.width
-            };
-            svg::text(
-                &mut body,
-                "dg-t",
-                x,
-                y,
-                std::slice::from_ref(&s.text),
-                Anchor::Start,
-            );
-        }
-    }
-    Drawn {
-        svg_body: body,
-        width,
-        height,
-        labels: slices.iter().map(|s| s.text.clone()).collect(),
-        work: 0,
-        markers: Vec::new(),
-    }
+}
+
+/// A label beside the circle (`side` 1 right, -1 left) and its leader line to the slice.
+fn draw_label(body: &mut String, text: &str, l: &Label, side: f64, (cx, cy): (f64, f64)) {
+    let edge = at(cx, cy, R - 2.0, l.mid);
+    let elbow = at(cx, cy, R + ELBOW, l.mid);
+    let y = cy + l.y;
+    let tx = cx + side * (R + LABEL_GAP - 6.0);
+    let _ = write!(
+        body,
+        "<path class=\"dg-leader\" d=\"M{} {}L{} {}L{} {}\"/>",
+        num(edge.0),
+        num(edge.1),
+        num(elbow.0),
+        num(y),
+        num(tx),
+        num(y)
+    );
+    let x = if side > 0.0 {
+        tx + 6.0
+    } else {
+        tx - 6.0 - l.width
+    };
+    svg::text(body, "dg-t", x, y, &[text.to_string()], Anchor::Start);
 }
 
 #[cfg(test)]

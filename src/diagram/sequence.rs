@@ -1259,6 +1259,59 @@ fn assemble(m: &Model, x: &[f64], box_w: &[f64], mut rows: Rows) -> Drawn {
     } else {
         GROUP_PAD + if labelled { LINE_HEIGHT + 4.0 } else { 0.0 }
     };
+    let groups = draw_groups(m, x, box_w, &mut rows, total_h, group_top);
+    let dx = MARGIN - rows.bbox.0;
+    let width = rows.bbox.1 - rows.bbox.0 + 2.0 * MARGIN;
+    let height = total_h
+        + 2.0 * MARGIN
+        + if m.groups.is_empty() {
+            0.0
+        } else {
+            group_top + GROUP_PAD
+        };
+    let dy = MARGIN + group_top;
+    let mut out = String::new();
+    out.push_str(&svg::defs(&rows.markers));
+    let _ = write!(out, "<g transform=\"translate({} {})\">", num(dx), num(dy));
+    out.push_str(&groups);
+    out.push_str(&rows.back);
+    draw_lifelines(&mut out, m, x, box_w, &rows, foot_y);
+    out.push_str(&rows.prims);
+    for &(p, top, bottom, depth) in &rows.bars {
+        let c = x[p] + ACT * depth as f64;
+        let _ = write!(
+            out,
+            "<rect class=\"dg-node dg-activation\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            num(c - ACT),
+            num(top),
+            num(2.0 * ACT),
+            num(bottom - top)
+        );
+    }
+    out.push_str(&rows.bgs);
+    for (tx, ty, lines, anchor) in rows.texts {
+        svg::text(&mut out, "dg-t", tx, ty, &lines, anchor);
+    }
+    out.push_str("</g>");
+    Drawn {
+        svg_body: out,
+        width,
+        height,
+        labels: rows.labels,
+        work: 0,
+        markers: Vec::new(),
+    }
+}
+
+/// `box` groups: a frame around their participants' columns, the name on top.
+fn draw_groups(
+    m: &Model,
+    x: &[f64],
+    box_w: &[f64],
+    rows: &mut Rows,
+    total_h: f64,
+    group_top: f64,
+) -> String {
     let mut groups = String::new();
     for (g, grp) in m.groups.iter().enumerate() {
         let members: Vec<usize> = (0..m.parts.len())
@@ -1299,21 +1352,11 @@ fn assemble(m: &Model, x: &[f64], box_w: &[f64], mut rows: Rows) -> Drawn {
         }
         rows.grow(l, r);
     }
-    let dx = MARGIN - rows.bbox.0;
-    let width = rows.bbox.1 - rows.bbox.0 + 2.0 * MARGIN;
-    let height = total_h
-        + 2.0 * MARGIN
-        + if m.groups.is_empty() {
-            0.0
-        } else {
-            group_top + GROUP_PAD
-        };
-    let dy = MARGIN + group_top;
-    let mut out = String::new();
-    out.push_str(&svg::defs(&rows.markers));
-    let _ = write!(out, "<g transform=\"translate({} {})\">", num(dx), num(dy));
-    out.push_str(&groups);
-    out.push_str(&rows.back);
+    groups
+}
+
+/// Each participant's lifeline, head and foot (or the cross where it was destroyed).
+fn draw_lifelines(out: &mut String, m: &Model, x: &[f64], box_w: &[f64], rows: &Rows, foot_y: f64) {
     for (i, p) in m.parts.iter().enumerate() {
         let own_h = part_height(p);
         let top = rows.head_top[i].unwrap_or(0.0);
@@ -1325,7 +1368,7 @@ fn assemble(m: &Model, x: &[f64], box_w: &[f64], mut rows: Rows) -> Drawn {
             num(top + own_h),
             num(end)
         );
-        draw_part(&mut out, p, x[i], top, box_w[i], own_h);
+        draw_part(out, p, x[i], top, box_w[i], own_h);
         match rows.destroyed[i] {
             Some(y) => {
                 let k = 9.0;
@@ -1342,33 +1385,8 @@ fn assemble(m: &Model, x: &[f64], box_w: &[f64], mut rows: Rows) -> Drawn {
                     num(y + k)
                 );
             }
-            None => draw_part(&mut out, p, x[i], foot_y, box_w[i], own_h),
+            None => draw_part(out, p, x[i], foot_y, box_w[i], own_h),
         }
-    }
-    out.push_str(&rows.prims);
-    for &(p, top, bottom, depth) in &rows.bars {
-        let c = x[p] + ACT * depth as f64;
-        let _ = write!(
-            out,
-            "<rect class=\"dg-node dg-activation\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-            num(c - ACT),
-            num(top),
-            num(2.0 * ACT),
-            num(bottom - top)
-        );
-    }
-    out.push_str(&rows.bgs);
-    for (tx, ty, lines, anchor) in rows.texts {
-        svg::text(&mut out, "dg-t", tx, ty, &lines, anchor);
-    }
-    out.push_str("</g>");
-    Drawn {
-        svg_body: out,
-        width,
-        height,
-        labels: rows.labels,
-        work: 0,
-        markers: Vec::new(),
     }
 }
 

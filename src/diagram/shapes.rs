@@ -321,66 +321,13 @@ pub fn draw_node(out: &mut String, n: &Node, s: &Sized, cx: f64, cy: f64) {
                 circle(out, "dg-line", cx, cy, w / 2.0 - 5.0);
             }
         }
-        Shape::Diamond => poly(out, c, &[(cx, y), (x + w, cy), (cx, y + h), (x, cy)]),
-        Shape::Hexagon => {
-            let i = h / 4.0;
-            poly(
-                out,
-                c,
-                &[
-                    (x + i, y),
-                    (x + w - i, y),
-                    (x + w, cy),
-                    (x + w - i, y + h),
-                    (x + i, y + h),
-                    (x, cy),
-                ],
-            );
-        }
-        Shape::Parallelogram | Shape::ParallelogramAlt => {
-            let k = h / 2.0;
-            let (a, b) = if n.shape == Shape::Parallelogram {
-                (k, 0.0)
-            } else {
-                (0.0, k)
-            };
-            poly(
-                out,
-                c,
-                &[
-                    (x + a, y),
-                    (x + w - b, y),
-                    (x + w - a, y + h),
-                    (x + b, y + h),
-                ],
-            );
-        }
-        Shape::Trapezoid | Shape::TrapezoidAlt => {
-            let k = h / 2.0;
-            let (top, bottom) = if n.shape == Shape::Trapezoid {
-                (k, 0.0)
-            } else {
-                (0.0, k)
-            };
-            poly(
-                out,
-                c,
-                &[
-                    (x + top, y),
-                    (x + w - top, y),
-                    (x + w - bottom, y + h),
-                    (x + bottom, y + h),
-                ],
-            );
-        }
-        Shape::Asymmetric => {
-            let k = h / 2.0;
-            poly(
-                out,
-                c,
-                &[(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x + k, cy)],
-            );
-        }
+        Shape::Diamond
+        | Shape::Hexagon
+        | Shape::Parallelogram
+        | Shape::ParallelogramAlt
+        | Shape::Trapezoid
+        | Shape::TrapezoidAlt
+        | Shape::Asymmetric => draw_polygon(out, n.shape, c, x, y, w, h),
         Shape::Start => circle(out, "dg-dot", cx, cy, w / 2.0),
         Shape::End => {
             let _ = write!(
@@ -426,6 +373,74 @@ impl D {
     }
 }
 
+/// The classic polygons: diamond, hexagon, parallelograms, trapezoids, asymmetric.
+fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64, h: f64) {
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match shape {
+        Shape::Diamond => poly(out, c, &[(cx, y), (x + w, cy), (cx, y + h), (x, cy)]),
+        Shape::Hexagon => {
+            let i = h / 4.0;
+            poly(
+                out,
+                c,
+                &[
+                    (x + i, y),
+                    (x + w - i, y),
+                    (x + w, cy),
+                    (x + w - i, y + h),
+                    (x + i, y + h),
+                    (x, cy),
+                ],
+            );
+        }
+        Shape::Parallelogram | Shape::ParallelogramAlt => {
+            let k = h / 2.0;
+            let (a, b) = if shape == Shape::Parallelogram {
+                (k, 0.0)
+            } else {
+                (0.0, k)
+            };
+            poly(
+                out,
+                c,
+                &[
+                    (x + a, y),
+                    (x + w - b, y),
+                    (x + w - a, y + h),
+                    (x + b, y + h),
+                ],
+            );
+        }
+        Shape::Trapezoid | Shape::TrapezoidAlt => {
+            let k = h / 2.0;
+            let (top, bottom) = if shape == Shape::Trapezoid {
+                (k, 0.0)
+            } else {
+                (0.0, k)
+            };
+            poly(
+                out,
+                c,
+                &[
+                    (x + top, y),
+                    (x + w - top, y),
+                    (x + w - bottom, y + h),
+                    (x + bottom, y + h),
+                ],
+            );
+        }
+        Shape::Asymmetric => {
+            let k = h / 2.0;
+            poly(
+                out,
+                c,
+                &[(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x + k, cy)],
+            );
+        }
+        _ => {}
+    }
+}
+
 /// A cylinder standing up (the database shape); `lined` adds a second rim below the top.
 fn cylinder(out: &mut String, c: &str, x: f64, y: f64, w: f64, h: f64, lined: bool) {
     let ry = 6.0;
@@ -459,7 +474,33 @@ fn draw_extended(
     w: f64,
     h: f64,
 ) -> (f64, f64) {
-    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match n.shape {
+        Shape::Document
+        | Shape::LinedDocument
+        | Shape::TaggedDocument
+        | Shape::MultiDocument
+        | Shape::NotchedRect
+        | Shape::LinedRect
+        | Shape::DividedRect
+        | Shape::TaggedRect
+        | Shape::StackedRect
+        | Shape::WindowPane => draw_paper(out, n, c, x, y, w, h),
+        Shape::SmallCircle
+        | Shape::FilledCircle
+        | Shape::FramedCircle
+        | Shape::CrossedCircle
+        | Shape::Hourglass
+        | Shape::Bolt
+        | Shape::BraceLeft
+        | Shape::BraceRight
+        | Shape::Braces
+        | Shape::Text => draw_mark(out, n, c, x, y, w, h),
+        _ => draw_outline(out, n, c, x, y, w, h),
+    }
+}
+
+/// Documents and process boxes with their decorations.
+fn draw_paper(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
     match n.shape {
         Shape::Document => {
             doc_path(x, y, w, h).write(out, c);
@@ -540,6 +581,17 @@ fn draw_extended(
                 .write(out, "dg-line");
             (5.0, 5.0)
         }
+        _ => {
+            rect(out, c, x, y, w, h, 3.0);
+            (0.0, 0.0)
+        }
+    }
+}
+
+/// Marker circles, the hourglass, the bolt, braces and plain text.
+fn draw_mark(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match n.shape {
         Shape::SmallCircle => {
             circle(out, c, cx, cy, w / 2.0);
             (0.0, 0.0)
@@ -612,21 +664,87 @@ fn draw_extended(
             (shift, 0.0)
         }
         Shape::Text => (0.0, 0.0),
+        _ => {
+            rect(out, c, x, y, w, h, 3.0);
+            (0.0, 0.0)
+        }
+    }
+}
+
+/// A cylinder on its side (direct access storage), its near end drawn as a rim.
+fn h_cylinder(out: &mut String, c: &str, x: f64, y: f64, w: f64, h: f64) {
+    let rx = 8.0;
+    let ry = h / 2.0;
+    D::new()
+        .m(x + rx, y)
+        .h(x + w - rx)
+        .a(rx, ry, true, x + w - rx, y + h)
+        .h(x + rx)
+        .a(rx, ry, true, x + rx, y)
+        .z()
+        .write(out, c);
+    D::new()
+        .m(x + w - rx, y)
+        .a(rx, ry, false, x + w - rx, y + h)
+        .write(out, "dg-line");
+}
+
+/// Paper tape: a wave along the top and the bottom.
+fn flag(x: f64, y: f64, w: f64, h: f64) -> D {
+    let a = 6.0;
+    let mut d = D::new();
+    d.m(x, y + a)
+        .q(x + w / 4.0, y - a, x + w / 2.0, y + a)
+        .q(x + w * 0.75, y + 3.0 * a, x + w, y + a)
+        .l(x + w, y + h - a)
+        .q(x + w * 0.75, y + h - 3.0 * a, x + w / 2.0, y + h - a)
+        .q(x + w / 4.0, y + h + a, x, y + h - a)
+        .z();
+    d
+}
+
+/// A cloud: ten bumps around an ellipse, shrunk so the bumps stay inside the box.
+fn cloud(cx: f64, cy: f64, w: f64, h: f64) -> D {
+    let bumps = 10;
+    let mut d = D::new();
+    let (rx, ry) = (w / 2.0 / 1.09, h / 2.0 / 1.09);
+    for k in 0..=bumps {
+        let t = std::f64::consts::TAU * f64::from(k) / f64::from(bumps);
+        let p = (cx + rx * t.cos(), cy + ry * t.sin());
+        if k == 0 {
+            d.m(p.0, p.1);
+        } else {
+            let tm = t - std::f64::consts::PI / f64::from(bumps);
+            d.q(
+                cx + rx * 1.18 * tm.cos(),
+                cy + ry * 1.18 * tm.sin(),
+                p.0,
+                p.1,
+            );
+        }
+    }
+    d.z();
+    d
+}
+
+/// A bang: twelve spikes around an ellipse.
+fn bang(cx: f64, cy: f64, w: f64, h: f64) -> Vec<(f64, f64)> {
+    let spikes = 12;
+    (0..spikes * 2)
+        .map(|k| {
+            let t = std::f64::consts::PI * f64::from(k) / f64::from(spikes);
+            let r = if k % 2 == 0 { 1.0 } else { 0.82 };
+            (cx + w / 2.0 * r * t.cos(), cy + h / 2.0 * r * t.sin())
+        })
+        .collect()
+}
+
+/// Storage, display, delay, triangles and the other outlines.
+fn draw_outline(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match n.shape {
         Shape::HCylinder => {
-            let rx = 8.0;
-            let ry = h / 2.0;
-            D::new()
-                .m(x + rx, y)
-                .h(x + w - rx)
-                .a(rx, ry, true, x + w - rx, y + h)
-                .h(x + rx)
-                .a(rx, ry, true, x + rx, y)
-                .z()
-                .write(out, c);
-            D::new()
-                .m(x + w - rx, y)
-                .a(rx, ry, false, x + w - rx, y + h)
-                .write(out, "dg-line");
+            h_cylinder(out, c, x, y, w, h);
             (-4.0, 0.0)
         }
         Shape::CurvedTrapezoid => {
@@ -685,16 +803,7 @@ fn draw_extended(
             (0.0, 0.0)
         }
         Shape::Flag => {
-            let a = 6.0;
-            let mut d = D::new();
-            d.m(x, y + a)
-                .q(x + w / 4.0, y - a, x + w / 2.0, y + a)
-                .q(x + w * 0.75, y + 3.0 * a, x + w, y + a)
-                .l(x + w, y + h - a)
-                .q(x + w * 0.75, y + h - 3.0 * a, x + w / 2.0, y + h - a)
-                .q(x + w / 4.0, y + h + a, x, y + h - a)
-                .z();
-            d.write(out, c);
+            flag(x, y, w, h).write(out, c);
             (0.0, 0.0)
         }
         Shape::BowTieRect => {
@@ -710,37 +819,11 @@ fn draw_extended(
             (0.0, 0.0)
         }
         Shape::Cloud => {
-            let bumps = 10;
-            // Drawn inside its box: the bumps reach out by ~9 %, the ellipse is shrunk for it.
-            let mut shrunk = D::new();
-            let (rx, ry) = (w / 2.0 / 1.09, h / 2.0 / 1.09);
-            for k in 0..=bumps {
-                let t = std::f64::consts::TAU * f64::from(k) / f64::from(bumps);
-                let p = (cx + rx * t.cos(), cy + ry * t.sin());
-                if k == 0 {
-                    shrunk.m(p.0, p.1);
-                } else {
-                    let tm = t - std::f64::consts::PI / f64::from(bumps);
-                    shrunk.q(
-                        cx + rx * 1.18 * tm.cos(),
-                        cy + ry * 1.18 * tm.sin(),
-                        p.0,
-                        p.1,
-                    );
-                }
-            }
-            shrunk.z().write(out, c);
+            cloud(cx, cy, w, h).write(out, c);
             (0.0, 0.0)
         }
         Shape::Bang => {
-            let spikes = 12;
-            let mut pts = Vec::new();
-            for k in 0..spikes * 2 {
-                let t = std::f64::consts::PI * f64::from(k) / f64::from(spikes);
-                let r = if k % 2 == 0 { 1.0 } else { 0.82 };
-                pts.push((cx + w / 2.0 * r * t.cos(), cy + h / 2.0 * r * t.sin()));
-            }
-            poly(out, c, &pts);
+            poly(out, c, &bang(cx, cy, w, h));
             (0.0, 0.0)
         }
         _ => {

@@ -139,59 +139,39 @@ fn draw(periods: &[Period], sections: &[String]) -> Drawn {
             last.push(k);
         }
     }
-    let mut body = String::new();
-    let mut text = String::new();
-    let mut labels: Vec<String> = Vec::new();
+    let mut o = Out::default();
     let mut markers = Vec::new();
     let mut y = MARGIN;
     let mut width: f64 = 0.0;
     for row in &rows {
-        let (h, wrow) = draw_row(
-            row,
-            periods,
-            &cols,
-            sections,
-            y,
-            sec_title,
-            &mut body,
-            &mut text,
-            &mut labels,
-        );
+        let (h, wrow) = draw_row(row, periods, &cols, sections, (y, sec_title), &mut o);
         markers.push("arrow");
         width = width.max(wrow);
         y += h + 16.0;
     }
     Drawn {
-        svg_body: format!("{body}{text}"),
+        svg_body: format!("{}{}", o.body, o.text),
         width: width + MARGIN,
         height: y - 16.0 + MARGIN,
-        labels,
+        labels: o.labels,
         work: 0,
         markers,
     }
 }
 
-/// One row of periods starting at `top`: section boxes, the arrow, period boxes, events.
-/// Returns its height and right edge.
-#[allow(clippy::too_many_arguments)]
-fn draw_row(
-    row: &[usize],
-    periods: &[Period],
-    cols: &[Column],
-    sections: &[String],
-    top: f64,
-    sec_title: f64,
-    body: &mut String,
-    text: &mut String,
-    labels: &mut Vec<String>,
-) -> (f64, f64) {
-    let titled = sec_title > 0.0;
-    let head_h = row.iter().map(|&k| cols[k].head_h).fold(0.0, f64::max);
-    let events_h = row.iter().map(|&k| cols[k].h).fold(0.0, f64::max);
-    let inner_top = top + if titled { sec_title + PAD_Y } else { 0.0 };
-    let axis_y = inner_top + head_h + 14.0;
-    let row_h = (axis_y + 14.0 + events_h) - top + if titled { PAD_Y } else { 0.0 };
-    // x of each column; with sections, each run of a section's periods is boxed with padding.
+/// The SVG being written: shapes, then text on top, and the labels for search.
+#[derive(Default)]
+struct Out {
+    body: String,
+    text: String,
+    labels: Vec<String>,
+}
+
+/// The x of each column of a row; with sections, each run of a section's periods is boxed with
+/// padding: (xs, runs as (section, left, right), right edge).
+type RowColumns = (Vec<f64>, Vec<(Option<usize>, f64, f64)>, f64);
+
+fn row_columns(row: &[usize], periods: &[Period], cols: &[Column], titled: bool) -> RowColumns {
     let mut xs = Vec::with_capacity(row.len());
     let mut runs: Vec<(Option<usize>, f64, f64)> = Vec::new();
     let mut x = MARGIN;
@@ -212,9 +192,29 @@ fn draw_row(
     if let Some(r) = runs.last_mut() {
         r.2 = right;
     }
+    (xs, runs, right)
+}
+
+/// One row of periods starting at `top`: section boxes, the arrow, period boxes, events.
+/// Returns its height and right edge.
+fn draw_row(
+    row: &[usize],
+    periods: &[Period],
+    cols: &[Column],
+    sections: &[String],
+    (top, sec_title): (f64, f64),
+    o: &mut Out,
+) -> (f64, f64) {
+    let titled = sec_title > 0.0;
+    let head_h = row.iter().map(|&k| cols[k].head_h).fold(0.0, f64::max);
+    let events_h = row.iter().map(|&k| cols[k].h).fold(0.0, f64::max);
+    let inner_top = top + if titled { sec_title + PAD_Y } else { 0.0 };
+    let axis_y = inner_top + head_h + 14.0;
+    let row_h = (axis_y + 14.0 + events_h) - top + if titled { PAD_Y } else { 0.0 };
+    let (xs, runs, right) = row_columns(row, periods, cols, titled);
     for &(s, l, r) in &runs {
         let _ = write!(
-            body,
+            o.body,
             "<rect class=\"dg-cluster\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
             num(l),
             num(top),
@@ -224,82 +224,91 @@ fn draw_row(
         if let Some(s) = s {
             let name = vec![sections[s].clone()];
             svg::text(
-                text,
+                &mut o.text,
                 "dg-t dg-title",
                 l + 8.0,
                 top + 4.0 + LINE_HEIGHT / 2.0,
                 &name,
                 Anchor::Start,
             );
-            labels.push(sections[s].clone());
+            o.labels.push(sections[s].clone());
         }
     }
     let _ = write!(
-        body,
+        o.body,
         "<path class=\"dg-edge\" d=\"M{} {}H{}\" marker-end=\"url(#{ID}-arrow)\"/>",
         num(MARGIN),
         num(axis_y),
         num(right + 4.0)
     );
     for (i, &k) in row.iter().enumerate() {
-        let c = &cols[k];
-        let x = xs[i];
         let cat = periods[k].section.unwrap_or(k) % PALETTE + 1;
-        let _ = write!(
-            body,
-            "<rect class=\"dg-node\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/><rect class=\"dg-strip dg-cat-{cat}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
-            num(x),
-            num(inner_top),
-            num(c.w),
-            num(head_h),
-            num(x),
-            num(inner_top),
-            num(c.w),
-            num(STRIP)
-        );
-        svg::text(
-            text,
-            "dg-t dg-name",
-            x + c.w / 2.0,
-            inner_top + STRIP + (head_h - STRIP) / 2.0,
-            &c.head,
-            Anchor::Middle,
-        );
-        labels.push(periods[k].text.clone());
-        // Events hang under the period on a thin line.
-        let mut ey = axis_y + 14.0;
-        if !c.events.is_empty() {
-            let last = ey + c.h - EVENT_GAP - c.events.last().map_or(0.0, |e| e.1) / 2.0;
-            let _ = write!(
-                body,
-                "<path class=\"dg-line\" d=\"M{} {}V{}\"/>",
-                num(x + c.w / 2.0),
-                num(inner_top + head_h),
-                num(last)
-            );
-        }
-        for (lines, h) in &c.events {
-            let _ = write!(
-                body,
-                "<rect class=\"dg-node\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
-                num(x),
-                num(ey),
-                num(c.w),
-                num(*h)
-            );
-            svg::text(
-                text,
-                "dg-t",
-                x + c.w / 2.0,
-                ey + h / 2.0,
-                lines,
-                Anchor::Middle,
-            );
-            labels.push(lines.join(" "));
-            ey += h + EVENT_GAP;
-        }
+        let at = (xs[i], inner_top, head_h, axis_y);
+        draw_period(o, &periods[k], &cols[k], at, cat);
     }
     (row_h, right + 8.0)
+}
+
+/// A period's box with its colour strip, and its events hanging under it on a thin line.
+fn draw_period(
+    o: &mut Out,
+    p: &Period,
+    c: &Column,
+    (x, top, head_h, axis_y): (f64, f64, f64, f64),
+    cat: usize,
+) {
+    let _ = write!(
+        o.body,
+        "<rect class=\"dg-node\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/><rect class=\"dg-strip dg-cat-{cat}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+        num(x),
+        num(top),
+        num(c.w),
+        num(head_h),
+        num(x),
+        num(top),
+        num(c.w),
+        num(STRIP)
+    );
+    svg::text(
+        &mut o.text,
+        "dg-t dg-name",
+        x + c.w / 2.0,
+        top + STRIP + (head_h - STRIP) / 2.0,
+        &c.head,
+        Anchor::Middle,
+    );
+    o.labels.push(p.text.clone());
+    let mut ey = axis_y + 14.0;
+    if !c.events.is_empty() {
+        let last = ey + c.h - EVENT_GAP - c.events.last().map_or(0.0, |e| e.1) / 2.0;
+        let _ = write!(
+            o.body,
+            "<path class=\"dg-line\" d=\"M{} {}V{}\"/>",
+            num(x + c.w / 2.0),
+            num(top + head_h),
+            num(last)
+        );
+    }
+    for (lines, h) in &c.events {
+        let _ = write!(
+            o.body,
+            "<rect class=\"dg-node\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
+            num(x),
+            num(ey),
+            num(c.w),
+            num(*h)
+        );
+        svg::text(
+            &mut o.text,
+            "dg-t",
+            x + c.w / 2.0,
+            ey + h / 2.0,
+            lines,
+            Anchor::Middle,
+        );
+        o.labels.push(lines.join(" "));
+        ey += h + EVENT_GAP;
+    }
 }
 
 #[cfg(test)]
