@@ -137,7 +137,7 @@ struct Placed {
 }
 
 /// Height of a subtree stacked with its children.
-fn subtree_h(items: &[Item], sizes: &[Sized], k: usize, memo: &mut Vec<Option<f64>>) -> f64 {
+fn subtree_h(items: &[Item], sizes: &[Sized], k: usize, memo: &mut [Option<f64>]) -> f64 {
     if let Some(h) = memo[k] {
         return h;
     }

@@ -154,7 +154,7 @@ fn class_size(n: &Node, lines: &[String], tw: f64) -> (f64, f64) {
 /// An entity: the name over a table of attributes (type, name, keys, comment), each column as
 /// wide as its widest cell.
 fn entity_size(n: &Node, tw: f64) -> (f64, f64, Vec<f64>) {
-    let mut cols = vec![0.0f64; 4];
+    let mut cols = [0.0f64; 4];
     for row in &n.table {
         for (k, cell) in row.iter().enumerate() {
             cols[k] = cols[k].max(font::width(cell));
