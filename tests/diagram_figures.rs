@@ -122,3 +122,99 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The kind of diagram a Mermaid block declares (its header's first word, grouped), past its
+/// front matter, comments and directives.
+fn kind_of(code: &str) -> &'static str {
+    let mut front = false;
+    let mut started = false;
+    let mut header = "";
+    for l in code.lines().map(str::trim) {
+        if !started && l == "---" {
+            front = true;
+            started = true;
+            continue;
+        }
+        if front {
+            front = l != "---";
+            continue;
+        }
+        if l.is_empty() || l.starts_with("%%") {
+            continue;
+        }
+        header = l;
+        break;
+    }
+    match header.split_whitespace().next().unwrap_or("") {
+        "flowchart" | "graph" | "flowchart-elk" => "flowchart",
+        "sequenceDiagram" => "sequence",
+        "stateDiagram" | "stateDiagram-v2" => "state",
+        "classDiagram" | "classDiagram-v2" => "class",
+        "erDiagram" => "er",
+        "pie" => "pie",
+        "gantt" => "gantt",
+        "mindmap" => "mindmap",
+        "timeline" => "timeline",
+        _ => "other type",
+    }
+}
+
+/// Not a test but a measurement: the share of the example set (tests/fixtures/diagram-*: one
+/// example per documented construct of each type, and diagram-refused: documented syntax corem
+/// refuses) that draws, per type, and the time and size per diagram. `bench/diagrams.sh` runs
+/// it in a release build:
+///
+///     cargo test --release --test diagram_figures -- --ignored --nocapture example_set
+#[test]
+#[ignore = "a measurement, not a test: run with --ignored --nocapture"]
+fn example_set_figures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let names = [
+        "diagram-flowchart",
+        "diagram-sequence",
+        "diagram-state",
+        "diagram-class",
+        "diagram-er",
+        "diagram-pie",
+        "diagram-gantt",
+        "diagram-mindmap",
+        "diagram-timeline",
+        "diagram-refused",
+    ];
+    // kind → (examples, drawn, total ms, max ms, bytes)
+    let mut stats: std::collections::BTreeMap<&str, (usize, usize, f64, f64, usize)> =
+        std::collections::BTreeMap::new();
+    for name in &names {
+        let Ok(text) = std::fs::read_to_string(root.join(name).join("index.md")) else {
+            continue;
+        };
+        for (lang, code, _) in blocks(&text) {
+            if lang != "mermaid" {
+                continue;
+            }
+            let kind = kind_of(&code);
+            let t = Instant::now();
+            let r = corem::diagram::mermaid(&code);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            let e = stats.entry(kind).or_insert((0, 0, 0.0, 0.0, 0));
+            e.0 += 1;
+            if let Ok(r) = r.as_ref() {
+                e.1 += 1;
+                e.2 += ms;
+                e.3 = e.3.max(ms);
+                e.4 += r.bytes();
+            }
+        }
+    }
+    println!("| type | examples | draw | share | ms per diagram (mean / max) | bytes per diagram |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (kind, (n, ok, total, max, bytes)) in &stats {
+        println!(
+            "| {kind} | {n} | {ok} | {:.0} % | {:.2} / {:.2} | {} |",
+            100.0 * *ok as f64 / (*n).max(1) as f64,
+            total / (*ok).max(1) as f64,
+            max,
+            bytes / (*ok).max(1)
+        );
+    }
+}

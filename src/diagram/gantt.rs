@@ -554,6 +554,10 @@ enum Row<'a> {
 /// labels have room between ticks.
 fn choose_step(p: &Parser, t0: i64, t1: i64, scale: f64) -> ((i64, char), String) {
     let fits = |step: (i64, char)| {
+        // Too fine a step is known without listing its ticks.
+        if (t1 - t0) / step_ms(step).max(1) > 400 {
+            return false;
+        }
         let f = p.s.axis_format.as_deref().unwrap_or(default_format(step));
         let ts = ticks(t0, t1, step, p.s.week_start);
         let w = ts
