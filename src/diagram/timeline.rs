@@ -122,23 +122,7 @@ fn draw(periods: &[Period], sections: &[String]) -> Drawn {
     let cols: Vec<Column> = periods.iter().map(column).collect();
     let titled = periods.iter().any(|p| p.section.is_some());
     let sec_title = if titled { LINE_HEIGHT + 10.0 } else { 0.0 };
-    // Rows of columns, each at most MAX_ROW wide (a section's start may also break the row).
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut w = 0.0;
-    for (k, c) in cols.iter().enumerate() {
-        let extra = c.w + COL_GAP + if titled { 2.0 * PAD_X } else { 0.0 };
-        if let Some(last) = rows.last_mut()
-            && !last.is_empty()
-            && w + extra > MAX_ROW
-        {
-            rows.push(Vec::new());
-            w = 0.0;
-        }
-        w += extra;
-        if let Some(last) = rows.last_mut() {
-            last.push(k);
-        }
-    }
+    let rows = wrap_rows(periods, &cols, titled);
     let mut o = Out::default();
     let mut markers = Vec::new();
     let mut y = MARGIN;
@@ -157,6 +141,38 @@ fn draw(periods: &[Period], sections: &[String]) -> Drawn {
         work: 0,
         markers,
     }
+}
+
+/// Periods in rows at most [`MAX_ROW`] wide. A section that fits a row of its own but not
+/// the rest of the current one starts a new row rather than being split.
+fn wrap_rows(periods: &[Period], cols: &[Column], titled: bool) -> Vec<Vec<usize>> {
+    let width = |k: usize| cols[k].w + COL_GAP + if titled { 2.0 * PAD_X } else { 0.0 };
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut w = 0.0;
+    for k in 0..cols.len() {
+        let starts_section = titled && (k == 0 || periods[k].section != periods[k - 1].section);
+        let section_w: f64 = if starts_section {
+            (k..cols.len())
+                .take_while(|&j| periods[j].section == periods[k].section)
+                .map(width)
+                .sum()
+        } else {
+            0.0
+        };
+        let full = w + width(k) > MAX_ROW || (section_w <= MAX_ROW && w + section_w > MAX_ROW);
+        if let Some(last) = rows.last_mut()
+            && !last.is_empty()
+            && full
+        {
+            rows.push(Vec::new());
+            w = 0.0;
+        }
+        w += width(k);
+        if let Some(last) = rows.last_mut() {
+            last.push(k);
+        }
+    }
+    rows
 }
 
 /// The SVG being written: shapes, then text on top, and the labels for search.
