@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/.."
 cargo test --release --locked --test diagram_figures -- --ignored --nocapture example_set 2>/dev/null | grep '^|'
 echo
-cargo test --release --locked --test diagram_figures -- --ignored --nocapture handbook 2>/dev/null | tail -3 | grep diagrams
+cargo test --release --locked --test diagram_figures -- --ignored --nocapture handbook 2>/dev/null | grep "diagrams, "
 echo
 big=$(mktemp -d)
 python3 - "$big" <<'PY'
