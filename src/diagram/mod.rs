@@ -1,8 +1,11 @@
 //! Build-time diagrams: ```` ```mermaid ```` and ```` ```svgbob ```` fences become inline SVG.
 //!
-//! corem draws a subset of Mermaid itself — flowcharts, sequence diagrams, state diagrams (v2)
-//! and class diagrams — because the pure-Rust Mermaid renderers measured text with the build
-//! machine's fonts, clipped or overlapped labels and repeated ids (see `docs/diagrams.md`).
+//! corem draws Mermaid itself — flowcharts, sequence, state, class and entity–relationship
+//! diagrams, pies, gantt charts, mind maps and timelines — because the pure-Rust Mermaid
+//! renderers measured text with the build machine's fonts, clipped or overlapped labels and
+//! repeated ids (see `docs/diagrams.md`). The graph types share one layered layout
+//! ([`layout`], drawn by [`graph`] with the shapes of [`shapes`]); the others lay themselves out.
+//! Every diagram has a size budget ([`budget`]), so no input can stall a build.
 //! Here text is measured with the font the theme ships ([`font`]), every label is laid out as an
 //! obstacle ([`layout`]), ids carry a per-diagram prefix, colours are CSS classes styled by the
 //! theme, and the output has no script and no external reference.
@@ -38,7 +41,8 @@ pub use lex::SyntaxError;
 /// A diagram rendered once, reusable under any id prefix.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    /// `mermaid` diagram type (`flowchart`, `sequence`, `state`, `class`) or `svgbob`.
+    /// `mermaid` diagram type (`flowchart`, `sequence`, `state`, `class`, `er`, `pie`, `gantt`,
+    /// `mindmap`, `timeline`) or `svgbob`.
     pub kind: &'static str,
     /// The `<svg>` element; ids contain the [`svg::ID`] placeholder.
     svg: String,
@@ -321,6 +325,11 @@ fn default_name(kind: &str, labels: &[String]) -> String {
         "sequence" => "Sequence diagram",
         "state" => "State diagram",
         "class" => "Class diagram",
+        "er" => "Entity-relationship diagram",
+        "pie" => "Pie chart",
+        "gantt" => "Gantt chart",
+        "mindmap" => "Mind map",
+        "timeline" => "Timeline",
         _ => "Diagram",
     };
     let mut s = String::from(kind);
