@@ -4,10 +4,10 @@
 //! diagrams, pies, gantt charts, mind maps and timelines — because the pure-Rust Mermaid
 //! renderers measured text with the build machine's fonts, clipped or overlapped labels and
 //! repeated ids (see `docs/diagrams.md`). The graph types share one layered layout
-//! ([`layout`], drawn by [`graph`] with the shapes of [`shapes`]); the others lay themselves out.
+//! (`layout`, drawn by `graph` with the shapes of `shapes`); the others lay themselves out.
 //! Every diagram has a size budget ([`budget`]), so no input can stall a build.
 //! Here text is measured with the font the theme ships ([`font`]), every label is laid out as an
-//! obstacle ([`layout`]), ids carry a per-diagram prefix, colours are CSS classes styled by the
+//! obstacle (`layout`), ids carry a per-diagram prefix, colours are CSS classes styled by the
 //! theme, and the output has no script and no external reference.
 //!
 //! Rendering is pure: the same source always gives the same SVG, so results are cached by
