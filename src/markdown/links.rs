@@ -285,6 +285,32 @@ fn wiki_display(dest: &str) -> String {
     }
 }
 
+impl Pass<'_> {
+    /// A diagram's `click` targets as links of the note, so they are resolved, checked and
+    /// counted as backlinks like any other: `[[Note]]`, a relative path, or a URL.
+    pub(super) fn diagram_links(&mut self, code: &str, offset: usize) -> Vec<usize> {
+        crate::diagram::link_targets(code)
+            .into_iter()
+            .map(|(pos, dest)| {
+                let target = match dest.strip_prefix("[[").and_then(|d| d.strip_suffix("]]")) {
+                    Some(inner) => wiki_target(inner.split('|').next().unwrap_or(inner)),
+                    None => classify(&dest),
+                };
+                self.add_link(Link {
+                    kind: LinkKind::Link,
+                    target,
+                    span: offset + pos..offset + pos + dest.len(),
+                    text: dest.clone(),
+                    title: String::new(),
+                    dest,
+                    context: String::new(),
+                    size: None,
+                })
+            })
+            .collect()
+    }
+}
+
 /// Splits a wikilink target `Name#Heading` (the `|label` part is already removed by the parser).
 fn wiki_target(dest: &str) -> Target {
     // In a table, `[[Note\|label]]` escapes the pipe; the parser leaves the backslash.

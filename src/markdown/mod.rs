@@ -133,6 +133,9 @@ pub struct Fence {
     pub code: String,
     /// Byte offset in the body of the first line of code (after the opening fence).
     pub offset: usize,
+    /// Links the block holds (a diagram's `click` targets), as indices into `Parsed::links`, in
+    /// the order the diagram numbers them.
+    pub links: Vec<usize>,
 }
 
 /// An event of a parsed note: Markdown, or a placeholder resolved when rendering.

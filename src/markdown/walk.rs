@@ -394,12 +394,18 @@ impl<'b> Pass<'b> {
                 .find('\n')
                 .map_or(range.start, |n| range.start + n + 1),
         };
+        let links = if lang == "mermaid" {
+            self.diagram_links(&code, offset)
+        } else {
+            Vec::new()
+        };
         let f = self.out.fences.len();
         self.out.fences.push(super::Fence {
             lang,
             info,
             code,
             offset,
+            links,
         });
         self.leaf(Ev::Fence(f), range.clone());
         end + 1

@@ -16,6 +16,16 @@ pub struct Special {
     pub text: String,
     /// True when `text` is code (indexed at a low weight).
     pub is_code: bool,
+    /// Links in `html`, as indices into the note's `Parsed::links`: link `k` is written as
+    /// [`link_placeholder`]`(k)` and made relative to the page when the page is written.
+    pub links: Vec<usize>,
+    /// Things left out on purpose (a diagram's scripts), reported as warnings.
+    pub warnings: Vec<Problem>,
+}
+
+/// Where link `k` of a [`Special`]'s HTML goes; replaced by the link's URL for the page.
+pub fn link_placeholder(k: usize) -> String {
+    format!("\u{e002}{k}\u{e002}")
 }
 
 /// State shared by the computed blocks of one note, in document order.
@@ -105,6 +115,7 @@ pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> 
             html: r.html,
             text: r.text,
             is_code: true,
+            ..Special::default()
         }),
         "mermaid" => diagram(f, state, false),
         "svgbob" | "bob" => diagram(f, state, true),
@@ -119,18 +130,33 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
     } else {
         crate::diagram::mermaid(&f.code)
     };
+    let lang = if bob { "svgbob" } else { "mermaid" };
     let r = match rendered.as_ref() {
         Ok(r) => r,
         Err(e) => {
             return Err(vec![Problem {
                 offset: code_offset(state.body(), f, e.pos),
-                message: format!("mermaid: {}", e.message),
+                message: format!("{lang}: {}", e.message),
                 help: Some(
-                    "corem draws Mermaid flowcharts, sequence, state (v2) and class diagrams at build time; see docs/diagrams.md".into(),
+                    if bob {
+                        "see docs/diagrams.md for what an ASCII-art block may hold"
+                    } else {
+                        "corem draws Mermaid flowcharts, sequence, state, class, ER, pie, gantt, mind map and timeline diagrams at build time; see docs/diagrams.md"
+                    }
+                    .into(),
                 ),
             }]);
         }
     };
+    let warnings = r
+        .warnings
+        .iter()
+        .map(|w| Problem {
+            offset: code_offset(state.body(), f, w.pos),
+            message: format!("{lang}: {}", w.message),
+            help: None,
+        })
+        .collect();
     state.diagrams += 1;
     // Unique in any page: the diagram's text, the note, and its place in the note.
     let mut key = state.scope.to_le_bytes().to_vec();
@@ -152,10 +178,17 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
         }
         text.push_str(l);
     }
+    // Each `click` link keeps a placeholder the page fills in (the link stage resolved it);
+    // a diagram the Markdown pass saw no link in has none.
+    let links: Vec<usize> = f.links.iter().copied().take(r.links.len()).collect();
+    let n = links.len();
+    let href = |k: usize| (k < n).then(|| link_placeholder(k));
     Ok(Special {
-        html: crate::diagram::figure(&r, &prefix, caption.as_deref()),
+        html: crate::diagram::figure_linked(&r, &prefix, caption.as_deref(), &href),
         text,
         is_code: false,
+        links,
+        warnings,
     })
 }
 
@@ -173,6 +206,7 @@ pub fn code_block(f: &Fence) -> Special {
         ),
         text: f.code.clone(),
         is_code: true,
+        ..Special::default()
     }
 }
 
@@ -186,6 +220,7 @@ pub fn inline_calc(
         html: r.html,
         text: r.text,
         is_code: false,
+        ..Special::default()
     })
 }
 
@@ -199,6 +234,7 @@ pub fn math(tex: &str, display: bool, offset: usize) -> (Special, Option<Problem
                 html,
                 text: tex.to_string(),
                 is_code: false,
+                ..Special::default()
             },
             None,
         ),
@@ -222,6 +258,7 @@ pub fn math(tex: &str, display: bool, offset: usize) -> (Special, Option<Problem
                     html,
                     text: tex.to_string(),
                     is_code: true,
+                    ..Special::default()
                 },
                 Some(problem),
             )

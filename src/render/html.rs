@@ -188,11 +188,23 @@ impl<'s> Writer<'s, '_> {
         }
     }
 
-    fn special(&mut self, s: Option<&'s Special>) {
-        if let Some(s) = s {
-            self.text(&s.text, s.is_code);
+    fn special(&mut self, note: NoteId, s: Option<&'s Special>) {
+        let Some(s) = s else { return };
+        self.text(&s.text, s.is_code);
+        if s.links.is_empty() {
             self.events.push(Event::Html(CowStr::Borrowed(&s.html)));
+            return;
         }
+        // A diagram's links, made relative to this page (a broken one is left out).
+        let resolved = &self.site.graph.resolved[note];
+        let mut html = s.html.clone();
+        for (k, &l) in s.links.iter().enumerate() {
+            let mark = format!(" href=\"{}\"", super::fence::link_placeholder(k));
+            let url = resolved.get(l).and_then(|r| self.href(note, r));
+            let attr = url.map_or(String::new(), |u| format!(" href=\"{}\"", escape_attr(&u)));
+            html = html.replace(&mark, &attr);
+        }
+        self.events.push(Event::Html(CowStr::from(html)));
     }
 
     /// The href of a resolved link target, for the current mode.
@@ -316,7 +328,7 @@ impl<'s> Writer<'s, '_> {
                     }
                 }
                 Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
-                    self.special(specials.get(i).and_then(Option::as_ref));
+                    self.special(note, specials.get(i).and_then(Option::as_ref));
                 }
             }
         }

@@ -93,7 +93,10 @@ pub fn prepare_note(
             _ => None,
         };
         out.push(match res {
-            Some(Ok(s)) => Some(s),
+            Some(Ok(mut s)) => {
+                warnings.append(&mut s.warnings);
+                Some(s)
+            }
             Some(Err(mut ps)) => {
                 problems.append(&mut ps);
                 None

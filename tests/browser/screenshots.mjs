@@ -6,8 +6,9 @@
 //
 // builds the handbook with `cargo run --release -- build` into target/screenshots/site, then
 // photographs the views below with the same capture code as the visual-regression test
-// (tests/browser/views.mjs). `node tests/browser/screenshots.mjs <site-dir> [out-dir]` uses an
-// existing build instead.
+// (tests/browser/views.mjs). `node tests/browser/screenshots.mjs <site-dir> [out-dir]
+// [fixtures-dir]` uses existing builds instead (fixtures-dir holding er/, pie/, gantt/, mindmap/
+// and timeline/ built from tests/fixtures/diagram-TYPE).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,10 +16,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchBrowser, capture, PHONE } from './views.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-let [site, out] = process.argv.slice(2);
+// The diagram types the handbook does not use are shot from their example fixtures.
+const FIXTURE_TYPES = ['er', 'pie', 'gantt', 'mindmap', 'timeline'];
+let [site, out, fixtures] = process.argv.slice(2);
 if (!site) {
   site = path.join(root, 'target/screenshots/site');
-  execFileSync('cargo', ['run', '--release', '--quiet', '--', 'build', root, '-o', site], { stdio: 'inherit', cwd: root });
+  fixtures = path.join(root, 'target/screenshots/fixtures');
+  const corem = (args) => execFileSync('cargo', ['run', '--release', '--quiet', '--', ...args], { stdio: 'inherit', cwd: root });
+  corem(['build', root, '-o', site]);
+  for (const t of FIXTURE_TYPES) {
+    corem(['build', path.join(root, `tests/fixtures/diagram-${t}`), '-o', path.join(fixtures, t)]);
+  }
 }
 out = out || path.join(root, 'docs/img');
 if (!fs.existsSync(path.join(site, 'index.html'))) {
@@ -40,6 +48,14 @@ const SHOTS = [
   ['diagram-state-light', { page: 'components/circuit-breaker.html', figure: 0 }],
   ['diagram-state-dark', { page: 'components/circuit-breaker.html', figure: 0, scheme: 'dark' }],
 ];
+if (fixtures) {
+  // [type, figure index in its fixture's page]
+  for (const [t, figure] of [['er', 16], ['pie', 4], ['gantt', 1], ['mindmap', 7], ['timeline', 2]]) {
+    for (const scheme of ['light', 'dark']) {
+      SHOTS.push([`diagram-${t}-${scheme}`, { site: path.join(fixtures, t), page: 'index.html', figure, scheme }]);
+    }
+  }
+}
 
 // Knowledge navigation: a link preview, a local graph, graph.html with a note found.
 async function navigation(scheme, width, suffix) {
@@ -76,7 +92,7 @@ const browser = await launchBrowser();
 try {
   for (const [name, view] of SHOTS) {
     const file = path.join(out, `${name}.png`);
-    await capture(browser, site, { name, ...view }, file);
+    await capture(browser, view.site || site, { name, ...view }, file);
     console.log(path.relative(root, file));
   }
   await navigation('light', 1280, 'light');
