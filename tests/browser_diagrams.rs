@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::path::Path;
 
 #[test]
 fn handbook_diagrams_are_legible_in_chromium() {
