@@ -409,15 +409,11 @@ mod tests {
             Path::new("corem.toml"),
             "[navigation]\nlocal_graph_depth = 3\n",
         ) {
-            Err(Error::Diagnostics(d)) => {
-                assert_eq!(d[0].line, 2);
-                assert!(
-                    d[0].message.contains("local_graph_depth"),
-                    "{}",
-                    d[0].message
-                );
+            Err(Error::Config(m)) => {
+                assert!(m.contains("corem.toml:2:1"), "{m}");
+                assert!(m.contains("local_graph_depth"), "{m}");
             }
-            other => panic!("expected a diagnostic, got {other:?}"),
+            other => panic!("expected a configuration error, got {other:?}"),
         }
     }
 

@@ -340,7 +340,17 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
         out.push((
             rel.clone(),
             match file {
-                theme::StaticFile::Builtin(bytes) => FileSource::Bytes(bytes.to_vec()),
+                theme::StaticFile::Builtin(bytes) => {
+                    FileSource::Bytes(theme::published(rel, bytes).into_owned())
+                }
+                // A project's stylesheet loses its comments too (a file that cannot be read
+                // is copied, which reports the error).
+                theme::StaticFile::Project(path) if rel.ends_with(".css") => {
+                    match std::fs::read_to_string(path) {
+                        Ok(css) => FileSource::Bytes(theme::strip_css(&css).into_bytes()),
+                        Err(_) => FileSource::Copy(path.clone()),
+                    }
+                }
                 theme::StaticFile::Project(path) => FileSource::Copy(path.clone()),
             },
         ));
@@ -455,7 +465,7 @@ pub fn build_single_file(
     let site = a.site();
     let read = |rel: &str| -> Result<Option<Vec<u8>>, Error> {
         match a.theme.static_files.get(rel) {
-            Some(theme::StaticFile::Builtin(b)) => Ok(Some(b.to_vec())),
+            Some(theme::StaticFile::Builtin(b)) => Ok(Some(theme::published(rel, b).into_owned())),
             Some(theme::StaticFile::Project(p)) => {
                 std::fs::read(p).map(Some).map_err(|e| Error::io(p, e))
             }

@@ -7,7 +7,6 @@
 
 mod support;
 
-
 #[test]
 fn handbook_diagrams_are_legible_in_chromium() {
     let root = support::repo();

@@ -229,7 +229,8 @@ async function localGraphChecks(page, base, label, isFile) {
   await go(page, base + 'principles/cap-theorem.html');
   const nodes = await page.$$eval('.local-graph a.g-n', (as) => as.map((a) => ({
     href: a.getAttribute('href'), url: a.href.baseVal ? new URL(a.href.baseVal, location.href).href : a.href,
-    title: a.querySelector('title').textContent,
+    // The node's <title> names it: "Note title (Section): how it is linked".
+    title: a.querySelector('title').textContent.replace(/( \([^)]*\))?: [^:]*$/, ''),
   })));
   assert(nodes.length >= 6, `${label}: local graph has ${nodes.length} linked nodes`, problems);
   const current = await page.locator('.local-graph .g-current text').textContent().catch(() => '');
