@@ -40,7 +40,7 @@ export const VIEWS = [
   { name: 'calc-light', page: 'calculations.html', full: true },
   { name: 'calc-dark', page: 'calculations.html', scheme: 'dark', full: true },
   { name: 'calc-phone', page: 'calculations.html', size: PHONE },
-  ...['flowchart', 'sequence', 'state', 'class', 'svgbob'].flatMap((kind, i) => [
+  ...['flowchart', 'sequence', 'state', 'class', 'svgbob', 'er', 'pie', 'gantt', 'mindmap', 'timeline'].flatMap((kind, i) => [
     { name: `diagram-${kind}-light`, page: 'diagrams/index.html', figure: i },
     { name: `diagram-${kind}-dark`, page: 'diagrams/index.html', figure: i, scheme: 'dark' },
   ]),
