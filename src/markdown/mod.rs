@@ -263,8 +263,9 @@ impl<'b> Pass<'b> {
     /// Closes a text block and gives each link in it its sentence.
     fn close_block(&mut self) {
         let Some(b) = self.blocks.pop() else { return };
-        for (link, pos) in b.links {
-            self.out.links[link].context = sentence_around(&b.text, pos);
+        let positions: Vec<usize> = b.links.iter().map(|&(_, pos)| pos).collect();
+        for ((link, _), context) in b.links.iter().zip(sentences_around(&b.text, &positions)) {
+            self.out.links[*link].context = context;
         }
         // A block nested in another (a paragraph in a list item) also counts for the parent.
         if let Some(parent) = self.blocks.last_mut() {
@@ -964,30 +965,41 @@ fn is_asset_name(dest: &str) -> bool {
     }
 }
 
-/// The sentence of `text` that contains byte `pos`, trimmed to a readable length.
-fn sentence_around(text: &str, pos: usize) -> String {
-    let pos = pos.min(text.len());
+/// The sentence of `text` that contains each byte of `positions` (in increasing order), trimmed
+/// to a readable length. The sentence ends are found once, so a block with thousands of links
+/// costs its length, not its length per link.
+fn sentences_around(text: &str, positions: &[usize]) -> Vec<String> {
     let bytes = text.as_bytes();
-    let is_end = |i: usize| {
-        matches!(bytes[i], b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-    };
-    let mut start = 0;
-    for i in (0..pos).rev() {
-        if is_end(i) {
-            start = i + 1;
-            break;
-        }
-    }
-    let mut end = text.len();
-    for i in pos..text.len() {
-        if is_end(i) {
-            end = i + 1;
-            break;
-        }
-    }
-    let s = text[start..end].trim();
-    if s.chars().count() > 240 {
+    let ends: Vec<usize> = (0..bytes.len())
+        .filter(|&i| {
+            matches!(bytes[i], b'.' | b'!' | b'?')
+                && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+        })
+        .collect();
+    let mut last: Option<(usize, String)> = None;
+    positions
+        .iter()
+        .map(|&pos| {
+            // The sentence runs from after the last end before `pos` to the first end at or
+            // after it; links of one sentence share it.
+            let k = ends.partition_point(|&i| i < pos.min(text.len()));
+            match &last {
+                Some((lk, s)) if *lk == k => s.clone(),
+                _ => {
+                    let start = k.checked_sub(1).map_or(0, |j| ends[j] + 1);
+                    let end = ends.get(k).map_or(text.len(), |&i| i + 1);
+                    let s = readable(text[start..end].trim());
+                    last = Some((k, s.clone()));
+                    s
+                }
+            }
+        })
+        .collect()
+}
+
+/// A sentence cut to 240 characters.
+fn readable(s: &str) -> String {
+    if s.chars().nth(240).is_some() {
         let cut: String = s.chars().take(237).collect();
         format!("{}…", cut.trim_end())
     } else {

@@ -1,0 +1,124 @@
+//! Hostile input, end to end: the inputs the fuzzers found (`tests/hostile/*/`) and generated
+//! pathological notes, each built as a one-note project with the library. Every build must end,
+//! with a site or with diagnostics that point inside the note, and never panic.
+//!
+//! A watchdog turns a hang into a failure. Its bound is not a speed target (those are
+//! `bench/hostile.sh`'s figures): it is many times what the build takes, so only work that grows
+//! without bound (quadratic in the links of a note, say) trips it.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use corem::{BuildReport, Error};
+
+/// The binary installs it too: it enforces calc memory limits and freezes runaway workers.
+#[global_allocator]
+static ALLOC: corem::calc::CalcAlloc = corem::calc::CalcAlloc;
+
+/// A project with `note` as `notes/note.md`, a `Target` note with a `Section` to link to, and
+/// broken links as warnings.
+fn project(note: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = dir.path().join("notes");
+    std::fs::create_dir_all(&notes).expect("notes dir");
+    std::fs::write(
+        notes.join("target.md"),
+        "---\ntitle: Target\n---\nThe target.\n\n## Section\n\nWords.\n",
+    )
+    .expect("target note");
+    std::fs::write(notes.join("note.md"), note).expect("note");
+    std::fs::write(
+        dir.path().join("corem.toml"),
+        "title = \"hostile\"\nbroken_links = \"warn\"\n",
+    )
+    .expect("config");
+    dir
+}
+
+/// Builds `dir` into `dir/site` on another thread; fails the test if it takes over `limit`.
+fn build_within(dir: &Path, limit: Duration) -> Result<BuildReport, Error> {
+    let (tx, rx) = mpsc::channel();
+    let project = dir.to_path_buf();
+    let out = dir.join("site");
+    std::thread::spawn(move || {
+        let _ = tx.send(corem::build(&project, &support::options(&out)));
+    });
+    match rx.recv_timeout(limit) {
+        Ok(r) => r,
+        Err(_) => panic!("building {} did not finish within {limit:?}", dir.display()),
+    }
+}
+
+/// Every diagnostic names a line of the note it is about and shows that line.
+fn check_diagnostics(note: &str, diags: &[corem::diagnostic::Diagnostic]) {
+    let lines = note.split('\n').count();
+    for d in diags {
+        assert!(
+            d.line <= lines,
+            "line {} of a {lines}-line note: {d:?}",
+            d.line
+        );
+        if d.line > 0 {
+            assert!(d.source_line.is_some(), "no source line: {d:?}");
+        }
+        assert!(!d.render(false).is_empty());
+    }
+}
+
+fn hostile_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for kind in ["frontmatter", "markdown"] {
+        let dir = support::repo().join("tests/hostile").join(kind);
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            files.extend(rd.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_findings_build_or_fail_with_diagnostics_in_the_note() {
+    let files = hostile_files();
+    assert!(!files.is_empty(), "tests/hostile has no inputs");
+    for f in files {
+        let bytes = std::fs::read(&f).expect("hostile input");
+        let note = String::from_utf8_lossy(&bytes).into_owned();
+        let dir = project(&note);
+        match build_within(dir.path(), Duration::from_secs(120)) {
+            Ok(report) => check_diagnostics(&note, &report.warnings),
+            Err(Error::Diagnostics(d)) => check_diagnostics(&note, &d),
+            Err(e) => panic!("{}: {e}", f.display()),
+        }
+    }
+}
+
+#[test]
+fn fifty_thousand_links_in_one_sentence() {
+    // Each link's backlink context was found by scanning the block from the link to the
+    // sentence's ends: 50,000 links in one sentence took a minute in a release build.
+    let n = 50_000;
+    let kinds = [
+        "[[Target]]",
+        "[[Target#Section]]",
+        "[[Target|label]]",
+        "[md](target.md#section)",
+    ];
+    let mut note = String::from("---\ntitle: Links\n---\n");
+    for i in 0..n {
+        note.push_str(&format!("word{i} {} ", kinds[i % kinds.len()]));
+    }
+    note.push_str("end.\n");
+    let dir = project(&note);
+    let report = build_within(dir.path(), Duration::from_secs(120)).expect("builds");
+    assert_eq!(report.notes, 2);
+    let page = std::fs::read_to_string(dir.path().join("site/note.html")).expect("note page");
+    assert!(page.matches("href=\"target.html").count() >= n);
+    // The target lists the note as a backlink with the sentence cut to a readable length.
+    let target = std::fs::read_to_string(dir.path().join("site/target.html")).expect("page");
+    assert!(target.contains("word0 "), "backlink context missing");
+    assert!(target.contains('…'), "backlink context not cut");
+}
