@@ -122,3 +122,27 @@ fn fifty_thousand_links_in_one_sentence() {
     assert!(target.contains("word0 "), "backlink context missing");
     assert!(target.contains('…'), "backlink context not cut");
 }
+
+#[test]
+fn fifty_thousand_headings_linked_by_text() {
+    // Every anchor was looked up by scanning the note's headings (lower-casing each one when
+    // the anchor is a heading's text): 50,000 headings with a link to each took minutes.
+    let n = 50_000;
+    let mut note = String::from("---\ntitle: Headings\n---\n");
+    for i in 0..n {
+        note.push_str(&format!(
+            "## Part {i} {{#p{i}}}\n\nSee [[#PART {i}]] and [x](#p{i}).\n\n"
+        ));
+    }
+    let dir = project(&note);
+    let report = build_within(dir.path(), Duration::from_secs(120)).expect("builds");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .all(|d| !d.message.contains("no heading"))
+    );
+    let page = std::fs::read_to_string(dir.path().join("site/note.html")).expect("note page");
+    assert!(page.contains("href=\"#p49999\""));
+    assert!(page.matches("href=\"#p").count() >= 2 * n);
+}

@@ -613,7 +613,7 @@ impl Ctx<'_> {
         if let Some(h) = p.find_heading(wanted) {
             return Ok(h.id.clone());
         }
-        if p.extra_ids.iter().any(|i| i == wanted) {
+        if p.has_extra_id(wanted) {
             return Ok(wanted.to_string());
         }
         let names = p.headings.iter().map(|h| h.text.as_str());

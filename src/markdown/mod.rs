@@ -134,23 +134,49 @@ pub struct Parsed {
     /// Anchors that are not headings: `id="…"` in raw HTML and footnote labels.
     pub extra_ids: Vec<String>,
     pub word_count: usize,
+    /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first use.
+    anchors: std::sync::OnceLock<Anchors>,
+}
+
+/// A note's headings by id and by lower-cased text (the first of each), and its other ids.
+#[derive(Debug, Clone, Default)]
+struct Anchors {
+    by_id: HashMap<String, usize>,
+    by_text: HashMap<String, usize>,
+    extra: std::collections::HashSet<String>,
 }
 
 impl Parsed {
     /// Finds a heading by id, by slug of the given text, or by its text (case-insensitively).
+    /// Each lookup is a hash-map probe: a note with thousands of headings and links to them
+    /// costs its links, not its links times its headings.
     pub fn find_heading(&self, wanted: &str) -> Option<&Heading> {
         let wanted = wanted.trim();
-        let as_slug = slug::github_slug(wanted);
-        self.headings
-            .iter()
-            .find(|h| h.id == wanted)
-            .or_else(|| self.headings.iter().find(|h| h.id == as_slug))
-            .or_else(|| {
-                self.headings.iter().find(|h| {
-                    h.text.eq_ignore_ascii_case(wanted)
-                        || h.text.to_lowercase() == wanted.to_lowercase()
-                })
-            })
+        let a = self.anchors();
+        let i = a
+            .by_id
+            .get(wanted)
+            .or_else(|| a.by_id.get(&slug::github_slug(wanted)))
+            // Text equal ignoring case (ASCII case included: its lower cases are equal too).
+            .or_else(|| a.by_text.get(&wanted.to_lowercase()))?;
+        self.headings.get(*i)
+    }
+
+    /// True when `id` is one of [`Parsed::extra_ids`] (a hash-set probe).
+    pub fn has_extra_id(&self, id: &str) -> bool {
+        self.anchors().extra.contains(id)
+    }
+
+    fn anchors(&self) -> &Anchors {
+        self.anchors.get_or_init(|| {
+            let mut a = Anchors::default();
+            for (i, h) in self.headings.iter().enumerate() {
+                a.by_id.entry(h.id.clone()).or_insert(i);
+                a.by_text.entry(h.text.to_lowercase()).or_insert(i);
+            }
+            a.extra = self.extra_ids.iter().cloned().collect();
+            a
+        })
     }
 }
 
