@@ -115,6 +115,8 @@ pub struct Report {
     /// Largest rise of the live heap over one input, in bytes.
     pub peak_heap: usize,
     pub findings: Vec<Finding>,
+    /// Further inputs that failed the same way as a finding.
+    pub repeats: u64,
 }
 
 /// The message of the last panic on each thread (the hook keeps it instead of printing it).
@@ -222,6 +224,7 @@ pub fn run(target: &'static Target, opts: &Options) -> Report {
     let mut rng = Rng::new(opts.seed);
     let mut exec = 0u64;
     let mut replay = corpus.iter();
+    let mut seen = std::collections::HashSet::new();
     loop {
         let (input, from) = match replay.next() {
             Some((path, bytes)) => (bytes.clone(), Some(path.clone())),
@@ -255,6 +258,16 @@ pub fn run(target: &'static Target, opts: &Options) -> Report {
         }
         if let Some(problem) = problem {
             let hang = matches!(problem, Problem::Hang(_));
+            // One input per place of panic (or kind of problem) is enough to replay it.
+            let key = match &problem {
+                Problem::Panic(m) => m.rsplit(" at ").next().unwrap_or(m).to_string(),
+                Problem::Hang(_) => "hang".into(),
+                Problem::Memory(_) => "memory".into(),
+            };
+            if !seen.insert(key) {
+                report.repeats += 1;
+                continue;
+            }
             let input = from.unwrap_or_else(|| save(&opts.artifacts, target.name, &input));
             report.findings.push(Finding {
                 problem,

@@ -96,6 +96,7 @@ fn main() -> ExitCode {
     };
     // `jobs` targets at a time, each on its own thread.
     let mut failed = false;
+    let mut failed_targets = 0;
     for group in chosen.chunks(jobs) {
         let reports: Vec<(&Target, driver::Report)> = std::thread::scope(|s| {
             let handles: Vec<_> = group
@@ -112,16 +113,28 @@ fn main() -> ExitCode {
         });
         for (t, r) in reports {
             println!(
-                "fuzz {:<12} seed {seed}: {} corpus files, {} mutated inputs in {:.1} s, peak heap rise {:.1} MiB, {} finding(s)",
+                "fuzz {:<12} seed {seed}: {} corpus files, {} mutated inputs in {:.1} s, peak heap rise {:.1} MiB, {} finding(s) ({} more inputs failing the same way)",
                 t.name,
                 r.corpus,
                 r.execs,
                 r.elapsed.as_secs_f64(),
                 r.peak_heap as f64 / (1 << 20) as f64,
-                r.findings.len()
+                r.findings.len(),
+                r.repeats
             );
+            failed_targets += usize::from(!r.findings.is_empty());
+            // A target reporting one panic at one place a thousand times says it once per place.
+            let mut seen = std::collections::HashSet::new();
             for f in &r.findings {
                 failed = true;
+                let key = match &f.problem {
+                    Problem::Panic(m) => m.rsplit(" at ").next().unwrap_or(m).to_string(),
+                    Problem::Hang(_) => "hang".into(),
+                    Problem::Memory(_) => "memory".into(),
+                };
+                if !seen.insert(key) {
+                    continue;
+                }
                 let what = match &f.problem {
                     Problem::Panic(m) => format!("panic: {m}"),
                     Problem::Hang(d) => format!("hang: no answer after {:.1} s", d.as_secs_f64()),
@@ -136,8 +149,12 @@ fn main() -> ExitCode {
             }
         }
     }
+    println!(
+        "fuzz: {} passed, {failed_targets} failed",
+        chosen.len() - failed_targets
+    );
     if failed {
-        println!("fuzz: FAILED; replay with: corem-fuzz --replay TARGET FILE");
+        println!("replay a finding with: corem-fuzz --replay TARGET FILE");
         // A hung worker never returns: end the process rather than wait for it.
         std::process::exit(1);
     }
