@@ -13,7 +13,9 @@ small target note its links point at). Cases (all sizes from issue 15):
             links, embeds of the target's section);
 - headings: 50,000 headings with the same text, and a link to each by anchor;
 - diagram:  a Mermaid flowchart of 2,000 nodes (a chain plus cross edges);
-- calc:     a calc block of 20,000 lines inside one open bracket.
+- calc:     a calc block of 20,000 lines inside one open bracket;
+- embeds:   notes that embed the next one ten times each, eight deep (each page a
+            transclusion of 10^7 copies of the last note, without a limit).
 """
 
 import os
@@ -35,6 +37,9 @@ def write(out, case, body):
     os.makedirs(notes, exist_ok=True)
     with open(os.path.join(notes, "target.md"), "w") as f:
         f.write(TARGET)
+    for name, text in extra_notes(case).items():
+        with open(os.path.join(notes, name), "w") as f:
+            f.write(text)
     with open(os.path.join(notes, "note.md"), "w") as f:
         f.write("---\ntitle: Hostile\n---\n")
         f.write(body)
@@ -90,6 +95,24 @@ def calc(n=20_000):
     return "\n".join(lines) + "\n"
 
 
+def embeds(fan=10, depth=8):
+    """The note embeds e1 `fan` times; e1 embeds e2 `fan` times, and so on."""
+    return "".join(f"![[e1]]\n\n" for _ in range(fan))
+
+
+def extra_notes(case):
+    if case != "embeds":
+        return {}
+    fan, depth = 10, 8
+    notes = {}
+    for i in range(1, depth + 1):
+        body = f"Note e{i} has some words of its own, a sentence or two.\n\n"
+        if i < depth:
+            body += "".join(f"![[e{i + 1}]]\n\n" for _ in range(fan))
+        notes[f"e{i}.md"] = f"---\ntitle: e{i}\n---\n" + body
+    return notes
+
+
 CASES = {
     "quotes": quotes,
     "lists": lists,
@@ -98,6 +121,7 @@ CASES = {
     "headings": headings,
     "diagram": diagram,
     "calc": calc,
+    "embeds": embeds,
 }
 
 

@@ -166,3 +166,48 @@ fn a_calc_statement_of_forty_thousand_lines() {
     assert_eq!(errors[0].line, 5);
     check_diagnostics(&note, &diags);
 }
+
+#[test]
+fn embeds_that_multiply_are_refused() {
+    // The note embeds e1 ten times, e1 embeds e2 ten times, … eight deep: 10^8 copies of a
+    // sentence on one page, 24 GB of memory before the build was stopped.
+    let dir = project("---\ntitle: Embeds\n---\n");
+    let notes = dir.path().join("notes");
+    let note: String = "![[e1]]\n\n".repeat(10);
+    std::fs::write(
+        notes.join("note.md"),
+        format!("---\ntitle: Embeds\n---\n{note}"),
+    )
+    .expect("note");
+    for i in 1..=8 {
+        let mut body =
+            format!("---\ntitle: e{i}\n---\nNote e{i}: a sentence or two of its own.\n\n");
+        if i < 8 {
+            body.push_str(&format!("![[e{}]]\n\n", i + 1).repeat(10));
+        }
+        std::fs::write(notes.join(format!("e{i}.md")), body).expect("embedded note");
+    }
+    let Err(Error::Diagnostics(diags)) = build_within(dir.path(), Duration::from_secs(120)) else {
+        panic!("a page of 10^8 embedded copies must fail the build");
+    };
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert!(e.message.contains("over the limit"), "{e:?}");
+        // At the note's first embed.
+        let first = if e.file.ends_with("note.md") { 4 } else { 6 };
+        assert_eq!(e.line, first, "{e:?}");
+        assert!(e.source_line.as_deref().is_some_and(|l| l.starts_with("![[e")));
+    }
+    assert!(errors.iter().any(|e| e.file.ends_with("note.md")));
+    assert!(!dir.path().join("site").exists(), "nothing is written");
+}
+
+#[test]
+fn a_few_embeds_still_build() {
+    let dir = project("---\ntitle: Embeds\n---\n![[Target]]\n\n![[Target#Section]]\n");
+    build_within(dir.path(), Duration::from_secs(120)).expect("builds");
+    let page = std::fs::read_to_string(dir.path().join("site/note.html")).expect("page");
+    assert_eq!(page.matches("The target.").count(), 1);
+    assert!(page.contains("Words."));
+}

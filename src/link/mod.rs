@@ -172,6 +172,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
     graph.resolved = resolved_all;
 
     check_embed_cycles(corpus, parsed, &graph.resolved, &mut diags);
+    check_embed_size(corpus, parsed, &graph.resolved, &mut diags);
 
     for n in notes {
         for (link, r) in parsed[n.id].links.iter().zip(&graph.resolved[n.id]) {
@@ -738,6 +739,110 @@ fn check_embed_cycles(
                 _ => {}
             }
         }
+    }
+}
+
+/// Most text one page may transclude through embeds, in bytes of Markdown.
+pub const MAX_EMBEDDED_BYTES: usize = 32 * 1024 * 1024;
+
+/// Embeds multiply: a note that embeds another ten times, which embeds a third ten times, and so
+/// on, makes a page of 10^depth copies (eight levels took 24 GB before the build was stopped).
+/// Each note's text with its embeds expanded is counted (a whole note for a section embed, an
+/// upper bound) and a note over [`MAX_EMBEDDED_BYTES`] is an error at its largest embed; so is a
+/// site whose embeds add more than that and more than the notes' own text (the print page holds
+/// every note).
+fn check_embed_size(
+    corpus: &Corpus,
+    parsed: &[Parsed],
+    resolved: &[Vec<Resolved>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let n = corpus.notes.len();
+    let own: Vec<usize> = corpus.notes.iter().map(|note| note.body().len()).collect();
+    let embeds = |note: NoteId| {
+        parsed[note]
+            .links
+            .iter()
+            .zip(&resolved[note])
+            .enumerate()
+            .filter_map(|(li, (l, r))| match r {
+                Resolved::Note { note: t, .. } if l.kind == LinkKind::Embed => Some((li, *t)),
+                _ => None,
+            })
+    };
+    // Sizes in post-order (iterative: chains of embeds can be long); an embed back into the
+    // stack is a cycle, reported by `check_embed_cycles`, and counts nothing here.
+    let mut size: Vec<usize> = vec![0; n];
+    let mut state = vec![0u8; n];
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        state[start] = 1;
+        let mut stack: Vec<(NoteId, Vec<NoteId>)> =
+            vec![(start, embeds(start).map(|e| e.1).collect())];
+        while let Some((note, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(t) if state[t] == 0 => {
+                    state[t] = 1;
+                    let next = embeds(t).map(|e| e.1).collect();
+                    stack.push((t, next));
+                }
+                Some(_) => {}
+                None => {
+                    let note = *note;
+                    let mut total = own[note];
+                    for (_, t) in embeds(note) {
+                        if state[t] == 2 {
+                            total = total.saturating_add(size[t]);
+                        }
+                    }
+                    size[note] = total;
+                    state[note] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    let mb = |b: usize| b.div_ceil(1024 * 1024);
+    let report = |note: NoteId, message: String, diags: &mut Vec<Diagnostic>| {
+        let src = &corpus.notes[note];
+        // At the first of its largest embeds.
+        let mut biggest: Option<(usize, usize)> = None;
+        for (li, t) in embeds(note) {
+            if biggest.is_none_or(|(_, s)| size[t] > s) {
+                biggest = Some((li, size[t]));
+            }
+        }
+        let at = biggest.map_or(0, |(li, _)| parsed[note].links[li].span.start);
+        diags.push(
+            Diagnostic::error(&src.path, message)
+                .at(&src.source, src.body_start + at)
+                .with_help("embed fewer notes or sections (an embedded note brings its own embeds), or link to them with [[…]] instead"),
+        );
+    };
+    for note in 0..n {
+        if size[note] > MAX_EMBEDDED_BYTES {
+            let message = format!(
+                "with its embeds expanded this note is about {} MB of text, over the limit of {} MB a page",
+                mb(size[note]),
+                mb(MAX_EMBEDDED_BYTES)
+            );
+            report(note, message, diags);
+        }
+    }
+    let added: usize = (0..n).fold(0usize, |acc, i| acc.saturating_add(size[i] - own[i]));
+    let own_total: usize = own.iter().sum();
+    if added > MAX_EMBEDDED_BYTES.max(own_total)
+        && size.iter().all(|&s| s <= MAX_EMBEDDED_BYTES)
+        && let Some(worst) = (0..n).max_by_key(|&i| size[i] - own[i])
+    {
+        let message = format!(
+            "embeds add about {} MB of text to the site, more than its notes' own {} MB (the print page holds every note)",
+            mb(added),
+            mb(own_total)
+        );
+        report(worst, message, diags);
     }
 }
 
