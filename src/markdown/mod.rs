@@ -134,9 +134,14 @@ pub struct Parsed {
     /// Anchors that are not headings: `id="…"` in raw HTML and footnote labels.
     pub extra_ids: Vec<String>,
     pub word_count: usize,
-    /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first use.
-    anchors: std::sync::OnceLock<Anchors>,
+    /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first
+    /// use (public so that `Parsed { .., ..Default::default() }` works; leave it default).
+    pub anchors: AnchorIndex,
 }
+
+/// See [`Parsed::anchors`].
+#[derive(Debug, Clone, Default)]
+pub struct AnchorIndex(std::sync::OnceLock<Anchors>);
 
 /// A note's headings by id and by lower-cased text (the first of each), and its other ids.
 #[derive(Debug, Clone, Default)]
@@ -168,7 +173,7 @@ impl Parsed {
     }
 
     fn anchors(&self) -> &Anchors {
-        self.anchors.get_or_init(|| {
+        self.anchors.0.get_or_init(|| {
             let mut a = Anchors::default();
             for (i, h) in self.headings.iter().enumerate() {
                 a.by_id.entry(h.id.clone()).or_insert(i);
