@@ -5,14 +5,14 @@
 #
 #   bench/hostile.sh [CASE ...]      e.g. bench/hostile.sh quotes links
 #
-# Cases: quotes lists big links headings diagram calc (default: all). Projects are written
+# Cases: quotes lists big links headings diagram calc embeds (default: all). Projects are written
 # under ${BENCH_DIR:-/tmp/corem-hostile}; each build is stopped after ${LIMIT:-600} s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/corem-hostile}
 limit=${LIMIT:-600}
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(quotes lists big links headings diagram calc)
+[ ${#cases[@]} -gt 0 ] || cases=(quotes lists big links headings diagram calc embeds)
 cargo build --release --locked --quiet --bin corem
 corem="$PWD/target/release/corem"
 rm -rf "$work"

@@ -197,7 +197,11 @@ fn embeds_that_multiply_are_refused() {
         // At the note's first embed.
         let first = if e.file.ends_with("note.md") { 4 } else { 6 };
         assert_eq!(e.line, first, "{e:?}");
-        assert!(e.source_line.as_deref().is_some_and(|l| l.starts_with("![[e")));
+        assert!(
+            e.source_line
+                .as_deref()
+                .is_some_and(|l| l.starts_with("![[e"))
+        );
     }
     assert!(errors.iter().any(|e| e.file.ends_with("note.md")));
     assert!(!dir.path().join("site").exists(), "nothing is written");

@@ -747,10 +747,10 @@ pub const MAX_EMBEDDED_BYTES: usize = 32 * 1024 * 1024;
 
 /// Embeds multiply: a note that embeds another ten times, which embeds a third ten times, and so
 /// on, makes a page of 10^depth copies (eight levels took 24 GB before the build was stopped).
-/// Each note's text with its embeds expanded is counted (a whole note for a section embed, an
-/// upper bound) and a note over [`MAX_EMBEDDED_BYTES`] is an error at its largest embed; so is a
+/// The text each note's embeds bring, expanded, is counted (a whole note for a section embed, an
+/// upper bound) and over [`MAX_EMBEDDED_BYTES`] is an error at the note's largest embed; so is a
 /// site whose embeds add more than that and more than the notes' own text (the print page holds
-/// every note).
+/// every note). A note's own text, however long, counts for nothing here.
 fn check_embed_size(
     corpus: &Corpus,
     parsed: &[Parsed],
@@ -821,21 +821,23 @@ fn check_embed_size(
                 .with_help("embed fewer notes or sections (an embedded note brings its own embeds), or link to them with [[…]] instead"),
         );
     };
+    // A long note is no amplification: only the text its embeds bring counts.
+    let brought = |i: NoteId| size[i] - own[i];
     for note in 0..n {
-        if size[note] > MAX_EMBEDDED_BYTES {
+        if brought(note) > MAX_EMBEDDED_BYTES {
             let message = format!(
-                "with its embeds expanded this note is about {} MB of text, over the limit of {} MB a page",
-                mb(size[note]),
+                "the embeds of this note bring about {} MB of text, over the limit of {} MB a page",
+                mb(brought(note)),
                 mb(MAX_EMBEDDED_BYTES)
             );
             report(note, message, diags);
         }
     }
-    let added: usize = (0..n).fold(0usize, |acc, i| acc.saturating_add(size[i] - own[i]));
+    let added: usize = (0..n).fold(0usize, |acc, i| acc.saturating_add(brought(i)));
     let own_total: usize = own.iter().sum();
     if added > MAX_EMBEDDED_BYTES.max(own_total)
-        && size.iter().all(|&s| s <= MAX_EMBEDDED_BYTES)
-        && let Some(worst) = (0..n).max_by_key(|&i| size[i] - own[i])
+        && (0..n).all(|i| brought(i) <= MAX_EMBEDDED_BYTES)
+        && let Some(worst) = (0..n).max_by_key(|&i| brought(i))
     {
         let message = format!(
             "embeds add about {} MB of text to the site, more than its notes' own {} MB (the print page holds every note)",
@@ -856,6 +858,74 @@ mod tests {
         assert_eq!(join_rel("a/b.md", "./x.md").as_deref(), Some("a/x.md"));
         assert_eq!(join_rel("b.md", "../x.md"), None);
         assert_eq!(join_rel("a/b.md", "/x/y.md").as_deref(), Some("x/y.md"));
+    }
+
+    fn note(id: NoteId, source: String) -> crate::load::Note {
+        crate::load::Note {
+            id,
+            path: format!("/n/{id}.md").into(),
+            rel: format!("{id}.md"),
+            source,
+            body_start: 0,
+            meta: Default::default(),
+            out_path: format!("{id}.html"),
+            section: 0,
+            is_index: false,
+            file_title: id.to_string(),
+            stem: id.to_string(),
+            order: (0, String::new()),
+        }
+    }
+
+    fn embed_of(target: NoteId) -> (crate::markdown::Link, Resolved) {
+        let link = crate::markdown::Link {
+            kind: LinkKind::Embed,
+            target: Target::Wiki {
+                name: target.to_string(),
+                anchor: None,
+            },
+            span: 0..7,
+            text: String::new(),
+            title: String::new(),
+            dest: target.to_string(),
+            context: String::new(),
+        };
+        let r = Resolved::Note {
+            note: target,
+            anchor: None,
+        };
+        (link, r)
+    }
+
+    #[test]
+    fn only_the_text_embeds_bring_counts_against_the_limit() {
+        let big = "x".repeat(MAX_EMBEDDED_BYTES + 1);
+        // A long note on its own is fine (a 96 MB note was refused as "embeds" at first).
+        let corpus = Corpus {
+            notes: vec![note(0, big.clone())],
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        check_embed_size(&corpus, &[Parsed::default()], &[vec![]], &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        // Embedding it brings more than the limit.
+        let corpus = Corpus {
+            notes: vec![note(0, "![[1]]".into()), note(1, big)],
+            ..Default::default()
+        };
+        let (link, r) = embed_of(1);
+        let parsed = [
+            Parsed {
+                links: vec![link],
+                ..Default::default()
+            },
+            Parsed::default(),
+        ];
+        let mut diags = Vec::new();
+        check_embed_size(&corpus, &parsed, &[vec![r], vec![]], &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("over the limit"));
+        assert_eq!(diags[0].file, std::path::PathBuf::from("/n/0.md"));
     }
 
     #[test]
