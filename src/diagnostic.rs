@@ -25,8 +25,12 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when unknown.
     pub col: usize,
     pub message: String,
-    /// The offending source line, shown under the message.
+    /// The offending source line, shown under the message; a line longer than
+    /// [`MAX_SOURCE_CHARS`] is cut to an excerpt around the column, marked with `…`.
     pub source_line: Option<String>,
+    /// 1-based column of the caret in `source_line` (differs from `col` in an excerpt); 0 when
+    /// unknown.
+    pub source_col: usize,
     /// How to fix it, when corem can tell.
     pub help: Option<String>,
 }
@@ -40,6 +44,7 @@ impl Diagnostic {
             col: 0,
             message: message.into(),
             source_line: None,
+            source_col: 0,
             help: None,
         }
     }
@@ -53,10 +58,12 @@ impl Diagnostic {
 
     /// Places the diagnostic at a byte offset of `source`, filling line, column and source line.
     pub fn at(mut self, source: &str, offset: usize) -> Self {
-        let loc = locate(source, offset);
+        let (loc, caret) = locate_caret(source, offset);
         self.line = loc.line;
         self.col = loc.col;
-        self.source_line = Some(loc.text.to_string());
+        let (text, col) = excerpt(loc.text, caret);
+        self.source_line = Some(text);
+        self.source_col = col;
         self
     }
 
@@ -64,10 +71,18 @@ impl Diagnostic {
     pub fn at_line_col(mut self, source: &str, line: usize, col: usize) -> Self {
         self.line = line;
         self.col = col;
-        self.source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.to_string());
+        let found = source.lines().nth(line.saturating_sub(1)).map(|l| {
+            let caret = l
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(l.len(), |(i, _)| i);
+            excerpt(l, caret)
+        });
+        self.source_col = match &found {
+            Some((_, c)) if col > 0 => *c,
+            _ => 0,
+        };
+        self.source_line = found.map(|(text, _)| text);
         self
     }
 
@@ -117,11 +132,11 @@ impl Diagnostic {
             let pad = " ".repeat(gutter.len());
             let _ = writeln!(out, "  {pad} {dim}|{reset}");
             let _ = writeln!(out, "  {gutter} {dim}|{reset} {}", src.trim_end());
-            if self.col > 0 {
+            if self.source_col > 0 {
                 // Tabs keep their width so the caret lines up under the right character.
                 let lead: String = src
                     .chars()
-                    .take(self.col - 1)
+                    .take(self.source_col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "  {pad} {dim}|{reset} {lead}{paint}^{reset}");
@@ -134,6 +149,41 @@ impl Diagnostic {
     }
 }
 
+/// Longest source line a diagnostic keeps, in characters. A longer one is cut to this many
+/// around the column: a note with thousands of problems on one long line would otherwise keep a
+/// copy of the line per problem (50,000 broken links on a 1 MB line took over 20 GB).
+pub const MAX_SOURCE_CHARS: usize = 200;
+
+/// `line` as shown under a diagnostic with the caret at byte `caret`: whole when short, else
+/// [`MAX_SOURCE_CHARS`] characters around the caret with `…` where it was cut. Returns the
+/// text and the caret's 1-based column in it. Costs the excerpt, not the line.
+fn excerpt(line: &str, caret: usize) -> (String, usize) {
+    let caret = caret.min(line.len());
+    if line.len() <= MAX_SOURCE_CHARS {
+        return (line.to_string(), line[..caret].chars().count() + 1);
+    }
+    let half = MAX_SOURCE_CHARS / 2;
+    let start = line[..caret]
+        .char_indices()
+        .rev()
+        .nth(half - 1)
+        .map_or(0, |(i, _)| i);
+    let end = line[caret..]
+        .char_indices()
+        .nth(half)
+        .map_or(line.len(), |(i, _)| caret + i);
+    let mut text = String::with_capacity(end - start + 8);
+    if start > 0 {
+        text.push('…');
+    }
+    text.push_str(&line[start..end]);
+    if end < line.len() {
+        text.push('…');
+    }
+    let col = line[start..caret].chars().count() + 1 + usize::from(start > 0);
+    (text, col)
+}
+
 /// Line and column of a byte offset, with the text of that line.
 pub struct Location<'a> {
     pub line: usize,
@@ -143,6 +193,11 @@ pub struct Location<'a> {
 
 /// Finds the 1-based line and character column of `offset` in `source`.
 pub fn locate(source: &str, offset: usize) -> Location<'_> {
+    locate_caret(source, offset).0
+}
+
+/// [`locate`], and the byte of `offset` in the line's text.
+fn locate_caret(source: &str, offset: usize) -> (Location<'_>, usize) {
     let mut offset = offset.min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
@@ -153,11 +208,9 @@ pub fn locate(source: &str, offset: usize) -> Location<'_> {
         .map_or(source.len(), |i| offset + i);
     let line = source[..line_start].matches('\n').count() + 1;
     let col = source[line_start..offset].chars().count() + 1;
-    Location {
-        line,
-        col,
-        text: source[line_start..line_end].trim_end_matches('\r'),
-    }
+    let text = source[line_start..line_end].trim_end_matches('\r');
+    let caret = (offset - line_start).min(text.len());
+    (Location { line, col, text }, caret)
 }
 
 /// A path shown to the user: relative to the current directory when possible, with `/`.
@@ -215,6 +268,42 @@ mod tests {
         assert!(text.contains("2 | see [[Cachng]]"), "{text}");
         assert!(text.contains("|     ^"), "{text}");
         assert!(text.contains("help: did you mean `Caching`?"), "{text}");
+    }
+
+    #[test]
+    fn a_long_line_is_kept_as_an_excerpt_around_the_column() {
+        // 50,000 broken links on a 1 MB line kept a copy of the line per diagnostic (23 GB).
+        let line = format!("{}é [[Nope]] {}", "a".repeat(5000), "b".repeat(5000));
+        let src = format!("---\ntitle: x\n---\n{line}\nnext\n");
+        let off = src.find("[[").unwrap();
+        let d = Diagnostic::error("n.md", "no note titled `Nope`").at(&src, off);
+        assert_eq!((d.line, d.col), (4, 5003));
+        let shown = d.source_line.clone().unwrap();
+        assert!(shown.chars().count() <= MAX_SOURCE_CHARS + 2, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("aé [[Nope]] b"), "{shown}");
+        assert_eq!(shown.chars().nth(d.source_col - 1), Some('['));
+        // The caret is drawn under the `[[` of the excerpt.
+        let text = d.render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        let src_line = lines.iter().find(|l| l.contains("[[Nope]]")).unwrap();
+        let caret_line = lines.iter().find(|l| l.ends_with('^')).unwrap();
+        let at = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+        assert_eq!(at(caret_line, "^"), at(src_line, "[[Nope]]"), "{text}");
+        // A short line is kept whole, caret at its column.
+        let d = Diagnostic::error("n.md", "m").at("ab [[x]]\n", 3);
+        assert_eq!(
+            (d.source_line.as_deref(), d.col, d.source_col),
+            (Some("ab [[x]]"), 4, 4)
+        );
+        // Past the end of a long line (an error at the end of the file).
+        let long = "z".repeat(1000);
+        let d = Diagnostic::error("n.md", "m").at(&long, long.len());
+        assert_eq!(d.col, 1001);
+        assert!(d.source_line.unwrap().chars().count() <= MAX_SOURCE_CHARS + 2);
+        let d = Diagnostic::error("n.md", "m").at_line_col(&long, 1, 900);
+        assert_eq!(d.col, 900);
+        assert_eq!(d.source_col, 102);
     }
 
     #[test]

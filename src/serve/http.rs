@@ -169,6 +169,7 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> String {
                 "col": d.col,
                 "message": d.message,
                 "source_line": d.source_line,
+                "source_col": d.source_col,
                 "help": d.help,
             })
         })
