@@ -215,3 +215,37 @@ fn a_few_embeds_still_build() {
     assert_eq!(page.matches("The target.").count(), 1);
     assert!(page.contains("Words."));
 }
+
+#[test]
+fn twenty_thousand_broken_links_on_one_line() {
+    // Each warning kept a copy of its source line (a 300 KB line here: 6 GB for the lot) and
+    // compared its anchor with every heading for a "did you mean" (minutes with 50,000).
+    let n = 20_000;
+    let mut note = String::from("---\ntitle: Broken\n---\n");
+    for i in 0..1_000 {
+        note.push_str(&format!("## Heading number {i}\n\ntext\n\n"));
+    }
+    let line: Vec<String> = (0..n)
+        .map(|i| match i % 3 {
+            0 => format!("[[#Missing {i}]]"),
+            1 => format!("[[Missing note {i}]]"),
+            _ => format!("[x](missing-{i}.md)"),
+        })
+        .collect();
+    note.push_str(&line.join(" "));
+    note.push('\n');
+    let dir = project(&note);
+    let report = build_within(dir.path(), Duration::from_secs(120)).expect("builds (warnings)");
+    let broken: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|d| d.file.ends_with("note.md") && d.message.starts_with("no "))
+        .collect();
+    assert_eq!(broken.len(), n, "every broken link is reported");
+    for d in &broken {
+        let shown = d.source_line.as_deref().unwrap_or_default();
+        assert!(shown.chars().count() <= corem::diagnostic::MAX_SOURCE_CHARS + 2);
+        assert!(d.help.is_some());
+    }
+    check_diagnostics(&note, &report.warnings);
+}
