@@ -15,7 +15,8 @@ small target note its links point at). Cases (all sizes from issue 15):
 - diagram:  a Mermaid flowchart of 2,000 nodes (a chain plus cross edges);
 - calc:     a calc block of 20,000 lines inside one open bracket;
 - embeds:   notes that embed the next one ten times each, eight deep (each page a
-            transclusion of 10^7 copies of the last note, without a limit).
+            transclusion of 10^7 copies of the last note, without a limit);
+- broken:   2,000 headings and 50,000 broken links (anchors, notes, paths) on one line.
 """
 
 import os
@@ -113,6 +114,12 @@ def extra_notes(case):
     return notes
 
 
+def broken(headings=2_000, n=50_000):
+    body = "".join(f"## Heading number {i}\n\ntext\n\n" for i in range(headings))
+    kinds = ["[[#Missing {}]]", "[[Missing note {}]]", "[x](missing-{}.md)"]
+    return body + " ".join(kinds[i % 3].format(i) for i in range(n)) + "\n"
+
+
 CASES = {
     "quotes": quotes,
     "lists": lists,
@@ -122,6 +129,7 @@ CASES = {
     "diagram": diagram,
     "calc": calc,
     "embeds": embeds,
+    "broken": broken,
 }
 
 

@@ -5,14 +5,14 @@
 #
 #   bench/hostile.sh [CASE ...]      e.g. bench/hostile.sh quotes links
 #
-# Cases: quotes lists big links headings diagram calc embeds (default: all). Projects are written
+# Cases: quotes lists big links headings diagram calc embeds broken (default: all). Projects are written
 # under ${BENCH_DIR:-/tmp/corem-hostile}; each build is stopped after ${LIMIT:-600} s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/corem-hostile}
 limit=${LIMIT:-600}
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(quotes lists big links headings diagram calc embeds)
+[ ${#cases[@]} -gt 0 ] || cases=(quotes lists big links headings diagram calc embeds broken)
 cargo build --release --locked --quiet --bin corem
 corem="$PWD/target/release/corem"
 rm -rf "$work"
@@ -30,7 +30,7 @@ for c in "${cases[@]}"; do
     awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$work/$c.time")
   case $code in
-    0) what="0 (built)" ;;
+    0) what="0 (built; $(grep -c '^warning' "$work/$c.log") warnings)" ;;
     1) what="1 (content errors: $(grep -c '^error' "$work/$c.log") reported)" ;;
     124) what="124 (killed after ${limit} s)" ;;
     *) what="$code (FAILED, see $work/$c.log)" ;;
