@@ -30,8 +30,8 @@ for c in "${cases[@]}"; do
     awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$work/$c.time")
   case $code in
-    0) what="0 (built; $(grep -c '^warning' "$work/$c.log") warnings)" ;;
-    1) what="1 (content errors: $(grep -c '^error' "$work/$c.log") reported)" ;;
+    0) what="0 (built; $(grep -c '^warning' "$work/$c.log" || true) warnings)" ;;
+    1) what="1 (content errors: $(grep -c '^error' "$work/$c.log" || true) reported)" ;;
     124) what="124 (killed after ${limit} s)" ;;
     *) what="$code (FAILED, see $work/$c.log)" ;;
   esac
