@@ -29,8 +29,8 @@ pub struct Diagnostic {
     /// [`MAX_SOURCE_CHARS`] is cut to an excerpt around the column, marked with `…`.
     pub source_line: Option<String>,
     /// 1-based column of the caret in `source_line` (differs from `col` in an excerpt); 0 when
-    /// unknown.
-    pub source_col: usize,
+    /// unknown. At most [`MAX_SOURCE_CHARS`] + 2, so small (a diagnostic travels in `Result`s).
+    pub source_col: u16,
     /// How to fix it, when corem can tell.
     pub help: Option<String>,
 }
@@ -136,7 +136,7 @@ impl Diagnostic {
                 // Tabs keep their width so the caret lines up under the right character.
                 let lead: String = src
                     .chars()
-                    .take(self.source_col - 1)
+                    .take(usize::from(self.source_col) - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "  {pad} {dim}|{reset} {lead}{paint}^{reset}");
@@ -157,10 +157,11 @@ pub const MAX_SOURCE_CHARS: usize = 200;
 /// `line` as shown under a diagnostic with the caret at byte `caret`: whole when short, else
 /// [`MAX_SOURCE_CHARS`] characters around the caret with `…` where it was cut. Returns the
 /// text and the caret's 1-based column in it. Costs the excerpt, not the line.
-fn excerpt(line: &str, caret: usize) -> (String, usize) {
+fn excerpt(line: &str, caret: usize) -> (String, u16) {
+    let col = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
     let caret = caret.min(line.len());
     if line.len() <= MAX_SOURCE_CHARS {
-        return (line.to_string(), line[..caret].chars().count() + 1);
+        return (line.to_string(), col(line[..caret].chars().count() + 1));
     }
     let half = MAX_SOURCE_CHARS / 2;
     let start = line[..caret]
@@ -180,8 +181,10 @@ fn excerpt(line: &str, caret: usize) -> (String, usize) {
     if end < line.len() {
         text.push('…');
     }
-    let col = line[start..caret].chars().count() + 1 + usize::from(start > 0);
-    (text, col)
+    (
+        text,
+        col(line[start..caret].chars().count() + 1 + usize::from(start > 0)),
+    )
 }
 
 /// Line and column of a byte offset, with the text of that line.
@@ -282,7 +285,7 @@ mod tests {
         assert!(shown.chars().count() <= MAX_SOURCE_CHARS + 2, "{shown}");
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(shown.contains("aé [[Nope]] b"), "{shown}");
-        assert_eq!(shown.chars().nth(d.source_col - 1), Some('['));
+        assert_eq!(shown.chars().nth(usize::from(d.source_col) - 1), Some('['));
         // The caret is drawn under the `[[` of the excerpt.
         let text = d.render(false);
         let lines: Vec<&str> = text.lines().collect();
