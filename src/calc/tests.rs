@@ -392,3 +392,15 @@ fn repeated_values_are_not_evaluated_again() {
     // `let a` again and the new `a + 1`; every other value was already known.
     assert_eq!(calc.maps.len(), 5);
 }
+
+#[test]
+fn a_problem_at_the_end_of_an_unclosed_block_points_inside_the_body() {
+    // Found by fuzzing: an unclosed fence ending in `let rps =` had its problem one byte past
+    // the end of the note.
+    let body = "```calc\nlet rps =";
+    for r in run(body) {
+        for p in problems(&r) {
+            assert!(p.offset <= body.len(), "{p:?}");
+        }
+    }
+}
