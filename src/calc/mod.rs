@@ -729,7 +729,9 @@ impl<'a> NoteCalc<'a> {
 
     fn problem(&self, offset: usize, message: impl Into<String>, help: Option<String>) -> Problem {
         Problem {
-            offset,
+            // numbat may place an error just past its input (at the end of an unclosed block,
+            // past the end of the note): keep it on the note's last character.
+            offset: offset.min(self.body.len()),
             message: format!("calc: {}", message.into()),
             help,
         }

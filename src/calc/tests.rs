@@ -428,3 +428,15 @@ fn unknown_names_get_useful_help() {
     let help = problems(&r[0])[0].help.clone().unwrap_or_default();
     assert!(help.contains("second"), "{help}");
 }
+
+#[test]
+fn a_problem_at_the_end_of_an_unclosed_block_points_inside_the_body() {
+    // Found by fuzzing: an unclosed fence ending in `let rps =` had its problem one byte past
+    // the end of the note.
+    let body = "```calc\nlet rps =";
+    for r in run(body) {
+        for p in problems(&r) {
+            assert!(p.offset <= body.len(), "{p:?}");
+        }
+    }
+}

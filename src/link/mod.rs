@@ -97,6 +97,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
         titles: &titles,
         tags: &tag_slugs,
         policy,
+        suggestions_left: resolve::SUGGESTIONS.into(),
     };
     let resolved: Vec<Vec<Resolved>> = corpus
         .notes
@@ -368,6 +369,7 @@ pub fn resolve_note(
         titles,
         tags: &tags,
         policy,
+        suggestions_left: resolve::SUGGESTIONS.into(),
     };
     let mut diags = Vec::new();
     let out = parsed[note]

@@ -21,9 +21,29 @@ pub(super) struct Ctx<'a> {
     /// Slugs of every tag of the site (tag pages that exist).
     pub tags: &'a BTreeSet<String>,
     pub policy: BrokenLinks,
+    /// "Did you mean" suggestions left for this build: each compares a name with every
+    /// candidate, so 50,000 broken anchors in a note of 2,000 headings took minutes. The first
+    /// [`SUGGESTIONS`] problems get one; the rest (shown only as a count anyway) do not.
+    pub suggestions_left: std::sync::atomic::AtomicUsize,
 }
 
+/// Broken links of a build that get a "did you mean".
+pub(super) const SUGGESTIONS: usize = 500;
+
 impl Ctx<'_> {
+    /// [`diagnostic::suggest`] while the build's budget of suggestions lasts.
+    fn suggest<'c>(
+        &self,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<String> {
+        use std::sync::atomic::Ordering;
+        self.suggestions_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .ok()?;
+        diagnostic::suggest(wanted, candidates)
+    }
+
     /// An error, or a warning with `broken_links = "warn"`, at `offset` of note `from`.
     fn diag(&self, from: NoteId, offset: usize, msg: String) -> Diagnostic {
         let note = &self.corpus.notes[from];
@@ -332,21 +352,19 @@ impl Ctx<'_> {
             }
             let ids = p.blocks.iter().map(|b| format!("^{}", b.id));
             let ids: Vec<String> = ids.collect();
-            return Err(
-                match diagnostic::suggest(wanted, ids.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None if ids.is_empty() => {
-                        "that note has no block ids; end a paragraph with ` ^my-id` to give it one"
-                            .into()
-                    }
-                    None => format!("its block ids are: {}", list(&ids)),
-                },
-            );
+            return Err(match self.suggest(wanted, ids.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if ids.is_empty() => {
+                    "that note has no block ids; end a paragraph with ` ^my-id` to give it one"
+                        .into()
+                }
+                None => format!("its block ids are: {}", list(&ids)),
+            });
         }
         if let Some(h) = p.find_heading_chain(wanted) {
             return Ok(h.id.clone());
         }
-        if p.extra_ids.iter().any(|i| i == wanted) {
+        if p.has_extra_id(wanted) {
             return Ok(wanted.to_string());
         }
         if let Some(help) = chain_help(p, wanted) {
@@ -354,7 +372,7 @@ impl Ctx<'_> {
         }
         let last = wanted.rsplit('#').next().unwrap_or(wanted);
         let names = p.headings.iter().map(|h| h.text.as_str());
-        match diagnostic::suggest(last, names) {
+        match self.suggest(last, names) {
             Some(s) => Err(format!("did you mean `{s}`?")),
             None if p.headings.is_empty() => Err("that note has no headings".into()),
             None => {
@@ -384,7 +402,7 @@ impl Ctx<'_> {
     /// A name that matched no note.
     pub fn no_note(&self, from: NoteId, name: &str, offset: usize) -> Diagnostic {
         let d = self.diag(from, offset, format!("no note titled `{name}`"));
-        match diagnostic::suggest(name, self.names.all.iter().map(String::as_str)) {
+        match self.suggest(name, self.names.all.iter().map(String::as_str)) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(
                 "wikilinks match a note's file name, path, title or alias (case-insensitively)",
@@ -448,7 +466,7 @@ impl Ctx<'_> {
             .assets
             .iter()
             .map(|a| a.rel.rsplit('/').next().unwrap_or(&a.rel));
-        match diagnostic::suggest(base, files) {
+        match self.suggest(base, files) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help("put the file in the notes folder (any subfolder)"),
         }
@@ -490,7 +508,8 @@ impl Ctx<'_> {
                     .iter()
                     .map(|n| n.rel.as_str())
                     .chain(self.corpus.assets.iter().map(|a| a.rel.as_str()));
-                diagnostic::suggest(rel, files).map(|c| relative_link(&note.rel, &c))
+                self.suggest(rel, files)
+                    .map(|c| relative_link(&note.rel, &c))
             });
         match suggestion {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),

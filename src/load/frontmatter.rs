@@ -316,8 +316,8 @@ fn parse_yaml(
         );
         d = match e.location() {
             Some(loc) if loc.line() > 0 => {
-                let line = loc.line() as usize + line_of(source, offset) - 1;
-                d.at_line_col(source, line, loc.column().max(1) as usize)
+                let at = yaml_offset(text, loc.line() as usize, loc.column().max(1) as usize);
+                d.at(source, offset + at)
             }
             _ => d.at(source, offset),
         };
@@ -388,8 +388,30 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].matches('\n').count() + 1
+/// Byte offset in `text` of a 1-based YAML line and character column. YAML also breaks lines
+/// at a lone `\r`, which corem's diagnostics (and editors showing `file:line`) do not, so the
+/// place is found in the text instead of by adding line numbers.
+fn yaml_offset(text: &str, line: usize, col: usize) -> usize {
+    let b = text.as_bytes();
+    let is_break = |c: &u8| *c == b'\n' || *c == b'\r';
+    let mut pos = 0;
+    for _ in 1..line {
+        let Some(i) = b[pos..].iter().position(is_break) else {
+            return text.len();
+        };
+        pos += i + 1;
+        if b[pos - 1] == b'\r' && b.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
+    }
+    let end = b[pos..]
+        .iter()
+        .position(is_break)
+        .map_or(b.len(), |i| pos + i);
+    text[pos..end]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(end, |(i, _)| pos + i)
 }
 
 /// Byte offset of `key` at the start of a line of the front matter (0 when not found).
@@ -662,6 +684,26 @@ mod tests {
         if let Err(e) = meta(&wide) {
             assert!(!e[0].message.contains("Nodes"), "{}", e[0].message);
         }
+    }
+
+    #[test]
+    fn yaml_error_after_lone_carriage_returns_names_its_line() {
+        // Found by fuzzing: YAML counts a lone `\r` as a line break, so adding its line number
+        // to the fence's pointed past the end of the note, with no source line shown.
+        let errs = meta("---\ntitle: a\r\r\rb: c: d\n---\nbody\n").unwrap_err();
+        assert_eq!(errs[0].line, 2, "{:?}", errs[0]);
+        let shown = errs[0].source_line.as_deref().unwrap_or_default();
+        assert!(shown.contains("b: c: d"), "{:?}", errs[0]);
+        // Plain `\n` and `\r\n` lines still point at the line of the error.
+        let errs = meta("---\r\ntitle: a\r\n\r\nb: c: d\r\n---\r\n").unwrap_err();
+        assert_eq!(errs[0].line, 4, "{:?}", errs[0]);
+        assert!(
+            errs[0]
+                .source_line
+                .as_deref()
+                .unwrap_or_default()
+                .contains("b: c: d")
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod slug;
 mod source;
 mod walk;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser};
@@ -185,12 +186,53 @@ pub struct Parsed {
     /// Inline `#tags` of the text, without `#`, in order of first use.
     pub tags: Vec<String>,
     pub word_count: usize,
+    /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first
+    /// use (public so that `Parsed { .., ..Default::default() }` works; leave it default).
+    pub anchors: AnchorIndex,
+}
+
+/// See [`Parsed::anchors`].
+#[derive(Debug, Clone, Default)]
+pub struct AnchorIndex(std::sync::OnceLock<Anchors>);
+
+/// A note's headings by id and by lower-cased text (the first of each), and its other ids.
+#[derive(Debug, Clone, Default)]
+struct Anchors {
+    by_id: HashMap<String, usize>,
+    by_text: HashMap<String, usize>,
+    extra: std::collections::HashSet<String>,
 }
 
 impl Parsed {
     /// Finds a heading by id, by slug of the given text, or by its text (case-insensitively).
+    /// Each lookup is a hash-map probe: a note with thousands of headings and links to them
+    /// costs its links, not its links times its headings.
     pub fn find_heading(&self, wanted: &str) -> Option<&Heading> {
-        self.find_heading_in(wanted, 0..self.headings.len())
+        let wanted = wanted.trim();
+        let a = self.anchors();
+        let i = a
+            .by_id
+            .get(wanted)
+            .or_else(|| a.by_id.get(&slug::github_slug(wanted)))
+            .or_else(|| a.by_text.get(&wanted.to_lowercase()))?;
+        self.headings.get(*i)
+    }
+
+    /// True when `id` is one of [`Parsed::extra_ids`] (a hash-set probe).
+    pub fn has_extra_id(&self, id: &str) -> bool {
+        self.anchors().extra.contains(id)
+    }
+
+    fn anchors(&self) -> &Anchors {
+        self.anchors.0.get_or_init(|| {
+            let mut a = Anchors::default();
+            for (i, h) in self.headings.iter().enumerate() {
+                a.by_id.entry(h.id.clone()).or_insert(i);
+                a.by_text.entry(h.text.to_lowercase()).or_insert(i);
+            }
+            a.extra = self.extra_ids.iter().cloned().collect();
+            a
+        })
     }
 
     /// [`Parsed::find_heading`] among `self.headings[range]`.
