@@ -122,9 +122,23 @@ pub fn start_serve(project: &Path, args: &[&str]) -> Server {
     start_serve_with(project, args, || {})
 }
 
+/// [`start_serve`] with extra environment variables for the server.
+pub fn start_serve_env(project: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    start_serve_full(project, args, env, || {})
+}
+
 /// [`start_serve`], calling `meanwhile` as soon as the process is started, while it builds
 /// (before its banner).
 pub fn start_serve_with(project: &Path, args: &[&str], meanwhile: impl FnOnce()) -> Server {
+    start_serve_full(project, args, &[], meanwhile)
+}
+
+fn start_serve_full(
+    project: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    meanwhile: impl FnOnce(),
+) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     use std::sync::{Arc, Mutex};
@@ -133,6 +147,7 @@ pub fn start_serve_with(project: &Path, args: &[&str], meanwhile: impl FnOnce())
         .arg(project)
         .args(["--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
