@@ -119,7 +119,7 @@ impl Shared {
         hosts.is_empty()
             || host.is_some_and(|h| {
                 let h = h.trim().to_ascii_lowercase();
-                hosts.iter().any(|a| *a == h)
+                hosts.contains(&h)
             })
     }
 
