@@ -2,7 +2,7 @@
 // playwright-core (never a downloaded browser) and watch a page for console errors and
 // requests that leave the machine.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +27,15 @@ export async function launch(options = {}) {
     viewport: { width: 1280, height: 900 },
     ...options,
   });
+  // The profile is removed with the browser: a test run leaves nothing behind in /tmp.
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    try {
+      await close(...args);
+    } finally {
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  };
   return context;
 }
 
