@@ -125,10 +125,7 @@ pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
 
 impl Parser {
     fn statement(&mut self, st: &Stmt) -> Result<()> {
-        let t = st.text;
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
         match word {
             "title" => self.extras.title = Some(label_text(rest)).filter(|t| !t.is_empty()),
             "dateFormat" => self.s.date_format = rest.to_string(),

@@ -47,8 +47,21 @@ pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
 /// its first byte in the source. Comment lines (`%%`) and blank lines are skipped.
 #[derive(Debug, Clone)]
 pub struct Stmt<'a> {
+    /// The statement's text, trimmed.
     pub text: &'a str,
+    /// Byte offset of `text` in the diagram source.
     pub pos: usize,
+}
+
+impl<'a> Stmt<'a> {
+    /// The statement's first word (up to the first white space), the rest of it trimmed, and
+    /// the rest's offset in the source: `classDef a fill:red` → (`classDef`, `a fill:red`, …).
+    pub fn split_word(&self) -> (&'a str, &'a str, usize) {
+        let t = self.text;
+        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+        let rest = rest.trim();
+        (word, rest, self.pos + t.len() - rest.len())
+    }
 }
 
 /// Splits the source into statements; `split_semicolons` also splits at `;` outside quotes.

@@ -191,33 +191,34 @@ impl Parser {
         self.m.parts.len() - 1
     }
 
+    /// One statement.
     fn statement(&mut self, st: &Stmt) -> Result<()> {
-        let t = st.text;
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
+        if self.keyword(st, word, rest, rest_pos)? {
+            return Ok(());
+        }
+        let word = if word == "par_over" { "par" } else { word };
+        if BLOCKS.contains(&word) || ELSES.contains(&word) {
+            return self.block(st, word, rest);
+        }
+        if word.eq_ignore_ascii_case("note") {
+            return self.note(st, rest, rest_pos);
+        }
+        self.message(st)
+    }
+
+    /// A statement that starts with a keyword (`participant`, `create`, `destroy`, `activate`,
+    /// `autonumber`, `title`, `box`, `end` …), `rest` at `rest_pos` following it; false when
+    /// `word` is none.
+    fn keyword(&mut self, st: &Stmt, word: &str, rest: &str, rest_pos: usize) -> Result<bool> {
         match word {
-            "participant" | "actor" => return self.declare(word, rest, rest_pos),
-            "create" => {
-                let (w, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                if w != "participant" && w != "actor" {
-                    return err(rest_pos, "`create` is followed by `participant` or `actor`");
-                }
-                let r = r.trim();
-                let p = self.declare(w, r, rest_pos + rest.len() - r.len());
-                let id = r.split([' ', '@']).next().unwrap_or("");
-                if let Some(&i) = self.ids.get(id) {
-                    self.m.parts[i].created = true;
-                    self.pending_create.push((i, st.pos));
-                }
-                return p;
-            }
+            "participant" | "actor" => self.declare(word, rest, rest_pos)?,
+            "create" => self.create(st, rest, rest_pos)?,
             "destroy" => {
                 let Some(&i) = self.ids.get(rest) else {
                     return err(rest_pos, format!("no participant `{rest}` to destroy"));
                 };
                 self.m.items.push(Item::Destroy(i));
-                return Ok(());
             }
             "activate" | "deactivate" => {
                 if rest.is_empty() {
@@ -229,40 +230,53 @@ impl Parser {
                 } else {
                     Item::Deactivate(i)
                 });
-                return Ok(());
             }
-            "autonumber" => {
-                self.autonumber(rest);
-                return Ok(());
-            }
+            "autonumber" => self.autonumber(rest),
             "title" | "title:" => {
                 let t = rest.trim_start_matches(':').trim();
                 if !t.is_empty() {
                     self.extras.title = Some(label_text(t));
                 }
-                return Ok(());
             }
             "accTitle" | "accDescr" | "accTitle:" | "accDescr:" | "links" | "link"
-            | "properties" | "details" => return Ok(()),
+            | "properties" | "details" => {}
             "box" => {
                 self.m.groups.push(Group {
                     label: box_label(rest),
                 });
                 self.group = Some(self.m.groups.len() - 1);
                 self.open.push((st.pos, false));
-                return Ok(());
             }
-            "end" if rest.is_empty() => {
-                match self.open.pop() {
-                    Some((_, true)) => self.m.items.push(Item::End),
-                    Some((_, false)) => self.group = None,
-                    None => return err(st.pos, "`end` without an open block"),
-                }
-                return Ok(());
-            }
-            _ => {}
+            "end" if rest.is_empty() => match self.open.pop() {
+                Some((_, true)) => self.m.items.push(Item::End),
+                Some((_, false)) => self.group = None,
+                None => return err(st.pos, "`end` without an open block"),
+            },
+            _ => return Ok(false),
         }
-        let word = if word == "par_over" { "par" } else { word };
+        Ok(true)
+    }
+
+    /// `create participant B` (or `actor`): declares a participant that appears where it is
+    /// first used rather than at the top.
+    fn create(&mut self, st: &Stmt, rest: &str, rest_pos: usize) -> Result<()> {
+        let (w, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        if w != "participant" && w != "actor" {
+            return err(rest_pos, "`create` is followed by `participant` or `actor`");
+        }
+        let r = r.trim();
+        let p = self.declare(w, r, rest_pos + rest.len() - r.len());
+        let id = r.split([' ', '@']).next().unwrap_or("");
+        if let Some(&i) = self.ids.get(id) {
+            self.m.parts[i].created = true;
+            self.pending_create.push((i, st.pos));
+        }
+        p
+    }
+
+    /// A block's start (`loop`, `alt`, `opt`, `par`, `critical`, `break`, `rect`) or the start
+    /// of its next part (`else`, `and`, `option`), with its label.
+    fn block(&mut self, st: &Stmt, word: &str, rest: &str) -> Result<()> {
         if BLOCKS.contains(&word) {
             super::budget::depth_within(self.open.len() + 1, st.pos)?;
             self.open.push((st.pos, true));
@@ -277,19 +291,13 @@ impl Parser {
             });
             return Ok(());
         }
-        if ELSES.contains(&word) {
-            if !self.open.last().is_some_and(|o| o.1) {
-                return err(st.pos, format!("`{word}` outside a block"));
-            }
-            self.m.items.push(Item::Else {
-                label: label_text(rest),
-            });
-            return Ok(());
+        if !self.open.last().is_some_and(|o| o.1) {
+            return err(st.pos, format!("`{word}` outside a block"));
         }
-        if word.eq_ignore_ascii_case("note") {
-            return self.note(st, rest, rest_pos);
-        }
-        self.message(st)
+        self.m.items.push(Item::Else {
+            label: label_text(rest),
+        });
+        Ok(())
     }
 
     /// `participant A`, `actor A as Alice`, `participant A@{ "type": "database" } as DB`.
