@@ -70,92 +70,129 @@ impl<'a> Stmt<'a> {
 /// (`@{ … }`) may run over several lines. `%%` comment lines and `%%{ … }%%` directives (which
 /// may span lines too) are skipped.
 pub fn statements<'a>(src: &'a str, split_semicolons: bool) -> Vec<Stmt<'a>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut blank = true;
-    // Inside quotes: whether they hold a Markdown string (which may span lines).
-    let mut quote: Option<bool> = None;
-    let mut braces = 0usize;
+    let mut s = Splitter {
+        src,
+        split_semicolons,
+        out: Vec::new(),
+        start: 0,
+        blank: true,
+        quote: None,
+        braces: 0,
+    };
     let mut i = 0;
-    let push = |out: &mut Vec<Stmt<'a>>, from: usize, to: usize| {
-        let raw = &src[from..to];
+    while let Some(c) = src[i..].chars().next() {
+        i = match s.comment(i) {
+            Some(next) => next,
+            None => s.step(i, c),
+        };
+    }
+    s.push(src.len());
+    s.out
+}
+
+/// [`statements`] as it scans the source.
+struct Splitter<'a> {
+    src: &'a str,
+    split_semicolons: bool,
+    out: Vec<Stmt<'a>>,
+    /// Where the current statement starts.
+    start: usize,
+    /// Nothing but white space since `start`.
+    blank: bool,
+    /// Inside quotes: whether they hold a Markdown string (which may span lines).
+    quote: Option<bool>,
+    /// Open property blocks (`@{`).
+    braces: usize,
+}
+
+impl<'a> Splitter<'a> {
+    /// Adds the statement from `start` to `to`, trimmed, unless it is blank.
+    fn push(&mut self, to: usize) {
+        let raw = &self.src[self.start..to];
         let t = raw.trim_start();
         let lead = raw.len() - t.len();
         let t = t.trim_end();
         if !t.is_empty() {
-            out.push(Stmt {
+            self.out.push(Stmt {
                 text: t,
-                pos: from + lead,
+                pos: self.start + lead,
             });
         }
-    };
-    while let Some(c) = src[i..].chars().next() {
-        let rest = &src[i..];
-        if blank && quote.is_none() && braces == 0 && rest.starts_with("%%") {
+    }
+
+    /// Ends the statement at the separator at `i` (line end or `;`); the next one starts
+    /// after it. Returns where scanning resumes.
+    fn end_at(&mut self, i: usize) -> usize {
+        self.push(i);
+        self.start = i + 1;
+        self.blank = true;
+        i + 1
+    }
+
+    /// A `%%` comment at `i` outside quotes and property blocks: at the start of a statement a
+    /// comment line (or a `%%{ … }%%` directive) is skipped; after white space in a statement
+    /// it ends the statement. Returns where scanning resumes; `None` when there is none.
+    fn comment(&mut self, i: usize) -> Option<usize> {
+        let rest = &self.src[i..];
+        if self.quote.is_some() || self.braces > 0 || !rest.starts_with("%%") {
+            return None;
+        }
+        let line_end = rest.find('\n').map_or(self.src.len(), |k| i + k);
+        if self.blank {
             // A comment line, or a directive up to its closing `}%%`.
             let end = if rest.starts_with("%%{") {
-                rest.find("}%%").map_or(src.len(), |k| i + k + 3)
+                rest.find("}%%").map_or(self.src.len(), |k| i + k + 3)
             } else {
-                rest.find('\n').map_or(src.len(), |k| i + k)
+                line_end
             };
-            i = end;
-            start = end;
-            continue;
+            self.start = end;
+            return Some(end);
         }
-        if !blank
-            && quote.is_none()
-            && braces == 0
-            && rest.starts_with("%%")
-            && src[..i].ends_with([' ', '\t'])
-        {
+        if self.src[..i].ends_with([' ', '\t']) {
             // A trailing comment: the statement ends here.
-            let end = rest.find('\n').map_or(src.len(), |k| i + k);
-            push(&mut out, start, i);
-            start = end;
-            i = end;
-            blank = true;
-            continue;
+            self.push(i);
+            self.start = line_end;
+            self.blank = true;
+            return Some(line_end);
         }
+        None
+    }
+
+    /// Reads the character `c` at `i`: quotes and property blocks open and close; a line end
+    /// (or a `;` when splitting at them) outside both ends the statement. Returns where
+    /// scanning resumes.
+    fn step(&mut self, mut i: usize, c: char) -> usize {
+        let rest = &self.src[i..];
         match c {
             '"' => {
-                quote = match quote {
+                self.quote = match self.quote {
                     Some(_) => None,
                     None => Some(rest[1..].starts_with('`')),
                 }
             }
-            '@' if quote.is_none() && rest[1..].starts_with('{') => {
-                braces += 1;
+            '@' if self.quote.is_none() && rest[1..].starts_with('{') => {
+                self.braces += 1;
                 i += 1;
             }
-            '}' if quote.is_none() && braces > 0 => braces -= 1,
+            '}' if self.quote.is_none() && self.braces > 0 => self.braces -= 1,
             '\n' => {
-                if quote == Some(false) {
-                    quote = None;
+                if self.quote == Some(false) {
+                    self.quote = None;
                 }
-                if quote.is_none() && braces == 0 {
-                    push(&mut out, start, i);
-                    start = i + 1;
-                    blank = true;
-                    i += 1;
-                    continue;
+                if self.quote.is_none() && self.braces == 0 {
+                    return self.end_at(i);
                 }
             }
-            ';' if split_semicolons && quote.is_none() && braces == 0 => {
-                push(&mut out, start, i);
-                start = i + 1;
-                blank = true;
-                i += 1;
-                continue;
+            ';' if self.split_semicolons && self.quote.is_none() && self.braces == 0 => {
+                return self.end_at(i);
             }
             _ => {}
         }
         if !c.is_whitespace() {
-            blank = false;
+            self.blank = false;
         }
-        i += c.len_utf8();
+        i + c.len_utf8()
     }
-    push(&mut out, start, src.len());
-    out
 }
 
 /// Skips an optional front matter block (`---` … `---`) and returns the offset after it and

@@ -714,7 +714,16 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
     // Constraints x[j] >= x[i] + d for i < j, grouped by j.
     let mut cons: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut add = |i: usize, j: usize, d: f64| cons[j].push((i, d));
-    for i in 1..n {
+    neighbour_gaps(m, box_w, &mut add);
+    group_gaps(m, box_w, &mut add);
+    label_gaps(m, box_w, &mut add);
+    place_columns(&cons)
+}
+
+/// Neighbouring lifelines: their boxes apart by [`GAP`] (at least [`MIN_STEP`]), with room
+/// for a `box` group's border between two groups.
+fn neighbour_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    for i in 1..m.parts.len() {
         let mut d = ((box_w[i - 1] + box_w[i]) / 2.0 + GAP).max(MIN_STEP);
         let (g0, g1) = (m.parts[i - 1].group, m.parts[i].group);
         if g0 != g1 && (g0.is_some() || g1.is_some()) {
@@ -722,6 +731,11 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
         }
         add(i - 1, i, d);
     }
+}
+
+/// A `box` group: its first and last lifelines far enough apart for its label.
+fn group_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    let n = m.parts.len();
     for (g, grp) in m.groups.iter().enumerate() {
         let members: Vec<usize> = (0..n).filter(|&i| m.parts[i].group == Some(g)).collect();
         if let (Some(&a), Some(&b)) = (members.first(), members.last())
@@ -734,8 +748,14 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
             );
         }
     }
-    // Block spans, for their header widths.
-    let mut stack: Vec<(f64, usize, usize)> = Vec::new(); // (header width, min, max)
+}
+
+/// Room for what is written between lifelines: messages (self-messages beside their
+/// lifeline), notes, and the headers of blocks across the lifelines they span.
+fn label_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    let n = m.parts.len();
+    // Open blocks: (header width, first and last lifeline touched so far).
+    let mut stack: Vec<(f64, usize, usize)> = Vec::new();
     for it in &m.items {
         let touched: Option<(usize, usize)> = match it {
             Item::Msg { from, to, text, .. } => {
@@ -752,7 +772,7 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
                 Some((*from.min(to), *from.max(to)))
             }
             Item::Note { a, b, side, text } => {
-                note_columns(*a, *b, *side, text_w(text) + 2.0 * NOTE_PAD, n, &mut add);
+                note_columns(*a, *b, *side, text_w(text) + 2.0 * NOTE_PAD, n, add);
                 Some((*a, *b))
             }
             Item::Start { kind, label } => {
@@ -786,8 +806,13 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
             }
         }
     }
-    let mut x = vec![0.0f64; n];
-    for j in 1..n {
+}
+
+/// Each column as far left as its constraints allow (`cons[j]`: `x[j] >= x[i] + d` for each
+/// `(i, d)`, with `i < j`); the first at 0.
+fn place_columns(cons: &[Vec<(usize, f64)>]) -> Vec<f64> {
+    let mut x = vec![0.0f64; cons.len()];
+    for j in 1..cons.len() {
         let mut v = f64::NEG_INFINITY;
         for &(i, d) in &cons[j] {
             v = v.max(x[i] + d);
@@ -1510,27 +1535,7 @@ fn draw_symbol(out: &mut String, kind: Kind, cx: f64, top: f64) {
         );
     };
     match kind {
-        Kind::Actor => {
-            let hy = top + 7.0;
-            let _ = write!(
-                out,
-                "<circle class=\"dg-node\" cx=\"{}\" cy=\"{}\" r=\"6\"/><path class=\"dg-line\" d=\"M{} {}V{}M{} {}H{}M{} {}L{} {}L{} {}\"/>",
-                num(cx),
-                num(hy),
-                num(cx),
-                num(hy + 6.0),
-                num(hy + 18.0),
-                num(cx - 9.0),
-                num(hy + 10.0),
-                num(cx + 9.0),
-                num(cx - 8.0),
-                num(hy + 28.0),
-                num(cx),
-                num(hy + 18.0),
-                num(cx + 8.0),
-                num(hy + 28.0)
-            );
-        }
+        Kind::Actor => draw_actor(out, cx, top),
         Kind::Boundary => {
             circle(out);
             let _ = write!(
@@ -1567,22 +1572,48 @@ fn draw_symbol(out: &mut String, kind: Kind, cx: f64, top: f64) {
                 num(cx + r)
             );
         }
-        Kind::Database => {
-            let (rx, ry) = (13.0, 4.5);
-            let (t, b) = (top + 4.0 + ry, top + 32.0 - ry);
-            let _ = write!(
-                out,
-                "<path class=\"dg-node\" d=\"M{l} {t}A{rx} {ry} 0 0 1 {r} {t}V{b}A{rx} {ry} 0 0 1 {l} {b}Z\"/><path class=\"dg-line\" d=\"M{l} {t}A{rx} {ry} 0 0 0 {r} {t}\"/>",
-                l = num(cx - rx),
-                r = num(cx + rx),
-                t = num(t),
-                b = num(b),
-                rx = num(rx),
-                ry = num(ry)
-            );
-        }
+        Kind::Database => draw_database(out, cx, top),
         _ => {}
     }
+}
+
+/// The actor: a stick figure under the top of its box at `top`, centred on `cx`.
+fn draw_actor(out: &mut String, cx: f64, top: f64) {
+    let hy = top + 7.0;
+    let _ = write!(
+        out,
+        "<circle class=\"dg-node\" cx=\"{}\" cy=\"{}\" r=\"6\"/><path class=\"dg-line\" d=\"M{} {}V{}M{} {}H{}M{} {}L{} {}L{} {}\"/>",
+        num(cx),
+        num(hy),
+        num(cx),
+        num(hy + 6.0),
+        num(hy + 18.0),
+        num(cx - 9.0),
+        num(hy + 10.0),
+        num(cx + 9.0),
+        num(cx - 8.0),
+        num(hy + 28.0),
+        num(cx),
+        num(hy + 18.0),
+        num(cx + 8.0),
+        num(hy + 28.0)
+    );
+}
+
+/// The database: a cylinder under the top of its box at `top`, centred on `cx`.
+fn draw_database(out: &mut String, cx: f64, top: f64) {
+    let (rx, ry) = (13.0, 4.5);
+    let (t, b) = (top + 4.0 + ry, top + 32.0 - ry);
+    let _ = write!(
+        out,
+        "<path class=\"dg-node\" d=\"M{l} {t}A{rx} {ry} 0 0 1 {r} {t}V{b}A{rx} {ry} 0 0 1 {l} {b}Z\"/><path class=\"dg-line\" d=\"M{l} {t}A{rx} {ry} 0 0 0 {r} {t}\"/>",
+        l = num(cx - rx),
+        r = num(cx + rx),
+        t = num(t),
+        b = num(b),
+        rx = num(rx),
+        ry = num(ry)
+    );
 }
 
 #[cfg(test)]
