@@ -56,6 +56,7 @@ pub fn held() -> usize {
 /// Limits of one statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// Longest run of one statement before it is stopped.
     pub time: Duration,
     /// Live heap of the note's worker, in bytes (enforced with [`CalcAlloc`]).
     pub memory: usize,

@@ -46,7 +46,9 @@ pub use format::{FormatSpec, Shown};
 /// The default formats of a project's results: values in prose and worked steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Formats {
+    /// Values in prose (`` `= expr` ``).
     pub inline: FormatSpec,
+    /// Results in the worked steps of ```` ```calc ```` blocks.
     pub steps: FormatSpec,
 }
 
@@ -480,11 +482,13 @@ pub enum RowKind {
 /// One statement of a block, evaluated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// How the row reads (value, `let`, check, definition, print).
     pub kind: RowKind,
     /// The statement as written (without comments).
     pub expr: String,
     /// Its trailing comment.
     pub note: Option<String>,
+    /// The value shown, if the statement has one.
     pub result: Option<Shown>,
 }
 

@@ -15,6 +15,7 @@ use super::layout::Dir;
 use super::lex::{Cursor, Extras, Result, Stmt, err, label_text, unquote};
 use super::svg::{BOLD, ITALIC};
 
+/// A direction word (`TB`/`TD`, `BT`, `LR`, `RL`) at `pos`; anything else is an error.
 pub fn parse_dir(s: &str, pos: usize) -> Result<Dir> {
     Ok(match s {
         "TB" | "TD" => Dir::TB,

@@ -15,13 +15,18 @@ use std::collections::HashMap;
 /// Direction of a diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
+    /// Top to bottom (`TB`, `TD`).
     TB,
+    /// Bottom to top.
     BT,
+    /// Left to right.
     LR,
+    /// Right to left.
     RL,
 }
 
 impl Dir {
+    /// Whether ranks run across the page (`LR`, `RL`).
     pub fn horizontal(self) -> bool {
         matches!(self, Dir::LR | Dir::RL)
     }
@@ -30,23 +35,33 @@ impl Dir {
 /// How an edge meets a node's side (in layout space).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Boundary {
+    /// A box: edges stop at its sides.
     Rect,
+    /// A rhombus: edges stop at its slanted sides.
     Diamond,
+    /// A circle or ellipse.
     Ellipse,
 }
 
 /// A node to place; sizes are in real (unrotated) px.
 #[derive(Debug, Clone)]
 pub struct LNode {
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
+    /// The innermost cluster holding it.
     pub cluster: Option<usize>,
+    /// Where edges meet it.
     pub boundary: Boundary,
 }
 
+/// An edge to route, between two nodes (indexes in the node list).
 #[derive(Debug, Clone)]
 pub struct LEdge {
+    /// Where it starts.
     pub from: usize,
+    /// Where it ends.
     pub to: usize,
     /// Real size of the label box.
     pub label: Option<(f64, f64)>,
@@ -54,8 +69,10 @@ pub struct LEdge {
     pub minlen: usize,
 }
 
+/// A cluster to draw around its nodes (and nested clusters).
 #[derive(Debug, Clone)]
 pub struct LCluster {
+    /// The cluster holding it.
     pub parent: Option<usize>,
     /// Real size of the title box.
     pub title: (f64, f64),
@@ -69,39 +86,53 @@ pub type Seg3 = (Pt, Pt, Pt);
 /// A path in real coordinates: a start point and cubic/straight segments.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Path {
+    /// Where it starts.
     pub start: (f64, f64),
     /// Segments: `(c1, c2, end)`; a straight segment has `c1 == start` and `c2 == end`.
     pub segs: Vec<Seg3>,
 }
 
 impl Path {
+    /// Where it ends.
     pub fn end(&self) -> (f64, f64) {
         self.segs.last().map_or(self.start, |s| s.2)
     }
 }
 
+/// An edge once routed.
 #[derive(Debug, Clone, Default)]
 pub struct EdgeOut {
+    /// Its line, from its start node's border to its end node's.
     pub path: Path,
     /// Centre of the label box (real coordinates).
     pub label: Option<(f64, f64)>,
 }
 
+/// A rectangle: top left corner and size.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Rect {
+    /// Left.
     pub x: f64,
+    /// Top.
     pub y: f64,
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
 }
 
+/// A laid-out graph, in real coordinates from (0, 0).
 #[derive(Debug, Clone, Default)]
 pub struct LayoutOut {
     /// Node centres.
     pub nodes: Vec<(f64, f64)>,
+    /// Edges, in input order.
     pub edges: Vec<EdgeOut>,
+    /// Cluster boxes, in input order.
     pub clusters: Vec<Rect>,
+    /// Width of the whole.
     pub width: f64,
+    /// Height of the whole.
     pub height: f64,
     /// Steps the layout took (items and segments visited, summed over its passes): a
     /// machine-independent measure of its cost, which stays near-linear in the graph's size.
@@ -116,6 +147,7 @@ pub const MAX_POINTS: usize = 40_000;
 /// The layout would exceed [`MAX_POINTS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooBig {
+    /// How many points it would take.
     pub points: usize,
 }
 

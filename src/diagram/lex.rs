@@ -3,10 +3,13 @@
 /// A syntax error at a byte offset of the diagram source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// Byte offset in the diagram source.
     pub pos: usize,
+    /// What is wrong and, where possible, what was expected.
     pub message: String,
 }
 
+/// The result of a diagram parser.
 pub type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// What a diagram yields besides its drawing: `click` links (targets as written, with their
@@ -15,8 +18,11 @@ pub type Result<T> = std::result::Result<T, SyntaxError>;
 pub struct Extras {
     /// A title given in the diagram itself (`title …` in sequence diagrams, gantt, pie …).
     pub title: Option<String>,
+    /// `click` link targets, as written.
     pub links: Vec<String>,
+    /// Where each link target is in the source.
     pub link_pos: Vec<usize>,
+    /// Things left out on purpose, at their source offsets.
     pub warnings: Vec<SyntaxError>,
 }
 
@@ -28,6 +34,7 @@ impl Extras {
         self.links.len() - 1
     }
 
+    /// Records a warning at `pos`.
     pub fn warn(&mut self, pos: usize, message: impl Into<String>) {
         self.warnings.push(SyntaxError {
             pos,
@@ -36,6 +43,7 @@ impl Extras {
     }
 }
 
+/// A syntax error at `pos`.
 pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
     Err(SyntaxError {
         pos,
@@ -219,13 +227,16 @@ pub fn front_matter(src: &str) -> (usize, Option<String>) {
 
 /// A cursor over one statement.
 pub struct Cursor<'a> {
+    /// The statement.
     pub s: &'a str,
+    /// Byte offset of the cursor in `s`.
     pub i: usize,
     /// Offset of `s` in the diagram source.
     pub base: usize,
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of `stmt`.
     pub fn new(stmt: &Stmt<'a>) -> Self {
         Cursor {
             s: stmt.text,
@@ -234,27 +245,33 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The cursor's offset in the diagram source.
     pub fn pos(&self) -> usize {
         self.base + self.i
     }
 
+    /// What is left of the statement.
     pub fn rest(&self) -> &'a str {
         &self.s[self.i..]
     }
 
+    /// Whether the whole statement has been read.
     pub fn done(&self) -> bool {
         self.i >= self.s.len()
     }
 
+    /// The next character, not consumed.
     pub fn peek(&self) -> Option<char> {
         self.rest().chars().next()
     }
 
+    /// Skips white space.
     pub fn ws(&mut self) {
         let r = self.rest();
         self.i += r.len() - r.trim_start().len();
     }
 
+    /// Consumes `t` if the rest starts with it.
     pub fn eat(&mut self, t: &str) -> bool {
         if self.rest().starts_with(t) {
             self.i += t.len();

@@ -12,8 +12,11 @@ use super::svg::{self, Anchor, num};
 
 /// A node's size and the lines it shows.
 pub struct Sized {
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
+    /// The label, wrapped.
     pub lines: Vec<String>,
     /// Class boxes: the compartments' lines.
     pub sections: Vec<Vec<String>>,
@@ -509,44 +512,54 @@ fn draw_extended(
     h: f64,
 ) -> (f64, f64) {
     let shape = n.shape;
+    let f = Frame { x, y, w, h };
     match shape {
         Shape::Document | Shape::LinedDocument | Shape::TaggedDocument | Shape::MultiDocument => {
-            draw_document(out, shape, c, x, y, w, h)
+            draw_document(out, shape, c, f)
         }
         Shape::NotchedRect
         | Shape::LinedRect
         | Shape::DividedRect
         | Shape::TaggedRect
         | Shape::StackedRect
-        | Shape::WindowPane => draw_process_box(out, shape, c, x, y, w, h),
+        | Shape::WindowPane => draw_process_box(out, shape, c, f),
         Shape::SmallCircle | Shape::FilledCircle | Shape::FramedCircle | Shape::CrossedCircle => {
-            draw_circle_mark(out, shape, c, x, y, w, h)
+            draw_circle_mark(out, shape, c, f)
         }
         Shape::Hourglass
         | Shape::Bolt
         | Shape::BraceLeft
         | Shape::BraceRight
         | Shape::Braces
-        | Shape::Text => draw_mark(out, shape, c, x, y, w, h),
+        | Shape::Text => draw_mark(out, shape, c, f),
         Shape::Triangle
         | Shape::FlippedTriangle
         | Shape::SlopedRect
         | Shape::NotchedPentagon
-        | Shape::Bang => draw_angular(out, shape, c, x, y, w, h),
-        _ => draw_curved(out, shape, c, x, y, w, h),
+        | Shape::Bang => draw_angular(out, shape, c, f),
+        _ => draw_curved(out, shape, c, f),
     }
 }
 
-/// Documents: a wavy bottom edge, with a fold line, a tag or a stack of pages.
-fn draw_document(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
+/// Where a node is drawn: its top left corner and size.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
     x: f64,
     y: f64,
     w: f64,
     h: f64,
-) -> (f64, f64) {
+}
+
+/// A plain rectangle with rounded corners (for a shape a family does not draw), the label
+/// centred.
+fn plain(out: &mut String, c: &str, f: Frame) -> (f64, f64) {
+    rect(out, c, f.x, f.y, f.w, f.h, 3.0);
+    (0.0, 0.0)
+}
+
+/// Documents: a wavy bottom edge, with a fold line, a tag or a stack of pages.
+fn draw_document(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     match shape {
         Shape::Document => {
             doc_path(x, y, w, h).write(out, c);
@@ -576,23 +589,13 @@ fn draw_document(
             doc_path(x, y + 8.0, w - 8.0, h - 8.0).write(out, c);
             (-4.0, 4.0 - WAVE / 2.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
 /// Process boxes: a rectangle notched, lined, divided, tagged, stacked or split in panes.
-fn draw_process_box(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-) -> (f64, f64) {
+fn draw_process_box(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     match shape {
         Shape::NotchedRect => {
             let k = 12.0;
@@ -645,23 +648,13 @@ fn draw_process_box(
                 .write(out, "dg-line");
             (5.0, 5.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
 /// The small circles: plain, filled, framed (a dot in a ring) and crossed.
-fn draw_circle_mark(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-) -> (f64, f64) {
+fn draw_circle_mark(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
     match shape {
         Shape::SmallCircle => {
@@ -688,23 +681,13 @@ fn draw_circle_mark(
                 .write(out, "dg-line");
             (0.0, 0.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
 /// The hourglass, the bolt, braces around the label and bare text.
-fn draw_mark(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-) -> (f64, f64) {
+fn draw_mark(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
     match shape {
         Shape::Hourglass => {
@@ -755,23 +738,13 @@ fn draw_mark(
             (shift, 0.0)
         }
         Shape::Text => (0.0, 0.0),
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
 /// Outlines with straight sides: triangles, sloped rectangle, notched pentagon, bang.
-fn draw_angular(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-) -> (f64, f64) {
+fn draw_angular(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
     match shape {
         Shape::Triangle => {
@@ -810,24 +783,14 @@ fn draw_angular(
             poly(out, c, &bang(cx, cy, w, h));
             (0.0, 0.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
 /// Outlines with curved sides: horizontal cylinder, curved trapezoid, delay, flag, bow tie,
 /// cloud.
-fn draw_curved(
-    out: &mut String,
-    shape: Shape,
-    c: &str,
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-) -> (f64, f64) {
+fn draw_curved(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
     match shape {
         Shape::HCylinder => {
@@ -877,10 +840,7 @@ fn draw_curved(
             cloud(cx, cy, w, h).write(out, c);
             (0.0, 0.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 

@@ -32,6 +32,7 @@ pub fn num(v: f64) -> String {
     s.to_string()
 }
 
+/// `s` escaped for SVG text and attribute values; control characters are dropped.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -36,18 +36,26 @@ const NOMINAL_WIDTH: f64 = 1100.0;
 /// A section in the legend.
 #[derive(Serialize, Debug)]
 pub struct SectionKey {
+    /// The section's title.
     pub title: String,
+    /// Its page, relative to the graph page.
     pub url: String,
+    /// Its colour (`g-c0` … `g-c7`).
     pub colour: usize,
+    /// How many notes it holds.
     pub notes: usize,
 }
 
 /// What `graph.html` shows.
 #[derive(Serialize, Debug, Default)]
 pub struct SiteGraph {
+    /// The picture.
     pub svg: String,
+    /// How many notes it shows.
     pub notes: usize,
+    /// How many links between notes it stands for.
     pub links: usize,
+    /// The legend: the sections that hold notes, in reading order.
     pub sections: Vec<SectionKey>,
     /// True when links are drawn as section bundles.
     pub bundled: bool,

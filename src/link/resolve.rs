@@ -14,12 +14,17 @@ use super::{Resolved, join_rel, tag_slug};
 
 /// What resolving reads.
 pub(super) struct Ctx<'a> {
+    /// The loaded notes.
     pub corpus: &'a Corpus,
+    /// Each note parsed.
     pub parsed: &'a [Parsed],
+    /// Titles, file names and aliases, for wikilinks.
     pub names: &'a Names,
+    /// Each note's title.
     pub titles: &'a [String],
     /// Slugs of every tag of the site (tag pages that exist).
     pub tags: &'a BTreeSet<String>,
+    /// Whether an unresolved link fails the build or is a warning.
     pub policy: BrokenLinks,
     /// "Did you mean" suggestions left for this build: each compares a name with every
     /// candidate, so 50,000 broken anchors in a note of 2,000 headings took minutes. The first

@@ -24,6 +24,7 @@ pub type SectionId = usize;
 /// One Markdown file.
 #[derive(Debug, Clone)]
 pub struct Note {
+    /// Its index in [`Corpus::notes`].
     pub id: NoteId,
     /// Absolute path of the file.
     pub path: PathBuf,
@@ -33,6 +34,7 @@ pub struct Note {
     pub source: String,
     /// Byte offset where the Markdown body starts in `source`.
     pub body_start: usize,
+    /// Its front matter.
     pub meta: Meta,
     /// Output path relative to the site root (`principles/cap-theorem.html`).
     pub out_path: String,
@@ -49,6 +51,7 @@ pub struct Note {
 }
 
 impl Note {
+    /// The Markdown body (the file after its front matter).
     pub fn body(&self) -> &str {
         &self.source[self.body_start..]
     }
@@ -57,7 +60,9 @@ impl Note {
 /// A folder of notes.
 #[derive(Debug, Clone)]
 pub struct Section {
+    /// Its index in [`Corpus::sections`].
     pub id: SectionId,
+    /// The section holding it (`None` for the root).
     pub parent: Option<SectionId>,
     /// Folder relative to the notes folder (`02-principles`), `""` for the root.
     pub rel_dir: String,
@@ -65,11 +70,13 @@ pub struct Section {
     pub out_dir: String,
     /// Title from the folder name, used when the section has no index note.
     pub dir_title: String,
+    /// Its index note (`index.md` or `_index.md`), the section's page.
     pub index: Option<NoteId>,
     /// Notes (not the index) in reading order.
     pub notes: Vec<NoteId>,
     /// Child sections in reading order.
     pub children: Vec<SectionId>,
+    /// Sort key among its siblings: weight of its index note, else folder prefix; then name.
     pub order: (i64, String),
 }
 
@@ -87,6 +94,7 @@ impl Section {
 /// A non-Markdown file in the notes folder (image, PDF…), copied when a note references it.
 #[derive(Debug, Clone)]
 pub struct Asset {
+    /// Absolute path of the file.
     pub path: PathBuf,
     /// Relative to the notes folder, `/`-separated, as on disk.
     pub rel: String,
@@ -97,8 +105,11 @@ pub struct Asset {
 /// Everything loaded from the notes folder.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
+    /// The published notes, in walk order (by relative path).
     pub notes: Vec<Note>,
+    /// The folders holding notes; the root (the notes folder itself) first.
     pub sections: Vec<Section>,
+    /// The other files.
     pub assets: Vec<Asset>,
     /// Assets by lower-cased relative path.
     pub asset_by_rel: HashMap<String, usize>,
@@ -112,7 +123,9 @@ pub struct Corpus {
 pub struct Hidden {
     /// Relative path, as [`Note::rel`].
     pub rel: String,
+    /// Its front matter title.
     pub title: Option<String>,
+    /// Its front matter aliases.
     pub aliases: Vec<String>,
 }
 
@@ -122,6 +135,7 @@ pub type LoadedFile = (PathBuf, String, String, usize, Meta);
 /// Options of the load stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
+    /// Publish notes marked `draft: true` (`--drafts`).
     pub drafts: bool,
 }
 

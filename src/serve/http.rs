@@ -41,7 +41,9 @@ pub const CLIENT_JS: &str = include_str!("client.js");
 /// A message on the event stream: an event name and its JSON data.
 #[derive(Debug, Clone)]
 pub struct Message {
+    /// The event name (`reload`, `css`, `errors`, `ok`).
     pub name: &'static str,
+    /// The event's data, JSON.
     pub data: String,
 }
 
@@ -75,6 +77,7 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The state to serve `files` from, with no build counted and no open tab.
     pub fn new(files: Arc<SiteFiles>) -> Arc<Shared> {
         let (events, _) = broadcast::channel(64);
         let (settled, _) = watch::channel(0);
@@ -184,6 +187,7 @@ impl Shared {
         self.send("errors", json);
     }
 
+    /// Sends an event to every open tab (none open is fine).
     pub fn send(&self, name: &'static str, data: String) {
         // No receiver (no open tab) is not an error.
         let _ = self.events.send(Message { name, data });

@@ -30,7 +30,9 @@ const FINISH_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(2
 /// Options of `corem serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// Options of each build (drafts).
     pub build: BuildOptions,
+    /// Address to listen on (127.0.0.1 unless asked otherwise).
     pub bind: IpAddr,
     /// `None`: 4000, or the next free port. `Some(p)`: exactly `p` (0 lets the system choose).
     pub port: Option<u16>,
