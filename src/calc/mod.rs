@@ -64,8 +64,10 @@ use scan::{DefKind, Item, PosMap, Src, Stmt};
 /// A setup failure of the calc machinery (not of a note's content).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CalcError {
+    /// numbat's standard library did not load.
     #[error("numbat's prelude failed to load: {0}")]
     Prelude(String),
+    /// The system refused a thread.
     #[error("could not start a calc worker thread: {0}")]
     Thread(String),
 }
@@ -495,7 +497,9 @@ pub struct Row {
 /// One line of worked steps.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// A comment on a line of its own, shown as a heading of the working.
     Comment(String),
+    /// A statement and its result.
     Row(Row),
 }
 

@@ -281,9 +281,12 @@ pub enum Item {
     Comment(String),
     /// `# format: …` on a line of its own: formatting for the rest of the block.
     Format {
+        /// The options after `format:`.
         spec: String,
+        /// Byte offset of the options in the note body.
         offset: usize,
     },
+    /// A statement.
     Stmt(Stmt),
 }
 
@@ -535,8 +538,11 @@ fn format_directive(comment: &str) -> Option<&str> {
 /// What a statement defines, if anything: `let x`, `fn f`, `unit u`, `dimension D`, `struct S`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefKind {
+    /// `let x = …`: a value.
     Let,
+    /// `fn f(…)`: a function.
     Fn,
+    /// `unit`, `dimension`, `struct`.
     Other,
 }
 

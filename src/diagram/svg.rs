@@ -51,7 +51,9 @@ pub fn esc(s: &str) -> String {
 /// Text anchoring of a label's lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Anchor {
+    /// Lines start at x (`text-anchor="start"`).
     Start,
+    /// Lines are centred on x.
     Middle,
 }
 

@@ -25,7 +25,9 @@ use resolve::Ctx;
 pub enum Resolved {
     /// Another note (or this one), optionally at a heading id.
     Note {
+        /// The note.
         note: NoteId,
+        /// The heading (or block) id, when the link names one.
         anchor: Option<String>,
     },
     /// A heading id on the same page.

@@ -7,12 +7,12 @@
 //!
 //! The work is done in passes, each in its own file:
 //!
-//! 1. [`source`]: text rewrites before parsing (Obsidian `%%comments%%` removed, wikilink pipes
+//! 1. `source.rs`: text rewrites before parsing (Obsidian `%%comments%%` removed, wikilink pipes
 //!    in table rows escaped), with a map back to the note's own offsets;
-//! 2. pulldown-cmark, then [`highlight`]: `==marked==` text becomes `<mark>`;
-//! 3. one walk over the event tree ([`walk`]) that hands each construct to its handler:
-//!    [`heading`] (ids), [`links`] (links, images, embeds, bare URLs, `#tags`), [`callout`],
-//!    [`inline`] (code, inline values, math, task boxes), [`blocks`] (`^block-id`s), fences.
+//! 2. pulldown-cmark, then `highlight.rs`: `==marked==` text becomes `<mark>`;
+//! 3. one walk over the event tree (`walk.rs`) that hands each construct to its handler:
+//!    `heading.rs` (ids), `links.rs` (links, images, embeds, bare URLs, `#tags`), `callout.rs`,
+//!    `inline.rs` (code, inline values, math, task boxes), `blocks.rs` (`^block-id`s), fences.
 
 mod autolink;
 mod blocks;
@@ -214,7 +214,8 @@ pub struct Parsed {
     pub anchors: AnchorIndex,
 }
 
-/// See [`Parsed::anchors`].
+/// The lookup tables behind [`Parsed::find_heading`] and [`Parsed::has_extra_id`] (the field
+/// `Parsed::anchors`), built on first use.
 #[derive(Debug, Clone, Default)]
 pub struct AnchorIndex(std::sync::OnceLock<Anchors>);
 
