@@ -574,7 +574,7 @@ fn draw_edges(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
             path = clip_end(&path, rect(c));
         }
         if let Some(c) = e.from_cluster {
-            path = reverse(&clip_end(&reverse(&path), rect(c)));
+            path = clip_end(&path.reversed(), rect(c)).reversed();
         }
         write_edge(&mut d.body, &mut d.markers, e, &path);
         if let Some(c) = eo.label {
@@ -690,21 +690,6 @@ fn shift(p: &Path, dd: f64) -> Path {
             .map(|&(a, b, c)| (mv(a), mv(b), mv(c)))
             .collect(),
     }
-}
-
-fn reverse(p: &Path) -> Path {
-    let mut pts = vec![p.start];
-    for s in &p.segs {
-        pts.push(s.2);
-    }
-    let mut out = Path {
-        start: p.end(),
-        segs: Vec::new(),
-    };
-    for (k, s) in p.segs.iter().enumerate().rev() {
-        out.segs.push((s.1, s.0, pts[k]));
-    }
-    out
 }
 
 fn inside(r: Rect, p: (f64, f64)) -> bool {
@@ -966,7 +951,7 @@ mod tests {
         };
         let c = clip_end(&p, r);
         assert!((c.end().1 - 60.0).abs() < 0.01, "{:?}", c.end());
-        let back = reverse(&reverse(&p));
+        let back = p.reversed().reversed();
         assert_eq!(back, p);
     }
 

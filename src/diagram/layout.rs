@@ -97,6 +97,22 @@ impl Path {
     pub fn end(&self) -> (f64, f64) {
         self.segs.last().map_or(self.start, |s| s.2)
     }
+
+    /// The same path run from its end to its start.
+    pub fn reversed(&self) -> Path {
+        let mut pts = vec![self.start];
+        for s in &self.segs {
+            pts.push(s.2);
+        }
+        let mut out = Path {
+            start: self.end(),
+            segs: Vec::new(),
+        };
+        for (k, s) in self.segs.iter().enumerate().rev() {
+            out.segs.push((s.1, s.0, pts[k]));
+        }
+        out
+    }
 }
 
 /// An edge once routed.
@@ -1099,7 +1115,7 @@ impl<'a> Layered<'a> {
                 }
             }
             if self.reversed.get(&e).copied().unwrap_or(false) {
-                path = reverse_path(&path);
+                path = path.reversed();
             }
             out.edges[e].path = path;
         }
@@ -1372,21 +1388,6 @@ fn fit_ranks(
             items[i].x = xs[k];
         }
     }
-}
-
-fn reverse_path(p: &Path) -> Path {
-    let mut pts = vec![p.start];
-    for s in &p.segs {
-        pts.push(s.2);
-    }
-    let mut out = Path {
-        start: p.end(),
-        segs: Vec::new(),
-    };
-    for (k, s) in p.segs.iter().enumerate().rev() {
-        out.segs.push((s.1, s.0, pts[k]));
-    }
-    out
 }
 
 /// Unit of an item at cluster depth `d`: `(0, cluster)` inside a cluster, `(1, 0)` a left

@@ -410,6 +410,22 @@ impl D {
     }
 }
 
+/// A four-sided shape in the box (x, y, w, h), its corners moved in from the box's corners by
+/// `inset`: top left, top right, bottom right, bottom left (parallelograms, trapezoids).
+fn quad(out: &mut String, c: &str, x: f64, y: f64, w: f64, h: f64, inset: [f64; 4]) {
+    let [tl, tr, br, bl] = inset;
+    poly(
+        out,
+        c,
+        &[
+            (x + tl, y),
+            (x + w - tr, y),
+            (x + w - br, y + h),
+            (x + bl, y + h),
+        ],
+    );
+}
+
 /// The classic polygons: diamond, hexagon, parallelograms, trapezoids, asymmetric.
 fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64, h: f64) {
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
@@ -437,16 +453,7 @@ fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64,
             } else {
                 (0.0, k)
             };
-            poly(
-                out,
-                c,
-                &[
-                    (x + a, y),
-                    (x + w - b, y),
-                    (x + w - a, y + h),
-                    (x + b, y + h),
-                ],
-            );
+            quad(out, c, x, y, w, h, [a, b, a, b]);
         }
         Shape::Trapezoid | Shape::TrapezoidAlt => {
             let k = h / 2.0;
@@ -455,16 +462,7 @@ fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64,
             } else {
                 (0.0, k)
             };
-            poly(
-                out,
-                c,
-                &[
-                    (x + top, y),
-                    (x + w - top, y),
-                    (x + w - bottom, y + h),
-                    (x + bottom, y + h),
-                ],
-            );
+            quad(out, c, x, y, w, h, [top, top, bottom, bottom]);
         }
         Shape::Asymmetric => {
             let k = h / 2.0;

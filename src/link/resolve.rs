@@ -101,11 +101,7 @@ impl Ctx<'_> {
             },
             Ok(id) => Resolved::Anchor(id),
             Err(help) => {
-                let what = if a.starts_with('^') {
-                    "block"
-                } else {
-                    "heading"
-                };
+                let what = anchor_kind(a);
                 let d = self
                     .diag(from, offset, format!("no {what} `{a}` in this note"))
                     .with_help(help);
@@ -330,11 +326,7 @@ impl Ctx<'_> {
                 anchor: Some(id),
             },
             Err(help) => {
-                let what = if a.starts_with('^') {
-                    "block"
-                } else {
-                    "heading"
-                };
+                let what = anchor_kind(a);
                 let d = self
                     .diag(
                         from,
@@ -593,4 +585,13 @@ pub(super) fn relative_link(from_rel: &str, to_rel: &str) -> String {
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
     out.extend(&to[common..]);
     out.join("/")
+}
+
+/// What an anchor names, in words: `^id` a block, anything else a heading.
+fn anchor_kind(anchor: &str) -> &'static str {
+    if anchor.starts_with('^') {
+        "block"
+    } else {
+        "heading"
+    }
 }
