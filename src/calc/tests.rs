@@ -440,3 +440,29 @@ fn a_problem_at_the_end_of_an_unclosed_block_points_inside_the_body() {
         }
     }
 }
+
+#[test]
+fn rows_are_kinded_by_definition_head_and_output() {
+    let value = Outcome {
+        shown: Some(Shown {
+            html: "1".into(),
+            text: "1".into(),
+        }),
+        ..Outcome::default()
+    };
+    let printed = Outcome {
+        printed: vec!["hi".into()],
+        ..Outcome::default()
+    };
+    let nothing = Outcome::default();
+    assert_eq!(row_kind(None, Some("assert_eq"), &value), RowKind::Check);
+    assert_eq!(row_kind(Some(DefKind::Let), None, &value), RowKind::Let);
+    assert_eq!(
+        row_kind(Some(DefKind::Fn), None, &value),
+        RowKind::Definition
+    );
+    assert_eq!(row_kind(None, Some("use"), &nothing), RowKind::Definition);
+    assert_eq!(row_kind(None, Some("print"), &printed), RowKind::Print);
+    assert_eq!(row_kind(None, None, &nothing), RowKind::Definition);
+    assert_eq!(row_kind(None, None, &value), RowKind::Value);
+}

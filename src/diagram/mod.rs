@@ -58,6 +58,7 @@ pub struct Rendered {
     /// `click` link targets as written (the SVG holds a placeholder for each, see
     /// [`Rendered::svg_linked`]), and where each is in the source.
     pub links: Vec<String>,
+    /// Where each link target is in the source.
     pub link_pos: Vec<usize>,
     /// Things left out on purpose (scripts), at their source offsets.
     pub warnings: Vec<SyntaxError>,

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 
 /// The text to parse and, when it differs from the note, how its offsets map back.
 pub struct Source<'a> {
+    /// The text to parse (borrowed when it is the note's own).
     pub text: Cow<'a, str>,
     /// Runs of copied text: (start in `text`, start in the note), in order. Inserted characters
     /// map to the note offset of the character after them; removed text has no run.
