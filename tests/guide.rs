@@ -174,7 +174,7 @@ fn every_relative_link_of_the_readme_resolves() {
     let root = support::repo();
     let readme = read(&root.join("README.md"));
     let mut targets = Vec::new();
-    for part in readme.split("](").skip(1) {
+    for part in prose(&readme).split("](").skip(1) {
         let Some(end) = part.find(')') else { continue };
         let target = part[..end].split_whitespace().next().unwrap_or("");
         if target.is_empty() || target.starts_with('#') || target.contains("://") {
@@ -207,4 +207,31 @@ fn every_relative_link_of_the_readme_resolves() {
         read(&arch).contains("title: Architecture"),
         "it leads to the note"
     );
+}
+
+/// `markdown` without its fenced code blocks and code spans (examples, not links).
+fn prose(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut fence: Option<&str> = None;
+    for line in markdown.lines() {
+        let t = line.trim_start();
+        let ticks = &t[..t.len() - t.trim_start_matches('`').len()];
+        match fence {
+            Some(f) if t.starts_with(f) && t.trim_start_matches('`').trim().is_empty() => {
+                fence = None
+            }
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None => {
+                // Outside code spans: the even pieces between runs of backticks.
+                for (k, piece) in line.split('`').enumerate() {
+                    if k % 2 == 0 {
+                        out.push_str(piece);
+                    }
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
