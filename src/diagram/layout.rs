@@ -157,7 +157,7 @@ pub struct LayoutOut {
 
 /// Most layout points (nodes, one point per rank an edge crosses, two cluster borders per
 /// rank) a diagram may need: past it the layout is refused rather than left to run for
-/// seconds. Documented in docs/diagrams.md.
+/// seconds. Documented in docs/notes/diagrams.md.
 pub const MAX_POINTS: usize = 40_000;
 
 /// The layout would exceed [`MAX_POINTS`].
