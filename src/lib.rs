@@ -82,6 +82,17 @@ pub struct BuildReport {
     pub search: Option<search::Stats>,
     /// Files written, left unchanged and removed in the output (`None` for `check`).
     pub writes: Option<output::WriteStats>,
+    /// The process's peak resident memory (bytes) at the end of each part of the build, in
+    /// order (empty where the system does not report it): where memory goes at scale.
+    pub peak_rss: Vec<(&'static str, u64)>,
+}
+
+/// The process's peak resident set size so far, in bytes (Linux's `VmHWM`; `None` elsewhere).
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Builds the project in `dir` into its output folder.
@@ -110,6 +121,7 @@ impl Timer {
         let now = Instant::now();
         self.timings.push((stage, now - self.last));
         self.last = now;
+
     }
 }
 
@@ -149,6 +161,7 @@ impl Analysis {
             prepared: &self.prepared,
             dates: &self.dates,
             nav_cache: render::NavCache::default(),
+            print_parts: std::sync::OnceLock::new(),
         }
     }
 }
@@ -501,7 +514,10 @@ pub enum FileSource {
 
 fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut timings = Vec::new();
+    let mut peaks = Vec::new();
+    let mut peak = |stage: &'static str| peaks.extend(peak_rss().map(|b| (stage, b)));
     let a = analyze(dir, opts, &mut timings)?;
+    peak("analyze");
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
@@ -518,6 +534,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         None => Ok(()),
     })?;
     t.lap("render");
+    peak("render");
     let mut extra = extra_files(&a, &rendered.pages);
     // The index cannot fail, so `check` skips it.
     let index = if write {
@@ -532,6 +549,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         index.stats
     });
     t.lap("search");
+    peak("search");
     let files = rendered.pages.len() + extra.len();
     let mut writes = None;
     if let Some(s) = staging {
@@ -549,6 +567,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         writes = Some(s.commit()?);
         cache::store().save(&output::cache_file(&a.project.output_dir));
         t.lap("write");
+        peak("write");
     }
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
@@ -562,5 +581,6 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings,
         search: search_stats,
         writes,
+        peak_rss: peaks,
     })
 }

@@ -17,6 +17,9 @@ pub enum Mode<'a> {
     Page(&'a str),
     /// Every note on one page (`print.html`, single-file): links are in-page anchors.
     OnePage,
+    /// Print page `.1` of a large site: like [`Mode::OnePage`], but a link to a note on another
+    /// print page goes to its anchor there.
+    PrintPart(&'a super::print::Parts, usize),
 }
 
 /// The text a reader sees in one section of a note (between two headings), for search.
@@ -171,6 +174,18 @@ impl<'s> Writer<'s, '_> {
         }
     }
 
+    /// On a print page of a large site, the print page showing note `n` when it is another
+    /// one (`print-components.html`), else nothing: its anchor is on this page.
+    fn print_page_of(&self, n: NoteId) -> String {
+        match self.mode {
+            Mode::PrintPart(parts, current) => match parts.part_of(n) {
+                Some(p) if p != current => encode_path(&parts.parts[p].out_path),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
     /// The href of a resolved link target, for the current mode.
     fn href(&self, from: NoteId, r: &Resolved) -> Option<String> {
         let notes = &self.site.corpus.notes;
@@ -189,8 +204,9 @@ impl<'s> Writer<'s, '_> {
                     ))
                 }
             }
-            (Mode::OnePage, Resolved::Anchor(a)) => Some(format!(
-                "#{}--{}",
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Anchor(a)) => Some(format!(
+                "{}#{}--{}",
+                self.print_page_of(from),
                 note_anchor(&notes[from].out_path),
                 encode_path(a)
             )),
@@ -214,10 +230,18 @@ impl<'s> Writer<'s, '_> {
                     None => format!("#{n}"),
                 })
             }
+            (Mode::PrintPart(..), Resolved::Note { note, anchor }) => {
+                let n = note_anchor(&notes[*note].out_path);
+                let page = self.print_page_of(*note);
+                Some(match anchor {
+                    Some(a) => format!("{page}#{n}--{}", encode_path(a)),
+                    None => format!("{page}#{n}"),
+                })
+            }
             (Mode::Page(page), Resolved::Asset(a)) => {
                 Some(rel_url(page, &self.site.corpus.assets[*a].out_path))
             }
-            (Mode::OnePage, Resolved::Asset(a)) => {
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Asset(a)) => {
                 Some(encode_path(&self.site.corpus.assets[*a].out_path))
             }
         }
@@ -328,7 +352,7 @@ impl<'s> Writer<'s, '_> {
     fn heading_id(&self, note: NoteId, id: &str) -> String {
         match self.mode {
             Mode::Page(_) => id.to_string(),
-            Mode::OnePage => format!(
+            Mode::OnePage | Mode::PrintPart(..) => format!(
                 "{}--{}",
                 note_anchor(&self.site.corpus.notes[note].out_path),
                 id

@@ -407,7 +407,7 @@ impl Incremental {
             || self
                 .pending
                 .iter()
-                .any(|(p, _)| !matches!(p.kind, PageKind::Print))
+                .any(|(p, _)| !matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)))
             || kinds.iter().any(|(k, _)| *k != Kind::Note)
         {
             return None;
@@ -584,6 +584,19 @@ impl Incremental {
                 out_path: self.a.corpus.notes[n].out_path.clone(),
             })
             .collect();
+        // The print pages showing the re-rendered notes (rendered after the reload).
+        let mut print_pages = vec![Page {
+            kind: PageKind::Print,
+            out_path: "print.html".into(),
+        }];
+        let parts = site.print_parts();
+        let mut part_ids: Vec<usize> = pages.iter().filter_map(|&n| parts.part_of(n)).collect();
+        part_ids.sort_unstable();
+        part_ids.dedup();
+        print_pages.extend(part_ids.into_iter().map(|i| Page {
+            kind: PageKind::PrintPart(i),
+            out_path: parts.parts[i].out_path.clone(),
+        }));
         let results: Vec<Result<RenderedPage, Diagnostic>> = todo
             .par_iter()
             .map(|p| {
@@ -623,16 +636,13 @@ impl Incremental {
         changed.sort();
         self.files = Arc::new(files);
         self.digests_stale = true;
-        // The print page shows every note: render it after the reload, in `finish`.
-        self.pending = vec![(
-            Page {
-                kind: PageKind::Print,
-                out_path: "print.html".into(),
-            },
-            0,
-        )];
-        self.digests.remove("print.html");
-        let mut pending = vec!["print.html".to_string()];
+        // The print pages show every note: render them after the reload, in `finish`.
+        let mut pending = Vec::new();
+        for p in &print_pages {
+            self.digests.remove(&p.out_path);
+            pending.push(p.out_path.clone());
+        }
+        self.pending = print_pages.into_iter().map(|p| (p, 0)).collect();
         self.search_after_rebuild(&mut pending);
         Some(Ok(Update {
             changed,
@@ -893,7 +903,7 @@ impl Incremental {
             let old = self.digests.get(&p.out_path).copied();
             if !self.force_all && old == Some(d) {
                 new_digests.insert(p.out_path.clone(), d);
-            } else if matches!(p.kind, PageKind::Print) && !first {
+            } else if matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)) && !first {
                 // Keep the old digest until the page is rendered by `finish`.
                 if let Some(o) = old {
                     new_digests.insert(p.out_path.clone(), o);
