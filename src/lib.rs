@@ -121,7 +121,6 @@ impl Timer {
         let now = Instant::now();
         self.timings.push((stage, now - self.last));
         self.last = now;
-
     }
 }
 
@@ -393,13 +392,14 @@ pub fn used_highlight_css(a: &Analysis) -> String {
 pub const SEARCH_INDEX_FILE: &str = search::INDEX_FILE;
 
 /// The search index of a rendered site, or `None` when `[search] enabled = false`.
-/// `sections` are the note pages' section texts, in reading order (as [`render_pages`] returns them).
-pub fn search_index(a: &Analysis, sections: &[NoteSections]) -> Option<search::Index> {
+/// `sections` are the note pages' section texts (as [`render_pages`] returns them); the index
+/// keeps them.
+pub fn search_index(a: &Analysis, sections: Vec<NoteSections>) -> Option<search::Index> {
     let cfg = &a.project.config.search;
     if !cfg.enabled {
         return None;
     }
-    Some(search::build(&search::Input {
+    Some(search::build(search::Input {
         corpus: &a.corpus,
         parsed: &a.parsed,
         graph: &a.graph,
@@ -464,7 +464,7 @@ pub fn build_single_file(
                 (n, render::html::note_html(&site, n, page, true).1)
             })
             .collect();
-        if let Some(index) = search_index(&a, &sections) {
+        if let Some(index) = search_index(&a, sections) {
             // The shards assign into this object; search.js finds them all loaded.
             js.push("window.COREM_SEARCH_SHARDS = window.COREM_SEARCH_SHARDS || {};".into());
             js.extend(index.files.into_iter().map(|(_, text)| text));
@@ -538,7 +538,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     let mut extra = extra_files(&a, &rendered.pages);
     // The index cannot fail, so `check` skips it.
     let index = if write {
-        search_index(&a, &rendered.sections)
+        search_index(&a, rendered.sections)
     } else {
         None
     };

@@ -58,7 +58,11 @@ fn a_long_nav_list_shows_the_items_around_the_page_and_links_the_rest() {
     project(dir.path(), 80, 2, "");
     let big = dir.path().join("notes/040-sec40");
     for n in 2..70 {
-        std::fs::write(big.join(format!("{n:03}-n{n}.md")), format!("# Note 40-{n}\n")).unwrap();
+        std::fs::write(
+            big.join(format!("{n:03}-n{n}.md")),
+            format!("# Note 40-{n}\n"),
+        )
+        .unwrap();
     }
     let out = build(dir.path());
     let window = 2 * corem::render::NAV_WINDOW + 1;
@@ -77,8 +81,12 @@ fn a_long_nav_list_shows_the_items_around_the_page_and_links_the_rest() {
     let notes = nav.matches("<li class=\"nav-note\">").count();
     assert_eq!(notes, window, "{nav}");
     assert!(nav.contains("aria-current=\"page\">Note 40-50</a>"));
-    assert!(nav.contains("<li class=\"nav-note nav-more\"><a href=\"index.html\">38 earlier notes</a>"));
-    assert!(nav.contains("<li class=\"nav-note nav-more\"><a href=\"index.html\">7 more notes</a>"));
+    assert!(
+        nav.contains("<li class=\"nav-note nav-more\"><a href=\"index.html\">38 earlier notes</a>")
+    );
+    assert!(
+        nav.contains("<li class=\"nav-note nav-more\"><a href=\"index.html\">7 more notes</a>")
+    );
     // The "more" links go to pages that list everything.
     assert!(nav.contains("<li class=\"nav-more\">\n<a href=\"../index.html\">29 earlier sections"));
     let home = read(&out, "index.html");
@@ -90,7 +98,12 @@ fn a_long_nav_list_shows_the_items_around_the_page_and_links_the_rest() {
     assert!(nav.contains(">56 more sections</a>") && !nav.contains("earlier"));
 
     // Every page's nav has the same bounded size, whichever page: no page lists all 80.
-    for rel in ["sec0/n0.html", "sec79/n1.html", "tags/index.html", "search.html"] {
+    for rel in [
+        "sec0/n0.html",
+        "sec79/n1.html",
+        "tags/index.html",
+        "search.html",
+    ] {
         let html = read(&out, rel);
         let nav = site_nav(&html);
         assert!(
@@ -137,8 +150,14 @@ fn past_max_notes_print_html_lists_one_print_page_per_section() {
     let part = read(&out, "print-sec0.html");
     assert_eq!(part.matches("<article id=").count(), 4, "{part}");
     assert!(part.contains("id=\"sec0--n0\"") && part.contains("id=\"sec0--n3\""));
-    assert!(!part.contains("id=\"sec0--n4\""), "note 5 is on the second part");
-    assert!(part.contains("href=\"#sec0--n0--part\""), "a link to a heading on the page");
+    assert!(
+        !part.contains("id=\"sec0--n4\""),
+        "note 5 is on the second part"
+    );
+    assert!(
+        part.contains("href=\"#sec0--n0--part\""),
+        "a link to a heading on the page"
+    );
     assert!(
         part.contains("href=\"print-sec1.html#sec1--n1\""),
         "a link to a note on another print page goes to its anchor there"
@@ -158,7 +177,9 @@ fn past_max_notes_print_html_lists_one_print_page_per_section() {
     // The home page links each section's print page.
     let home = read(&out, "index.html");
     assert!(
-        home.contains("<p class=\"card-print\"><a href=\"print-sec1.html\">Print this section</a></p>"),
+        home.contains(
+            "<p class=\"card-print\"><a href=\"print-sec1.html\">Print this section</a></p>"
+        ),
         "{home}"
     );
 }

@@ -258,7 +258,8 @@ impl<'s> Writer<'s, '_> {
                 Ev::Md(e) => {
                     match e {
                         Event::Text(t) => self.text(t, false),
-                        Event::Code(t) => self.text(t, true),
+                        // Inline code is part of the sentence a reader sees (and of its excerpt).
+                        Event::Code(t) => self.text(t, false),
                         Event::SoftBreak | Event::HardBreak => self.text(" ", false),
                         _ => {}
                     }

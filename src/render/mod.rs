@@ -242,7 +242,10 @@ pub fn nav_window(len: usize, focus: Option<usize>) -> std::ops::Range<usize> {
         return 0..len;
     }
     let span = 2 * NAV_WINDOW + 1;
-    let start = focus.unwrap_or(0).saturating_sub(NAV_WINDOW).min(len - span);
+    let start = focus
+        .unwrap_or(0)
+        .saturating_sub(NAV_WINDOW)
+        .min(len - span);
     start..start + span
 }
 
@@ -291,7 +294,10 @@ impl NavItem {
     fn more(count: usize, which: &str, url: &str) -> NavItem {
         NavItem {
             kind: "more",
-            title: format!("{count} {which} section{}", if count == 1 { "" } else { "s" }),
+            title: format!(
+                "{count} {which} section{}",
+                if count == 1 { "" } else { "s" }
+            ),
             url: url.to_string(),
             current: false,
             open: false,
@@ -381,11 +387,7 @@ impl<'a> Site<'a> {
     /// The print pages of the site: none when `print.html` holds every note.
     pub fn print_parts(&self) -> &print::Parts {
         self.print_parts.get_or_init(|| {
-            print::parts(
-                self.corpus,
-                self.graph,
-                self.project.config.print.max_notes,
-            )
+            print::parts(self.corpus, self.graph, self.project.config.print.max_notes)
         })
     }
 
@@ -587,8 +589,7 @@ impl<'a> Site<'a> {
             }
             let w = nav_window(
                 sec.children.len(),
-                (sec.children.iter())
-                    .position(|c| open.contains(c) || current_section == Some(*c)),
+                (sec.children.iter()).position(|c| open.contains(c) || current_section == Some(*c)),
             );
             if w.start > 0 {
                 sections.push(NavItem::more(w.start, "earlier", &url));

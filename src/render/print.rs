@@ -45,7 +45,10 @@ impl Parts {
 
     /// The part that prints note `n`, if any.
     pub fn part_of(&self, n: NoteId) -> Option<usize> {
-        self.of_note.get(n).copied().filter(|&p| p < self.parts.len())
+        self.of_note
+            .get(n)
+            .copied()
+            .filter(|&p| p < self.parts.len())
     }
 }
 

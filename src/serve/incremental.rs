@@ -1031,7 +1031,7 @@ impl Incremental {
                 .collect();
             let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
             self.note_sections.retain(|rel, _| live.contains(rel));
-            if let Some(index) = crate::search_index(&self.a, &sections) {
+            if let Some(index) = crate::search_index(&self.a, sections) {
                 // The core and its shards; shards the new index no longer has are dropped.
                 let mut files: Option<SiteFiles> = None;
                 let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
