@@ -10,6 +10,7 @@
 //! entries that build used.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
@@ -105,6 +106,20 @@ impl Store {
         }
     }
 
+    /// Saves the entries used since the last save to `path` (see [`Store::save`]), then
+    /// forgets every entry: a one-shot build calls it once its pages' blocks are computed, so
+    /// the cache's copies do not stay in memory beside them while the pages are rendered. A
+    /// later build in the same process reads the file again.
+    pub fn save_and_release(&self, path: &Path) {
+        self.save(path);
+        if let Ok(mut e) = self.entries.write() {
+            *e = HashMap::new();
+        }
+        if let Ok(mut l) = self.loaded.lock() {
+            l.remove(path);
+        }
+    }
+
     /// Writes the entries used since the last save to `path`, atomically. Failing to write a
     /// cache never fails a build.
     pub fn save(&self, path: &Path) {
@@ -120,17 +135,20 @@ impl Store {
             .filter_map(|k| entries.get_key_value(k))
             .collect();
         keep.sort_unstable_by_key(|(k, _)| **k);
-        let mut out =
-            Vec::with_capacity(MAGIC.len() + keep.iter().map(|(_, v)| v.len() + 24).sum::<usize>());
-        out.extend_from_slice(MAGIC);
-        for (k, v) in keep {
-            out.extend_from_slice(k);
-            out.extend_from_slice(&(v.len() as u64).to_le_bytes());
-            out.extend_from_slice(v);
-        }
-        drop(entries);
+        // Streamed to the file: a large site's cache is hundreds of MB, not to be copied.
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&tmp, &out).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let written = (|| -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            out.write_all(MAGIC)?;
+            for (k, v) in keep {
+                out.write_all(k)?;
+                out.write_all(&(v.len() as u64).to_le_bytes())?;
+                out.write_all(v)?;
+            }
+            out.flush()
+        })();
+        drop(entries);
+        if written.is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }

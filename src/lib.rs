@@ -140,13 +140,16 @@ pub struct Analysis {
     pub corpus: load::Corpus,
     pub parsed: Vec<markdown::Parsed>,
     pub graph: link::Graph,
-    pub prepared: Vec<Vec<Option<render::Special>>>,
+    pub prepared: Vec<render::Prepared>,
     pub tera: tera::Tera,
     pub highlight_css: String,
     /// Last-commit dates of the notes, read once per build (empty outside a git checkout).
     pub dates: load::git::Dates,
     /// Warnings found so far (errors end the analysis).
     pub warnings: Vec<Diagnostic>,
+    /// False when the notes' event streams (and fences) were dropped once their blocks were
+    /// computed: rendering then parses each note again (see [`analyze_lean`]).
+    pub events_kept: bool,
 }
 
 impl Analysis {
@@ -161,6 +164,7 @@ impl Analysis {
             dates: &self.dates,
             nav_cache: render::NavCache::default(),
             print_parts: std::sync::OnceLock::new(),
+            reparse: !self.events_kept,
         }
     }
 }
@@ -171,6 +175,27 @@ pub fn analyze(
     dir: &Path,
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Analysis, Error> {
+    analyze_with(dir, opts, timings, true)
+}
+
+/// [`analyze`] for a build that renders each page once: each note's blocks are computed as
+/// soon as it is parsed, and its event stream is then dropped (rendering parses the note
+/// again, which costs less than keeping every note's events: they are most of a large site's
+/// memory, 26 KB a note against 7 KB of Markdown). Same pages, same diagnostics.
+pub fn analyze_lean(
+    dir: &Path,
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Analysis, Error> {
+    analyze_with(dir, opts, timings, false)
+}
+
+fn analyze_with(
+    dir: &Path,
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+    keep_events: bool,
 ) -> Result<Analysis, Error> {
     let mut t = Timer {
         last: Instant::now(),
@@ -194,15 +219,23 @@ pub fn analyze(
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
 
-    let parsed = parse_all(&corpus, &mut diags);
-    t.lap("parse");
+    let (parsed, prepared) = if keep_events {
+        let parsed = parse_all(&corpus, &mut diags);
+        t.lap("parse");
+        let (prepared, mut prep_diags) = render::prepare(&corpus, &parsed);
+        diags.append(&mut prep_diags);
+        t.lap("prepare");
+        (parsed, prepared)
+    } else {
+        let pp = parse_and_prepare(&corpus, &mut diags);
+        t.lap("parse+prepare");
+        pp
+    };
 
     let (graph, mut link_diags) = link::link(&corpus, &parsed, project.config.broken_links);
     diags.append(&mut link_diags);
     t.lap("link");
 
-    let (prepared, mut prep_diags) = render::prepare(&corpus, &parsed);
-    diags.append(&mut prep_diags);
     let tera = match render::templates::compile(&theme) {
         Ok(mut tera) => {
             tera.global_context()
@@ -233,7 +266,7 @@ pub fn analyze(
             String::new()
         }
     };
-    t.lap("prepare");
+    t.lap("templates");
     timings.append(&mut t.timings);
     fail_if_errors(&mut diags)?;
     let Some(tera) = tera else {
@@ -250,6 +283,7 @@ pub fn analyze(
         highlight_css,
         dates,
         warnings: diags,
+        events_kept: keep_events,
     })
 }
 
@@ -271,6 +305,40 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
         parsed.push(p);
     }
     parsed
+}
+
+/// Parses every note and computes its blocks in one parallel pass, keeping of each note only
+/// what linking and rendering read besides its events (see [`analyze_lean`]).
+fn parse_and_prepare(
+    corpus: &load::Corpus,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
+    type Done = (markdown::Parsed, Vec<markdown::Problem>, render::Prepared, Vec<Diagnostic>);
+    let all: Vec<Done> = (0..corpus.notes.len())
+        .into_par_iter()
+        .map(|id| {
+            let n = &corpus.notes[id];
+            let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
+            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p);
+            p.events = Vec::new();
+            p.fences = Vec::new();
+            (p, problems, prepared, prep_diags)
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(all.len());
+    let mut prepared = Vec::with_capacity(all.len());
+    for (n, (p, problems, pr, mut prep_diags)) in corpus.notes.iter().zip(all) {
+        for pr in problems {
+            let mut d =
+                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
+            d.help = pr.help;
+            diags.push(d);
+        }
+        diags.append(&mut prep_diags);
+        parsed.push(p);
+        prepared.push(pr);
+    }
+    (parsed, prepared)
 }
 
 /// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).
@@ -380,8 +448,7 @@ pub fn used_highlight_css(a: &Analysis) -> String {
     let used = render::highlight::used_classes(
         a.prepared
             .iter()
-            .flatten()
-            .flatten()
+            .flat_map(render::Prepared::iter)
             .filter(|s| s.is_code)
             .map(|s| s.html.as_str()),
     );
@@ -408,6 +475,32 @@ pub fn search_index(a: &Analysis, sections: Vec<NoteSections>) -> Option<search:
             index_code: cfg.index_code,
         },
     }))
+}
+
+/// Like [`search_index`], handing each file of the index to `sink` as soon as it is made
+/// (what a build writes: the index never sits whole in memory). `None` when search is off.
+pub fn write_search_index(
+    a: &Analysis,
+    sections: Vec<NoteSections>,
+    sink: &mut search::shard::Sink,
+) -> Result<Option<search::Stats>, Error> {
+    let cfg = &a.project.config.search;
+    if !cfg.enabled {
+        return Ok(None);
+    }
+    search::write(
+        search::Input {
+            corpus: &a.corpus,
+            parsed: &a.parsed,
+            graph: &a.graph,
+            sections,
+            options: search::Options {
+                index_code: cfg.index_code,
+            },
+        },
+        sink,
+    )
+    .map(Some)
 }
 
 /// What `corem build --single-file` wrote.
@@ -516,12 +609,18 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     let mut timings = Vec::new();
     let mut peaks = Vec::new();
     let mut peak = |stage: &'static str| peaks.extend(peak_rss().map(|b| (stage, b)));
-    let a = analyze(dir, opts, &mut timings)?;
-    peak("analyze");
+    let mut a = analyze_lean(dir, opts, &mut timings)?;
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
     };
+    if write {
+        // Every cached block is computed by now: the cache is saved, and its copies leave
+        // memory before the pages are rendered.
+        cache::store().save_and_release(&output::cache_file(&a.project.output_dir));
+        t.lap("cache");
+    }
+    peak("analyze");
     let staging = if write {
         let s = output::Staging::new(&a.project.output_dir, !opts.fresh)?;
         s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
@@ -535,22 +634,21 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     })?;
     t.lap("render");
     peak("render");
-    let mut extra = extra_files(&a, &rendered.pages);
-    // The index cannot fail, so `check` skips it.
-    let index = if write {
-        search_index(&a, rendered.sections)
-    } else {
-        None
+    let extra = extra_files(&a, &rendered.pages);
+    // The pages are written: their computed blocks are no longer needed.
+    a.prepared = Vec::new();
+    // The index cannot fail, so `check` skips it; each file is written as soon as it is made.
+    let mut index_files = 0;
+    let search_stats = match &staging {
+        Some(s) => write_search_index(&a, rendered.sections, &mut |name, js| {
+            index_files += 1;
+            s.write(&name, js.as_bytes()).map(drop)
+        })?,
+        None => None,
     };
-    let search_stats = index.map(|index| {
-        for (name, js) in index.files {
-            extra.push((name, FileSource::Bytes(js.into_bytes())));
-        }
-        index.stats
-    });
     t.lap("search");
     peak("search");
-    let files = rendered.pages.len() + extra.len();
+    let files = rendered.pages.len() + extra.len() + index_files;
     let mut writes = None;
     if let Some(s) = staging {
         for (rel, src) in &extra {
@@ -565,7 +663,6 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             }
         }
         writes = Some(s.commit()?);
-        cache::store().save(&output::cache_file(&a.project.output_dir));
         t.lap("write");
         peak("write");
     }

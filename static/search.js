@@ -241,14 +241,22 @@
   }
 
   /* ---- what a query word stands for ---- */
+  /* where a typo's candidates start: the typed word's first letter, or its first two swapped;
+     when the first letter's words fill more than TYPO_SHARDS dictionary shards (a large site),
+     its first two letters, or the first and third (a letter doubled or added second), or the
+     first two swapped, so a typo loads a bounded part of the dictionary */
+  var TYPO_SHARDS = 4;
+  function typoStarts(q) {
+    var w = q.w;
+    if (dshardFor(w[0] + "\uffff") - dshardFor(w[0]) < TYPO_SHARDS) return [w[0], w[1] + w[0]];
+    return [w[0] + w[1], w[1] + w[0], w[0] + w[2]];
+  }
   /* the dictionary shards a query word needs: its own, its completions (the word being
-     typed), the words sharing its stem's start; with `typo`, the words sharing its first
-     letter, or its first two swapped */
+     typed), the words sharing its stem's start; with `typo`, those where its typos start */
   function wordKeys(q, keys, typo) {
     var w = q.w;
     if (typo) {
-      dkeys(keys, w[0], w[0] + "\uffff");
-      dkeys(keys, w[1] + w[0], w[1] + w[0] + "\uffff");
+      typoStarts(q).forEach(function (p) { dkeys(keys, p, p + "\uffff"); });
       return;
     }
     dkeys(keys, w);
@@ -314,11 +322,12 @@
     var out = {}, any = false, w = q.w, i, j;
     function add(t, f) { if (t >= 0 && !(out[t] >= f)) { out[t] = f; any = true; } }
     if (typo) {
-      /* among words with the same first letter or the first two swapped: a first letter is
-         rarely wrong, and it keeps large sites fast */
-      var max = w.length >= 8 ? 2 : 1, ws = stemW(w);
-      [w[0], w[1] + w[0]].forEach(function (p) {
+      /* among the words where its typos start (typoStarts): a first letter is rarely wrong */
+      var max = w.length >= 8 ? 2 : 1, ws = stemW(w), seen = {};
+      typoStarts(q).forEach(function (p) {
         for (i = lower(p); starting(i, p); i++) {
+          if (seen[i]) continue;
+          seen[i] = 1;
           var l = word(i).length;
           if (l < w.length - max - 4 || l > w.length + max + 4) continue;
           var d = typoDist(w, ws, i, max);

@@ -87,6 +87,18 @@ fn fragment(id: &str) -> String {
     format!("#{}", encode_path(id))
 }
 
+/// A note's event stream: the one parsing kept, or, when the build dropped them to save memory
+/// ([`super::Site::reparse`]), the note parsed again (parsing is deterministic, so the events,
+/// and the indices its links, headings and computed blocks are known by, are the same).
+fn events_of<'s>(site: &Site<'s>, note: NoteId) -> std::borrow::Cow<'s, [Ev]> {
+    if site.reparse {
+        let n = &site.corpus.notes[note];
+        std::borrow::Cow::Owned(crate::markdown::parse(n.body(), n.meta.title.as_deref()).0.events)
+    } else {
+        std::borrow::Cow::Borrowed(&site.parsed[note].events)
+    }
+}
+
 /// Renders a note body. Returns the HTML and, when `collect` is set, the text of each section.
 pub fn note_html(
     site: &Site,
@@ -105,8 +117,8 @@ pub fn note_html(
     if collect {
         r.sections.push(SectionText::default());
     }
-    let events = &site.parsed[note].events;
-    r.emit(note, 0..events.len(), true);
+    let events = events_of(site, note);
+    r.emit(note, &events, 0..events.len(), true);
     let mut html = String::with_capacity(site.corpus.notes[note].body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     if html.contains("></th>") {
@@ -249,12 +261,12 @@ impl<'s> Writer<'s, '_> {
 
     /// Emits events `range` of `note`. `own` is false inside an embed: headings lose their ids
     /// there, so transcluded text never duplicates an id of the page.
-    fn emit(&mut self, note: NoteId, range: std::ops::Range<usize>, own: bool) {
+    fn emit(&mut self, note: NoteId, events: &[Ev], range: std::ops::Range<usize>, own: bool) {
         let parsed = &self.site.parsed[note];
         let resolved = &self.site.graph.resolved[note];
         let specials = &self.site.prepared[note];
         for i in range {
-            match &parsed.events[i] {
+            match &events[i] {
                 Ev::Md(e) => {
                     match e {
                         Event::Text(t) => self.text(t, false),
@@ -344,7 +356,7 @@ impl<'s> Writer<'s, '_> {
                 }
                 Ev::Embed(l) => self.embed(note, *l),
                 Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
-                    self.special(specials.get(i).and_then(Option::as_ref));
+                    self.special(specials.get(i));
                 }
             }
         }
@@ -383,9 +395,10 @@ impl<'s> Writer<'s, '_> {
         let href = self.href(from, resolved).unwrap_or_default();
         let title = &site.graph.titles[*target];
         let parsed = &site.parsed[*target];
+        let events = events_of(site, *target);
         let range = match anchor {
-            None => 0..parsed.events.len(),
-            Some(id) => section_range(parsed, id),
+            None => 0..events.len(),
+            Some(id) => section_range(parsed, &events, id),
         };
         let label = match anchor {
             Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
@@ -400,7 +413,7 @@ impl<'s> Writer<'s, '_> {
             escape_html(&label)
         ));
         self.depth += 1;
-        self.emit(*target, range, false);
+        self.emit(*target, &events, range, false);
         self.depth -= 1;
         self.html("</div>\n".into());
     }
@@ -415,20 +428,19 @@ fn link_source(site: &Site, note: NoteId, l: usize) -> String {
 
 /// Event range of the section that starts at heading `id`: up to the next heading of the same
 /// or a higher level.
-fn section_range(parsed: &crate::markdown::Parsed, id: &str) -> std::ops::Range<usize> {
+fn section_range(parsed: &crate::markdown::Parsed, events: &[Ev], id: &str) -> std::ops::Range<usize> {
     let Some(h) = parsed.headings.iter().position(|h| h.id == id) else {
         return 0..0;
     };
     let level = parsed.headings[h].level;
-    let start = parsed
-        .events
+    let start = events
         .iter()
         .position(|e| matches!(e, Ev::HeadingStart(x) if *x == h))
         .unwrap_or(0);
-    let end = parsed.events[start + 1..]
+    let end = events[start + 1..]
         .iter()
         .position(|e| matches!(e, Ev::HeadingStart(x) if parsed.headings[*x].level <= level))
-        .map_or(parsed.events.len(), |p| start + 1 + p);
+        .map_or(events.len(), |p| start + 1 + p);
     start..end
 }
 

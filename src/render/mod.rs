@@ -35,20 +35,45 @@ pub struct Site<'a> {
     pub corpus: &'a Corpus,
     pub parsed: &'a [Parsed],
     pub graph: &'a Graph,
-    /// For each note, the computed content of each event (aligned with `Parsed::events`).
-    pub prepared: &'a [Vec<Option<Special>>],
+    /// For each note, its computed blocks (by index in `Parsed::events`).
+    pub prepared: &'a [Prepared],
     /// Last-commit dates of the notes (empty outside a git checkout).
     pub dates: &'a crate::load::git::Dates,
     /// Nav items shared by the pages of a folder.
     pub nav_cache: NavCache,
     /// The print pages, worked out on first use (see [`Site::print_parts`]).
     pub print_parts: std::sync::OnceLock<print::Parts>,
+    /// The build dropped the notes' event streams after computing their blocks (see
+    /// `crate::analyze`): rendering parses each note again when it needs its events.
+    pub reparse: bool,
+}
+
+/// A note's computed blocks (highlighted code, diagrams, calculations, math), by the index of
+/// the event they replace in `Parsed::events`. Sparse: a note has a few among hundreds of
+/// events, and a 100,000-note site cannot afford a slot per event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prepared(Vec<(u32, Special)>);
+
+impl Prepared {
+    /// The block replacing event `i`, if any.
+    pub fn get(&self, i: usize) -> Option<&Special> {
+        let i = u32::try_from(i).ok()?;
+        (self.0)
+            .binary_search_by_key(&i, |(e, _)| *e)
+            .ok()
+            .map(|k| &self.0[k].1)
+    }
+
+    /// Every block, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = &Special> {
+        self.0.iter().map(|(_, s)| s)
+    }
 }
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
 /// within a note (so a note's calculations see the names defined above them).
-pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Vec<Option<Special>>>, Vec<Diagnostic>) {
-    let results: Vec<(Vec<Option<Special>>, Vec<Diagnostic>)> = parsed
+pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Prepared>, Vec<Diagnostic>) {
+    let results: Vec<(Prepared, Vec<Diagnostic>)> = parsed
         .par_iter()
         .enumerate()
         .map(|(id, p)| prepare_note(corpus, id, p))
@@ -63,34 +88,31 @@ pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Vec<Option<Special>>>
 }
 
 /// One note's computed blocks and problems (`serve` re-prepares only the notes that changed).
-pub fn prepare_note(
-    corpus: &Corpus,
-    id: NoteId,
-    p: &Parsed,
-) -> (Vec<Option<Special>>, Vec<Diagnostic>) {
+pub fn prepare_note(corpus: &Corpus, id: NoteId, p: &Parsed) -> (Prepared, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
     let mut state = fence::NoteState::new(note, p);
-    let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
+    let mut out = Vec::new();
     let mut problems = Vec::new();
-    for ev in &p.events {
+    for (i, ev) in p.events.iter().enumerate() {
         let res = match ev {
-            Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
+            Ev::Fence(f) => fence::fence(&p.fences[*f], &mut state),
             Ev::Math {
                 display,
                 tex,
                 offset,
-            } => Some(fence::math(tex, *display, *offset)),
-            Ev::InlineCalc { expr, offset } => Some(fence::inline_calc(expr, *offset, &mut state)),
-            _ => None,
+            } => fence::math(tex, *display, *offset),
+            Ev::InlineCalc { expr, offset } => fence::inline_calc(expr, *offset, &mut state),
+            _ => continue,
         };
-        out.push(match res {
-            Some(Ok(s)) => Some(s),
-            Some(Err(mut ps)) => {
-                problems.append(&mut ps);
-                None
+        match res {
+            Ok(mut s) => {
+                // Kept for the whole build: no spare capacity (format! leaves up to half).
+                s.html.shrink_to_fit();
+                s.text.shrink_to_fit();
+                out.push((i as u32, s));
             }
-            None => None,
-        });
+            Err(mut ps) => problems.append(&mut ps),
+        }
     }
     let diags = problems
         .into_iter()
@@ -101,7 +123,7 @@ pub fn prepare_note(
             d
         })
         .collect();
-    (out, diags)
+    (Prepared(out), diags)
 }
 
 /// A page of the output site.

@@ -143,8 +143,9 @@ pub struct Stats {
 }
 
 /// Builds the index: [`collect`], [`tokenise`], [`encode`], [`shard`] (the costly phases run
-/// in parallel on rayon's pool).
-pub fn build(input: Input) -> Index {
+/// in parallel on rayon's pool), and hands each file to `sink` as soon as it is made (the core
+/// last).
+pub fn write(input: Input, sink: &mut shard::Sink) -> Result<Stats, crate::Error> {
     let Input {
         corpus,
         parsed,
@@ -158,21 +159,33 @@ pub fn build(input: Input) -> Index {
         graph,
     };
     let notes = collect::book_order(&site, sections);
-    let markdown_bytes = notes
-        .iter()
-        .map(|n| corpus.notes[n.note].source.len())
-        .sum();
+    let markdown_bytes = notes.iter().map(|n| corpus.notes[n.note].source.len()).sum();
     let tokens = tokenise::tokenise(&site, &notes, options);
     let terms = tokenise::terms(&tokens);
     let entries = tokens.entries.len();
     let postings = encode::postings(tokens, &terms);
-    let mut index = shard::files(&site, notes, &terms, &postings);
-    index.stats.markdown_bytes = markdown_bytes;
-    index.stats.entries = entries;
-    index.stats.words = terms.words;
-    index.stats.terms = terms.dictionary.len();
-    index.stats.postings = postings.count;
-    index
+    let mut stats = shard::files(&site, notes, &terms, &postings, sink)?;
+    stats.markdown_bytes = markdown_bytes;
+    stats.entries = entries;
+    stats.words = terms.words;
+    stats.terms = terms.dictionary.len();
+    stats.postings = postings.count;
+    Ok(stats)
+}
+
+/// [`write`] into memory: the files, the core first.
+pub fn build(input: Input) -> Index {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let stats = write(input, &mut |name, js| {
+        files.push((name, js));
+        Ok(())
+    })
+    .unwrap_or_default();
+    if let Some(core) = files.iter().position(|(n, _)| n == INDEX_FILE) {
+        let core = files.remove(core);
+        files.insert(0, core);
+    }
+    Index { files, stats }
 }
 
 /// The core file's name; shards are `search-index-d0.js` (dictionary), `search-index-p0.js`

@@ -11,8 +11,8 @@ use super::collect::{self, Note, Site};
 use super::encode::{self, Postings, TermLink, Writer, js_len};
 use super::tokenise::Terms;
 use super::{
-    DICT_SHARD_BYTES, INDEX_FILE, Index, POSTINGS_SHARD_BYTES, SECTION_SHARD_BYTES, Stats,
-    shard_name, text,
+    DICT_SHARD_BYTES, INDEX_FILE, POSTINGS_SHARD_BYTES, SECTION_SHARD_BYTES, Stats, shard_name,
+    text,
 };
 
 /// How a dictionary word's stem is stored: `n > 0` when the stem is the word without its last
@@ -146,42 +146,71 @@ fn shard_file(kind: char, i: usize, value: &Value) -> (String, String) {
     )
 }
 
-/// Writes every file of the index (taking the notes' texts, which it frees as it goes).
-pub fn files(site: &Site, notes: Vec<Note>, terms: &Terms, postings: &Postings) -> Index {
+/// Where the files go: `sink(name, contents)`, in the order they are made (the core last).
+pub type Sink<'a> = dyn FnMut(String, String) -> Result<(), crate::Error> + 'a;
+
+/// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
+/// frees as it goes, so a large site never holds its texts and its sections shards at once).
+pub fn files(
+    site: &Site,
+    notes: Vec<Note>,
+    terms: &Terms,
+    postings: &Postings,
+    sink: &mut Sink,
+) -> Result<Stats, crate::Error> {
     let mut stats = Stats::default();
-    // Sections shards, notes rendered in parallel, grouped in order.
-    let mut sections: Vec<(usize, String)> = Vec::new();
-    for chunk in notes.chunks(1024) {
-        let rendered: Vec<(usize, String)> = chunk
+    let mut files = 0;
+    let mut put = |name: String, js: String, stats: &mut Stats| -> Result<(), crate::Error> {
+        files += 1;
+        stats.file_bytes += js.len();
+        sink(name, js)
+    };
+    // Sections shards: notes in chunks, each chunk's notes made in parallel, then grouped in
+    // order into shards; a shard is written once full.
+    let mut s_table = Writer::default();
+    let mut entries = 0;
+    let mut open: Option<(usize, String)> = None;
+    let mut shard = 0;
+    let mut flush = |(n, body): (usize, String), stats: &mut Stats| -> Result<(), crate::Error> {
+        s_table.num(n as u64);
+        entries += n;
+        let js = safe(format!("COREM_SEARCH_SHARDS.s{shard}=[{body}];\n"));
+        stats.sections_bytes += js.len();
+        stats.largest_sections_shard = stats.largest_sections_shard.max(js.len());
+        put(shard_name('s', shard), js, stats)?;
+        shard += 1;
+        Ok(())
+    };
+    let mut notes = notes.into_iter();
+    loop {
+        let chunk: Vec<Note> = notes.by_ref().take(1024).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let made: Vec<(usize, String)> = chunk
             .par_iter()
             .map(|n| (n.sections.len(), note_sections(site, n).to_string()))
             .collect();
-        for (entries, text) in rendered {
-            match sections.last_mut() {
-                Some((n, s)) if s.len() + text.len() < SECTION_SHARD_BYTES => {
+        drop(chunk);
+        for (n, text) in made {
+            open = match open.take() {
+                Some((m, mut s)) if s.len() + text.len() < SECTION_SHARD_BYTES => {
                     s.push(',');
                     s.push_str(&text);
-                    *n += entries;
+                    Some((m + n, s))
                 }
-                _ => sections.push((entries, text)),
-            }
+                Some(full) => {
+                    flush(full, &mut stats)?;
+                    Some((n, text))
+                }
+                None => Some((n, text)),
+            };
         }
     }
-    drop(notes);
-    let mut files: Vec<(String, String)> = Vec::new();
-    let mut s_table = Writer::default();
-    let mut entries = 0;
-    for (i, (n, body)) in sections.into_iter().enumerate() {
-        s_table.num(n as u64);
-        entries += n;
-        let (name, js) = (
-            shard_name('s', i),
-            safe(format!("COREM_SEARCH_SHARDS.s{i}=[{body}];\n")),
-        );
-        stats.sections_bytes += js.len();
-        stats.largest_sections_shard = stats.largest_sections_shard.max(js.len());
-        files.push((name, js));
+    if let Some(last) = open.take() {
+        flush(last, &mut stats)?;
     }
+    drop(flush);
     // Dictionary and postings shards.
     let dict = dictionary_shards(terms, postings);
     let mut first_words = Vec::with_capacity(dict.len());
@@ -189,16 +218,16 @@ pub fn files(site: &Site, notes: Vec<Note>, terms: &Terms, postings: &Postings) 
     let mut next_p = 0;
     for (i, d) in dict.iter().enumerate() {
         let value = dictionary_shard(terms, postings, d, next_p);
-        let file = shard_file('d', i, &value);
-        stats.dictionary_bytes += file.1.len();
-        stats.largest_dictionary_shard = stats.largest_dictionary_shard.max(file.1.len());
-        files.push(file);
+        let (name, js) = shard_file('d', i, &value);
+        stats.dictionary_bytes += js.len();
+        stats.largest_dictionary_shard = stats.largest_dictionary_shard.max(js.len());
+        put(name, js, &mut stats)?;
         first_words.push(terms.dictionary[d.terms.start].as_str());
         d_table.num(d.terms.len() as u64);
         for (_, lists) in &d.postings {
-            let file = shard_file('p', next_p, &Value::from(lists.as_str()));
-            stats.postings_bytes += file.1.len();
-            files.push(file);
+            let (name, js) = shard_file('p', next_p, &Value::from(lists.as_str()));
+            stats.postings_bytes += js.len();
+            put(name, js, &mut stats)?;
             next_p += 1;
         }
     }
@@ -216,10 +245,9 @@ pub fn files(site: &Site, notes: Vec<Note>, terms: &Terms, postings: &Postings) 
         "/* corem search index: generated, see docs/search.md */\nwindow.COREM_SEARCH_INDEX={core};\n"
     ));
     stats.core_bytes = js.len();
-    files.insert(0, (INDEX_FILE.to_string(), js));
-    stats.files = files.len();
-    stats.file_bytes = files.iter().map(|(_, f)| f.len()).sum();
-    Index { files, stats }
+    put(INDEX_FILE.to_string(), js, &mut stats)?;
+    stats.files = files;
+    Ok(stats)
 }
 
 #[cfg(test)]

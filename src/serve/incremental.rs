@@ -28,7 +28,7 @@ use crate::config::{CONFIG_FILE, Project};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Files, LoadedFile};
 use crate::markdown::Parsed;
-use crate::render::{self, Page, PageKind, Special};
+use crate::render::{self, Page, PageKind};
 use crate::theme::Theme;
 use crate::{Analysis, BuildOptions, Error, FileSource};
 
@@ -140,7 +140,7 @@ struct NoteCache {
     meta: Option<load::Meta>,
     parsed: Parsed,
     parse_diags: Vec<Diagnostic>,
-    prepared: Vec<Option<Special>>,
+    prepared: render::Prepared,
     prep_diags: Vec<Diagnostic>,
     hash: u64,
 }
@@ -244,6 +244,7 @@ impl Incremental {
                 highlight_css,
                 dates,
                 warnings: Vec::new(),
+                events_kept: true,
             },
             md_files: Vec::new(),
             other_files: Vec::new(),
@@ -775,7 +776,7 @@ impl Incremental {
         // Keep each note's parse and computed blocks while its text is the same.
         let n = corpus.notes.len();
         let mut parsed: Vec<Option<Parsed>> = Vec::with_capacity(n);
-        let mut prepared: Vec<Option<Vec<Option<Special>>>> = Vec::with_capacity(n);
+        let mut prepared: Vec<Option<render::Prepared>> = Vec::with_capacity(n);
         let mut parse_diags = Vec::with_capacity(n);
         let mut prep_diags = Vec::with_capacity(n);
         let mut hashes = Vec::with_capacity(n);
@@ -825,7 +826,7 @@ impl Incremental {
             hashes[id] = h;
         }
         let parsed: Vec<Parsed> = parsed.into_iter().map(Option::unwrap_or_default).collect();
-        let computed: Vec<(usize, Vec<Option<Special>>, Vec<Diagnostic>)> = redo
+        let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = redo
             .par_iter()
             .map(|&id| {
                 let (s, d) = render::prepare_note(&corpus, id, &parsed[id]);
