@@ -61,8 +61,9 @@ pub struct BuildOptions {
     /// Include notes with `draft: true`.
     pub drafts: bool,
     pub overrides: Overrides,
-    /// Ignore the build cache and the spare output folder: compute everything and write every
-    /// file (what a first build costs). The results still go into the cache.
+    /// Ignore the build cache and what the spare output folder holds: compute everything and
+    /// write every file (what a first build costs; the spare's files are rewritten rather than
+    /// deleted and created again). The results still go into the cache.
     pub fresh: bool,
 }
 
@@ -313,7 +314,12 @@ fn parse_and_prepare(
     corpus: &load::Corpus,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
-    type Done = (markdown::Parsed, Vec<markdown::Problem>, render::Prepared, Vec<Diagnostic>);
+    type Done = (
+        markdown::Parsed,
+        Vec<markdown::Problem>,
+        render::Prepared,
+        Vec<Diagnostic>,
+    );
     let all: Vec<Done> = (0..corpus.notes.len())
         .into_par_iter()
         .map(|id| {
@@ -622,7 +628,11 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     }
     peak("analyze");
     let staging = if write {
-        let s = output::Staging::new(&a.project.output_dir, !opts.fresh)?;
+        let s = if opts.fresh {
+            output::Staging::rewrite(&a.project.output_dir)?
+        } else {
+            output::Staging::new(&a.project.output_dir, true)?
+        };
         s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
         Some(s)
     } else {

@@ -40,6 +40,9 @@ pub struct Staging {
     written: Mutex<HashSet<String>>,
     changed: AtomicUsize,
     committed: bool,
+    /// Compare each file with what the staging folder holds and write only when it differs
+    /// (false: write every file, see [`Staging::rewrite`]).
+    compare: bool,
 }
 
 /// What a build changed in the staging folder.
@@ -88,7 +91,18 @@ impl Staging {
             written: Mutex::new(HashSet::new()),
             changed: AtomicUsize::new(0),
             committed: false,
+            compare: true,
         })
+    }
+
+    /// A staging folder in which every file is written, whatever it holds (`build --fresh`).
+    /// It is still the spare of an earlier build when there is one: rewriting its files costs
+    /// what writing new ones does, without first deleting the old site and allocating a new
+    /// file for every page (seconds for 10,000 pages on ext4).
+    pub fn rewrite(target: &Path) -> Result<Staging, Error> {
+        let mut s = Staging::new(target, true)?;
+        s.compare = false;
+        Ok(s)
     }
 
     fn record(&self, rel: &str) {
@@ -102,7 +116,7 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, Error> {
         self.record(rel);
         let path = self.dir.join(rel);
-        if same_bytes(&path, bytes) {
+        if self.compare && same_bytes(&path, bytes) {
             return Ok(false);
         }
         clear_non_file(&path)?;
@@ -155,7 +169,7 @@ impl Staging {
         }
         // Read once: compared with what the spare holds, and written only when different.
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        if same_bytes(&to, &bytes) {
+        if self.compare && same_bytes(&to, &bytes) {
             return Ok(false);
         }
         clear_non_file(&to)?;
@@ -445,6 +459,36 @@ mod tests {
             std::fs::read_to_string(spare.join("b/y.html")).unwrap(),
             "y"
         );
+    }
+
+    #[test]
+    fn rewrite_writes_every_file_into_the_spare_and_still_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let build = |s: Staging, files: &[(&str, &str)]| {
+            s.create_dirs(files.iter().map(|(p, _)| *p)).unwrap();
+            for (p, b) in files {
+                s.write(p, b.as_bytes()).unwrap();
+            }
+            s.commit().unwrap()
+        };
+        let site = [("index.html", "home"), ("a/x.html", "x"), ("b/y.html", "y")];
+        build(Staging::new(&out, true).unwrap(), &site);
+        build(Staging::new(&out, true).unwrap(), &site);
+        // The spare holds the same bytes: a rewrite writes them all the same, and drops b/.
+        let stats = build(
+            Staging::rewrite(&out).unwrap(),
+            &[("index.html", "home"), ("a/x.html", "x")],
+        );
+        assert_eq!(
+            stats,
+            WriteStats {
+                written: 2,
+                unchanged: 0,
+                removed: 1
+            }
+        );
+        assert_eq!(entries(&out), ["a", "index.html"]);
     }
 
     #[cfg(unix)]

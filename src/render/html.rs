@@ -93,7 +93,11 @@ fn fragment(id: &str) -> String {
 fn events_of<'s>(site: &Site<'s>, note: NoteId) -> std::borrow::Cow<'s, [Ev]> {
     if site.reparse {
         let n = &site.corpus.notes[note];
-        std::borrow::Cow::Owned(crate::markdown::parse(n.body(), n.meta.title.as_deref()).0.events)
+        std::borrow::Cow::Owned(
+            crate::markdown::parse(n.body(), n.meta.title.as_deref())
+                .0
+                .events,
+        )
     } else {
         std::borrow::Cow::Borrowed(&site.parsed[note].events)
     }
@@ -428,7 +432,11 @@ fn link_source(site: &Site, note: NoteId, l: usize) -> String {
 
 /// Event range of the section that starts at heading `id`: up to the next heading of the same
 /// or a higher level.
-fn section_range(parsed: &crate::markdown::Parsed, events: &[Ev], id: &str) -> std::ops::Range<usize> {
+fn section_range(
+    parsed: &crate::markdown::Parsed,
+    events: &[Ev],
+    id: &str,
+) -> std::ops::Range<usize> {
     let Some(h) = parsed.headings.iter().position(|h| h.id == id) else {
         return 0..0;
     };

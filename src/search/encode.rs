@@ -294,24 +294,14 @@ pub fn postings(tokens: super::tokenise::Tokens, terms: &super::tokenise::Terms)
         .into_par_iter()
         .zip(lengths.par_iter())
         .map(|((_, words), &len)| {
-            let mut ts: Vec<u32> = (words.iter())
-                .map(|&p| {
-                    let (w, h, wt) = unpack(p);
-                    pack(terms.of_word[w as usize], h, wt)
-                })
-                .collect();
-            ts.sort_unstable();
-            let mut out: Vec<u32> = Vec::with_capacity(ts.len());
-            for p in ts {
-                let (t, h, wt) = unpack(p);
-                match out.last_mut() {
-                    Some(last) if unpack(*last).0 == t => {
-                        let (_, lh, lw) = unpack(*last);
-                        *last = pack(t, h || lh, lw + wt);
-                    }
-                    _ => out.push(p),
-                }
-            }
+            let mut out = super::tokenise::merge(
+                (words.iter())
+                    .map(|&p| {
+                        let (w, h, wt) = unpack(p);
+                        pack(terms.of_word[w as usize], h, wt)
+                    })
+                    .collect(),
+            );
             // The weight becomes the level (both fit the low 7 bits).
             for p in &mut out {
                 let (t, h, wt) = unpack(*p);

@@ -159,7 +159,10 @@ pub fn write(input: Input, sink: &mut shard::Sink) -> Result<Stats, crate::Error
         graph,
     };
     let notes = collect::book_order(&site, sections);
-    let markdown_bytes = notes.iter().map(|n| corpus.notes[n.note].source.len()).sum();
+    let markdown_bytes = notes
+        .iter()
+        .map(|n| corpus.notes[n.note].source.len())
+        .sum();
     let tokens = tokenise::tokenise(&site, &notes, options);
     let terms = tokenise::terms(&tokens);
     let entries = tokens.entries.len();

@@ -111,8 +111,8 @@ pub fn tokenise(site: &Site, notes: &[Note], options: Options) -> Tokens {
             collect::entries(site, note, options.index_code)
                 .into_iter()
                 .map(|e| {
-                    // word number → (weight, in the heading)
-                    let mut sums: FxHashMap<u32, (u32, bool)> = FxHashMap::default();
+                    // Every occurrence as (word, in the heading, weight), summed per word below.
+                    let mut seen: Vec<Packed> = Vec::new();
                     let mut length = 0u32;
                     for f in &e.fields {
                         text::each_word(f.text, |w| {
@@ -131,19 +131,13 @@ pub fn tokenise(site: &Site, notes: &[Note], options: Options) -> Tokens {
                                 // Past 16 million distinct words, new ones are not indexed.
                                 return;
                             }
-                            let s = sums.entry(id).or_insert((0, false));
-                            s.0 = (s.0 + f.weight).min(W_MAX);
-                            s.1 |= f.heading;
+                            seen.push(pack(id, f.heading, f.weight));
                             if f.counts {
                                 length += 1;
                             }
                         });
                     }
-                    let mut words: Vec<Packed> = (sums.into_iter())
-                        .map(|(id, (w, h))| pack(id, h, w))
-                        .collect();
-                    words.sort_unstable();
-                    (e.place, words, length)
+                    (e.place, merge(seen), length)
                 })
                 .collect()
         })
@@ -159,6 +153,25 @@ pub fn tokenise(site: &Site, notes: &[Note], options: Options) -> Tokens {
         entries,
         lengths,
     }
+}
+
+/// Sorts packed occurrences and sums those of one number: its weights (at most [`W_MAX`]),
+/// and whether any is in the heading.
+pub fn merge(mut all: Vec<Packed>) -> Vec<Packed> {
+    all.sort_unstable();
+    let mut out: Vec<Packed> = Vec::with_capacity(all.len());
+    for p in all {
+        let (id, h, w) = unpack(p);
+        match out.last_mut() {
+            Some(last) if unpack(*last).0 == id => {
+                let (_, lh, lw) = unpack(*last);
+                *last = pack(id, h || lh, lw + w);
+            }
+            _ => out.push(p),
+        }
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// The terms: words grouped by stem.
@@ -243,6 +256,17 @@ mod tests {
         );
         // Sorting packed words sorts by number first.
         assert!(pack(2, false, 1) > pack(1, true, W_MAX));
+    }
+
+    #[test]
+    fn merging_sums_weights_and_keeps_the_heading_flag() {
+        let all = vec![
+            pack(5, false, 2),
+            pack(3, true, 24),
+            pack(5, true, 8),
+            pack(5, false, 120),
+        ];
+        assert_eq!(merge(all), vec![pack(3, true, 24), pack(5, true, W_MAX)]);
     }
 
     #[test]
