@@ -63,7 +63,9 @@ fn pass(files: &[(PathBuf, String)]) -> Pass {
             }
             let first = calc.is_none();
             let t = Instant::now();
-            let c = calc.get_or_insert_with(|| NoteCalc::new(b, lines, &p));
+            let c = calc.get_or_insert_with(|| {
+                NoteCalc::new(b, lines, &p, corem::calc::Formats::default())
+            });
             let res = match ev {
                 Ev::Fence(i) => c.block(&p.fences[*i]),
                 Ev::InlineCalc { expr, offset } => c.inline(expr, *offset),

@@ -1,7 +1,13 @@
 //! A cache of build results that depend only on their inputs: highlighted code blocks and a
 //! note's calc results. It lives in memory for the life of the process (so `serve` reuses it on
-//! every rebuild) and on disk between builds, in one file beside the output folder
-//! (`.NAME.corem-cache`, next to the output's spare folder; see [`crate::output`]).
+//! every rebuild) and on disk between builds, in the project's `.corem/` folder (see
+//! [`crate::output::StateDir`]).
+//!
+//! Cached values go into pages as HTML, so a cache file must be one this machine wrote: it ends
+//! with an HMAC-SHA256 of its content under a key kept outside every project
+//! (`$XDG_CACHE_HOME/corem/cache-key`, else `~/.cache/corem/cache-key`, made on first use). A file
+//! shipped in a repository, copied from elsewhere or edited by hand fails the check and is an
+//! empty cache, so it can never put its own HTML (a script, say) into a site.
 //!
 //! Every entry is keyed by a SHA-256 of everything its value depends on, corem's version first,
 //! so a new corem or a changed input never meets a stale entry. The file is only an
@@ -14,6 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 /// An entry's key: the first 16 bytes of the SHA-256 of its inputs.
@@ -96,7 +103,7 @@ impl Store {
         let Ok(bytes) = std::fs::read(path) else {
             return;
         };
-        let Some(entries) = decode(&bytes) else {
+        let Some(entries) = verified(machine_key(), &bytes).and_then(decode) else {
             return;
         };
         if let Ok(mut e) = self.entries.write() {
@@ -135,16 +142,28 @@ impl Store {
             .filter_map(|k| entries.get_key_value(k))
             .collect();
         keep.sort_unstable_by_key(|(k, _)| **k);
-        // Streamed to the file: a large site's cache is hundreds of MB, not to be copied.
+        // Streamed to the file (and its tag computed as it goes): a large site's cache is
+        // hundreds of MB, not to be copied.
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let written = (|| -> std::io::Result<()> {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            out.write_all(MAGIC)?;
+            let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(machine_key())
+                .map_err(std::io::Error::other)?;
+            let mut put = |bytes: &[u8]| {
+                mac.update(bytes);
+                out.write_all(bytes)
+            };
+            put(MAGIC)?;
             for (k, v) in keep {
-                out.write_all(k)?;
-                out.write_all(&(v.len() as u64).to_le_bytes())?;
-                out.write_all(v)?;
+                put(k)?;
+                put(&(v.len() as u64).to_le_bytes())?;
+                put(v)?;
             }
+            let t: [u8; TAG_LEN] = mac.finalize().into_bytes().into();
+            out.write_all(&t)?;
             out.flush()
         })();
         drop(entries);
@@ -152,6 +171,78 @@ impl Store {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// Length of the HMAC-SHA256 tag that ends a cache file.
+const TAG_LEN: usize = 32;
+
+/// The machine's key for cache files, read (or made) once per process. Without a home for it,
+/// a key for this process only: caches then last as long as the process.
+fn machine_key() -> &'static [u8; 32] {
+    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .map(|d| d.join("corem"));
+        if let Some(dir) = &dir {
+            let file = dir.join("cache-key");
+            if let Ok(bytes) = std::fs::read(&file)
+                && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
+            {
+                return key;
+            }
+            let key = random_key();
+            let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+            if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, key).is_ok() {
+                // Another process may have won the race: use whichever key is on disk.
+                let _ = std::fs::rename(&tmp, &file);
+                if let Ok(bytes) = std::fs::read(&file)
+                    && let Ok(on_disk) = <[u8; 32]>::try_from(bytes.as_slice())
+                {
+                    return on_disk;
+                }
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return key;
+        }
+        random_key()
+    })
+}
+
+/// 32 random bytes from the operating system (falling back to hashed time and process data).
+fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    if let Ok(mut f) = std::fs::File::open("/dev/urandom")
+        && std::io::Read::read_exact(&mut f, &mut key).is_ok()
+    {
+        return key;
+    }
+    let mut h = Sha256::new();
+    h.update(format!("{:?}", std::time::SystemTime::now()));
+    h.update(std::process::id().to_le_bytes());
+    h.update(format!("{:p}", &key));
+    key.copy_from_slice(&h.finalize());
+    key
+}
+
+/// The tag of `content` under `key` (what [`Store::save`] computes as it writes).
+#[cfg(test)]
+fn tag(key: &[u8; 32], content: &[u8]) -> [u8; TAG_LEN] {
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(content);
+    mac.finalize().into_bytes().into()
+}
+
+/// The content of a cache file whose tag checks out under `key`.
+fn verified<'a>(key: &[u8; 32], bytes: &'a [u8]) -> Option<&'a [u8]> {
+    let (content, t) = bytes.split_at_checked(bytes.len().checked_sub(TAG_LEN)?)?;
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).ok()?;
+    mac.update(content);
+    mac.verify_slice(t).ok()?;
+    Some(content)
 }
 
 fn decode(bytes: &[u8]) -> Option<Vec<(Key, Vec<u8>)>> {
@@ -236,6 +327,36 @@ mod tests {
         assert!(decode(&std::fs::read(&file).unwrap()).is_none());
         std::fs::write(&file, b"something else").unwrap();
         assert!(decode(&std::fs::read(&file).unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_file_not_signed_by_this_machine_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c");
+        let s = Store::new();
+        s.put(key("t", &[b"1"]), b"<p>safe</p>".to_vec());
+        s.save(&file);
+        let good = std::fs::read(&file).unwrap();
+        let t = Store::new();
+        t.load(&file);
+        assert!(t.get(&key("t", &[b"1"])).is_some(), "its own file is read");
+
+        // The same entries with another value, as someone might ship in a repository: the
+        // content no longer matches the tag…
+        let mut tampered = good.clone();
+        let at = tampered.windows(4).position(|w| w == b"safe").unwrap();
+        tampered[at..at + 4].copy_from_slice(b"evil");
+        std::fs::write(&file, &tampered).unwrap();
+        let u = Store::new();
+        u.load(&file);
+        assert_eq!(u.get(&key("t", &[b"1"])), None);
+        // …and a file tagged with another key is refused too.
+        let mut other = good[..good.len() - TAG_LEN].to_vec();
+        other[at..at + 4].copy_from_slice(b"evil");
+        let forged = tag(&[9u8; 32], &other);
+        other.extend_from_slice(&forged);
+        assert!(verified(machine_key(), &other).is_none());
+        assert!(verified(&[9u8; 32], &other).is_some());
     }
 
     #[test]

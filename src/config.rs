@@ -75,6 +75,62 @@ impl Default for PrintConfig {
     }
 }
 
+/// Worked calculations: how many significant digits results show when a value does not say
+/// (`# format: sig=N` on a value or a block wins).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalcConfig {
+    /// Inline `` `= expr` `` values in prose (default 3: "5.21 min").
+    pub inline_digits: u8,
+    /// Results in worked steps (default 6: "5.20833 min").
+    pub digits: u8,
+}
+
+impl Default for CalcConfig {
+    fn default() -> Self {
+        CalcConfig {
+            inline_digits: crate::calc::format::DEFAULT_INLINE_SIG,
+            digits: crate::calc::format::DEFAULT_SIG,
+        }
+    }
+}
+
+impl CalcConfig {
+    /// The formats of prose values and worked steps.
+    pub fn formats(&self) -> crate::calc::Formats {
+        crate::calc::Formats {
+            inline: crate::calc::FormatSpec::inline(self.inline_digits),
+            steps: crate::calc::FormatSpec::steps(self.digits),
+        }
+    }
+}
+
+/// Knowledge navigation: link previews, the local graph of each note and `graph.html`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NavigationConfig {
+    /// Show a preview of the target when an internal link is hovered or focused (writes one
+    /// small script per note under `_preview/`, loaded on demand).
+    pub previews: bool,
+    /// Draw each note's neighbourhood (links out and in) as an SVG under its content.
+    pub local_graph: bool,
+    /// How far the local graph reaches: 1 (links out and in) or 2 (also their neighbours).
+    pub local_graph_depth: u8,
+    /// Write `graph.html`, every note and link of the site laid out at build time.
+    pub graph_page: bool,
+}
+
+impl Default for NavigationConfig {
+    fn default() -> Self {
+        NavigationConfig {
+            previews: true,
+            local_graph: true,
+            local_graph_depth: 1,
+            graph_page: true,
+        }
+    }
+}
+
 /// The contents of `corem.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -97,7 +153,9 @@ pub struct Config {
     pub highlight: HighlightConfig,
     pub search: SearchConfig,
     pub print: PrintConfig,
+    pub calc: CalcConfig,
     pub broken_links: BrokenLinks,
+    pub navigation: NavigationConfig,
 }
 
 impl Default for Config {
@@ -115,7 +173,9 @@ impl Default for Config {
             highlight: HighlightConfig::default(),
             search: SearchConfig::default(),
             print: PrintConfig::default(),
+            calc: CalcConfig::default(),
             broken_links: BrokenLinks::Error,
+            navigation: NavigationConfig::default(),
         }
     }
 }
@@ -166,6 +226,22 @@ impl Project {
             config.base_url = url.clone();
         }
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        for (key, url) in [
+            ("base_url", &config.base_url),
+            ("repo_url", &config.repo_url),
+        ] {
+            check_url(key, url)?;
+        }
+        for (key, n) in [
+            ("inline_digits", config.calc.inline_digits),
+            ("digits", config.calc.digits),
+        ] {
+            if !(1..=17).contains(&n) {
+                return Err(Error::Config(format!(
+                    "{CONFIG_FILE}: [calc] {key} = {n}: significant digits go from 1 to 17"
+                )));
+            }
+        }
         if config.title.is_none() {
             config.title = root.file_name().map(|n| n.to_string_lossy().into_owned());
         }
@@ -206,17 +282,65 @@ impl Project {
     }
 }
 
+/// A configuration error: located like a content diagnostic, but a usage problem (exit code 2).
+fn config_error(d: Diagnostic) -> Error {
+    Error::Config(
+        d.render(false)
+            .trim_start_matches("error: ")
+            .trim_end()
+            .to_string(),
+    )
+}
+
 fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
-    toml::from_str::<Config>(text).map_err(|e| {
-        let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message()));
+    let config = toml::from_str::<Config>(text).map_err(|e| {
+        let mut d = Diagnostic::error(path, format!("invalid {CONFIG_FILE}: {}", e.message().trim()));
         if let Some(span) = e.span() {
             d = d.at(text, span.start);
         }
-        Error::Diagnostics(vec![d.with_help(
+        config_error(d.with_help(
             "keys: title, description, base_url, language, author, repo_url, repo_branch, \
-             notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code",
-        )])
-    })
+             notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code, \
+             [calc] inline_digits/digits, \
+             [navigation] previews/local_graph/local_graph_depth/graph_page",
+        ))
+    })?;
+    let depth = config.navigation.local_graph_depth;
+    if !(1..=2).contains(&depth) {
+        let at = text.find("local_graph_depth").unwrap_or(0);
+        return Err(config_error(
+            Diagnostic::error(
+                path,
+                format!("invalid {CONFIG_FILE}: local_graph_depth = {depth} is not 1 or 2"),
+            )
+            .at(text, at)
+            .with_help("1 shows the links out and in; 2 also shows their neighbours"),
+        ));
+    }
+    Ok(config)
+}
+
+/// `base_url` and `repo_url` end up in links and `<base>`: only web addresses are accepted
+/// (a `javascript:` URL would run in every reader's browser).
+fn check_url(key: &str, url: &str) -> Result<(), Error> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    let lower = url.to_ascii_lowercase();
+    let web = ["http://", "https://"]
+        .iter()
+        .any(|p| lower.starts_with(p) && lower.len() > p.len());
+    let bad_char = url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "<>\"'`".contains(c));
+    if !web || bad_char {
+        return Err(Error::Config(format!(
+            "{CONFIG_FILE}: `{key}` must be a web address starting with http:// or https:// \
+             (got `{}`)",
+            url.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(())
 }
 
 /// Removes `.` and `..` components without touching the file system (the folder may not exist yet).
@@ -261,15 +385,53 @@ mod tests {
         assert_eq!(c.broken_links, BrokenLinks::Error);
     }
 
+    /// Issue 24 (13): a configuration error is located and exits 2 (a usage error), not 1.
     #[test]
     fn unknown_key_is_an_error_with_position() {
         let err = parse_config(Path::new("corem.toml"), "title = \"x\"\ntitel = \"y\"\n");
         match err {
-            Err(Error::Diagnostics(d)) => {
-                assert_eq!(d[0].line, 2);
-                assert!(d[0].message.contains("titel"), "{}", d[0].message);
+            Err(Error::Config(m)) => {
+                assert!(m.contains("corem.toml:2:1"), "{m}");
+                assert!(m.contains("titel"), "{m}");
             }
-            other => panic!("expected a diagnostic, got {other:?}"),
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    /// Issue 24 (14): `javascript:` and other non-web URLs are refused.
+    #[test]
+    fn urls_must_be_web_addresses() {
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT://x",
+            "data:text/html,x",
+            "//evil.example",
+            "ftp://x",
+            "https://a b",
+            "https://x\"onload=x",
+        ] {
+            assert!(check_url("base_url", bad).is_err(), "{bad}");
+        }
+        for good in ["", "https://me.github.io/notes", "http://localhost:4000"] {
+            assert!(check_url("repo_url", good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn navigation_is_on_by_default_and_depth_is_checked() {
+        let c: Config = toml::from_str("").unwrap();
+        assert!(c.navigation.previews && c.navigation.local_graph && c.navigation.graph_page);
+        let c = parse_config(Path::new("corem.toml"), "[navigation]\npreviews = false\n").unwrap();
+        assert!(!c.navigation.previews && c.navigation.local_graph);
+        match parse_config(
+            Path::new("corem.toml"),
+            "[navigation]\nlocal_graph_depth = 3\n",
+        ) {
+            Err(Error::Config(m)) => {
+                assert!(m.contains("corem.toml:2:1"), "{m}");
+                assert!(m.contains("local_graph_depth"), "{m}");
+            }
+            other => panic!("expected a configuration error, got {other:?}"),
         }
     }
 

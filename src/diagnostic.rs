@@ -25,8 +25,11 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when unknown.
     pub col: usize,
     pub message: String,
-    /// The offending source line, shown under the message.
+    /// The offending source line, shown under the message: a window of at most
+    /// [`WINDOW`] characters around the column when the line is longer (cut ends shown as `…`).
     pub source_line: Option<String>,
+    /// Where the caret goes in `source_line`: a 1-based character column (0: no caret).
+    pub caret: u32,
     /// How to fix it, when corem can tell.
     pub help: Option<String>,
 }
@@ -40,6 +43,7 @@ impl Diagnostic {
             col: 0,
             message: message.into(),
             source_line: None,
+            caret: 0,
             help: None,
         }
     }
@@ -56,7 +60,9 @@ impl Diagnostic {
         let loc = locate(source, offset);
         self.line = loc.line;
         self.col = loc.col;
-        self.source_line = Some(loc.text.to_string());
+        let (shown, caret) = window(loc.text, loc.byte_in_line);
+        self.source_line = Some(shown);
+        self.caret = u32::try_from(caret).unwrap_or(0);
         self
     }
 
@@ -64,10 +70,19 @@ impl Diagnostic {
     pub fn at_line_col(mut self, source: &str, line: usize, col: usize) -> Self {
         self.line = line;
         self.col = col;
-        self.source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.to_string());
+        if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
+            let byte = match col {
+                0 => None,
+                c => Some(
+                    text.char_indices()
+                        .nth(c - 1)
+                        .map_or(text.len(), |(b, _)| b),
+                ),
+            };
+            let (shown, caret) = window(text, byte);
+            self.source_line = Some(shown);
+            self.caret = u32::try_from(caret).unwrap_or(0);
+        }
         self
     }
 
@@ -117,11 +132,11 @@ impl Diagnostic {
             let pad = " ".repeat(gutter.len());
             let _ = writeln!(out, "  {pad} {dim}|{reset}");
             let _ = writeln!(out, "  {gutter} {dim}|{reset} {}", src.trim_end());
-            if self.col > 0 {
+            if self.caret > 0 {
                 // Tabs keep their width so the caret lines up under the right character.
                 let lead: String = src
                     .chars()
-                    .take(self.col - 1)
+                    .take(self.caret as usize - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "  {pad} {dim}|{reset} {lead}{paint}^{reset}");
@@ -134,11 +149,123 @@ impl Diagnostic {
     }
 }
 
+/// Characters of a source line shown in a diagnostic, at most.
+pub const WINDOW: usize = 100;
+
+/// The part of `line` shown under a diagnostic whose caret is at byte `caret` of the line
+/// (`None`: no caret): the whole line when short, else about [`WINDOW`] characters around the
+/// caret with `…` where it was cut (a line of 50,000 links once made every one of its
+/// diagnostics print the whole line). Returns the text and the caret's 1-based character
+/// column in it (0: none). Costs O(WINDOW) whatever the line's length.
+pub fn window(line: &str, caret: Option<usize>) -> (String, usize) {
+    let short = line.len() <= WINDOW || line.char_indices().nth(WINDOW).is_none();
+    let at = caret.map(|c| {
+        let mut c = c.min(line.len());
+        while !line.is_char_boundary(c) {
+            c -= 1;
+        }
+        c
+    });
+    if short {
+        let col = at.map_or(0, |b| line[..b].chars().count() + 1);
+        return (line.to_string(), col);
+    }
+    let at = at.unwrap_or(0);
+    // Step back a third of the window from the caret, then take the window forward.
+    let mut start = at;
+    for _ in 0..WINDOW / 3 {
+        match line[..start].chars().next_back() {
+            Some(c) => start -= c.len_utf8(),
+            None => break,
+        }
+    }
+    let end = line[start..]
+        .char_indices()
+        .nth(WINDOW)
+        .map_or(line.len(), |(i, _)| start + i);
+    let mut shown = String::with_capacity(end - start + 8);
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&line[start..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    let col = match caret {
+        None => 0,
+        Some(_) => line[start..at].chars().count() + 1 + usize::from(start > 0),
+    };
+    (shown, col)
+}
+
 /// Line and column of a byte offset, with the text of that line.
 pub struct Location<'a> {
     pub line: usize,
     pub col: usize,
     pub text: &'a str,
+    /// Byte offset of the position within `text`.
+    pub byte_in_line: Option<usize>,
+}
+
+/// Where lines start and how many characters come before each 4 KiB block of a source, so that
+/// placing many diagnostics in one big file costs a lookup each, not a scan of the file.
+struct LineIndex {
+    /// Identity of the source: address, length and a sample of its bytes.
+    id: (usize, usize, u64),
+    line_starts: Vec<usize>,
+    /// Characters before byte `4096 × i`.
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 4096;
+
+impl LineIndex {
+    fn identity(source: &str) -> (usize, usize, u64) {
+        use std::hash::{Hash, Hasher};
+        let b = source.as_bytes();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        b[..b.len().min(256)].hash(&mut h);
+        b[b.len().saturating_sub(256)..].hash(&mut h);
+        (b.as_ptr() as usize, b.len(), h.finish())
+    }
+
+    fn new(source: &str) -> LineIndex {
+        let b = source.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            b.iter()
+                .enumerate()
+                .filter(|(_, c)| **c == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut chars_before_block = Vec::with_capacity(b.len() / BLOCK + 1);
+        let mut chars = 0;
+        for chunk in b.chunks(BLOCK) {
+            chars_before_block.push(chars);
+            chars += chunk.iter().filter(|c| (**c & 0xC0) != 0x80).count();
+        }
+        LineIndex {
+            id: LineIndex::identity(source),
+            line_starts,
+            chars_before_block,
+        }
+    }
+
+    /// Characters of `source` before byte `at` (a char boundary).
+    fn chars_before(&self, source: &str, at: usize) -> usize {
+        let block = at / BLOCK;
+        let base = self.chars_before_block.get(block).copied().unwrap_or(0);
+        // Bytes, not `str`: a block boundary may fall inside a character.
+        base + source.as_bytes()[block * BLOCK..at]
+            .iter()
+            .filter(|c| (**c & 0xC0) != 0x80)
+            .count()
+    }
+}
+
+thread_local! {
+    /// The index of the last big source placed on this thread.
+    static INDEX: std::cell::RefCell<Option<LineIndex>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Finds the 1-based line and character column of `offset` in `source`.
@@ -147,16 +274,41 @@ pub fn locate(source: &str, offset: usize) -> Location<'_> {
     while !source.is_char_boundary(offset) {
         offset -= 1;
     }
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i);
-    let line = source[..line_start].matches('\n').count() + 1;
-    let col = source[line_start..offset].chars().count() + 1;
+    // Small sources are scanned; big ones get an index, kept for the next diagnostics.
+    let (line, line_start, line_end, col) = if source.len() < 64 * 1024 {
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[..line_start].matches('\n').count() + 1;
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let col = source[line_start..offset].chars().count() + 1;
+        (line, line_start, line_end, col)
+    } else {
+        INDEX.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell
+                .as_ref()
+                .is_none_or(|i| i.id != LineIndex::identity(source))
+            {
+                *cell = Some(LineIndex::new(source));
+            }
+            let index = cell.as_ref().expect("just set");
+            let line = index.line_starts.partition_point(|&s| s <= offset);
+            let line_start = index.line_starts[line - 1];
+            let line_end = index
+                .line_starts
+                .get(line)
+                .map_or(source.len(), |next| next - 1);
+            let col =
+                index.chars_before(source, offset) - index.chars_before(source, line_start) + 1;
+            (line, line_start, line_end, col)
+        })
+    };
     Location {
         line,
         col,
         text: source[line_start..line_end].trim_end_matches('\r'),
+        byte_in_line: Some(offset - line_start),
     }
 }
 
@@ -175,6 +327,47 @@ pub fn sort(diags: &mut [Diagnostic]) {
         (&a.file, a.line, a.col, a.severity, &a.message)
             .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
     });
+}
+
+/// Diagnostics shown per file, at most: past it, one line says how many more there are.
+pub const MAX_PER_FILE: usize = 50;
+
+/// Sorts diagnostics and keeps the first [`MAX_PER_FILE`] errors and warnings of each file,
+/// replacing the rest by one "… more" diagnostic, so that a note with thousands of broken
+/// links reports quickly and readably.
+pub fn sort_and_cap(diags: &mut Vec<Diagnostic>) {
+    sort(diags);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len().min(4096));
+    let mut i = 0;
+    while i < diags.len() {
+        let file = diags[i].file.clone();
+        let end = diags[i..]
+            .iter()
+            .position(|d| d.file != file)
+            .map_or(diags.len(), |k| i + k);
+        for severity in [Severity::Error, Severity::Warning] {
+            let of_kind: Vec<&Diagnostic> = diags[i..end]
+                .iter()
+                .filter(|d| d.severity == severity)
+                .collect();
+            out.extend(of_kind.iter().take(MAX_PER_FILE).map(|d| (*d).clone()));
+            if of_kind.len() > MAX_PER_FILE {
+                let more = of_kind.len() - MAX_PER_FILE;
+                let what = if severity == Severity::Error {
+                    "errors"
+                } else {
+                    "warnings"
+                };
+                let mut d =
+                    Diagnostic::error(&file, format!("… and {more} more {what} in this note"));
+                d.severity = severity;
+                d.help = Some("fix the ones above and build again to see the rest".into());
+                out.push(d);
+            }
+        }
+        i = end;
+    }
+    *diags = out;
 }
 
 /// "did you mean …" for a name among candidates, by edit distance and containment.
@@ -215,6 +408,63 @@ mod tests {
         assert!(text.contains("2 | see [[Cachng]]"), "{text}");
         assert!(text.contains("|     ^"), "{text}");
         assert!(text.contains("help: did you mean `Caching`?"), "{text}");
+    }
+
+    /// Issue 24 (9): a long line is shown as a window around the column, the caret in place;
+    /// a big file is indexed once, with the same answers as a scan.
+    #[test]
+    fn long_lines_are_windowed_and_big_files_indexed() {
+        let line = format!("{}[[Cachng]]{}", "é".repeat(40_000), " tail".repeat(2000));
+        let src = format!("---\ntitle: x\n---\n{line}\nlast\n");
+        let off = src.find("[[").unwrap();
+        let d = Diagnostic::error("a.md", "no note").at(&src, off);
+        assert_eq!((d.line, d.col), (4, 40_001));
+        let shown = d.source_line.as_deref().unwrap();
+        assert!(
+            shown.chars().count() <= WINDOW + 2 && shown.starts_with('…') && shown.ends_with('…')
+        );
+        assert_eq!(shown.chars().nth(d.caret as usize - 1), Some('['));
+        let text = d.render(false);
+        let caret_line = text.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+        let src_line = text.lines().find(|l| l.contains("[[Cachng]]")).unwrap();
+        assert_eq!(
+            caret_line.chars().count(),
+            src_line
+                .find("[[")
+                .map(|b| src_line[..b].chars().count() + 1)
+                .unwrap()
+        );
+        // Indexed and scanned positions agree everywhere.
+        for probe in [0, 3, off, off + 11, src.len() - 3, src.len()] {
+            let probe = (0..=probe)
+                .rev()
+                .find(|&p| src.is_char_boundary(p))
+                .unwrap();
+            let fast = locate(&src, probe);
+            let head = &src[..probe];
+            let line = head.matches('\n').count() + 1;
+            let col = head[head.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            assert_eq!((fast.line, fast.col), (line, col), "at {probe}");
+        }
+    }
+
+    #[test]
+    fn at_most_fifty_diagnostics_per_file() {
+        let mut diags: Vec<Diagnostic> = (0..120)
+            .map(|i| Diagnostic::error("a.md", format!("e{i}")).at("x\n", 0))
+            .chain((0..3).map(|i| Diagnostic::warning("a.md", format!("w{i}"))))
+            .chain([Diagnostic::error("b.md", "one")])
+            .collect();
+        sort_and_cap(&mut diags);
+        assert_eq!(diags.len(), 50 + 1 + 3 + 1);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message == "… and 70 more errors in this note")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod calc;
 pub mod config;
 pub mod diagnostic;
 pub mod diagram;
+pub mod graph;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -127,7 +128,7 @@ impl Timer {
 
 fn fail_if_errors(diags: &mut Vec<Diagnostic>) -> Result<(), Error> {
     if diags.iter().any(Diagnostic::is_error) {
-        diagnostic::sort(diags);
+        diagnostic::sort_and_cap(diags);
         return Err(Error::Diagnostics(std::mem::take(diags)));
     }
     Ok(())
@@ -204,8 +205,10 @@ fn analyze_with(
     };
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
-    if !opts.fresh {
-        cache::store().load(&output::cache_file(&project.output_dir));
+    if !opts.fresh
+        && let Some(state) = output::StateDir::for_project(&project)
+    {
+        cache::store().load(&state.cache_file());
     }
     t.lap("config");
 
@@ -215,6 +218,14 @@ fn analyze_with(
             drafts: opts.drafts,
         },
     );
+    diags.extend(theme.skipped.iter().map(|p| {
+        Diagnostic::warning(
+            p,
+            "skipped: this symbolic link in the theme points outside its folder (or nowhere), \
+             and theme files are published with the site",
+        )
+        .with_help("copy the file into the theme folder instead of linking to it")
+    }));
     t.lap("load");
 
     let dates = load::git::last_commit_dates(&project.notes_dir);
@@ -223,12 +234,13 @@ fn analyze_with(
     let (parsed, prepared) = if keep_events {
         let parsed = parse_all(&corpus, &mut diags);
         t.lap("parse");
-        let (prepared, mut prep_diags) = render::prepare(&corpus, &parsed);
+        let (prepared, mut prep_diags) =
+            render::prepare(&corpus, &parsed, project.config.calc.formats());
         diags.append(&mut prep_diags);
         t.lap("prepare");
         (parsed, prepared)
     } else {
-        let pp = parse_and_prepare(&corpus, &mut diags);
+        let pp = parse_and_prepare(&corpus, project.config.calc.formats(), &mut diags);
         t.lap("parse+prepare");
         pp
     };
@@ -268,6 +280,18 @@ fn analyze_with(
         }
     };
     t.lap("templates");
+    let site = render::Site {
+        project: &project,
+        corpus: &corpus,
+        parsed: &parsed,
+        graph: &graph,
+        prepared: &prepared,
+        dates: &dates,
+        nav_cache: render::NavCache::default(),
+        print_parts: std::sync::OnceLock::new(),
+        reparse: !keep_events,
+    };
+    diags.extend(output::paths::collisions(&site, &theme));
     timings.append(&mut t.timings);
     fail_if_errors(&mut diags)?;
     let Some(tera) = tera else {
@@ -312,6 +336,7 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
 /// what linking and rendering read besides its events (see [`analyze_lean`]).
 fn parse_and_prepare(
     corpus: &load::Corpus,
+    formats: calc::Formats,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
     type Done = (
@@ -325,7 +350,7 @@ fn parse_and_prepare(
         .map(|id| {
             let n = &corpus.notes[id];
             let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
-            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p);
+            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, formats);
             p.events = Vec::new();
             p.fences = Vec::new();
             (p, problems, prepared, prep_diags)
@@ -370,6 +395,9 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             let rendered = render::render_page(&site, &a.tera, &a.theme, page)
                 .map_err(|d| Error::Diagnostics(vec![d]))?;
             sink(&page.out_path, rendered.html.as_bytes())?;
+            for (path, text) in &rendered.extra {
+                sink(path, text.as_bytes())?;
+            }
             Ok(match page.kind {
                 render::PageKind::Note(n) => Some((n, rendered.sections)),
                 _ => None,
@@ -387,7 +415,7 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
         }
     }
     // One broken template fails every page the same way: report it once.
-    diagnostic::sort(&mut diags);
+    diagnostic::sort_and_cap(&mut diags);
     diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
     fail_if_errors(&mut diags)?;
     Ok(Rendered { pages, sections })
@@ -401,7 +429,17 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
         out.push((
             rel.clone(),
             match file {
-                theme::StaticFile::Builtin(bytes) => FileSource::Bytes(bytes.to_vec()),
+                theme::StaticFile::Builtin(bytes) => {
+                    FileSource::Bytes(theme::published(rel, bytes).into_owned())
+                }
+                // A project's stylesheet loses its comments too (a file that cannot be read
+                // is copied, which reports the error).
+                theme::StaticFile::Project(path) if rel.ends_with(".css") => {
+                    match std::fs::read_to_string(path) {
+                        Ok(css) => FileSource::Bytes(theme::strip_css(&css).into_bytes()),
+                        Err(_) => FileSource::Copy(path.clone()),
+                    }
+                }
                 theme::StaticFile::Project(path) => FileSource::Copy(path.clone()),
             },
         ));
@@ -415,6 +453,10 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
         FileSource::Bytes(used_highlight_css(a).into_bytes()),
     ));
     out.push((".nojekyll".into(), FileSource::Bytes(Vec::new())));
+    out.push((
+        output::SITE_MARKER.into(),
+        FileSource::Bytes(output::SITE_MARKER_TEXT.as_bytes().to_vec()),
+    ));
     let base = &a.project.config.base_url;
     if !base.is_empty() {
         let site = a.site();
@@ -530,6 +572,7 @@ pub fn build_single_file(
 ) -> Result<SingleFileReport, Error> {
     let mut timings = Vec::new();
     let a = analyze(dir, opts, &mut timings)?;
+    output::single::check_target(target, &a.project)?;
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
@@ -537,7 +580,7 @@ pub fn build_single_file(
     let site = a.site();
     let read = |rel: &str| -> Result<Option<Vec<u8>>, Error> {
         match a.theme.static_files.get(rel) {
-            Some(theme::StaticFile::Builtin(b)) => Ok(Some(b.to_vec())),
+            Some(theme::StaticFile::Builtin(b)) => Ok(Some(theme::published(rel, b).into_owned())),
             Some(theme::StaticFile::Project(p)) => {
                 std::fs::read(p).map(Some).map_err(|e| Error::io(p, e))
             }
@@ -594,7 +637,7 @@ pub fn build_single_file(
     t.lap("write");
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
-    diagnostic::sort(&mut warnings);
+    diagnostic::sort_and_cap(&mut warnings);
     Ok(SingleFileReport {
         notes: a.corpus.notes.len(),
         path: target.to_path_buf(),
@@ -602,6 +645,27 @@ pub fn build_single_file(
         warnings,
         timings,
     })
+}
+
+/// `corem clean`: deletes the project's working folder `.corem/` (build cache and the spare
+/// copy of the last site) and, with `output`, the output folder too when it is a site corem
+/// built (it holds [`output::SITE_MARKER`]). Returns what was deleted. Nothing else is touched.
+pub fn clean(dir: &Path, overrides: &Overrides, output: bool) -> Result<Vec<PathBuf>, Error> {
+    let project = Project::open(dir, overrides)?;
+    let mut removed = Vec::new();
+    if let Some(state) = output::StateDir::for_project(&project)
+        && std::fs::symlink_metadata(&state.dir).is_ok_and(|m| m.is_dir())
+    {
+        std::fs::remove_dir_all(&state.dir).map_err(|e| Error::io(&state.dir, e))?;
+        removed.push(state.dir);
+    }
+    let out = &project.output_dir;
+    if output && std::fs::symlink_metadata(out).is_ok() {
+        output::check_target(out)?;
+        std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
+        removed.push(out.clone());
+    }
+    Ok(removed)
 }
 
 /// The contents of a generated or copied file.
@@ -621,19 +685,35 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings: Vec::new(),
     };
     if write {
+        // Refuse a foreign output before touching the project's working folder.
+        output::check_target(&a.project.output_dir)?;
         // Every cached block is computed by now: the cache is saved, and its copies leave
         // memory before the pages are rendered.
-        cache::store().save_and_release(&output::cache_file(&a.project.output_dir));
+        if let Some(state) =
+            output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
+        {
+            cache::store().save_and_release(&state.cache_file());
+        }
         t.lap("cache");
     }
     peak("analyze");
     let staging = if write {
+        let spare = output::StateDir::for_project(&a.project)
+            .filter(output::StateDir::ensure)
+            .map(|state| state.spare_for(&a.project.output_dir));
         let s = if opts.fresh {
-            output::Staging::rewrite(&a.project.output_dir)?
+            output::Staging::rewrite(&a.project.output_dir, spare)?
         } else {
-            output::Staging::new(&a.project.output_dir, true)?
+            output::Staging::new(&a.project.output_dir, spare, true)?
         };
-        s.create_dirs(render::pages(&a.site()).iter().map(|p| p.out_path.as_str()))?;
+        let site = a.site();
+        let pages = render::pages(&site);
+        s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
+        let extras: Vec<String> = pages
+            .iter()
+            .flat_map(|p| render::page_extras(&site, p))
+            .collect();
+        s.create_dirs(extras.iter().map(String::as_str))?;
         Some(s)
     } else {
         None
@@ -678,7 +758,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     }
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
-    diagnostic::sort(&mut warnings);
+    diagnostic::sort_and_cap(&mut warnings);
     Ok(BuildReport {
         notes: a.corpus.notes.len(),
         pages: rendered.pages.len(),

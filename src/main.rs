@@ -78,6 +78,18 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Delete the build cache and the spare copy of the last site (the project's .corem/)
+    Clean {
+        /// Project folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also delete the output folder (only if it is a site corem built)
+        #[arg(long)]
+        output: bool,
+        /// The output folder, when not the configured one
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        out: Option<PathBuf>,
+    },
     /// Create a new note with front matter
     New {
         /// The note's title
@@ -153,6 +165,20 @@ fn main() -> ExitCode {
                 verbose: cli.verbose,
             },
         ),
+        Command::Clean { dir, output, out } => {
+            let overrides = Overrides {
+                output_dir: out.map(|o| absolute(&o)),
+                base_url: None,
+            };
+            corem::clean(&dir, &overrides, output).map(|removed| {
+                if removed.is_empty() {
+                    println!("Nothing to clean");
+                }
+                for p in removed {
+                    println!("Deleted {}", corem::diagnostic::display_path(&p));
+                }
+            })
+        }
         Command::New {
             title,
             section,

@@ -17,6 +17,21 @@ pub fn new_note(dir: &Path, title: &str, section: Option<&str>) -> Result<PathBu
     let project = Project::open(dir, &Overrides::default())?;
     let mut folder = project.notes_dir.clone();
     if let Some(section) = section {
+        // A section is a folder inside the notes folder, one that corem reads.
+        let bad = section.split(['/', '\\']).find(|p| {
+            *p == ".."
+                || *p == "."
+                || p.starts_with('.')
+                || p.starts_with('~')
+                || p.chars().any(char::is_control)
+        });
+        if let Some(part) = bad.or(section.starts_with('/').then_some("/")) {
+            return Err(Error::Usage(format!(
+                "--section `{section}`: `{part}` would put the note outside the notes folder or in \
+                 a folder corem does not read (hidden folders are skipped); name a section such as \
+                 `principles` or `guides/setup`"
+            )));
+        }
         for part in section.split('/').filter(|p| !p.is_empty()) {
             folder = find_or_make_section(&folder, part)?;
         }
@@ -85,6 +100,11 @@ pub fn init(dir: &Path, theme: bool) -> Result<Vec<PathBuf>, Error> {
                 yaml_text(&name)
             )
             .into_bytes(),
+        ),
+        (
+            dir.join(".gitignore"),
+            b"# The built site and corem's working folder (build cache, last site).\n/public/\n/.corem/\n"
+                .to_vec(),
         ),
     ];
     if theme {
@@ -204,11 +224,39 @@ mod tests {
         assert!(new_note(dir.path(), "Latency vs throughput", Some("principles")).is_err());
     }
 
+    /// Issue 24 (15): `--section ../../x` wrote outside the notes folder; `--section .obsidian`
+    /// made a note that is never built.
+    #[test]
+    fn new_note_stays_in_the_notes_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("p");
+        std::fs::create_dir_all(project.join("notes")).unwrap();
+        for bad in [
+            "../../x",
+            "..",
+            "a/../../b",
+            ".obsidian",
+            "a/.hidden",
+            "/etc",
+            "a\\..\\..\\b",
+        ] {
+            assert!(
+                matches!(new_note(&project, "T", Some(bad)), Err(Error::Usage(_))),
+                "{bad}"
+            );
+        }
+        let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(before.len(), 1, "nothing created beside the project");
+        assert!(new_note(&project, "T", Some("guides/setup")).is_ok());
+    }
+
     #[test]
     fn init_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         let files = init(dir.path(), false).unwrap();
-        assert_eq!(files.len(), 2);
+        assert_eq!(files.len(), 3);
+        let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+        assert!(ignore.contains("/.corem/") && ignore.contains("/public/"));
         assert!(init(dir.path(), false).is_err());
     }
 }

@@ -40,6 +40,9 @@ pub struct Theme {
     pub templates: Vec<TemplateFile>,
     /// Output-relative path → file.
     pub static_files: BTreeMap<String, StaticFile>,
+    /// Symbolic links in the theme folders that point outside them: not published (a theme
+    /// file is copied into the site), reported as warnings.
+    pub skipped: Vec<PathBuf>,
 }
 
 impl Theme {
@@ -59,7 +62,8 @@ impl Theme {
                 )
             })
             .collect();
-        for (rel, path) in list(templates_dir)? {
+        let mut skipped = Vec::new();
+        for (rel, path) in list(templates_dir, &mut skipped)? {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             templates.insert(
                 rel.clone(),
@@ -74,12 +78,13 @@ impl Theme {
             .iter()
             .map(|(name, bytes)| (name.to_string(), StaticFile::Builtin(bytes)))
             .collect();
-        for (rel, path) in list(static_dir)? {
+        for (rel, path) in list(static_dir, &mut skipped)? {
             static_files.insert(rel, StaticFile::Project(path));
         }
         Ok(Theme {
             templates: templates.into_values().collect(),
             static_files,
+            skipped,
         })
     }
 
@@ -96,34 +101,107 @@ impl Theme {
     }
 }
 
+/// A built-in static file as the site gets it: stylesheets without their comments and
+/// indentation (they document the theme for people editing it, `corem init --theme` writes
+/// them out in full; readers need only the rules: 5 KB of every page's weight).
+pub fn published(rel: &str, bytes: &'static [u8]) -> std::borrow::Cow<'static, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if rel.ends_with(".css") => strip_css(text).into_bytes().into(),
+        _ => bytes.into(),
+    }
+}
+
+/// CSS without comments, leading indentation and blank lines. Strings are left alone, so a
+/// `/*` inside `content: "…"` or a `url(…)` stays.
+pub fn strip_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut line_start = true;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut prev = ' ';
+                for d in chars.by_ref() {
+                    if prev == '*' && d == '/' {
+                        break;
+                    }
+                    prev = d;
+                }
+            }
+            '"' | '\'' => {
+                quote = Some(c);
+                line_start = false;
+                out.push(c);
+            }
+            '\n' => {
+                if !line_start {
+                    out.push('\n');
+                }
+                line_start = true;
+            }
+            ' ' | '\t' if line_start => {}
+            _ => {
+                line_start = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Files under `dir` (recursively) as (relative `/` path, absolute path); empty if `dir` is missing.
-fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+/// Symbolic links may point anywhere inside `dir`, never outside it (a theme file is published
+/// with the site): such links, and links whose target is missing, are not followed and are added
+/// to `skipped`.
+fn list(dir: &Path, skipped: &mut Vec<PathBuf>) -> Result<Vec<(String, PathBuf)>, Error> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
     let real_dir = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
-    for entry in walkdir::WalkDir::new(dir)
+    let outside = |p: &Path| {
+        !p.canonicalize()
+            .is_ok_and(|real| real.starts_with(&real_dir))
+    };
+    let mut links_out = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| {
+            if e.path_is_symlink() && outside(e.path()) {
+                links_out.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
+    for entry in walk {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
+            let what = if e.loop_ancestor().is_some() {
+                "a symbolic link that loops back to a folder containing it"
+            } else {
+                "cannot be read"
+            };
             let io = e
                 .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
+                .unwrap_or_else(|| std::io::Error::other(what));
             Error::io(&path, io)
         })?;
         if !entry.file_type().is_file() {
-            continue;
-        }
-        // Symbolic links may point anywhere inside the folder, never outside it (a theme
-        // file is published with the site).
-        if !entry
-            .path()
-            .canonicalize()
-            .is_ok_and(|real| real.starts_with(&real_dir))
-        {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -137,6 +215,7 @@ fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
             .unwrap_or_default();
         out.push((rel, entry.path().to_path_buf()));
     }
+    skipped.extend(links_out);
     Ok(out)
 }
 
@@ -220,6 +299,30 @@ mod tests {
             "CSS variables used but never defined (they fall back to black/transparent): {missing:?}"
         );
         assert!(defined.contains("--diagram-node") && used.len() > 40);
+    }
+
+    #[test]
+    fn stylesheets_lose_comments_not_rules() {
+        let css = "/* head */\n:root {\n  --a: 1px; /* why */\n}\n\n.x::before { content: \"/* kept */\"; }\n  .y { background: url('a/*b.png') }\n";
+        assert_eq!(
+            super::strip_css(css),
+            ":root {\n--a: 1px; \n}\n.x::before { content: \"/* kept */\"; }\n.y { background: url('a/*b.png') }\n"
+        );
+        // The shipped stylesheet keeps every rule: the same braces and declarations.
+        let style = std::str::from_utf8(
+            super::Theme::builtin_files()
+                .find(|(n, _)| n == "static/style.css")
+                .expect("style.css")
+                .1,
+        )
+        .expect("utf-8");
+        let stripped = super::strip_css(style);
+        assert!(stripped.len() < style.len() * 95 / 100);
+        assert_eq!(
+            stripped.matches('{').count(),
+            super::strip_css(&stripped).matches('{').count()
+        );
+        assert!(stripped.matches(';').count() > 500);
     }
 
     #[test]

@@ -70,6 +70,25 @@
     });
   }
 
+  /* link previews: preview.js (and each note's preview data) load on the first hover or
+     keyboard focus of a link to a note, so a page that is only read loads neither */
+  function initPreviews() {
+    if (!root.hasAttribute("data-previews")) return;
+    function first(e) {
+      var a = e.target.closest && e.target.closest(".content a, .backlinks a, .entries a, [data-search-results] a, .local-graph a");
+      if (!a || e.pointerType === "touch") return;
+      try { if (e.type === "focusin" && !a.matches(":focus-visible")) return; } catch (x) { /* old browser */ }
+      doc.removeEventListener("pointerover", first);
+      doc.removeEventListener("focusin", first);
+      window.COREM_PREVIEW_FIRST = { a: a, how: e.type === "focusin" ? "focus" : "hover" };
+      var s = doc.createElement("script");
+      s.src = (root.getAttribute("data-root") || "") + "preview.js";
+      doc.head.appendChild(s);
+    }
+    doc.addEventListener("pointerover", first);
+    doc.addEventListener("focusin", first);
+  }
+
   function copyText(text, done) {
     function fallback() {
       var ta = doc.createElement("textarea"), ok = false;
@@ -136,7 +155,7 @@
   }
 
   function init() {
-    [initTheme, initDrawers, initSearch, initCopy, initScrollers, initTasks, initPrint]
+    [initTheme, initDrawers, initSearch, initPreviews, initCopy, initScrollers, initTasks, initPrint]
       .forEach(function (f) { try { f(); } catch (e) { /* never break the page */ } });
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);

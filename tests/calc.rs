@@ -132,6 +132,22 @@ fn inline_values_are_the_computed_values_in_pages_and_print() {
     );
 }
 
+/// "Linked from" shows the sentence around a link as the reader saw it on the linking page:
+/// its inline values computed, never `= expr` (issue 23: five handbook pages showed
+/// "about = stuck_without_breaker threads").
+#[test]
+fn backlink_sentences_show_computed_values() {
+    let (_tmp, out) = build(&fixture("calc-pages"));
+    let page = read(&out, "security.html");
+    let text = page_text(&page);
+    assert!(
+        text.contains("Security is next: a week at four nines allows 60.5 s of downtime."),
+        "{text}"
+    );
+    assert!(!text.contains("= weekly"), "{text}");
+    assert!(!page.contains('\u{e000}') && !page.contains('\u{e001}'));
+}
+
 #[test]
 fn hmac_is_computed_at_build_time() {
     let (_tmp, out) = build(&fixture("calc-pages"));
@@ -201,6 +217,24 @@ fn handbook_calculations() {
             .filter(|l| l.trim_start().starts_with("```calc"))
             .count();
     }
+    // Every inline value's expression, as written (`= expr` between backticks).
+    let mut inline_exprs = Vec::new();
+    for entry in walk(&notes) {
+        let src = std::fs::read_to_string(&entry).unwrap_or_default();
+        for piece in src.split("`= ").skip(1) {
+            if let Some(expr) = piece.split('`').next().map(str::trim)
+                && !expr.is_empty()
+                && !expr.contains('\n')
+            {
+                inline_exprs.push(
+                    expr.replace('&', "&amp;")
+                        .replace('>', "&gt;")
+                        .replace('<', "&lt;"),
+                );
+            }
+        }
+    }
+    assert!(inline_exprs.len() > 100, "{}", inline_exprs.len());
     let (_tmp, out) = build(&repo());
     let mut blocks = 0;
     for page in walk(&out) {
@@ -210,6 +244,23 @@ fn handbook_calculations() {
             assert!(
                 !html.contains("<code>= "),
                 "unevaluated inline value in {}",
+                page.display()
+            );
+            // Nor in a "Linked from" sentence, nor a value marker left behind.
+            if let Some(at) = html.find("id=\"corem-backlinks\"") {
+                let list = &html[at..];
+                let list = &list[..list.find("</ul>").unwrap_or(list.len())];
+                for expr in &inline_exprs {
+                    assert!(
+                        !list.contains(&format!("= {expr}")),
+                        "`= {expr}` unevaluated in \"Linked from\" of {}",
+                        page.display()
+                    );
+                }
+            }
+            assert!(
+                !html.contains('\u{e000}'),
+                "value marker left in {}",
                 page.display()
             );
         }
@@ -228,9 +279,13 @@ fn handbook_calculations() {
     let sec = page_text(&read(&out, "components/hashing-and-encryption.html"));
     let hmac = "98e7ffb964bb5a3f902db1fc101a5baa98b6f2cd56858210c9d70f26ac762fc7";
     assert!(sec.contains(hmac), "{sec}");
+    assert!(
+        sec.contains(&format!("assert_eq(mac, \"{hmac}\") ✓ holds")),
+        "{sec}"
+    );
     assert!(sec.contains("assert(mac != seed_value) ✓ holds"), "{sec}");
     assert!(
-        sec.contains(&format!("The correct value is the computed one: {hmac}")),
+        sec.contains(&format!("The correct value is {hmac}")),
         "{sec}"
     );
 }
@@ -252,4 +307,65 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Writes a one-note project (with an optional corem.toml) into a temp folder.
+fn one_note(config: &str, note: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("notes")).expect("notes/");
+    if !config.is_empty() {
+        std::fs::write(dir.path().join("corem.toml"), config).expect("corem.toml");
+    }
+    std::fs::write(dir.path().join("notes/index.md"), note).expect("index.md");
+    dir
+}
+
+const PROSE: &str = "---\ntitle: Prose\n---\n\n```calc\nunit dollar: Money\nlet batch = 250 GB / (800 MB/s) -> min\nlet attempts = e\nlet share = 32 / 45 -> %\nlet cost = 1440000 dollar\nlet writes = 20 million / day -> 1/s\nlet nines = 99.95 %\n```\n\nA batch takes about `= batch`, `= attempts` attempts on average, `= share` of the time, `= cost` a year, `= writes` writes, and `= nines -> %` available; `= batch # format: sig=5` with five digits.\n";
+
+/// Inline values read like prose (issue 23): three significant digits unless the value or
+/// `[calc] inline_digits` says otherwise, `$` for dollars, `/s` for per second, never rounded
+/// onto a power of ten (99.95 % stays); worked steps keep six digits.
+#[test]
+fn inline_values_are_rounded_for_prose() {
+    let dir = one_note("", PROSE);
+    let (_tmp, out) = build(dir.path());
+    let text = page_text(&read(&out, "index.html"));
+    assert!(
+        text.contains("A batch takes about 5.21 min, 2.72 attempts on average, 71.1 % of the time, $1,440,000 a year, 231/s writes, and 99.95 % available; 5.2083 min with five digits."),
+        "{text}"
+    );
+    // The worked steps keep full precision and numbat's notation.
+    assert!(text.contains("5.20833 min"), "{text}");
+    assert!(text.contains("231.481 s⁻¹"), "{text}");
+
+    let dir = one_note("[calc]\ninline_digits = 5\ndigits = 4\n", PROSE);
+    let (_tmp, out) = build(dir.path());
+    let text = page_text(&read(&out, "index.html"));
+    assert!(text.contains("about 5.2083 min, 2.7183 attempts"), "{text}");
+    assert!(
+        text.contains("let batch = 250 GB / (800 MB/s) -> min 5.208 min"),
+        "{text}"
+    );
+
+    let dir = one_note("[calc]\ninline_digits = 0\n", PROSE);
+    match corem::build(dir.path(), &opts(Some(dir.path().join("site")))) {
+        Err(Error::Config(m)) => assert!(m.contains("inline_digits"), "{m}"),
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
+/// "`= rate` per second" would read "231/s per second": a warning at the value, with the fix.
+#[test]
+fn a_rate_followed_by_its_unit_in_words_is_a_warning() {
+    let note = "```calc\nlet rate = 20 million / day -> 1/s\n```\n\nThat is `= rate` writes per second, or `= rate × 1 s` writes per second.\n";
+    let dir = one_note("", note);
+    let report = corem::build(dir.path(), &opts(Some(dir.path().join("site")))).expect("builds");
+    let warnings: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("per second"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:#?}", report.warnings);
+    assert_eq!((warnings[0].line, warnings[0].col), (5, 12));
+    assert!(warnings[0].help.as_deref().unwrap_or("").contains("× 1 s"));
 }

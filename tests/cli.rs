@@ -71,11 +71,8 @@ fn usage_and_config_errors_exit_2() {
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     std::fs::write(dir.path().join("corem.toml"), "titel = 1\n").unwrap();
     let out = corem().arg("check").arg(dir.path()).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a bad corem.toml is reported as a diagnostic"
-    );
+    // Issue 24 (13): a configuration error is a usage error (2), located like a diagnostic.
+    assert_eq!(out.status.code(), Some(2), "a bad corem.toml exits 2");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("corem.toml:1:1"), "{err}");
 }
@@ -205,13 +202,14 @@ fn build_single_file_writes_one_file_and_a_failed_one_writes_nothing() {
 fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("p");
-    support::copy_dir(&support::fixture("calc-pages"), &project);
+    // A corem project: the notes in notes/, so the working folder is p/.corem.
+    support::copy_dir(&support::fixture("calc-pages"), &project.join("notes"));
     std::fs::write(
-        project.join("code.md"),
+        project.join("notes/code.md"),
         "# Code\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n",
     )
     .unwrap();
-    let notes_before = support::read_tree(&project);
+    let notes_before = support::read_tree(&project.join("notes"));
     let build_with = |extra: &[&str]| {
         let out = corem()
             .args(["build", ".", "-o", "site", "-v"])
@@ -227,22 +225,41 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     let build = || build_with(&[]);
     let (first, said) = build();
     assert!(said.contains("unchanged, 0 stale removed"), "{said}");
-    let cache = project.join(".site.corem-cache");
-    let bytes = std::fs::read(&cache).expect("the cache file is written beside the output");
-    assert!(
-        !project.join(".site.corem-spare").exists(),
-        "a first build has no old site to keep"
+    let state = project.join(".corem");
+    let cache = state.join("cache");
+    let spare = || {
+        std::fs::read_dir(state.join("spare"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let bytes = std::fs::read(&cache).expect("the cache file is written in .corem/");
+    assert_eq!(spare(), 0, "a first build has no old site to keep");
+    assert_eq!(
+        std::fs::read_to_string(state.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*"),
+        ".corem/ ignores itself in git"
     );
+    // Nothing of corem's beside the output, outside the project folder or inside it.
+    let beside: Vec<_> = std::fs::read_dir(&project)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("corem-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 
     let (second, _) = build();
     assert_eq!(first, second, "the cached build gives the same bytes");
-    assert!(project.join(".site.corem-spare").is_dir());
+    assert_eq!(spare(), 1);
     // The spare now holds the first build's files: the third build has nothing to write.
     let (again, said) = build();
     assert_eq!(first, again);
     assert!(said.contains("output: 0 files written"), "{said}");
 
-    // The cache is really read: a value changed in it (same length) shows up in the page…
+    // A cache edited by hand (or shipped in a repository) is not this machine's: its
+    // values never reach a page (issue 24: cached HTML is inserted as is).
     let marker = b"calc-steps";
     let at = bytes
         .windows(marker.len())
@@ -252,19 +269,21 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     tampered[at..at + marker.len()].copy_from_slice(b"calc-STEPS");
     std::fs::write(&cache, &tampered).unwrap();
     let (third, _) = build();
-    assert!(
-        third
-            .values()
-            .any(|page| page.windows(10).any(|w| w == b"calc-STEPS")),
-        "the page came from the cache"
-    );
+    assert_eq!(first, third, "the tampered cache was ignored");
 
     // …and a corrupt cache is an empty one: the build computes everything again.
     std::fs::write(&cache, b"corem-cache garbage").unwrap();
     let (fourth, _) = build();
     assert_eq!(first, fourth);
-    std::fs::remove_file(&cache).unwrap();
-    std::fs::remove_dir_all(project.join(".site.corem-spare")).unwrap();
+    // `corem clean` deletes cache and spare, and nothing else.
+    let out = corem()
+        .args(["clean", "."])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!state.exists());
+    assert!(project.join("site/index.html").is_file());
     let (fifth, _) = build();
     assert_eq!(first, fifth);
     // --fresh ignores cache and spare: every file is written again, to the same bytes.
@@ -277,9 +296,171 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
         )),
         "{said}"
     );
-    let notes_after: std::collections::BTreeMap<_, _> = support::read_tree(&project)
-        .into_iter()
-        .filter(|(k, _)| notes_before.contains_key(k))
+    assert_eq!(
+        notes_before,
+        support::read_tree(&project.join("notes")),
+        "the notes are never touched"
+    );
+}
+
+/// A vault (a folder that is itself the notes) gets nothing written into it: its working folder
+/// is in the user's cache directory (issue 15, 3).
+#[test]
+fn a_vault_gets_no_working_folder_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    support::copy_dir(&support::fixture("calc-pages"), &vault);
+    let cache = dir.path().join("xdg-cache");
+    let before = support::read_tree(&vault);
+    for _ in 0..2 {
+        let out = corem()
+            .args(["build", "vault", "-o", "site"])
+            .current_dir(dir.path())
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        support::read_tree(&vault),
+        before,
+        "nothing written into the vault"
+    );
+    let projects: Vec<_> = std::fs::read_dir(cache.join("corem/projects"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(notes_before, notes_after, "the notes are never touched");
+    assert_eq!(projects.len(), 1);
+    assert!(projects[0].join("cache").is_file() && projects[0].join("spare").is_dir());
+    let out = corem()
+        .args(["clean", "vault"])
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!projects[0].exists());
+}
+
+/// Issue 15 (2) and 24 (2): `-o` onto a file, a symbolic link to a folder, or a folder of
+/// someone else's files (even one with an `index.html`) exits 2 and moves, deletes or creates
+/// nothing, however many times it is tried.
+#[test]
+fn build_refuses_outputs_it_did_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    support::copy_dir(&support::fixture("basic"), &project);
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir_all(theirs.join("photos")).unwrap();
+    std::fs::write(theirs.join("photos/cat.jpg"), "jpeg").unwrap();
+    std::fs::write(theirs.join("index.html"), "my page").unwrap();
+    std::fs::write(theirs.join("thesis.tex"), "precious").unwrap();
+    let file = dir.path().join("some-file");
+    std::fs::write(&file, "precious").unwrap();
+    let link = dir.path().join("link");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&theirs, &link).unwrap();
+    let before = support::read_tree(dir.path());
+    let mut targets = vec![theirs.clone(), file.clone()];
+    if cfg!(unix) {
+        targets.push(link.clone());
+    }
+    for target in &targets {
+        for _ in 0..2 {
+            let out = corem()
+                .args(["build", "p", "-o"])
+                .arg(target)
+                .current_dir(dir.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{}: {err}", target.display());
+            assert!(err.contains(&target.display().to_string()), "{err}");
+        }
+    }
+    assert_eq!(
+        support::read_tree(dir.path()),
+        before,
+        "nothing changed anywhere"
+    );
+    let hidden: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    // An empty folder is fine, and so is the site corem then built there.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for _ in 0..2 {
+        let out = corem()
+            .args(["build", "p", "-o"])
+            .arg(&empty)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(empty.join(".corem-site").is_file() && empty.join("index.html").is_file());
+}
+
+/// Issue 24 (3): `--single-file` never replaces a note, the configuration, a theme file or a
+/// file corem did not write; it does replace the single file it wrote before.
+#[test]
+fn single_file_refuses_to_replace_what_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    support::copy_dir(&support::fixture("basic"), &project);
+    std::fs::create_dir_all(project.join("static")).unwrap();
+    std::fs::write(project.join("static/extra.css"), "body{}").unwrap();
+    std::fs::write(dir.path().join("report.html"), "<p>my report</p>").unwrap();
+    let before = support::read_tree(dir.path());
+    let note = std::fs::read_dir(project.join("notes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    for target in [
+        note,
+        project.join("corem.toml"),
+        project.join("static/extra.css"),
+        dir.path().join("report.html"),
+        project.join("notes"),
+    ] {
+        let out = corem()
+            .args(["build", "p", "--single-file"])
+            .arg(&target)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", target.display());
+    }
+    assert_eq!(
+        support::read_tree(dir.path()),
+        before,
+        "nothing was replaced"
+    );
+    for _ in 0..2 {
+        let out = corem()
+            .args(["build", "p", "--single-file", "book.html"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -93,6 +93,7 @@ fn assets(html: &str) -> Vec<String> {
 fn weight_report_per_page() {
     let (_dir, site) = support::build_into_temp(&support::repo(), None);
     let mut rows = Vec::new();
+    let mut graph_bytes = Vec::new();
     for e in walkdir::WalkDir::new(&site)
         .into_iter()
         .filter_map(Result::ok)
@@ -110,6 +111,7 @@ fn weight_report_per_page() {
         }
         let rel = e.path().strip_prefix(&site).unwrap_or(e.path());
         rows.push((rel.display().to_string(), html.len(), css, js));
+        graph_bytes.push(local_graph_bytes(&html));
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     eprintln!(
@@ -131,6 +133,53 @@ fn weight_report_per_page() {
         rows.iter().all(|r| r.2 > 0),
         "every page has its stylesheet"
     );
+    navigation_report(&site, &graph_bytes);
+}
+
+/// Bytes of a page's local graph (`<nav class="local-graph">…</nav>`), 0 without one.
+fn local_graph_bytes(html: &str) -> usize {
+    html.find("<nav class=\"local-graph\"").map_or(0, |start| {
+        html[start..]
+            .find("</nav>")
+            .map_or(0, |end| end + "</nav>".len())
+    })
+}
+
+/// What knowledge navigation adds: the local graph in each note page's HTML (the only bytes
+/// every page view pays), and what loads on demand: preview.js and one preview script per
+/// note, on the first hover or focus of a link to it; graph.css and graph.js on graph.html.
+fn navigation_report(site: &Path, graph_bytes: &[usize]) {
+    let mut with: Vec<usize> = graph_bytes.iter().copied().filter(|&b| b > 0).collect();
+    with.sort_unstable();
+    let mut shards: Vec<usize> = walkdir::WalkDir::new(site.join("_preview"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| size(e.path()))
+        .collect();
+    shards.sort_unstable();
+    assert!(
+        !with.is_empty() && !shards.is_empty(),
+        "local graphs and preview scripts are built"
+    );
+    eprintln!(
+        "navigation: local graph on {} pages, added HTML median {} B, max {} B per page; \
+         on demand: preview.js {} B, {} preview scripts (median {} B, max {} B, total {} B); \
+         graph.html {} B with graph.css {} B and graph.js {} B",
+        with.len(),
+        with[with.len() / 2],
+        with[with.len() - 1],
+        size(&site.join("preview.js")),
+        shards.len(),
+        shards[shards.len() / 2],
+        shards[shards.len() - 1],
+        shards.iter().sum::<usize>(),
+        size(&site.join("graph.html")),
+        size(&site.join("graph.css")),
+        size(&site.join("graph.js")),
+    );
+    // A page's graph stays small beside its content (the handbook's pages are 14–35 KB).
+    assert!(with[with.len() - 1] < 12 * 1024, "a local graph over 12 KB");
 }
 
 const BUDGET: usize = 60 * 1024;
@@ -138,12 +187,15 @@ const BUDGET: usize = 60 * 1024;
 /// Every page's CSS + JS as it loads (stylesheets and scripts it links; search-index*.js
 /// excluded) stays under 60 KB. search.js is loaded on first use of the search box (by
 /// corem.js), so only search.html, whose purpose is searching, links it: it is measured with
-/// that script included and reported separately.
+/// that script included and reported separately; so is graph.html, whose purpose is the
+/// interactive graph (graph.css and graph.js, 16.3 KB, under a budget of 60 + 16 KB).
+/// preview.js is loaded on the first hover or focus of a link (by corem.js): no page links it.
 #[test]
 fn every_page_loads_under_60_kb_of_css_and_js() {
     let (_dir, site) = support::build_into_temp(&support::repo(), None);
     let (mut worst, mut worst_page) = (0, String::new());
     let mut search_page = 0;
+    let mut graph_page = 0;
     let mut with_search_js = Vec::new();
     for e in walkdir::WalkDir::new(&site)
         .into_iter()
@@ -165,8 +217,14 @@ fn every_page_loads_under_60_kb_of_css_and_js() {
         if assets(&html).iter().any(|a| a.ends_with("search.js")) {
             with_search_js.push(rel.clone());
         }
+        assert!(
+            !assets(&html).iter().any(|a| a.ends_with("preview.js")),
+            "{rel} links preview.js, which corem.js loads on first use"
+        );
         if rel == "search.html" {
             search_page = bytes;
+        } else if rel == "graph.html" {
+            graph_page = bytes;
         } else if bytes > worst {
             (worst, worst_page) = (bytes, rel);
         }
@@ -174,7 +232,12 @@ fn every_page_loads_under_60_kb_of_css_and_js() {
     let search_js = size(&site.join("search.js"));
     eprintln!(
         "largest CSS + JS of a page: {worst} B ({worst_page}); search.html {search_page} B; \
-         search.js {search_js} B, loaded on first use of the search box"
+         search.js {search_js} B, loaded on first use of the search box; graph.html {graph_page} B \
+         (with graph.css and graph.js, which only it loads)"
+    );
+    assert!(
+        graph_page < BUDGET + 16 * 1024,
+        "graph.html loads {graph_page} B of CSS + JS"
     );
     assert!(
         worst > 0 && worst < BUDGET,

@@ -189,10 +189,7 @@ const QUERIES: &[(&str, &str)] = &[
         "snowflake id",
         "deep-dives/id-generator.html#the-snowflake-layout",
     ),
-    (
-        "bloom filter",
-        "deep-dives/storage.html#inside-a-database-b-trees-and-lsm-trees",
-    ),
+    ("bloom filter", "foundations/bloom-filters.html"),
     (
         "consistent hashing",
         "deep-dives/sharding.html#consistent-hashing",
@@ -243,6 +240,115 @@ const QUERIES: &[(&str, &str)] = &[
     (
         "\"cache aside\"",
         "components/caching-strategies.html#cache-aside",
+    ),
+    // foundations (issue 21)
+    (
+        "leader election",
+        "foundations/consensus-and-leader-election.html",
+    ),
+    (
+        "gossip protocol",
+        "foundations/gossip-and-failure-detection.html",
+    ),
+    ("write ahead log", "foundations/write-ahead-logging.html"),
+    ("lamport", "foundations/logical-clocks.html#lamport-clocks"),
+    ("cdc", "foundations/change-data-capture-and-outbox.html"),
+    (
+        "bloom filter false positive",
+        "foundations/bloom-filters.html#false-positive-rate",
+    ),
+    (
+        "merkle tree",
+        "foundations/anti-entropy-and-merkle-trees.html",
+    ),
+    (
+        "vector clock",
+        "foundations/logical-clocks.html#vector-clocks",
+    ),
+    ("lsm compaction", "foundations/b-trees-and-lsm-trees.html"),
+    ("latency numbers", "foundations/latency-numbers.html"),
+    (
+        "raft",
+        "foundations/consensus-and-leader-election.html#raft",
+    ),
+    (
+        "fencing token",
+        "foundations/consensus-and-leader-election.html#split-brain-and-fencing-tokens",
+    ),
+    (
+        "hinted handoff",
+        "foundations/quorums.html#sloppy-quorums-and-hinted-handoff",
+    ),
+    ("read repair", "foundations/quorums.html#read-repair"),
+    (
+        "phi accrual",
+        "foundations/gossip-and-failure-detection.html#phi-accrual-failure-detector",
+    ),
+    ("swim", "foundations/gossip-and-failure-detection.html#swim"),
+    (
+        "group commit",
+        "foundations/write-ahead-logging.html#group-commit",
+    ),
+    (
+        "hybrid logical clock",
+        "foundations/logical-clocks.html#hybrid-logical-clocks",
+    ),
+    (
+        "truetime commit wait",
+        "foundations/logical-clocks.html#truetime-and-commit-wait",
+    ),
+    (
+        "leveled compaction",
+        "foundations/b-trees-and-lsm-trees.html#leveled",
+    ),
+    ("hyperloglog", "foundations/bloom-filters.html#hyperloglog"),
+    (
+        "dual write",
+        "foundations/change-data-capture-and-outbox.html#the-dual-write-problem",
+    ),
+    (
+        "capacity estimation",
+        "foundations/back-of-the-envelope-estimation.html",
+    ),
+    (
+        "paxos",
+        "foundations/consensus-and-leader-election.html#paxos-in-outline",
+    ),
+    (
+        "vectr clock",
+        "foundations/logical-clocks.html#vector-clocks",
+    ),
+    // design problems (issue 21)
+    ("worked design problems", "design-problems/index.html"),
+    ("url shortener", "design-problems/url-shortener.html"),
+    ("news feed fan out", "design-problems/news-feed.html"),
+    (
+        "celebrity fan out",
+        "design-problems/news-feed.html#scaling-the-celebrity-problem-and-the-hybrid",
+    ),
+    (
+        "chat message ordering",
+        "design-problems/chat-system.html#ordering-one-sequencer-per-conversation",
+    ),
+    (
+        "distributed rate limiter",
+        "design-problems/distributed-rate-limiter.html",
+    ),
+    (
+        "web crawler politeness",
+        "design-problems/web-crawler.html#politeness-and-robotstxt",
+    ),
+    (
+        "payment ledger double entry",
+        "design-problems/payment-ledger.html",
+    ),
+    (
+        "ledger reconciliation",
+        "design-problems/payment-ledger.html#reconciliation",
+    ),
+    (
+        "ride hailing dispatch",
+        "design-problems/ride-hailing-dispatch.html",
     ),
 ];
 

@@ -155,7 +155,14 @@ fn random_edit(
             )
         }
         0 | 1 => {
-            let t = format!("{text}\nA new paragraph about {} {}.\n", rng.word(), step);
+            // Some paragraphs carry an inline tag (the tag pages change) or a block id.
+            let w = rng.word();
+            let extra = match step % 3 {
+                0 => String::new(),
+                1 => format!(" #{w}"),
+                _ => format!(" ^p{step}"),
+            };
+            let t = format!("{text}\nA new paragraph about {w} {step}.{extra}\n");
             write(&note, &t);
             (format!("edit body of {}", note.display()), vec![note])
         }

@@ -216,3 +216,64 @@ fn a_busy_port_is_a_clear_error() {
     );
     drop(busy);
 }
+
+/// Issue 24 (10): `GET //x` redirected to the protocol-relative (other host) `//x/`; a request
+/// for another `Host` is refused (DNS rebinding); idle and half-sent connections are closed.
+#[test]
+fn redirects_hosts_and_idle_connections() {
+    use std::io::{Read, Write};
+    let (_tmp, root) = {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("project");
+        support::copy_dir(&support::fixture("serve-site"), &project);
+        (tmp, project)
+    };
+    // A short idle limit (passed to the server only) so the test does not wait 45 s.
+    let server = support::start_serve_env(&root, &[], &[("COREM_SERVE_IDLE_MS", "1500")]);
+    let port = server.port;
+    for target in ["/basics", "//basics", "///basics"] {
+        let r = raw_request(port, "GET", target);
+        assert_eq!(r.status, 308, "{target}");
+        assert_eq!(r.header("location"), Some("/basics/"), "{target}");
+    }
+    let ask = |host: &str| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut buf = String::new();
+        let _ = s.read_to_string(&mut buf);
+        buf.split_whitespace().nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(ask(&format!("localhost:{port}")), "200");
+    assert_eq!(ask(&format!("127.0.0.1:{port}")), "200");
+    assert_eq!(ask(&format!("evil.example:{port}")), "421");
+    assert_eq!(ask("127.0.0.1"), "421");
+    // A socket that sends nothing, and one that sends half a request, are closed by the
+    // server: reading them ends (EOF or reset) well before our own 30 s read timeout.
+    for send in ["", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"] {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        s.write_all(send.as_bytes()).unwrap();
+        let t = std::time::Instant::now();
+        let mut buf = [0u8; 256];
+        let closed = loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break true,
+                Ok(_) => continue, // an error response before closing is fine
+            }
+        };
+        assert!(
+            closed && t.elapsed() < std::time::Duration::from_secs(25),
+            "{send:?}: {:?}",
+            t.elapsed()
+        );
+    }
+    // The server still answers.
+    assert_eq!(raw_request(port, "GET", "/").status, 200);
+}

@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use support::{Server, raw_request, start_serve};
+use support::{Server, raw_request, start_serve, start_serve_with};
 
 /// Rebuilds started and finished.
 fn counts(s: &Server) -> (u64, u64) {
@@ -179,4 +179,79 @@ fn notes_created_deleted_and_moved_between_sections() {
     settle(&s, b);
     assert_eq!(page(&s, "/expert/delta.html").0, 200);
     assert_eq!(page(&s, "/advanced/delta.html").0, 404);
+}
+
+/// Waits (polling the served page, up to two minutes on a busy machine) until `path` shows
+/// `text`.
+fn wait_for_text(s: &Server, path: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if page(s, path).1.contains(text) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`{text}` never showed in {path}:\n{}",
+            s.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 15 (1): `corem serve` once started watching only after its first build and banner,
+/// so an edit saved in that window was lost until the next save. An edit made while the first
+/// build runs, and one made right after the banner, are both served.
+#[test]
+fn edits_during_start_up_are_not_lost() {
+    let (_tmp, root) = project();
+    // Enough notes for the first build to take a while, so the first edit lands during it.
+    for i in 0..400 {
+        std::fs::write(
+            root.join(format!("notes/01-basics/filler-{i:03}.md")),
+            format!("---\ntitle: Filler {i}\n---\n\nSome text.\n\n```rust\nfn f{i}() -> u32 {{ {i} }}\n```\n"),
+        )
+        .unwrap();
+    }
+    let alpha = note(&root);
+    let original = std::fs::read_to_string(&alpha).unwrap();
+    let during = format!("{original}\nEDITED-DURING-FIRST-BUILD\n");
+    let s = start_serve_with(&root, &[], || {
+        // Aim the edit at the middle of the first build, after the notes were read (the 400
+        // notes keep it busy for seconds). The assertion below holds whenever the edit lands;
+        // the delay only makes the old start-up window likely to be hit.
+        std::thread::sleep(Duration::from_millis(700));
+        std::fs::write(&alpha, &during).unwrap();
+    });
+    wait_for_text(&s, "/basics/alpha.html", "EDITED-DURING-FIRST-BUILD");
+    std::fs::write(&alpha, format!("{during}\nEDITED-AFTER-BANNER\n")).unwrap();
+    wait_for_text(&s, "/basics/alpha.html", "EDITED-AFTER-BANNER");
+}
+
+/// Issue 24 (10): after the notes folder is deleted and made again, later edits are picked up.
+#[test]
+fn a_notes_folder_deleted_and_recreated_is_watched_again() {
+    let (_tmp, root) = project();
+    let s = start_serve(&root, &[]);
+    let notes = root.join("notes");
+    let saved = root.join("notes-saved");
+    // A copy, then the folder deleted: the notes folder that comes back is a new one.
+    support::copy_dir(&notes, &saved);
+    std::fs::remove_dir_all(&notes).unwrap();
+    // Wait until the server has seen the folder go (a failed rebuild or a rebuild).
+    let before = builds(&s);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while builds(&s) == before {
+        assert!(
+            Instant::now() < deadline,
+            "the removal was never noticed:\n{}",
+            s.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::rename(&saved, &notes).unwrap();
+    wait_for_text(&s, "/basics/alpha.html", "<html");
+    let alpha = note(&root);
+    let text = std::fs::read_to_string(&alpha).unwrap();
+    std::fs::write(&alpha, format!("{text}\nEDITED-AFTER-RECREATE\n")).unwrap();
+    wait_for_text(&s, "/basics/alpha.html", "EDITED-AFTER-RECREATE");
 }

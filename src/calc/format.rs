@@ -31,8 +31,20 @@ impl Sep {
 /// Formatting of results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FormatSpec {
-    /// Significant digits (1–17). Whole numbers below 10¹⁵ are shown exactly unless set.
+    /// Significant digits (1–17), set by `sig=N`. Whole numbers below 10¹⁵ are shown exactly
+    /// unless set.
     pub sig: Option<u8>,
+    /// Significant digits when `sig` is not set: [`DEFAULT_SIG`] in worked steps,
+    /// [`DEFAULT_INLINE_SIG`] for values in prose (`[calc]` in corem.toml changes both). Unlike
+    /// `sig`, an automatic precision never rounds a value onto a power of ten it is not
+    /// (99.95 % stays 99.95 %, not 100 %): digits are added until it does not.
+    pub auto_sig: u8,
+    /// A value in a sentence: `s⁻¹` reads `/s` (`231/s`).
+    pub prose: bool,
+    /// Show an infinite or undefined result (`∞`, `NaN`) instead of failing: option `inf`.
+    /// Without it, such a result is an error, because it almost always means the calculation
+    /// overflowed (`2^2000`) or divided by zero.
+    pub allow_inf: bool,
     /// Fixed number of decimals (0–17); wins over `sig`.
     pub dp: Option<u8>,
     /// Show a dimensionless value as a percentage.
@@ -44,6 +56,9 @@ impl Default for FormatSpec {
     fn default() -> Self {
         FormatSpec {
             sig: None,
+            auto_sig: DEFAULT_SIG,
+            prose: false,
+            allow_inf: false,
             dp: None,
             percent: false,
             sep: Sep::Comma,
@@ -51,8 +66,30 @@ impl Default for FormatSpec {
     }
 }
 
-/// Significant digits when none are set.
+/// Significant digits of worked steps when none are set.
 pub const DEFAULT_SIG: u8 = 6;
+/// Significant digits of inline values in prose when none are set.
+pub const DEFAULT_INLINE_SIG: u8 = 3;
+
+impl FormatSpec {
+    /// The format of an inline `` `= expr` `` value in prose, with `digits` significant
+    /// digits unless the value says otherwise.
+    pub fn inline(digits: u8) -> FormatSpec {
+        FormatSpec {
+            auto_sig: digits.clamp(1, 17),
+            prose: true,
+            ..FormatSpec::default()
+        }
+    }
+
+    /// The format of worked steps with `digits` significant digits unless set otherwise.
+    pub fn steps(digits: u8) -> FormatSpec {
+        FormatSpec {
+            auto_sig: digits.clamp(1, 17),
+            ..FormatSpec::default()
+        }
+    }
+}
 
 /// A bad formatting option: the message and the byte offset of the option in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,29 +115,27 @@ impl FormatSpec {
                 Some((k, v)) => (k, Some(v)),
                 None => (word, None),
             };
-            let digits = |v: Option<&str>| -> Result<u8, SpecError> {
+            let digits = |v: Option<&str>, least: u8| -> Result<u8, SpecError> {
                 v.and_then(|v| v.parse::<u8>().ok())
-                    .filter(|n| *n <= 17)
+                    .filter(|n| (least..=17).contains(n))
                     .ok_or_else(|| {
                         err(format!(
-                            "`{word}`: expected a number of digits from 0 to 17"
+                            "`{word}`: expected a number of digits from {least} to 17"
                         ))
                     })
             };
             match key {
                 "sig" => {
-                    let n = digits(value)?;
-                    if n == 0 {
-                        return Err(err("`sig=0`: at least one significant digit".into()));
-                    }
+                    let n = digits(value, 1)?;
                     out.sig = Some(n);
                     out.dp = None;
                 }
                 "dp" => {
-                    out.dp = Some(digits(value)?);
+                    out.dp = Some(digits(value, 0)?);
                     out.sig = None;
                 }
                 "percent" | "%" if value.is_none() => out.percent = true,
+                "inf" if value.is_none() => out.allow_inf = true,
                 "sep" => {
                     out.sep = match value {
                         Some(",") => Sep::Comma,
@@ -116,7 +151,7 @@ impl FormatSpec {
                 }
                 _ => {
                     return Err(err(format!(
-                        "unknown format option `{word}` (options: sig=N, dp=N, percent, sep=,|_|thin|none)"
+                        "unknown format option `{word}` (options: sig=N, dp=N, percent, sep=,|_|thin|none, inf)"
                     )));
                 }
             }
@@ -157,6 +192,17 @@ pub fn value(v: &Value, spec: &FormatSpec) -> Result<Shown, String> {
         Value::Quantity(q) => {
             let unit = q.unit().to_string();
             let x = q.unsafe_value().to_f64();
+            if !x.is_finite() && !spec.allow_inf {
+                return Err(format!(
+                    "the result is {} (the calculation overflowed or divided by zero); \
+                     add `# format: inf` if that is what you mean",
+                    if x.is_nan() {
+                        "not a number"
+                    } else {
+                        "infinite"
+                    }
+                ));
+            }
             quantity(x, &unit, spec)
         }
         // Strings (`-> human`, digests) are shown as text, without quotes.
@@ -209,6 +255,14 @@ pub fn quantity(x: f64, unit: &str, spec: &FormatSpec) -> Result<Shown, String> 
     };
     let text = if unit.is_empty() {
         num
+    } else if let Some(rest) = currency_rest(unit) {
+        // `1440000 dollar` reads `$1,440,000`; `dollar / year` → `$3,000 / year`.
+        match num.strip_prefix('−') {
+            Some(n) => format!("−${n}{rest}"),
+            None => format!("${num}{rest}"),
+        }
+    } else if let Some(per) = spec.prose.then(|| per_unit(unit)).flatten() {
+        format!("{num}/{per}")
     } else if matches!(unit, "°" | "′" | "″") {
         format!("{num}{unit}")
     } else {
@@ -223,6 +277,18 @@ pub fn quantity(x: f64, unit: &str, spec: &FormatSpec) -> Result<Shown, String> 
         )
     };
     Ok(Shown { text, html })
+}
+
+/// For a unit that is US dollars (`dollar`, `dollar / year`): what follows the currency.
+fn currency_rest(unit: &str) -> Option<&str> {
+    let rest = unit.strip_prefix("dollar")?;
+    (rest.is_empty() || rest.starts_with(' ') || rest.starts_with('/')).then_some(rest)
+}
+
+/// `s⁻¹` → `s`: a single unit to the power −1, written `/s` in prose.
+fn per_unit(unit: &str) -> Option<&str> {
+    let base = unit.strip_suffix("⁻¹")?;
+    (!base.is_empty() && !base.contains([' ', '·', '×', '/', '(', ')', '⁻'])).then_some(base)
 }
 
 /// Units numbat prints as whole words, which take a plural.
@@ -247,24 +313,24 @@ pub fn number(x: f64, spec: &FormatSpec) -> String {
     }
     let neg = x < 0.0;
     let a = x.abs();
+    let sig = spec.sig.unwrap_or_else(|| auto_digits(a, spec.auto_sig));
     let a = match spec.dp {
         Some(dp) => round_half_up(a, i32::from(dp)),
         None if spec.sig.is_some() || a.fract() != 0.0 || a >= 1e15 => {
-            let sig = i32::from(spec.sig.unwrap_or(DEFAULT_SIG));
-            round_half_up(a, sig - 1 - a.log10().floor() as i32)
+            round_half_up(a, i32::from(sig) - 1 - a.log10().floor() as i32)
         }
         None => a,
     };
     let body = if let Some(dp) = spec.dp {
         if a >= 1e21 {
-            scientific(a, spec.sig.unwrap_or(DEFAULT_SIG))
+            scientific(a, sig)
         } else {
             group(&format!("{:.*}", dp as usize, a), spec.sep)
         }
     } else if spec.sig.is_none() && a.fract() == 0.0 && a < 1e15 {
         group(&format!("{a:.0}"), spec.sep)
     } else {
-        let sig = spec.sig.unwrap_or(DEFAULT_SIG).max(1);
+        let sig = sig.max(1);
         let e = exponent(a, sig);
         if a != 0.0 && !(-5..15).contains(&e) {
             scientific(a, sig)
@@ -278,6 +344,26 @@ pub fn number(x: f64, spec: &FormatSpec) -> String {
     } else {
         body
     }
+}
+
+/// The significant digits an automatic precision uses for `a`: `digits`, or more when
+/// rounding to `digits` would land on a power of ten that `a` is not (0.99996 → 1, 99.95 →
+/// 100): such a result hides exactly the part that matters (the nines of an availability,
+/// the last bit of growth). Up to 15 digits.
+fn auto_digits(a: f64, digits: u8) -> u8 {
+    let mut sig = digits.max(1);
+    if a == 0.0 || !a.is_finite() || a.fract() == 0.0 && a < 1e15 {
+        return sig;
+    }
+    while sig < 15 {
+        let r = round_half_up(a, i32::from(sig) - 1 - a.log10().floor() as i32);
+        let on_power_of_ten = r > 0.0 && r.log10().fract() == 0.0 && r != a;
+        if !on_power_of_ten {
+            break;
+        }
+        sig += 1;
+    }
+    sig
 }
 
 /// Rounds to `decimals` places, halves away from zero (`1234.5` → `1235`, where Rust's
@@ -437,6 +523,44 @@ mod tests {
         assert_eq!(quantity(1.0, "day", &d).unwrap().text, "1 day");
         assert_eq!(quantity(0.0001, "week", &d).unwrap().text, "0.0001 weeks");
         assert_eq!(quantity(3.0, "Mbit/s", &d).unwrap().text, "3 Mbit/s");
+    }
+
+    #[test]
+    fn prose_values_read_like_prose() {
+        let prose = FormatSpec::inline(DEFAULT_INLINE_SIG);
+        let q = |x: f64, unit: &str| quantity(x, unit, &prose).unwrap().text;
+        // Three significant digits (the issue's examples).
+        assert_eq!(q(5.208_333, "min"), "5.21 min");
+        assert_eq!(q(std::f64::consts::E, ""), "2.72");
+        assert_eq!(q(71.111_111, "%"), "71.1 %");
+        assert_eq!(q(231.481_481, "s⁻¹"), "231/s");
+        assert_eq!(q(1_440_000.0, "dollar"), "$1,440,000");
+        assert_eq!(q(-12.5, "dollar"), "−$12.5");
+        assert_eq!(q(0.023, "dollar / (GB × month)"), "$0.023 / (GB × month)");
+        // Whole numbers stay exact; a rate per something else keeps its unit.
+        assert_eq!(q(33_333_333.0, ""), "33,333,333");
+        assert_eq!(q(3.5, "GB/s"), "3.5 GB/s");
+        assert_eq!(q(2.0, "m²·s⁻¹"), "2 m²·s⁻¹");
+        // Never rounded onto a power of ten it is not.
+        assert_eq!(q(99.95, "%"), "99.95 %");
+        assert_eq!(q(99.999, "%"), "99.999 %");
+        assert_eq!(q(0.999_96, ""), "0.99996");
+        assert_eq!(q(1.0048, ""), "1.005");
+        assert_eq!(q(9.9996, "ms"), "9.9996 ms");
+        assert_eq!(q(99.4, "%"), "99.4 %");
+        // An explicit precision is obeyed as written.
+        let sig3 = FormatSpec::inline(3).with("sig=3").unwrap();
+        assert_eq!(quantity(99.95, "%", &sig3).unwrap().text, "100 %");
+        // Worked steps keep six digits and numbat's notation.
+        let steps = FormatSpec::steps(DEFAULT_SIG);
+        assert_eq!(
+            quantity(231.481_481, "s⁻¹", &steps).unwrap().text,
+            "231.481 s⁻¹"
+        );
+        assert_eq!(
+            quantity(1_440_000.0, "dollar", &steps).unwrap().text,
+            "$1,440,000"
+        );
     }
 
     #[test]

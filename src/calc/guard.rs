@@ -9,7 +9,9 @@
 //!   took longer than N s", and the worker is abandoned;
 //! - **memory**: with [`CalcAlloc`] installed as the global allocator (the `corem` binary and
 //!   the tests do), each worker's live heap is counted; past [`Limits::memory`] the statement
-//!   fails with "calculation used more than N MiB".
+//!   fails with "calculation used more than N MiB". All calc workers of the process together,
+//!   running or abandoned, may hold at most [`PROCESS_BUDGET`]: six runaway notes in one build
+//!   (or one after another in a `serve` session) never hold more than that between them.
 //!
 //! A Rust thread cannot be killed, so an abandoned worker is *frozen* instead: [`CalcAlloc`]
 //! checks the worker's stop flag on every allocation and, once it is set, puts the thread to
@@ -17,8 +19,9 @@
 //! computation allocates as it grows (call frames, lists, strings), so a runaway stops within
 //! one allocation of being cancelled, holding at most the memory limit, and using no CPU. It
 //! never keeps the process alive either: the worker is detached, and a Rust process ends when
-//! `main` returns, whatever other threads are doing. In `serve`, each such runaway costs a
-//! sleeping thread and at most [`Limits::memory`] until the server stops.
+//! `main` returns, whatever other threads are doing. The memory of a frozen worker cannot be
+//! given back (Rust cannot unwind a thread from inside an allocation), so in `serve` runaways
+//! hold at most [`PROCESS_BUDGET`] in total until the server stops, and the error says so.
 //!
 //! Without [`CalcAlloc`] (a program embedding the library with its own allocator), the time
 //! limit still fails the build on time, but an abandoned worker runs on until it finishes or
@@ -38,6 +41,17 @@ use std::time::{Duration, Instant};
 
 /// Stack of a calc worker thread: numbat's parser and type checker recurse.
 pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Live heap of all calc workers of the process together (running, or frozen after a runaway).
+pub const PROCESS_BUDGET: usize = 1024 * 1024 * 1024;
+
+/// Bytes held by calc workers, all threads together (see [`PROCESS_BUDGET`]).
+static TOTAL: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
+
+/// Bytes the calc workers of this process hold now, frozen runaways included.
+pub fn held() -> usize {
+    TOTAL.load(Ordering::Relaxed).max(0) as usize
+}
 
 /// Limits of one statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +78,12 @@ pub enum Stopped {
     Time(Duration),
     #[error("calculation used more than {} MiB of memory", .0 / (1024 * 1024))]
     Memory(usize),
+    #[error(
+        "calculations of this build hold more than {} MiB together (runaway calculations \
+         keep theirs until corem exits)",
+        .0 / (1024 * 1024)
+    )]
+    Budget(usize),
     #[error("numbat crashed on this statement: {0}")]
     Crashed(String),
 }
@@ -73,6 +93,8 @@ const RUNNING: u8 = 0;
 const CANCELLED: u8 = 1;
 /// Set by the allocator when the worker went over its memory limit.
 const OVER_MEMORY: u8 = 2;
+/// Set by the allocator when all workers together went over [`PROCESS_BUDGET`].
+const OVER_BUDGET: u8 = 3;
 
 /// State shared by a worker and the allocator running on it.
 struct Shared {
@@ -108,29 +130,36 @@ fn on_alloc(size: usize) {
     // SAFETY: the worker sets the pointer from an `Arc<Shared>` it keeps alive, and clears it
     // before dropping that `Arc` (see `Worker::start`).
     let shared = unsafe { &*shared };
-    let live = LIVE.with(|l| {
-        let v = l.get().saturating_add(size as isize);
-        l.set(v);
-        v
-    });
-    if !shared.armed.load(Ordering::Relaxed) {
-        return;
-    }
-    if live > shared.memory as isize {
-        let _ =
-            shared
-                .state
-                .compare_exchange(RUNNING, OVER_MEMORY, Ordering::SeqCst, Ordering::SeqCst);
-    }
     if shared.state.load(Ordering::Relaxed) != RUNNING {
         freeze();
     }
+    let live = LIVE.with(Cell::get).saturating_add(size as isize);
+    let total = TOTAL.load(Ordering::Relaxed).saturating_add(size as isize);
+    if shared.armed.load(Ordering::Relaxed) {
+        // Over a limit: stop here, before the memory is taken (and counted).
+        let over = if live > shared.memory as isize {
+            Some(OVER_MEMORY)
+        } else if total > PROCESS_BUDGET as isize {
+            Some(OVER_BUDGET)
+        } else {
+            None
+        };
+        if let Some(why) = over {
+            let _ = shared
+                .state
+                .compare_exchange(RUNNING, why, Ordering::SeqCst, Ordering::SeqCst);
+            freeze();
+        }
+    }
+    LIVE.with(|l| l.set(live));
+    TOTAL.fetch_add(size as isize, Ordering::Relaxed);
 }
 
 #[inline]
 fn on_dealloc(size: usize) {
     if SHARED.try_with(Cell::get).is_ok_and(|p| !p.is_null()) {
         LIVE.with(|l| l.set(l.get().saturating_sub(size as isize)));
+        TOTAL.fetch_sub(size as isize, Ordering::Relaxed);
     }
 }
 
@@ -212,8 +241,12 @@ impl<J: Send + 'static, R: Send + 'static> Worker<J, R> {
                         break;
                     }
                 }
-                // Stop counting before the state (and `theirs`) are dropped.
+                // Stop counting before the state (and `theirs`) are dropped, and take out of the
+                // process total everything this worker counted (values it handed to other
+                // threads are freed there, uncounted).
                 SHARED.with(|s| s.set(std::ptr::null()));
+                let live = LIVE.with(Cell::get);
+                TOTAL.fetch_sub(live, Ordering::Relaxed);
                 drop(state);
             })?;
         Ok(Worker {
@@ -255,8 +288,10 @@ impl<J: Send + 'static, R: Send + 'static> Worker<J, R> {
                     return Err(self.kill(Stopped::Crashed("the calc worker has stopped".into())));
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    if self.shared.state.load(Ordering::SeqCst) == OVER_MEMORY {
-                        return Err(self.kill(Stopped::Memory(self.limits.memory)));
+                    match self.shared.state.load(Ordering::SeqCst) {
+                        OVER_MEMORY => return Err(self.kill(Stopped::Memory(self.limits.memory))),
+                        OVER_BUDGET => return Err(self.kill(Stopped::Budget(PROCESS_BUDGET))),
+                        _ => {}
                     }
                     if Instant::now() >= deadline {
                         // Freeze it at its next allocation (unless it just went over memory).
@@ -266,10 +301,13 @@ impl<J: Send + 'static, R: Send + 'static> Worker<J, R> {
                             Ordering::SeqCst,
                             Ordering::SeqCst,
                         );
-                        if self.shared.state.load(Ordering::SeqCst) == OVER_MEMORY {
-                            return Err(self.kill(Stopped::Memory(self.limits.memory)));
+                        match self.shared.state.load(Ordering::SeqCst) {
+                            OVER_MEMORY => {
+                                return Err(self.kill(Stopped::Memory(self.limits.memory)));
+                            }
+                            OVER_BUDGET => return Err(self.kill(Stopped::Budget(PROCESS_BUDGET))),
+                            _ => return Err(self.kill(Stopped::Time(self.limits.time))),
                         }
-                        return Err(self.kill(Stopped::Time(self.limits.time)));
                     }
                 }
             }

@@ -42,6 +42,19 @@ use numbat::{Context, InterpreterResult, InterpreterSettings, NumbatError, TypeC
 use crate::markdown::{Ev, Fence, Parsed, Problem};
 
 pub use format::{FormatSpec, Shown};
+
+/// The default formats of a project's results: values in prose and worked steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Formats {
+    pub inline: FormatSpec,
+    pub steps: FormatSpec,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        crate::config::CalcConfig::default().formats()
+    }
+}
 pub use guard::{CalcAlloc, Limits, Stopped};
 pub use html::Rendered;
 use scan::{DefKind, Item, PosMap, Src, Stmt};
@@ -101,6 +114,8 @@ enum Answer {
 #[derive(Debug, Default, Clone)]
 struct Outcome {
     shown: Option<Shown>,
+    /// The value itself, to show it again in another format without asking numbat.
+    value: Option<numbat::value::Value>,
     /// The value when it is a string (for hash arguments).
     string: Option<String>,
     /// What `print(…)` wrote.
@@ -186,6 +201,7 @@ impl Engine {
             Ok(InterpreterResult::Value(v)) => match format::value(&v, &job.spec) {
                 Ok(shown) => Answer::Ok(Outcome {
                     shown: Some(shown),
+                    value: Some(v.clone()),
                     string: match &v {
                         numbat::value::Value::String(s) => Some(s.to_string()),
                         _ => None,
@@ -266,7 +282,7 @@ impl Engine {
             }
             NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
                 out.message = format!("unknown name `{name}`");
-                out.help = suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
+                out.help = unknown_name_help(name, suggestion.as_deref());
                 out.unknown = Some(name.to_string());
             }
             NumbatError::RuntimeError(r) => {
@@ -296,6 +312,47 @@ impl Engine {
     }
 }
 
+/// A known result in format `to` (it was shown in format `from`): as it is, or its value
+/// formatted again; `None` when it cannot be (the value was not kept, or the format does not
+/// apply to it — then numbat is asked and reports the problem).
+fn reformat(out: &Outcome, from: FormatSpec, to: FormatSpec) -> Option<Outcome> {
+    if from == to {
+        return Some(out.clone());
+    }
+    let shown = format::value(out.value.as_ref()?, &to).ok()?;
+    Some(Outcome {
+        shown: Some(shown),
+        ..out.clone()
+    })
+}
+
+/// Help for an unknown name: numbat's suggestion only when it is close to what was typed
+/// (`1 USD` once got "did you mean `KSI`?"), and how to get currencies, which are not built in.
+fn unknown_name_help(name: &str, suggestion: Option<&str>) -> Option<String> {
+    const CURRENCIES: [&str; 16] = [
+        "usd", "eur", "gbp", "jpy", "chf", "cny", "inr", "cad", "aud", "dollar", "dollars", "euro",
+        "euros", "pound", "pounds", "yen",
+    ];
+    let lower = name.to_lowercase();
+    if CURRENCIES.contains(&lower.as_str()) || name == "$" || name == "€" {
+        return Some(format!(
+            "currencies are not built in (exchange rates would change every build): define the \
+             one you use at the top of the block, e.g. `unit {}: Money`",
+            if lower.starts_with("eur") {
+                "euro"
+            } else {
+                "dollar"
+            }
+        ));
+    }
+    let close = suggestion.filter(|s| {
+        let s = s.to_lowercase();
+        strsim::normalized_damerau_levenshtein(&lower, &s) >= 0.5
+            || (lower.len() >= 3 && (s.contains(&lower) || lower.contains(&s)))
+    })?;
+    Some(format!("did you mean `{close}`?"))
+}
+
 /// numbat's multi-line explanations on one line.
 fn flatten(s: &str) -> String {
     let mut out = String::new();
@@ -319,9 +376,10 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// The calc sources of a note, in document order: what its results depend on.
-fn calc_key(p: &Parsed) -> (String, usize) {
+/// The calc sources of a note, in document order, and the formats: what its results depend on.
+fn calc_key(p: &Parsed, formats: &Formats) -> (String, usize) {
     let mut key = String::from(concat!("corem ", env!("CARGO_PKG_VERSION"), "\u{0}"));
+    key.push_str(&format!("{formats:?}\u{0}"));
     let mut n = 0;
     for ev in &p.events {
         match ev {
@@ -419,6 +477,9 @@ pub struct NoteCalc<'a> {
     /// Lines of the file before the body (to name lines in help texts).
     lines_before_body: usize,
     limits: Limits,
+    formats: Formats,
+    /// Problems that do not stop the build (a value whose unit the sentence repeats).
+    pub warnings: Vec<Problem>,
     worker: Option<guard::Worker<Job, Answer>>,
     /// Position maps of the inputs sent to numbat, by `<input:N>` number − 1.
     maps: Vec<PosMap>,
@@ -432,7 +493,7 @@ pub struct NoteCalc<'a> {
     /// the same when the same expression comes again at the same generation.
     generation: u64,
     /// Results of expressions (text sent to numbat, format) at a generation.
-    memo: HashMap<(String, FormatSpec), (u64, Outcome)>,
+    memo: HashMap<String, (u64, FormatSpec, Outcome)>,
     /// The value each `let` bound, as shown, until the name is defined again: an inline
     /// `= name` after it needs no evaluation.
     values: HashMap<String, (FormatSpec, Outcome)>,
@@ -448,8 +509,8 @@ impl<'a> NoteCalc<'a> {
     /// The calc context of a note. `body` is the note's Markdown body, `lines_before_body` the
     /// number of lines of front matter before it. When a note with the same calc sources was
     /// evaluated before in this process without errors, its results are replayed instead.
-    pub fn new(body: &'a str, lines_before_body: usize, parsed: &Parsed) -> Self {
-        let (key, total) = calc_key(parsed);
+    pub fn new(body: &'a str, lines_before_body: usize, parsed: &Parsed, formats: Formats) -> Self {
+        let (key, total) = calc_key(parsed, &formats);
         let replay = from_build_cache(&key, total);
         let mut defined: HashMap<String, Vec<usize>> = HashMap::new();
         if replay.is_none() {
@@ -470,6 +531,8 @@ impl<'a> NoteCalc<'a> {
             body,
             lines_before_body,
             limits: Limits::default(),
+            formats,
+            warnings: Vec::new(),
             worker: None,
             maps: Vec::new(),
             poisoned: HashSet::new(),
@@ -503,17 +566,24 @@ impl<'a> NoteCalc<'a> {
 
     /// Evaluates an inline `` `= expr` `` (`offset`: body offset of `expr`).
     pub fn inline(&mut self, expr: &str, offset: usize) -> Result<Rendered, Vec<Problem>> {
-        if let Some(r) = self.replayed() {
-            return Ok(r);
+        let result = match self.replayed() {
+            Some(r) => Ok(r),
+            None => {
+                let result = self.eval_inline(expr, offset);
+                self.record(result)
+            }
+        };
+        // Checked on cached results too: warnings are not cached.
+        if let Ok(r) = &result {
+            self.check_repeated_unit(&r.text, offset, offset + expr.len());
         }
-        let result = self.eval_inline(expr, offset);
-        self.record(result)
+        result
     }
 
     /// The worked steps of a block.
     pub fn eval_block(&mut self, f: &Fence) -> Result<Vec<Step>, Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut spec = FormatSpec::default();
+        let mut spec = self.formats.steps;
         // Options after `calc` in the info string apply to the whole block.
         let opts = f
             .info
@@ -564,7 +634,7 @@ impl<'a> NoteCalc<'a> {
 
     fn eval_inline(&mut self, expr: &str, offset: usize) -> Result<Rendered, Vec<Problem>> {
         let st = scan::describe(Src::new(expr, offset));
-        match self.statement(&st, FormatSpec::default()) {
+        match self.statement(&st, self.formats.inline) {
             Ok(Some(Row {
                 result: Some(shown),
                 ..
@@ -580,6 +650,51 @@ impl<'a> NoteCalc<'a> {
                 text: format!("= {expr}"),
             }),
             Err(p) => Err(vec![p]),
+        }
+    }
+
+    /// Warns when a rate shown with its unit is followed by the same unit in words:
+    /// "`= rate` per second" reads "231/s per second". Only the unambiguous case is caught:
+    /// a value in `/s`, `/min`, `/h`, `/day`… right before "per <that unit>", "a <that unit>",
+    /// "each …" or "every …".
+    fn check_repeated_unit(&mut self, shown: &str, start: usize, end: usize) {
+        const WORDS: [(&str, &str); 7] = [
+            ("s", "second"),
+            ("min", "minute"),
+            ("h", "hour"),
+            ("day", "day"),
+            ("week", "week"),
+            ("month", "month"),
+            ("year", "year"),
+        ];
+        let Some((_, unit)) = shown.rsplit_once('/') else {
+            return;
+        };
+        let Some(word) = WORDS.iter().find(|(u, _)| *u == unit).map(|(_, w)| *w) else {
+            return;
+        };
+        let after = self.body.get(end..).unwrap_or("");
+        let after = after.trim_start_matches(|c: char| c.is_whitespace() || c == '`');
+        let lower: String = after.chars().take(40).collect::<String>().to_lowercase();
+        let mut words = lower.split_whitespace();
+        // Skip one noun ("writes per second"), then look for the per-phrase.
+        let first = words.next().unwrap_or("");
+        let second = words.next().unwrap_or("");
+        let third = words.next().unwrap_or("");
+        let per = |a: &str, b: &str| {
+            matches!(a, "per" | "a" | "an" | "each" | "every")
+                && b.trim_end_matches(|c: char| !c.is_alphanumeric()) == word
+        };
+        if per(first, second) || per(second, third) {
+            self.warnings.push(Problem {
+                offset: start,
+                message: format!(
+                    "calc: the value is already per {word} (it reads \"{shown}\"), and the sentence says per {word} again"
+                ),
+                help: Some(format!(
+                    "show a plain count with `= rate × 1 {unit}`, or drop the words \"per {word}\""
+                )),
+            });
         }
     }
 
@@ -614,7 +729,9 @@ impl<'a> NoteCalc<'a> {
 
     fn problem(&self, offset: usize, message: impl Into<String>, help: Option<String>) -> Problem {
         Problem {
-            offset,
+            // numbat may place an error just past its input (at the end of an unclosed block,
+            // past the end of the note): keep it on the note's last character.
+            offset: offset.min(self.body.len()),
             message: format!("calc: {}", message.into()),
             help,
         }
@@ -696,18 +813,15 @@ impl<'a> NoteCalc<'a> {
         let head = scan::head(text);
         // A pure expression (no definition, no procedure) can be answered from what is known.
         let pure = def.is_none() && !matches!(head, Some("print" | "assert" | "assert_eq" | "use"));
-        let key = (src.text.clone(), spec);
+        let key = src.text.clone();
         let known = if pure {
-            self.values
-                .get(src.text.trim())
-                .filter(|(s, _)| *s == spec)
-                .map(|(_, out)| out.clone())
-                .or_else(|| {
-                    self.memo
-                        .get(&key)
-                        .filter(|(g, _)| *g == self.generation)
-                        .map(|(_, out)| out.clone())
-                })
+            let bound = self.values.get(src.text.trim()).map(|(s, o)| (*s, o));
+            let memo = self
+                .memo
+                .get(&key)
+                .filter(|(g, ..)| *g == self.generation)
+                .map(|(_, s, o)| (*s, o));
+            bound.or(memo).and_then(|(s, o)| reformat(o, s, spec))
         } else {
             None
         };
@@ -724,7 +838,7 @@ impl<'a> NoteCalc<'a> {
         } else if head == Some("use") {
             self.generation += 1;
         } else if pure {
-            self.memo.insert(key, (self.generation, out.clone()));
+            self.memo.insert(key, (self.generation, spec, out.clone()));
         }
         let kind = match (def, head) {
             (_, Some("assert_eq" | "assert")) => RowKind::Check,

@@ -322,6 +322,10 @@ pub fn split_block(lines: &[(&str, usize)]) -> Vec<Item> {
             text: String::new(),
             map: PosMap::default(),
         };
+        // Past MAX_STATEMENT_LEN the statement is refused whatever its end, and rescanning
+        // it for every line would cost its length per line: from there on, each new line is
+        // scanned alone into the bracket depth and last token carried along.
+        let mut long: Option<Tail> = None;
         loop {
             let (line, off) = lines[i];
             if !chunk.text.is_empty() {
@@ -330,7 +334,22 @@ pub fn split_block(lines: &[(&str, usize)]) -> Vec<Item> {
             chunk.map.push(chunk.text.len(), off, true);
             chunk.text.push_str(line);
             i += 1;
-            if i >= lines.len() || !continues(&chunk.text, line, lines[i].0) {
+            if i >= lines.len() {
+                break;
+            }
+            let next = lines[i].0;
+            let more = match &mut long {
+                Some(tail) => {
+                    tail.add(line);
+                    tail.continues(line, next)
+                }
+                None if chunk.text.len() > MAX_STATEMENT_LEN => {
+                    let tail = long.insert(Tail::of(&chunk.text));
+                    tail.continues(line, next)
+                }
+                None => continues(&chunk.text, line, next),
+            };
+            if !more {
                 break;
             }
         }
@@ -341,44 +360,70 @@ pub fn split_block(lines: &[(&str, usize)]) -> Vec<Item> {
 
 /// Whether the statement gathered so far (ending with `line`) continues on `next`.
 fn continues(so_far: &str, line: &str, next: &str) -> bool {
-    let toks = tokens(so_far);
-    let mut depth = 0i64;
-    for t in &toks {
-        match t.kind {
-            Kind::Open(_) => depth += 1,
-            Kind::Close(_) => depth -= 1,
-            _ => {}
+    Tail::of(so_far).continues(line, next)
+}
+
+/// What decides whether a statement goes on: its bracket depth and its last significant token.
+struct Tail {
+    depth: i64,
+    /// Kind and text of the last token that is not a comment or a line break.
+    last: Option<(Kind, String)>,
+}
+
+impl Tail {
+    fn of(text: &str) -> Tail {
+        let mut t = Tail {
+            depth: 0,
+            last: None,
+        };
+        t.add(text);
+        t
+    }
+
+    /// Adds a line (or text) scanned on its own.
+    fn add(&mut self, text: &str) {
+        let toks = tokens(text);
+        for t in &toks {
+            match t.kind {
+                Kind::Open(_) => self.depth += 1,
+                Kind::Close(_) => self.depth -= 1,
+                _ => {}
+            }
+        }
+        if let Some(t) = toks
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.kind, Kind::Comment | Kind::Newline))
+        {
+            self.last = Some((t.kind, text[t.range.clone()].to_string()));
         }
     }
-    if depth > 0 {
-        return true;
-    }
-    if line.trim_start().starts_with('@') {
-        return true;
-    }
-    let next_trim = next.trim();
-    if !next_trim.is_empty()
-        && !next_trim.starts_with('#')
-        && next.starts_with([' ', '\t'])
-        && !line.trim().is_empty()
-    {
-        return true;
-    }
-    // The last significant token of the line.
-    let last = toks
-        .iter()
-        .rev()
-        .find(|t| !matches!(t.kind, Kind::Comment | Kind::Newline));
-    match last {
-        Some(t) if t.kind == Kind::Comma => true,
-        Some(t) if t.kind == Kind::Other => {
-            let s = &so_far[t.range.clone()];
-            matches!(
-                s,
+
+    fn continues(&self, line: &str, next: &str) -> bool {
+        let depth = self.depth;
+        if depth > 0 {
+            return true;
+        }
+        if line.trim_start().starts_with('@') {
+            return true;
+        }
+        let next_trim = next.trim();
+        if !next_trim.is_empty()
+            && !next_trim.starts_with('#')
+            && next.starts_with([' ', '\t'])
+            && !line.trim().is_empty()
+        {
+            return true;
+        }
+        // The last significant token of the line.
+        match &self.last {
+            Some((Kind::Comma, _)) => true,
+            Some((Kind::Other, s)) => matches!(
+                s.as_str(),
                 "=" | "+" | "-" | "*" | "×" | "·" | "/" | "÷" | "^" | ">" | "→" | "|" | "&" | "⋅"
-            )
+            ),
+            _ => false,
         }
-        _ => false,
     }
 }
 
@@ -731,6 +776,27 @@ mod tests {
         let b = &s[1];
         let pos = b.src.text.find('4').unwrap();
         assert_eq!(b.src.body(pos), "let a = (1 +\n  2)\nlet b = 3 +\n".len());
+    }
+
+    #[test]
+    fn a_statement_longer_than_the_limit_still_ends_where_it_ends() {
+        // Past MAX_STATEMENT_LEN lines are scanned one at a time (rescanning the statement for
+        // each line made 20,000 lines in one bracket take 19 s); the cut is the same.
+        let long = format!(
+            "let x = (\n{}  0)\nlet y = 2 +\n  3\ny",
+            "  1 +\n".repeat(5000)
+        );
+        let s = stmts(&long);
+        let shown: Vec<&str> = s.iter().map(|s| s.display.as_str()).collect();
+        assert_eq!(shown.len(), 3, "{:?}", &shown[1..]);
+        assert!(s[0].src.text.len() > MAX_STATEMENT_LEN);
+        assert!(shown[0].ends_with("0)"));
+        assert_eq!(&shown[1..], ["let y = 2 +\n  3", "y"]);
+        // A trailing operator or comma past the limit continues the statement too.
+        let long = format!("let z = [{}\n  1,\n  2]\nz", "0, ".repeat(3000));
+        let s = stmts(&long);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].display, "z");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::markdown::parse;
 /// Evaluates every calc event of `body` in order; returns the rendered results or problems.
 fn run(body: &str) -> Vec<Result<Rendered, Vec<Problem>>> {
     let (p, _) = parse(body, None);
-    let mut calc = NoteCalc::new(body, 0, &p);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default());
     let mut out = Vec::new();
     for ev in &p.events {
         match ev {
@@ -217,7 +217,7 @@ fn formatting_options() {
 fn rows_say_what_each_statement_is() {
     let body = "```calc\n# Setup\nfn twice(x: Length) -> Length = 2 x\nlet dist = twice(3 m)   # the distance\nprint(\"hi\")\nassert(dist > 1 m)\ndist -> cm\n```\n";
     let (p, _) = parse(body, None);
-    let mut calc = NoteCalc::new(body, 0, &p);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default());
     let steps = calc.eval_block(&p.fences[0]).unwrap();
     let kinds: Vec<Option<RowKind>> = steps
         .iter()
@@ -252,7 +252,7 @@ fn a_runaway_calculation_is_stopped_and_the_rest_of_the_note_skipped() {
         time: std::time::Duration::from_millis(1500),
         memory: 64 * 1024 * 1024,
     };
-    let mut calc = NoteCalc::new(body, 0, &p).with_limits(limits);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default()).with_limits(limits);
     let t = std::time::Instant::now();
     let problems = calc.block(&p.fences[0]).unwrap_err();
     assert!(t.elapsed() < std::time::Duration::from_secs(10));
@@ -280,7 +280,7 @@ fn memory_limit() {
         time: std::time::Duration::from_secs(120),
         memory: 16 * 1024 * 1024,
     };
-    let mut calc = NoteCalc::new(body, 0, &p).with_limits(limits);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default()).with_limits(limits);
     let problems = calc.block(&p.fences[0]).unwrap_err();
     assert!(
         problems[0].message.contains("more than 16 MiB"),
@@ -297,7 +297,7 @@ fn time_limit() {
         time: std::time::Duration::from_millis(300),
         memory: 1 << 40,
     };
-    let mut calc = NoteCalc::new(body, 0, &p).with_limits(limits);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default()).with_limits(limits);
     let problems = calc.block(&p.fences[0]).unwrap_err();
     assert!(
         problems[0].message.contains("took longer than 300ms"),
@@ -352,7 +352,7 @@ fn unchanged_notes_are_served_from_the_cache() {
     let body = "```calc\nlet cached_value = 6 × 7\n```\n\nIt is `= cached_value`.\n";
     let first = run(body);
     let (p, _) = parse(body, None);
-    let calc = NoteCalc::new(body, 0, &p);
+    let calc = NoteCalc::new(body, 0, &p, Formats::default());
     assert!(
         calc.replay.is_some(),
         "results of an unchanged note are reused"
@@ -364,18 +364,26 @@ fn unchanged_notes_are_served_from_the_cache() {
     let bad = "```calc\nlet not_cached = 1 s + 1 m\n```\n";
     let _ = run(bad);
     let (p, _) = parse(bad, None);
-    assert!(NoteCalc::new(bad, 0, &p).replay.is_none());
+    assert!(
+        NoteCalc::new(bad, 0, &p, Formats::default())
+            .replay
+            .is_none()
+    );
     // Another source is another key.
     let other = body.replace("6 × 7", "6 × 8");
     let (p, _) = parse(&other, None);
-    assert!(NoteCalc::new(&other, 0, &p).replay.is_none());
+    assert!(
+        NoteCalc::new(&other, 0, &p, Formats::default())
+            .replay
+            .is_none()
+    );
 }
 
 #[test]
 fn repeated_values_are_not_evaluated_again() {
     let body = "```calc\nlet a = 2\na\na + 1\na + 1\n```\n\n`= a` and `= a + 1` and `= a + 1 # format: dp=2`.\n\n```calc\nlet a = 5\n```\n\nNow `= a` and `= a + 1`.\n";
     let (p, _) = parse(body, None);
-    let mut calc = NoteCalc::new(body, 0, &p);
+    let mut calc = NoteCalc::new(body, 0, &p, Formats::default());
     calc.replay = None;
     let mut texts = Vec::new();
     for ev in &p.events {
@@ -391,4 +399,44 @@ fn repeated_values_are_not_evaluated_again() {
     // Sent to numbat: `let a` (its value comes with it), `a + 1`, `a + 1` with another format,
     // `let a` again and the new `a + 1`; every other value was already known.
     assert_eq!(calc.maps.len(), 5);
+}
+
+/// Issue 24 (11): an overflow used to render as `∞` with exit code 0.
+#[test]
+fn an_infinite_result_is_an_error_unless_asked_for() {
+    let r = run("```calc\nlet big = 10^400\n```\n");
+    let p = problems(&r[0]);
+    assert!(p[0].message.contains("infinite"), "{p:?}");
+    assert!(p[0].help.is_none() || !p[0].message.is_empty());
+    let r = run("```calc\nlet big = 10^400 # format: inf\n```\n");
+    let text = ok_text(&r[0]);
+    assert!(text.contains("∞"), "{text}");
+}
+
+/// Issue 24 (16): `1 USD` suggested `KSI`; currencies get a way to define them instead, and
+/// far-fetched suggestions are dropped.
+#[test]
+fn unknown_names_get_useful_help() {
+    let r = run("```calc\nlet price = 3 USD\n```\n");
+    let p = problems(&r[0]);
+    let help = p[0].help.clone().unwrap_or_default();
+    assert!(
+        help.contains("unit dollar: Money") && !help.contains("KSI"),
+        "{help}"
+    );
+    let r = run("```calc\nlet t = 3 secnd\n```\n");
+    let help = problems(&r[0])[0].help.clone().unwrap_or_default();
+    assert!(help.contains("second"), "{help}");
+}
+
+#[test]
+fn a_problem_at_the_end_of_an_unclosed_block_points_inside_the_body() {
+    // Found by fuzzing: an unclosed fence ending in `let rps =` had its problem one byte past
+    // the end of the note.
+    let body = "```calc\nlet rps =";
+    for r in run(body) {
+        for p in problems(&r) {
+            assert!(p.offset <= body.len(), "{p:?}");
+        }
+    }
 }

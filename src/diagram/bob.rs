@@ -28,6 +28,7 @@ pub fn render(_src: &str) -> Result<Rendered, super::SyntaxError> {
 
 #[cfg(feature = "svgbob")]
 pub fn render(src: &str) -> Result<Rendered, super::SyntaxError> {
+    super::budget::bob_size(src)?;
     Ok(draw(src))
 }
 
@@ -75,6 +76,10 @@ fn draw(src: &str) -> Rendered {
         labels,
         title: None,
         time: Duration::ZERO,
+        work: 0,
+        links: Vec::new(),
+        link_pos: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -161,6 +161,7 @@ pub fn width(s: &str) -> f64 {
     let units: f64 = s
         .chars()
         .map(|c| match m.advances.get(&c) {
+            _ if c.is_control() => 0.0,
             Some(&a) => f64::from(a),
             None if is_wide(c) => m.units_per_em,
             None if c.is_control() => 0.0,

@@ -1,17 +1,25 @@
-//! Node-and-edge diagrams (flowcharts, state and class diagrams): sizes from the measured
-//! labels, the layered layout, and the SVG.
+//! Node-and-edge diagrams (flowcharts, state, class and ER diagrams): sizes from the measured
+//! labels, the layered layout, and the SVG. The shapes themselves are in [`super::shapes`].
+//!
+//! [`draw`] runs in phases: subgraphs with a direction of their own are drawn first, as one
+//! node of their parent ([`collapse_directed`]); then [`measure`] sizes every node and
+//! self-loop label, [`run_layout`] places everything, and the SVG is written back to front —
+//! [`draw_clusters`], [`draw_edges`] (links to a subgraph end at its border), [`draw_loops`],
+//! [`draw_nodes`] — with edge labels last so nothing covers them.
 
 use std::fmt::Write as _;
 
-use super::font::{self, LINE_HEIGHT};
-use super::layout::{self, Boundary, Dir, LCluster, LEdge, LNode, Path};
+use super::font;
+use super::layout::{self, Dir, LCluster, LEdge, LNode, LayoutOut, Path, Rect, TooBig};
+use super::shapes::{self, Sized};
 use super::svg::{self, Anchor, ID, num};
 
 /// Widest a label line gets before it wraps, in px.
 pub const WRAP: f64 = 200.0;
-const PAD_X: f64 = 14.0;
-const PAD_Y: f64 = 8.0;
+pub(super) const PAD_X: f64 = 14.0;
+pub(super) const PAD_Y: f64 = 8.0;
 const LOOP: f64 = 26.0;
+const MARGIN: f64 = 8.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
@@ -37,6 +45,75 @@ pub enum Shape {
     Bar,
     /// A class box: the label's first line is the name; `sections` follow, left-aligned.
     Class,
+    /// An ER entity: the name, then `table` rows in aligned columns.
+    Entity,
+    /// A document with a wavy bottom (`doc`), lined (`lin-doc`), stacked (`docs`), tagged.
+    Document,
+    LinedDocument,
+    MultiDocument,
+    TaggedDocument,
+    /// A card: the top-left corner cut (`notch-rect`).
+    NotchedRect,
+    /// A process with a line along its left side (`lin-rect`).
+    LinedRect,
+    /// A process divided under a header strip (`div-rect`).
+    DividedRect,
+    /// A process with a folded corner (`tag-rect`).
+    TaggedRect,
+    /// Stacked processes (`st-rect`).
+    StackedRect,
+    /// Internal storage: lines along the top and the left (`win-pane`).
+    WindowPane,
+    /// Small circle (`sm-circ`), framed circle (`fr-circ`), filled circle (`f-circ`), crossed
+    /// circle (`cross-circ`): markers without a label.
+    SmallCircle,
+    FramedCircle,
+    FilledCircle,
+    CrossedCircle,
+    /// Collate (`hourglass`): the label below the shape.
+    Hourglass,
+    /// Communication link (`bolt`).
+    Bolt,
+    /// Comments: a brace on the left (`brace`), right (`brace-r`) or both sides (`braces`).
+    BraceLeft,
+    BraceRight,
+    Braces,
+    /// Text without a border (`text`).
+    Text,
+    /// Direct access storage: a cylinder on its side (`h-cyl`).
+    HCylinder,
+    /// Disk storage: a cylinder with a second rim (`lin-cyl`).
+    LinedCylinder,
+    /// Display (`curv-trap`).
+    CurvedTrapezoid,
+    /// Delay: a rectangle with a round right side (`delay`).
+    Delay,
+    /// Extract (`tri`) and manual file (`flip-tri`).
+    Triangle,
+    FlippedTriangle,
+    /// Manual input: a sloped top (`sl-rect`).
+    SlopedRect,
+    /// Loop limit: the top corners cut (`notch-pent`).
+    NotchedPentagon,
+    /// Paper tape: wavy top and bottom (`flag`).
+    Flag,
+    /// Stored data: curved sides (`bow-rect`).
+    BowTieRect,
+    Cloud,
+    Bang,
+    /// A subgraph drawn on its own (its own direction): `Node::sub` holds the drawing.
+    Sub,
+    /// Holds an empty subgraph open; not drawn.
+    Hidden,
+}
+
+/// Styling a diagram's source may ask for that corem keeps: line patterns and weight (colours
+/// always come from the theme).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Style {
+    pub dashed: bool,
+    pub thick: bool,
+    pub bold: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +125,29 @@ pub struct Node {
     pub sections: Vec<Vec<String>>,
     /// A line shown small above the name (`«interface»`).
     pub annotation: Option<String>,
+    /// ER attribute rows: type, name, keys, comment.
+    pub table: Vec<[String; 4]>,
+    pub style: Style,
+    /// Index of this node's `click` link (see [`super::Rendered::links`]).
+    pub link: Option<usize>,
+    /// The drawing of a subgraph shown as this node.
+    pub sub: Option<Box<Drawn>>,
+}
+
+impl Node {
+    pub fn new(label: impl Into<String>, shape: Shape, cluster: Option<usize>) -> Self {
+        Node {
+            label: label.into(),
+            shape,
+            cluster,
+            sections: Vec::new(),
+            annotation: None,
+            table: Vec::new(),
+            style: Style::default(),
+            link: None,
+            sub: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,12 +168,46 @@ pub struct Edge {
     pub start: Option<&'static str>,
     pub end: Option<&'static str>,
     pub minlen: usize,
+    /// The edge starts / ends at this subgraph's border (`from` / `to` is a node inside it).
+    pub from_cluster: Option<usize>,
+    pub to_cluster: Option<usize>,
+}
+
+impl Edge {
+    pub fn new(from: usize, to: usize) -> Self {
+        Edge {
+            from,
+            to,
+            label: None,
+            stroke: Stroke::Solid,
+            start: None,
+            end: None,
+            minlen: 1,
+            from_cluster: None,
+            to_cluster: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub title: String,
     pub parent: Option<usize>,
+    /// A direction of its own (`direction LR` inside the subgraph).
+    pub dir: Option<Dir>,
+    /// A concurrent region of a state (drawn with a dashed border and no fill of its own).
+    pub region: bool,
+}
+
+impl Cluster {
+    pub fn new(title: impl Into<String>, parent: Option<usize>) -> Self {
+        Cluster {
+            title: title.into(),
+            parent,
+            dir: None,
+            region: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -84,100 +218,106 @@ pub struct Graph {
     pub clusters: Vec<Cluster>,
 }
 
-struct Sized {
-    w: f64,
-    h: f64,
-    lines: Vec<String>,
-    /// Class boxes: the compartments' lines.
-    sections: Vec<Vec<String>>,
-}
-
-fn size(n: &Node) -> Sized {
-    let lines = if matches!(n.shape, Shape::Start | Shape::End | Shape::Bar) {
-        Vec::new()
-    } else {
-        font::wrap(&n.label, WRAP)
-    };
-    let tw = font::lines_width(&lines);
-    let th = svg::lines_height(lines.len());
-    let (w, h) = match n.shape {
-        Shape::Rect | Shape::Round => (tw + 2.0 * PAD_X, th + 2.0 * PAD_Y),
-        Shape::Stadium => (tw + 2.0 * PAD_X + th / 2.0, th + 2.0 * PAD_Y),
-        Shape::Subroutine => (tw + 2.0 * PAD_X + 16.0, th + 2.0 * PAD_Y),
-        Shape::Cylinder => (tw + 2.0 * PAD_X, th + 2.0 * PAD_Y + 12.0),
-        Shape::Circle => {
-            let d = tw.hypot(th) + 12.0;
-            (d, d)
+impl Graph {
+    pub fn new(dir: Dir) -> Self {
+        Graph {
+            dir,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            clusters: Vec::new(),
         }
-        Shape::DoubleCircle => {
-            let d = tw.hypot(th) + 22.0;
-            (d, d)
-        }
-        Shape::Diamond => {
-            // The text box's corners lie inside a rhombus twice as wide as high.
-            let b = tw / 4.0 + th / 2.0 + 6.0;
-            (4.0 * b, 2.0 * b)
-        }
-        Shape::Hexagon => {
-            let h = th + 2.0 * PAD_Y;
-            (tw + 2.0 * PAD_X + h / 2.0, h)
-        }
-        Shape::Parallelogram
-        | Shape::ParallelogramAlt
-        | Shape::Trapezoid
-        | Shape::TrapezoidAlt
-        | Shape::Asymmetric => {
-            let h = th + 2.0 * PAD_Y;
-            (tw + 2.0 * PAD_X + h / 2.0, h)
-        }
-        Shape::Start => (16.0, 16.0),
-        Shape::End => (20.0, 20.0),
-        Shape::Bar => (70.0, 8.0),
-        Shape::Class => {
-            let ann = usize::from(n.annotation.is_some());
-            let mut w = tw.max(n.annotation.as_deref().map_or(0.0, font::width));
-            let mut h = svg::lines_height(lines.len() + ann) + 2.0 * PAD_Y;
-            for s in &n.sections {
-                w = w.max(font::lines_width(s));
-                h += if s.is_empty() {
-                    PAD_Y
-                } else {
-                    svg::lines_height(s.len()) + PAD_Y
-                };
-            }
-            (w + 2.0 * PAD_X, h)
-        }
-    };
-    Sized {
-        w,
-        h,
-        lines,
-        sections: n.sections.clone(),
-    }
-}
-
-fn boundary(s: Shape, dir: Dir) -> Boundary {
-    match s {
-        Shape::Diamond => Boundary::Diamond,
-        Shape::Circle | Shape::DoubleCircle | Shape::Start | Shape::End => Boundary::Ellipse,
-        Shape::Cylinder if !dir.horizontal() => Boundary::Ellipse,
-        _ => Boundary::Rect,
     }
 }
 
 /// What a rendered diagram is made of: the SVG (ids use the [`ID`] placeholder) and its labels.
 #[derive(Debug, Clone)]
 pub struct Drawn {
+    /// Everything but the marker definitions.
     pub svg_body: String,
     pub width: f64,
     pub height: f64,
     pub labels: Vec<String>,
+    /// Steps the layout took (see [`layout::LayoutOut::work`]).
+    pub work: u64,
+    /// Markers the body refers to (written once, in `<defs>`, by [`Drawn::svg`]).
+    pub markers: Vec<&'static str>,
+}
+
+impl Drawn {
+    /// The body with its marker definitions in front.
+    pub fn svg(&self) -> String {
+        format!("{}{}", svg::defs(&self.markers), self.svg_body)
+    }
 }
 
 /// Lays out and draws a graph.
-pub fn draw(g: &Graph) -> Drawn {
-    let sizes: Vec<Sized> = g.nodes.iter().map(size).collect();
-    // Self-loops are drawn on their node; their labels share one box beside it.
+pub fn draw(g: &Graph) -> Result<Drawn, TooBig> {
+    let collapsed;
+    let g = match collapse_directed(g)? {
+        Some(c) => {
+            collapsed = c;
+            &collapsed
+        }
+        None => g,
+    };
+    let m = measure(g);
+    let (out, titles) = run_layout(g, &m)?;
+    let mut d = Drawing {
+        body: String::new(),
+        label_out: String::new(),
+        labels: Vec::new(),
+        markers: Vec::new(),
+    };
+    draw_clusters(&mut d, g, &out, &titles);
+    draw_edges(&mut d, g, &m, &out);
+    draw_loops(&mut d, g, &m, &out);
+    draw_nodes(&mut d, g, &m, &out);
+    d.body.push_str(&d.label_out);
+    Ok(Drawn {
+        svg_body: d.body,
+        width: out.width + 2.0 * MARGIN,
+        height: out.height + 2.0 * MARGIN,
+        labels: d.labels,
+        work: out.work,
+        markers: d.markers,
+    })
+}
+
+/// The SVG being written.
+struct Drawing {
+    body: String,
+    /// Edge and loop labels, written last.
+    label_out: String,
+    labels: Vec<String>,
+    markers: Vec<&'static str>,
+}
+
+/// Sizes of everything the layout places.
+struct Measured {
+    sizes: Vec<Sized>,
+    /// Self-loops per node (edge indices); drawn on the node, their labels in one box beside it.
+    loops: Vec<Vec<usize>>,
+    loop_label: Vec<Vec<String>>,
+    /// Wrapped lines of each edge label.
+    edge_lines: Vec<Vec<String>>,
+}
+
+/// A point moved by the margin.
+fn m(p: (f64, f64)) -> (f64, f64) {
+    (p.0 + MARGIN, p.1 + MARGIN)
+}
+
+fn label_box(lines: &[String]) -> (f64, f64) {
+    (
+        font::lines_width(lines) + 8.0,
+        svg::lines_height(lines.len()) + 4.0,
+    )
+}
+
+/// Measuring: each node's size from its label and shape, self-loops and their labels, edge
+/// label lines.
+fn measure(g: &Graph) -> Measured {
+    let sizes: Vec<Sized> = g.nodes.iter().map(shapes::size).collect();
     let mut loops: Vec<Vec<usize>> = vec![Vec::new(); g.nodes.len()];
     for (i, e) in g.edges.iter().enumerate() {
         if e.from == e.to {
@@ -193,38 +333,6 @@ pub fn draw(g: &Graph) -> Drawn {
                 .collect()
         })
         .collect();
-    let horizontal = g.dir.horizontal();
-    let loop_extra = |n: usize| -> f64 {
-        if loops[n].is_empty() {
-            return 0.0;
-        }
-        let l = &loop_label[n];
-        let lw = if horizontal {
-            svg::lines_height(l.len())
-        } else {
-            font::lines_width(l)
-        };
-        LOOP + 8.0 + if l.is_empty() { 0.0 } else { lw + 4.0 }
-    };
-    let lnodes: Vec<LNode> = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let extra = 2.0 * loop_extra(i);
-            let (w, h) = if horizontal {
-                (sizes[i].w, sizes[i].h + extra)
-            } else {
-                (sizes[i].w + extra, sizes[i].h)
-            };
-            LNode {
-                w,
-                h,
-                cluster: n.cluster,
-                boundary: boundary(n.shape, g.dir),
-            }
-        })
-        .collect();
     let edge_lines: Vec<Vec<String>> = g
         .edges
         .iter()
@@ -234,26 +342,63 @@ pub fn draw(g: &Graph) -> Drawn {
                 .map_or(Vec::new(), |l| font::wrap(l, WRAP))
         })
         .collect();
-    let label_box = |lines: &[String]| {
-        (
-            font::lines_width(lines) + 8.0,
-            svg::lines_height(lines.len()) + 4.0,
-        )
+    Measured {
+        sizes,
+        loops,
+        loop_label,
+        edge_lines,
+    }
+}
+
+/// Room a node needs beside it for its self-loops (both sides, so it stays centred).
+fn loop_extra(g: &Graph, ms: &Measured, n: usize) -> f64 {
+    if ms.loops[n].is_empty() {
+        return 0.0;
+    }
+    let l = &ms.loop_label[n];
+    let lw = if g.dir.horizontal() {
+        svg::lines_height(l.len())
+    } else {
+        font::lines_width(l)
     };
-    let mut index: Vec<usize> = Vec::new();
+    LOOP + 8.0 + if l.is_empty() { 0.0 } else { lw + 4.0 }
+}
+
+/// The layout: nodes, edges (self-loops left out) and clusters handed to [`layout::layout`];
+/// in a left-to-right diagram, cluster titles run along the ranks, so they are wrapped to
+/// their boxes and the layout run again. Returns the layout and the titles' lines.
+fn run_layout(g: &Graph, ms: &Measured) -> Result<(LayoutOut, Vec<Vec<String>>), TooBig> {
+    let horizontal = g.dir.horizontal();
+    let lnodes: Vec<LNode> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let extra = 2.0 * loop_extra(g, ms, i);
+            let s = &ms.sizes[i];
+            let (w, h) = if horizontal {
+                (s.w, s.h + extra)
+            } else {
+                (s.w + extra, s.h)
+            };
+            LNode {
+                w,
+                h,
+                cluster: n.cluster,
+                boundary: shapes::boundary(n.shape, g.dir),
+            }
+        })
+        .collect();
     let ledges: Vec<LEdge> = g
         .edges
         .iter()
         .enumerate()
         .filter(|(_, e)| e.from != e.to)
-        .map(|(i, e)| {
-            index.push(i);
-            LEdge {
-                from: e.from,
-                to: e.to,
-                label: (!edge_lines[i].is_empty()).then(|| label_box(&edge_lines[i])),
-                minlen: e.minlen,
-            }
+        .map(|(i, e)| LEdge {
+            from: e.from,
+            to: e.to,
+            label: (!ms.edge_lines[i].is_empty()).then(|| label_box(&ms.edge_lines[i])),
+            minlen: e.minlen,
         })
         .collect();
     let mut titles: Vec<Vec<String>> = g
@@ -271,9 +416,8 @@ pub fn draw(g: &Graph) -> Drawn {
             })
             .collect()
     };
-    let mut out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles));
+    let mut out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles))?;
     if horizontal {
-        // Titles run along the ranks: wrap them to their box and lay out again.
         let mut again = false;
         for (c, t) in titles.iter_mut().enumerate() {
             let room = out.clusters[c].w - 16.0;
@@ -283,25 +427,33 @@ pub fn draw(g: &Graph) -> Drawn {
             }
         }
         if again {
-            out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles));
+            out = layout::layout(g.dir, &lnodes, &ledges, &lclusters(&titles))?;
         }
     }
-    let margin = 8.0;
-    let (mw, mh) = (out.width + 2.0 * margin, out.height + 2.0 * margin);
-    let m = |p: (f64, f64)| (p.0 + margin, p.1 + margin);
+    // The layout's edges are the non-loop ones, in order: spread them back over all edges.
+    let mut edges = Vec::with_capacity(g.edges.len());
+    let mut laid = out.edges.into_iter();
+    for e in &g.edges {
+        edges.push(if e.from == e.to {
+            layout::EdgeOut::default()
+        } else {
+            laid.next().unwrap_or_default()
+        });
+    }
+    out.edges = edges;
+    Ok((out, titles))
+}
 
-    let mut markers: Vec<&str> = Vec::new();
-    let mut body = String::new();
-    let mut labels: Vec<String> = Vec::new();
-    // Clusters, outermost first.
+/// Cluster boxes, outermost first, with their titles.
+fn draw_clusters(d: &mut Drawing, g: &Graph, out: &LayoutOut, titles: &[Vec<String>]) {
     let mut order: Vec<usize> = (0..g.clusters.len()).collect();
     let depth = |mut c: usize| {
-        let mut d = 0;
+        let mut n = 0;
         while let Some(p) = g.clusters[c].parent {
-            d += 1;
+            n += 1;
             c = p;
         }
-        d
+        n
     };
     order.sort_by_key(|&c| depth(c));
     for &c in &order {
@@ -310,9 +462,14 @@ pub fn draw(g: &Graph) -> Drawn {
             continue;
         }
         let (x, y) = m((r.x, r.y));
+        let class = if g.clusters[c].region {
+            "dg-cluster dg-region"
+        } else {
+            "dg-cluster"
+        };
         let _ = write!(
-            body,
-            "<rect class=\"dg-cluster\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+            d.body,
+            "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
             num(x),
             num(y),
             num(r.w),
@@ -322,54 +479,74 @@ pub fn draw(g: &Graph) -> Drawn {
         if !t.is_empty() && !t[0].is_empty() {
             let th = svg::lines_height(t.len());
             svg::text(
-                &mut body,
+                &mut d.body,
                 "dg-t dg-title",
                 x + 8.0,
                 y + 6.0 + th / 2.0,
                 t,
                 Anchor::Start,
             );
-            labels.push(g.clusters[c].title.clone());
+            d.labels.push(svg::plain(&g.clusters[c].title));
         }
     }
-    // Edges.
-    let mut label_out = String::new();
-    for (k, &i) in index.iter().enumerate() {
-        let e = &g.edges[i];
-        let eo = &out.edges[k];
-        if e.stroke == Stroke::Invisible {
+}
+
+/// Edges between different nodes, in order, and their labels; a link to a subgraph is cut
+/// where it meets the subgraph's box.
+fn draw_edges(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
+    for (i, e) in g.edges.iter().enumerate() {
+        if e.from == e.to || e.stroke == Stroke::Invisible {
             continue;
         }
-        write_edge(&mut body, &mut markers, e, &shift(&eo.path, margin));
+        let eo = &out.edges[i];
+        let mut path = shift(&eo.path, MARGIN);
+        let rect = |c: usize| {
+            let r = out.clusters[c];
+            Rect {
+                x: r.x + MARGIN,
+                y: r.y + MARGIN,
+                ..r
+            }
+        };
+        if let Some(c) = e.to_cluster {
+            path = clip_end(&path, rect(c));
+        }
+        if let Some(c) = e.from_cluster {
+            path = reverse(&clip_end(&reverse(&path), rect(c)));
+        }
+        write_edge(&mut d.body, &mut d.markers, e, &path);
         if let Some(c) = eo.label {
             let (cx, cy) = m(c);
-            let (w, h) = label_box(&edge_lines[i]);
-            let _ = write!(
-                label_out,
-                "<rect class=\"dg-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                num(cx - w / 2.0),
-                num(cy - h / 2.0),
-                num(w),
-                num(h)
-            );
-            svg::text(
-                &mut label_out,
-                "dg-t",
-                cx,
-                cy,
-                &edge_lines[i],
-                Anchor::Middle,
-            );
-            labels.push(e.label.clone().unwrap_or_default());
+            label_with_box(&mut d.label_out, cx, cy, &ms.edge_lines[i]);
+            d.labels
+                .push(svg::plain(&e.label.clone().unwrap_or_default()));
         }
     }
-    // Self-loops.
-    for (n, ls) in loops.iter().enumerate() {
+}
+
+/// A label with the figure's background behind it, centred on (cx, cy).
+fn label_with_box(out: &mut String, cx: f64, cy: f64, lines: &[String]) {
+    let (w, h) = label_box(lines);
+    let _ = write!(
+        out,
+        "<rect class=\"dg-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        num(cx - w / 2.0),
+        num(cy - h / 2.0),
+        num(w),
+        num(h)
+    );
+    svg::text(out, "dg-t", cx, cy, lines, Anchor::Middle);
+}
+
+/// Self-loops: a bow on one side of the node, their labels in one box beyond it.
+fn draw_loops(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
+    let horizontal = g.dir.horizontal();
+    for (n, ls) in ms.loops.iter().enumerate() {
         let Some(&first) = ls.first() else { continue };
-        let s = &sizes[n];
+        let s = &ms.sizes[n];
         let (cx, cy) = m(out.nodes[n]);
         let e = &g.edges[first];
-        let lines = &loop_label[n];
+        let lines = &ms.loop_label[n];
         let path = if horizontal {
             let y0 = cy + s.h / 2.0;
             Path {
@@ -391,7 +568,7 @@ pub fn draw(g: &Graph) -> Drawn {
                 )],
             }
         };
-        write_edge(&mut body, &mut markers, e, &path);
+        write_edge(&mut d.body, &mut d.markers, e, &path);
         if !lines.is_empty() {
             let (w, h) = label_box(lines);
             let (lx, ly) = if horizontal {
@@ -399,45 +576,134 @@ pub fn draw(g: &Graph) -> Drawn {
             } else {
                 (cx + s.w / 2.0 + LOOP + 6.0 + w / 2.0, cy)
             };
-            let _ = write!(
-                label_out,
-                "<rect class=\"dg-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                num(lx - w / 2.0),
-                num(ly - h / 2.0),
-                num(w),
-                num(h)
-            );
-            svg::text(&mut label_out, "dg-t", lx, ly, lines, Anchor::Middle);
-            labels.push(lines.join(" "));
+            label_with_box(&mut d.label_out, lx, ly, lines);
+            d.labels.push(svg::plain(&lines.join(" ")));
         }
-    }
-    // Nodes.
-    for (i, n) in g.nodes.iter().enumerate() {
-        let (cx, cy) = m(out.nodes[i]);
-        draw_node(&mut body, n, &sizes[i], cx, cy);
-        if !n.label.is_empty() && !matches!(n.shape, Shape::Start | Shape::End | Shape::Bar) {
-            labels.push(n.label.replace('\n', " "));
-        }
-        for s in &n.sections {
-            labels.extend(s.iter().cloned());
-        }
-    }
-    body.push_str(&label_out);
-    let defs = svg::defs(&markers);
-    Drawn {
-        svg_body: format!("{defs}{body}"),
-        width: mw,
-        height: mh,
-        labels,
     }
 }
 
-fn shift(p: &Path, d: f64) -> Path {
-    let m = |q: (f64, f64)| (q.0 + d, q.1 + d);
-    Path {
-        start: m(p.start),
-        segs: p.segs.iter().map(|&(a, b, c)| (m(a), m(b), m(c))).collect(),
+/// Nodes, in order; a node with a `click` link is wrapped in `<a>`.
+fn draw_nodes(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
+    for (i, n) in g.nodes.iter().enumerate() {
+        let (cx, cy) = m(out.nodes[i]);
+        if let Some(k) = n.link {
+            let _ = write!(
+                d.body,
+                "<a href=\"{link}{k}{link}\" class=\"dg-link\">",
+                link = svg::LINK
+            );
+        }
+        shapes::draw_node(&mut d.body, n, &ms.sizes[i], cx, cy);
+        if let Some(sub) = &n.sub {
+            d.markers.extend(sub.markers.iter().copied());
+            d.labels.extend(sub.labels.iter().cloned());
+        }
+        if n.link.is_some() {
+            d.body.push_str("</a>");
+        }
+        if !n.label.is_empty() && shapes::shows_label(n.shape) {
+            d.labels.push(svg::plain(&n.label.replace('\n', " ")));
+        }
+        for s in &n.sections {
+            d.labels.extend(s.iter().map(|l| svg::plain(l)));
+        }
+        for row in &n.table {
+            let cells: Vec<&str> = row
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !c.is_empty())
+                .collect();
+            d.labels.push(cells.join(" "));
+        }
     }
+}
+
+fn shift(p: &Path, dd: f64) -> Path {
+    let mv = |q: (f64, f64)| (q.0 + dd, q.1 + dd);
+    Path {
+        start: mv(p.start),
+        segs: p
+            .segs
+            .iter()
+            .map(|&(a, b, c)| (mv(a), mv(b), mv(c)))
+            .collect(),
+    }
+}
+
+fn reverse(p: &Path) -> Path {
+    let mut pts = vec![p.start];
+    for s in &p.segs {
+        pts.push(s.2);
+    }
+    let mut out = Path {
+        start: p.end(),
+        segs: Vec::new(),
+    };
+    for (k, s) in p.segs.iter().enumerate().rev() {
+        out.segs.push((s.1, s.0, pts[k]));
+    }
+    out
+}
+
+fn inside(r: Rect, p: (f64, f64)) -> bool {
+    p.0 >= r.x && p.0 <= r.x + r.w && p.1 >= r.y && p.1 <= r.y + r.h
+}
+
+/// Point of a cubic at `t`.
+fn bezier(p0: (f64, f64), s: layout::Seg3, t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (
+        a * p0.0 + b * s.0.0 + c * s.1.0 + d * s.2.0,
+        a * p0.1 + b * s.0.1 + c * s.1.1 + d * s.2.1,
+    )
+}
+
+/// The first part of a cubic, up to `t` (de Casteljau).
+fn split_before(p0: (f64, f64), s: layout::Seg3, t: f64) -> layout::Seg3 {
+    let lerp = |a: (f64, f64), b: (f64, f64)| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let (p01, p12, p23) = (lerp(p0, s.0), lerp(s.0, s.1), lerp(s.1, s.2));
+    let (p012, p123) = (lerp(p01, p12), lerp(p12, p23));
+    (p01, p012, lerp(p012, p123))
+}
+
+/// The path cut where it first enters `r` (unchanged when it never leaves it).
+fn clip_end(p: &Path, r: Rect) -> Path {
+    if inside(r, p.start) {
+        return p.clone();
+    }
+    let mut out = Path {
+        start: p.start,
+        segs: Vec::new(),
+    };
+    let mut from = p.start;
+    for &s in &p.segs {
+        if !inside(r, s.2) && !(0..16).any(|k| inside(r, bezier(from, s, f64::from(k) / 16.0))) {
+            out.segs.push(s);
+            from = s.2;
+            continue;
+        }
+        // Bisect for the entry point.
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for k in 1..=16 {
+            if inside(r, bezier(from, s, f64::from(k) / 16.0)) {
+                hi = f64::from(k) / 16.0;
+                lo = f64::from(k - 1) / 16.0;
+                break;
+            }
+        }
+        for _ in 0..24 {
+            let mid = (lo + hi) / 2.0;
+            if inside(r, bezier(from, s, mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        out.segs.push(split_before(from, s, hi));
+        return out;
+    }
+    out
 }
 
 fn path_d(p: &Path) -> String {
@@ -483,215 +749,186 @@ fn write_edge(out: &mut String, markers: &mut Vec<&'static str>, e: &Edge, p: &P
     out.push_str("/>");
 }
 
-fn poly(out: &mut String, class: &str, pts: &[(f64, f64)]) {
-    let p: Vec<String> = pts
-        .iter()
-        .map(|&(x, y)| format!("{},{}", num(x), num(y)))
-        .collect();
-    let _ = write!(
-        out,
-        "<polygon class=\"{class}\" points=\"{}\"/>",
-        p.join(" ")
-    );
-}
-
-fn rect(out: &mut String, class: &str, x: f64, y: f64, w: f64, h: f64, rx: f64) {
-    let _ = write!(
-        out,
-        "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
-        num(x),
-        num(y),
-        num(w),
-        num(h)
-    );
-    if rx > 0.0 {
-        let _ = write!(out, " rx=\"{}\"", num(rx));
-    }
-    out.push_str("/>");
-}
-
-fn draw_node(out: &mut String, n: &Node, s: &Sized, cx: f64, cy: f64) {
-    let (w, h) = (s.w, s.h);
-    let (x, y) = (cx - w / 2.0, cy - h / 2.0);
-    let c = "dg-node";
-    match n.shape {
-        Shape::Rect => rect(out, c, x, y, w, h, 3.0),
-        Shape::Round => rect(out, c, x, y, w, h, 10.0),
-        Shape::Stadium => rect(out, c, x, y, w, h, h / 2.0),
-        Shape::Subroutine => {
-            rect(out, c, x, y, w, h, 0.0);
-            let _ = write!(
-                out,
-                "<path class=\"dg-line\" d=\"M{} {}V{}M{} {}V{}\"/>",
-                num(x + 8.0),
-                num(y),
-                num(y + h),
-                num(x + w - 8.0),
-                num(y),
-                num(y + h)
-            );
-        }
-        Shape::Cylinder => {
-            let ry = 6.0;
-            let rx = w / 2.0;
-            let _ = write!(
-                out,
-                "<path class=\"{c}\" d=\"M{x0} {y0}A{rx} {ry} 0 0 1 {x1} {y0}V{y1}A{rx} {ry} 0 0 1 {x0} {y1}Z\"/><path class=\"dg-line\" d=\"M{x0} {y0}A{rx} {ry} 0 0 0 {x1} {y0}\"/>",
-                x0 = num(x),
-                x1 = num(x + w),
-                y0 = num(y + ry),
-                y1 = num(y + h - ry),
-                rx = num(rx),
-                ry = num(ry),
-            );
-        }
-        Shape::Circle | Shape::DoubleCircle => {
-            let _ = write!(
-                out,
-                "<circle class=\"{c}\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-                num(cx),
-                num(cy),
-                num(w / 2.0)
-            );
-            if n.shape == Shape::DoubleCircle {
-                let _ = write!(
-                    out,
-                    "<circle class=\"dg-line\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-                    num(cx),
-                    num(cy),
-                    num(w / 2.0 - 5.0)
-                );
-            }
-        }
-        Shape::Diamond => poly(out, c, &[(cx, y), (x + w, cy), (cx, y + h), (x, cy)]),
-        Shape::Hexagon => {
-            let i = h / 4.0;
-            poly(
-                out,
-                c,
-                &[
-                    (x + i, y),
-                    (x + w - i, y),
-                    (x + w, cy),
-                    (x + w - i, y + h),
-                    (x + i, y + h),
-                    (x, cy),
-                ],
-            );
-        }
-        Shape::Parallelogram | Shape::ParallelogramAlt => {
-            let k = h / 2.0;
-            let (a, b) = if n.shape == Shape::Parallelogram {
-                (k, 0.0)
-            } else {
-                (0.0, k)
-            };
-            poly(
-                out,
-                c,
-                &[
-                    (x + a, y),
-                    (x + w - b, y),
-                    (x + w - a, y + h),
-                    (x + b, y + h),
-                ],
-            );
-        }
-        Shape::Trapezoid | Shape::TrapezoidAlt => {
-            let k = h / 2.0;
-            let (top, bottom) = if n.shape == Shape::Trapezoid {
-                (k, 0.0)
-            } else {
-                (0.0, k)
-            };
-            poly(
-                out,
-                c,
-                &[
-                    (x + top, y),
-                    (x + w - top, y),
-                    (x + w - bottom, y + h),
-                    (x + bottom, y + h),
-                ],
-            );
-        }
-        Shape::Asymmetric => {
-            let k = h / 2.0;
-            poly(
-                out,
-                c,
-                &[(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x + k, cy)],
-            );
-        }
-        Shape::Start => {
-            let _ = write!(
-                out,
-                "<circle class=\"dg-dot\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-                num(cx),
-                num(cy),
-                num(w / 2.0)
-            );
-        }
-        Shape::End => {
-            let _ = write!(
-                out,
-                "<circle class=\"dg-node\" cx=\"{0}\" cy=\"{1}\" r=\"{2}\"/><circle class=\"dg-dot\" cx=\"{0}\" cy=\"{1}\" r=\"{3}\"/>",
-                num(cx),
-                num(cy),
-                num(w / 2.0),
-                num(w / 2.0 - 4.0)
-            );
-        }
-        Shape::Bar => rect(out, "dg-dot", x, y, w, h, 2.0),
-        Shape::Class => {
-            rect(out, c, x, y, w, h, 3.0);
-            let mut top = y + PAD_Y;
-            if let Some(a) = &n.annotation {
-                svg::text(
-                    out,
-                    "dg-t",
-                    cx,
-                    top + LINE_HEIGHT / 2.0,
-                    std::slice::from_ref(a),
-                    Anchor::Middle,
-                );
-                top += LINE_HEIGHT;
-            }
-            let nh = svg::lines_height(s.lines.len());
-            svg::text(out, "dg-t", cx, top + nh / 2.0, &s.lines, Anchor::Middle);
-            top += nh + PAD_Y;
-            for sec in &s.sections {
-                let _ = write!(
-                    out,
-                    "<path class=\"dg-line\" d=\"M{} {}H{}\"/>",
-                    num(x),
-                    num(top),
-                    num(x + w)
-                );
-                if sec.is_empty() {
-                    top += PAD_Y;
-                    continue;
-                }
-                let sh = svg::lines_height(sec.len());
-                svg::text(
-                    out,
-                    "dg-t",
-                    x + PAD_X,
-                    top + PAD_Y / 2.0 + sh / 2.0,
-                    sec,
-                    Anchor::Start,
-                );
-                top += sh + PAD_Y;
-            }
-            return;
-        }
-    }
-    if !s.lines.is_empty() && !matches!(n.shape, Shape::Start | Shape::End | Shape::Bar) {
-        let ty = if n.shape == Shape::Cylinder {
-            cy + 3.0
-        } else {
-            cy
+/// Subgraphs with a direction of their own and no link crossing their border are drawn as
+/// diagrams of their own (in that direction) and placed as one node of the parent. Returns
+/// the reduced graph, or `None` when there is no such subgraph.
+fn collapse_directed(g: &Graph) -> Result<Option<Graph>, TooBig> {
+    let mut cur: Option<Graph> = None;
+    loop {
+        let graph = cur.as_ref().unwrap_or(g);
+        let Some(c) = find_directed(graph) else {
+            return Ok(cur);
         };
-        svg::text(out, "dg-t", cx, ty, &s.lines, Anchor::Middle);
+        let drawn = draw(&extract(graph, c))?;
+        cur = Some(replace_with_node(graph, c, drawn));
+    }
+}
+
+/// Whether node `n` lies in cluster `c` (at any depth).
+fn node_within(g: &Graph, n: usize, c: usize) -> bool {
+    g.nodes[n].cluster.is_some_and(|d| cluster_within(g, d, c))
+}
+
+/// Whether cluster `d` is `c` or nested in it.
+fn cluster_within(g: &Graph, d: usize, c: usize) -> bool {
+    let mut cur = Some(d);
+    while let Some(x) = cur {
+        if x == c {
+            return true;
+        }
+        cur = g.clusters[x].parent;
+    }
+    false
+}
+
+/// The outermost subgraph with a direction of its own and no link across its border (a link
+/// to the subgraph itself is fine).
+fn find_directed(g: &Graph) -> Option<usize> {
+    (0..g.clusters.len()).find(|&c| {
+        g.clusters[c].dir.is_some_and(|d| d != g.dir)
+            && (0..g.nodes.len()).any(|n| node_within(g, n, c))
+            && g.edges.iter().all(
+                |e| match (node_within(g, e.from, c), node_within(g, e.to, c)) {
+                    (true, true) | (false, false) => true,
+                    (false, true) => e.to_cluster == Some(c),
+                    (true, false) => e.from_cluster == Some(c),
+                },
+            )
+    })
+}
+
+/// Subgraph `c` as a graph of its own, in its direction, with itself as the outer cluster.
+fn extract(g: &Graph, c: usize) -> Graph {
+    let mut sub = Graph::new(g.clusters[c].dir.unwrap_or(g.dir));
+    let mut cmap: Vec<Option<usize>> = vec![None; g.clusters.len()];
+    for (k, cl) in g.clusters.iter().enumerate() {
+        if cluster_within(g, k, c) {
+            cmap[k] = Some(sub.clusters.len());
+            let mut copy = cl.clone();
+            copy.parent = if k == c {
+                None
+            } else {
+                cl.parent.and_then(|p| cmap[p])
+            };
+            if k == c {
+                copy.dir = None;
+            }
+            sub.clusters.push(copy);
+        }
+    }
+    let mut nmap: Vec<Option<usize>> = vec![None; g.nodes.len()];
+    for (n, node) in g.nodes.iter().enumerate() {
+        if node_within(g, n, c) {
+            nmap[n] = Some(sub.nodes.len());
+            let mut copy = node.clone();
+            copy.cluster = node.cluster.and_then(|x| cmap[x]);
+            sub.nodes.push(copy);
+        }
+    }
+    for e in &g.edges {
+        if let (Some(a), Some(b)) = (nmap[e.from], nmap[e.to]) {
+            let mut copy = e.clone();
+            copy.from = a;
+            copy.to = b;
+            copy.from_cluster = e.from_cluster.and_then(|x| cmap[x]);
+            copy.to_cluster = e.to_cluster.and_then(|x| cmap[x]);
+            sub.edges.push(copy);
+        }
+    }
+    sub
+}
+
+/// The graph with subgraph `c` (and its nodes) replaced by one node showing `drawn`.
+fn replace_with_node(g: &Graph, c: usize, drawn: Drawn) -> Graph {
+    let mut out = Graph::new(g.dir);
+    let mut keep_c: Vec<Option<usize>> = vec![None; g.clusters.len()];
+    for (k, cl) in g.clusters.iter().enumerate() {
+        if !cluster_within(g, k, c) {
+            keep_c[k] = Some(out.clusters.len());
+            let mut copy = cl.clone();
+            copy.parent = cl.parent.and_then(|p| keep_c[p]);
+            out.clusters.push(copy);
+        }
+    }
+    let mut holder = Node::new(
+        String::new(),
+        Shape::Sub,
+        g.clusters[c].parent.and_then(|p| keep_c[p]),
+    );
+    holder.sub = Some(Box::new(drawn));
+    let mut holder = Some(holder);
+    let mut map: Vec<usize> = vec![0; g.nodes.len()];
+    let mut held = None;
+    for (n, node) in g.nodes.iter().enumerate() {
+        if node_within(g, n, c) {
+            map[n] = *held.get_or_insert_with(|| {
+                out.nodes.extend(holder.take());
+                out.nodes.len() - 1
+            });
+        } else {
+            map[n] = out.nodes.len();
+            let mut copy = node.clone();
+            copy.cluster = node.cluster.and_then(|x| keep_c[x]);
+            out.nodes.push(copy);
+        }
+    }
+    for e in &g.edges {
+        if node_within(g, e.from, c) && node_within(g, e.to, c) {
+            continue;
+        }
+        let mut copy = e.clone();
+        copy.from = map[e.from];
+        copy.to = map[e.to];
+        copy.from_cluster = e.from_cluster.and_then(|x| keep_c[x]);
+        copy.to_cluster = e.to_cluster.and_then(|x| keep_c[x]);
+        out.edges.push(copy);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clipping_stops_at_the_box() {
+        let p = Path {
+            start: (0.0, 0.0),
+            segs: vec![((0.0, 50.0), (0.0, 50.0), (0.0, 100.0))],
+        };
+        let r = Rect {
+            x: -10.0,
+            y: 60.0,
+            w: 20.0,
+            h: 60.0,
+        };
+        let c = clip_end(&p, r);
+        assert!((c.end().1 - 60.0).abs() < 0.01, "{:?}", c.end());
+        let back = reverse(&reverse(&p));
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn a_subgraph_with_its_own_direction_is_one_node() {
+        let mut g = Graph::new(Dir::LR);
+        g.clusters.push(Cluster::new("Inner", None));
+        g.clusters[0].dir = Some(Dir::TB);
+        g.nodes.push(Node::new("a", Shape::Rect, Some(0)));
+        g.nodes.push(Node::new("b", Shape::Rect, Some(0)));
+        g.nodes.push(Node::new("c", Shape::Rect, None));
+        g.edges.push(Edge::new(0, 1));
+        let mut to_sub = Edge::new(2, 0);
+        to_sub.to_cluster = Some(0);
+        g.edges.push(to_sub);
+        let c = collapse_directed(&g).unwrap().expect("collapsed");
+        assert_eq!(c.nodes.len(), 2);
+        assert_eq!(c.nodes[0].shape, Shape::Sub);
+        assert_eq!(c.edges.len(), 1);
+        assert_eq!(c.edges[0].to_cluster, None);
+        let d = draw(&g).unwrap();
+        assert!(d.labels.contains(&"Inner".to_string()));
+        // A link between inside and outside keeps the parent's direction.
+        g.edges.push(Edge::new(1, 2));
+        assert!(collapse_directed(&g).unwrap().is_none());
     }
 }

@@ -103,7 +103,25 @@ pub struct LayoutOut {
     pub clusters: Vec<Rect>,
     pub width: f64,
     pub height: f64,
+    /// Steps the layout took (items and segments visited, summed over its passes): a
+    /// machine-independent measure of its cost, which stays near-linear in the graph's size.
+    pub work: u64,
 }
+
+/// Most layout points (nodes, one point per rank an edge crosses, two cluster borders per
+/// rank) a diagram may need: past it the layout is refused rather than left to run for
+/// seconds. Documented in docs/diagrams.md.
+pub const MAX_POINTS: usize = 40_000;
+
+/// The layout would exceed [`MAX_POINTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooBig {
+    pub points: usize,
+}
+
+/// Graphs up to this many items plus segments get every crossing-reduction sweep and
+/// coordinate pass; larger ones proportionally fewer, so the layout stays near-linear.
+const FULL_EFFORT: usize = 4_000;
 
 /// Spacing, in px.
 const NODE_SEP: f64 = 36.0;
@@ -147,28 +165,89 @@ struct Seg {
 }
 
 /// Lays out a graph. Self-loops must be removed by the caller (draw them on the node).
-pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster]) -> LayoutOut {
-    let swap = dir.horizontal();
-    let sz = |w: f64, h: f64| if swap { (h, w) } else { (w, h) };
-    // Unconnected parts are laid out one by one and packed.
-    let comps = components(nodes, edges, clusters);
+/// Unconnected parts are ranked first (refusing an oversized graph before any work is done),
+/// laid out one by one, packed side by side, and turned to the requested direction.
+pub fn layout(
+    dir: Dir,
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+) -> Result<LayoutOut, TooBig> {
+    let ranked = rank_components(nodes, edges, clusters)?;
     let mut out = LayoutOut {
         nodes: vec![(0.0, 0.0); nodes.len()],
         edges: vec![EdgeOut::default(); edges.len()],
         clusters: vec![Rect::default(); clusters.len()],
         width: 0.0,
         height: 0.0,
+        work: 0,
     };
-    let (mut cx, mut cy, mut row_h, mut total_w) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let swap = dir.horizontal();
+    let sz = |w: f64, h: f64| if swap { (h, w) } else { (w, h) };
+    let mut pack = Packing::default();
+    for (comp, factor, reversed, rank) in ranked {
+        let input = Input {
+            comp: &comp,
+            nodes,
+            edges,
+            clusters,
+            swap,
+            flip: dir == Dir::BT,
+            factor,
+        };
+        let part = layout_component(input, reversed, &rank, &sz);
+        out.work += part.work;
+        pack.place(&comp, &part, swap, &mut out);
+    }
+    to_real_space(dir, &mut out, pack.width, pack.y + pack.row_h);
+    Ok(out)
+}
+
+/// A connected part after ranking: (part, rank factor, reversed edges, ranks).
+type Ranked = (Comp, usize, HashMap<usize, bool>, HashMap<usize, usize>);
+
+/// Each unconnected part with its cycles broken and its ranks; an error when the layout
+/// points of all parts together pass [`MAX_POINTS`].
+fn rank_components(
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+) -> Result<Vec<Ranked>, TooBig> {
+    let comps = components(nodes, edges, clusters);
+    let mut points = 0;
+    let mut ranked = Vec::with_capacity(comps.len());
     for comp in comps {
-        let part = layout_component(&comp, nodes, edges, clusters, &sz, swap);
-        // Place in layout space: side by side along x, wrapping when too wide.
-        if !swap && cx > 0.0 && cx + part.width > MAX_CROSS {
-            cx = 0.0;
-            cy += row_h + COMPONENT_GAP;
-            row_h = 0.0;
+        let labelled = comp.edges.iter().any(|&e| edges[e].label.is_some());
+        let factor = if labelled { 2 } else { 1 };
+        let reversed = break_cycles(&comp, edges);
+        let rank = rank_nodes(&comp, edges, &reversed, factor);
+        points += count_points(&comp, nodes, edges, clusters, &reversed, &rank);
+        if points > MAX_POINTS {
+            return Err(TooBig { points });
         }
-        let (dx, dy) = (cx, cy);
+        ranked.push((comp, factor, reversed, rank));
+    }
+    Ok(ranked)
+}
+
+/// Parts placed side by side in layout space, a top-to-bottom diagram wrapping onto a new row
+/// when it gets wider than [`MAX_CROSS`].
+#[derive(Default)]
+struct Packing {
+    x: f64,
+    y: f64,
+    row_h: f64,
+    width: f64,
+}
+
+impl Packing {
+    fn place(&mut self, comp: &Comp, part: &LayoutOut, swap: bool, out: &mut LayoutOut) {
+        if !swap && self.x > 0.0 && self.x + part.width > MAX_CROSS {
+            self.x = 0.0;
+            self.y += self.row_h + COMPONENT_GAP;
+            self.row_h = 0.0;
+        }
+        let (dx, dy) = (self.x, self.y);
         let mv = |p: (f64, f64)| (p.0 + dx, p.1 + dy);
         for &n in &comp.nodes {
             out.nodes[n] = mv(part.nodes[n]);
@@ -196,12 +275,14 @@ pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster])
                 ..r
             };
         }
-        cx += part.width + COMPONENT_GAP;
-        total_w = total_w.max(dx + part.width);
-        row_h = row_h.max(part.height);
+        self.x += part.width + COMPONENT_GAP;
+        self.width = self.width.max(dx + part.width);
+        self.row_h = self.row_h.max(part.height);
     }
-    let total_h = cy + row_h;
-    // Layout space → real space.
+}
+
+/// Layout space (ranks along y) turned into the diagram's direction.
+fn to_real_space(dir: Dir, out: &mut LayoutOut, total_w: f64, total_h: f64) {
     let t = |p: (f64, f64)| match dir {
         Dir::TB => p,
         Dir::BT => (p.0, total_h - p.1),
@@ -227,12 +308,59 @@ pub fn layout(dir: Dir, nodes: &[LNode], edges: &[LEdge], clusters: &[LCluster])
             h: (a.1 - b.1).abs(),
         };
     }
-    (out.width, out.height) = if swap {
+    (out.width, out.height) = if dir.horizontal() {
         (total_h, total_w)
     } else {
         (total_w, total_h)
     };
-    out
+}
+
+/// Layout points one ranked component needs: its nodes, one point per rank each edge crosses,
+/// and two border points per rank of each cluster (counted before any is made).
+fn count_points(
+    comp: &Comp,
+    nodes: &[LNode],
+    edges: &[LEdge],
+    clusters: &[LCluster],
+    reversed: &HashMap<usize, bool>,
+    rank: &HashMap<usize, usize>,
+) -> usize {
+    let mut n = comp.nodes.len();
+    let mut crange: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut widen = |c: usize, lo: usize, hi: usize| {
+        let e = crange.entry(c).or_insert((lo, hi));
+        e.0 = e.0.min(lo);
+        e.1 = e.1.max(hi);
+    };
+    for &v in &comp.nodes {
+        for c in cluster_path(clusters, nodes[v].cluster) {
+            widen(c, rank[&v], rank[&v]);
+        }
+    }
+    for &e in &comp.edges {
+        let (u, v) = dir_edge(edges, reversed, e);
+        let (ru, rv) = (rank[&u], rank[&v]);
+        n += rv.saturating_sub(ru + 1);
+        if rv > ru + 1 {
+            for c in cluster_path(clusters, lca(clusters, nodes[u].cluster, nodes[v].cluster)) {
+                widen(c, ru + 1, rv - 1);
+            }
+        }
+    }
+    n + crange
+        .values()
+        .map(|&(lo, hi)| 2 * (hi - lo + 1))
+        .sum::<usize>()
+}
+
+/// How many of `full` passes a graph of `size` items plus segments gets: all up to
+/// [`FULL_EFFORT`], then proportionally fewer, at least `least`.
+fn passes(full: usize, size: usize, least: usize) -> usize {
+    if size <= FULL_EFFORT {
+        full
+    } else {
+        (full * FULL_EFFORT / size).max(least)
+    }
 }
 
 struct Comp {
@@ -324,17 +452,31 @@ fn lca(clusters: &[LCluster], a: Option<usize>, b: Option<usize>) -> Option<usiz
         .map(|(x, _)| *x)
 }
 
+/// Lays out one connected part of the graph, in layout space (ranks along y), in the classic
+/// steps of a layered layout: [`break_cycles`], [`rank_nodes`], [`Layered::new`] (edge chains
+/// and cluster borders), [`Layered::order_ranks`] (crossing reduction),
+/// [`Layered::assign_x`] and [`Layered::assign_y`] (coordinates), [`Layered::route_edges`] and
+/// [`Layered::place_labels`].
 fn layout_component(
-    comp: &Comp,
-    nodes: &[LNode],
-    edges: &[LEdge],
-    clusters: &[LCluster],
+    input: Input,
+    reversed: HashMap<usize, bool>,
+    rank: &HashMap<usize, usize>,
     sz: &dyn Fn(f64, f64) -> (f64, f64),
-    swap: bool,
 ) -> LayoutOut {
-    let labelled = comp.edges.iter().any(|&e| edges[e].label.is_some());
-    let factor = if labelled { 2 } else { 1 };
-    // 1. Break cycles: DFS in input order; an edge to a node on the stack is reversed.
+    let mut g = Layered::new(input, reversed, rank, sz);
+    let layers = g.order_ranks();
+    g.assign_x(&layers);
+    let ranks = g.assign_y();
+    let mut out = g.place_nodes_and_clusters(&ranks);
+    g.route_edges(&ranks, &mut out);
+    g.place_labels(&ranks, &mut out);
+    out.work = g.work;
+    out
+}
+
+/// Breaking cycles: a depth-first search in input order; an edge to a node on the stack is
+/// reversed (drawn against the flow). Returns, per edge of the component, whether it is.
+fn break_cycles(comp: &Comp, edges: &[LEdge]) -> HashMap<usize, bool> {
     let mut adj: HashMap<usize, Vec<usize>> = HashMap::new();
     for &e in &comp.edges {
         adj.entry(edges[e].from).or_default().push(e);
@@ -372,19 +514,31 @@ fn layout_component(
             }
         }
     }
-    let dir_edge = |e: usize| -> (usize, usize) {
-        if reversed.get(&e).copied().unwrap_or(false) {
-            (edges[e].to, edges[e].from)
-        } else {
-            (edges[e].from, edges[e].to)
-        }
-    };
-    // 2. Rank by longest path, then pull sources down next to their successors.
+    reversed
+}
+
+/// An edge's ends after cycle breaking: (upper, lower).
+fn dir_edge(edges: &[LEdge], reversed: &HashMap<usize, bool>, e: usize) -> (usize, usize) {
+    if reversed.get(&e).copied().unwrap_or(false) {
+        (edges[e].to, edges[e].from)
+    } else {
+        (edges[e].from, edges[e].to)
+    }
+}
+
+/// Ranking: longest path from the sources (each edge spans `minlen × factor` ranks at least),
+/// then sources pulled down next to their successors; the top rank is 0.
+fn rank_nodes(
+    comp: &Comp,
+    edges: &[LEdge],
+    reversed: &HashMap<usize, bool>,
+    factor: usize,
+) -> HashMap<usize, usize> {
     let mut rank: HashMap<usize, usize> = comp.nodes.iter().map(|&n| (n, 0)).collect();
     let mut indeg: HashMap<usize, usize> = comp.nodes.iter().map(|&n| (n, 0)).collect();
     let mut succ: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
     for &e in &comp.edges {
-        let (u, v) = dir_edge(e);
+        let (u, v) = dir_edge(edges, reversed, e);
         *indeg.entry(v).or_default() += 1;
         succ.entry(u)
             .or_default()
@@ -428,54 +582,511 @@ fn layout_component(
     for r in rank.values_mut() {
         *r -= min_rank;
     }
-    // 3. Items: nodes, edge chains, cluster borders.
-    let mut items: Vec<Item> = Vec::new();
-    let mut node_item: HashMap<usize, usize> = HashMap::new();
-    for &n in &comp.nodes {
-        let (w, h) = sz(nodes[n].w, nodes[n].h);
-        node_item.insert(n, items.len());
-        items.push(Item {
-            kind: Kind::Node(n),
-            rank: rank[&n],
-            w,
-            h,
-            cluster: nodes[n].cluster,
-            x: 0.0,
-        });
+    rank
+}
+
+/// What one component's layout reads.
+struct Input<'a> {
+    comp: &'a Comp,
+    nodes: &'a [LNode],
+    edges: &'a [LEdge],
+    clusters: &'a [LCluster],
+    swap: bool,
+    /// Drawn bottom to top: layout space's last rank is the top of the picture.
+    flip: bool,
+    /// 2 when an edge of the component has a label (each edge then spans twice as many ranks,
+    /// its label on the middle one), else 1.
+    factor: usize,
+}
+
+/// A component being laid out: its items (nodes, points of edges, cluster borders) in ranks.
+struct Layered<'a> {
+    input: Input<'a>,
+    reversed: HashMap<usize, bool>,
+    items: Vec<Item>,
+    node_item: HashMap<usize, usize>,
+    /// Each edge as the items it passes, from its upper end to its lower end.
+    chains: HashMap<usize, Vec<usize>>,
+    label_item: HashMap<usize, usize>,
+    /// First and last rank of each cluster (nested clusters included).
+    crange: HashMap<usize, (usize, usize)>,
+    /// The component's clusters that hold an item, by index.
+    comp_clusters: Vec<usize>,
+    nranks: usize,
+    segs: Vec<Seg>,
+    /// Items linked by a segment to an item in the rank above / below.
+    up: Vec<Vec<usize>>,
+    down: Vec<Vec<usize>>,
+    /// Width of the component once placed.
+    width: f64,
+    /// Steps taken so far (see [`LayoutOut::work`]).
+    work: u64,
+}
+
+/// Positions along the ranks: each rank's top and thickness, and each cluster's room above its
+/// first rank and below its last.
+struct Ranks {
+    y: Vec<f64>,
+    thick: Vec<f64>,
+    top_extra: HashMap<usize, f64>,
+    bottom_extra: HashMap<usize, f64>,
+    height: f64,
+}
+
+impl Ranks {
+    /// Centre of an item along the ranks.
+    fn cy(&self, it: &Item) -> f64 {
+        self.y[it.rank] + self.thick[it.rank] / 2.0
     }
-    let mut chains: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut label_item: HashMap<usize, usize> = HashMap::new();
-    for &e in &comp.edges {
-        let (u, v) = dir_edge(e);
-        let (ru, rv) = (rank[&u], rank[&v]);
-        let c = lca(clusters, nodes[u].cluster, nodes[v].cluster);
-        let mid = ru + (rv - ru) / 2;
-        let mut chain = vec![node_item[&u]];
-        for r in ru + 1..rv {
-            let is_label = edges[e].label.is_some() && r == mid;
-            let (w, h) = match edges[e].label {
-                Some((lw, lh)) if is_label => sz(lw, lh),
-                _ => (0.0, 0.0),
-            };
-            if is_label {
-                label_item.insert(e, items.len());
-            }
-            chain.push(items.len());
+}
+
+impl<'a> Layered<'a> {
+    /// The items: one per node, one per rank an edge passes (its label on the middle one), and
+    /// a left and a right border per cluster and rank; then the segments between them.
+    fn new(
+        input: Input<'a>,
+        reversed: HashMap<usize, bool>,
+        rank: &HashMap<usize, usize>,
+        sz: &dyn Fn(f64, f64) -> (f64, f64),
+    ) -> Self {
+        let Input {
+            comp,
+            nodes,
+            edges,
+            clusters,
+            ..
+        } = input;
+        let mut items: Vec<Item> = Vec::new();
+        let mut node_item: HashMap<usize, usize> = HashMap::new();
+        for &n in &comp.nodes {
+            let (w, h) = sz(nodes[n].w, nodes[n].h);
+            node_item.insert(n, items.len());
             items.push(Item {
-                kind: Kind::Dummy { label: is_label },
-                rank: r,
+                kind: Kind::Node(n),
+                rank: rank[&n],
                 w,
                 h,
-                cluster: c,
+                cluster: nodes[n].cluster,
                 x: 0.0,
             });
         }
-        chain.push(node_item[&v]);
-        chains.insert(e, chain);
+        let mut chains: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut label_item: HashMap<usize, usize> = HashMap::new();
+        for &e in &comp.edges {
+            let (u, v) = dir_edge(edges, &reversed, e);
+            let (ru, rv) = (rank[&u], rank[&v]);
+            let c = lca(clusters, nodes[u].cluster, nodes[v].cluster);
+            let mid = ru + (rv - ru) / 2;
+            let mut chain = vec![node_item[&u]];
+            for r in ru + 1..rv {
+                let is_label = edges[e].label.is_some() && r == mid;
+                let (w, h) = match edges[e].label {
+                    Some((lw, lh)) if is_label => sz(lw, lh),
+                    _ => (0.0, 0.0),
+                };
+                if is_label {
+                    label_item.insert(e, items.len());
+                }
+                chain.push(items.len());
+                items.push(Item {
+                    kind: Kind::Dummy { label: is_label },
+                    rank: r,
+                    w,
+                    h,
+                    cluster: c,
+                    x: 0.0,
+                });
+            }
+            chain.push(node_item[&v]);
+            chains.insert(e, chain);
+        }
+        let (crange, comp_clusters) = add_cluster_borders(&mut items, comp, clusters);
+        let nranks = items.iter().map(|i| i.rank).max().unwrap_or(0) + 1;
+        let mut segs: Vec<Seg> = Vec::new();
+        for &e in &comp.edges {
+            let ch = &chains[&e];
+            for w in ch.windows(2) {
+                let dummies = w
+                    .iter()
+                    .filter(|&&i| matches!(items[i].kind, Kind::Dummy { .. }))
+                    .count();
+                segs.push(Seg {
+                    a: w[0],
+                    b: w[1],
+                    weight: [1.0, 2.0, 8.0][dummies],
+                });
+            }
+        }
+        let mut up: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+        let mut down: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+        for s in &segs {
+            down[s.a].push(s.b);
+            up[s.b].push(s.a);
+        }
+        Layered {
+            input,
+            reversed,
+            items,
+            node_item,
+            chains,
+            label_item,
+            crange,
+            comp_clusters,
+            nranks,
+            segs,
+            up,
+            down,
+            width: 0.0,
+            work: 0,
+        }
     }
-    // Cluster rank ranges, from their items (nested clusters included).
+
+    /// Crossing reduction: ranks sorted by barycentres of their neighbours, sweeping down and
+    /// up (16 sweeps, fewer for large graphs: see [`passes`]), every cluster kept contiguous with one order of sibling clusters in all
+    /// ranks; the order with the fewest crossings wins.
+    fn order_ranks(&mut self) -> Vec<Vec<usize>> {
+        let items = &self.items;
+        let clusters = self.input.clusters;
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); self.nranks];
+        for (i, it) in items.iter().enumerate() {
+            layers[it.rank].push(i);
+        }
+        let paths: Vec<Vec<usize>> = items
+            .iter()
+            .map(|it| cluster_path(clusters, it.cluster))
+            .collect();
+        let mut pos: Vec<f64> = vec![0.0; items.len()];
+        for layer in &layers {
+            for (k, &i) in layer.iter().enumerate() {
+                pos[i] = k as f64;
+            }
+        }
+        let ranks = RankOrder {
+            items,
+            paths: &paths,
+            up: &self.up,
+            down: &self.down,
+        };
+        let size = items.len() + self.segs.len();
+        let sweeps = passes(16, size, 2);
+        ranks.sweep(&mut layers, &mut pos, true);
+        let mut best = (self.crossings(&pos), layers.clone(), pos.clone());
+        for it in 0..sweeps {
+            ranks.sweep(&mut layers, &mut pos, it % 2 == 1);
+            let c = self.crossings(&pos);
+            if c < best.0 {
+                best = (c, layers.clone(), pos.clone());
+            }
+        }
+        self.work += ((sweeps + 1) * size) as u64;
+        best.1
+    }
+
+    /// Number of pairs of segments between the same two ranks that cross, for positions `pos`
+    /// (segments sharing an end do not cross). Counted per rank by inversions, O(S log S).
+    fn crossings(&self, pos: &[f64]) -> usize {
+        let mut by_rank: Vec<Vec<(f64, f64)>> = vec![Vec::new(); self.nranks];
+        for s in &self.segs {
+            by_rank[self.items[s.a].rank].push((pos[s.a], pos[s.b]));
+        }
+        by_rank.iter_mut().map(|v| inversions(v)).sum()
+    }
+
+    /// Coordinate assignment across the ranks: packed, then 40 passes (fewer for large
+    /// graphs) fitting each rank to its
+    /// neighbours (weighted least squares under the separations, [`pava`]), then made legal
+    /// ([`legalize`]) and shifted so the leftmost item starts at 0.
+    fn assign_x(&mut self, layers: &[Vec<usize>]) {
+        let clusters = self.input.clusters;
+        let swap = self.input.swap;
+        let title_before = |c: usize| {
+            if swap {
+                clusters[c].title.1 + TITLE_GAP
+            } else {
+                0.0
+            }
+        };
+        let gap = |a: &Item, b: &Item| -> f64 {
+            match (a.kind, b.kind) {
+                (Kind::Left(c), _) => CLUSTER_PAD + title_before(c),
+                (_, Kind::Right(_)) => CLUSTER_PAD,
+                (Kind::Right(_), _) | (_, Kind::Left(_)) => CLUSTER_GAP / 2.0,
+                (Kind::Node(_), Kind::Node(_)) => NODE_SEP,
+                _ => DUMMY_SEP,
+            }
+        };
+        let shapes: Vec<Item> = self.items.clone();
+        let sep = |a: usize, b: usize| {
+            shapes[a].w / 2.0 + shapes[b].w / 2.0 + gap(&shapes[a], &shapes[b])
+        };
+        let items = &mut self.items;
+        // Initial packing.
+        for layer in layers {
+            let mut x = 0.0;
+            for (k, &i) in layer.iter().enumerate() {
+                if k > 0 {
+                    x += sep(layer[k - 1], i);
+                }
+                items[i].x = x;
+            }
+        }
+        let mut nbrs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); items.len()];
+        for s in &self.segs {
+            nbrs[s.a].push((s.b, s.weight));
+            nbrs[s.b].push((s.a, s.weight));
+        }
+        let size = items.len() + self.segs.len();
+        let fits = passes(40, size, 4);
+        for iter in 0..fits {
+            fit_ranks(items, layers, &nbrs, &sep, iter % 2 == 0);
+        }
+        self.work += (fits * size) as u64;
+        legalize(items, layers, &sep, clusters, &self.comp_clusters, swap);
+        let min_x = items
+            .iter()
+            .map(|i| i.x - i.w / 2.0)
+            .fold(f64::INFINITY, f64::min);
+        let min_x = if min_x.is_finite() { min_x } else { 0.0 };
+        for it in items.iter_mut() {
+            it.x -= min_x;
+        }
+        self.width = items.iter().map(|i| i.x + i.w / 2.0).fold(0.0, f64::max);
+    }
+
+    /// Coordinates along the ranks: each rank as thick as its thickest item, gaps between ranks
+    /// widened where clusters start or end (room for their padding and titles).
+    fn assign_y(&self) -> Ranks {
+        let (clusters, swap) = (self.input.clusters, self.input.swap);
+        let nranks = self.nranks;
+        let crange = &self.crange;
+        let mut thick = vec![0.0f64; nranks];
+        for it in &self.items {
+            thick[it.rank] = thick[it.rank].max(it.h);
+        }
+        // A title takes room across the ranks at the cluster's top: in layout space its first
+        // rank, or its last when the diagram is drawn bottom to top.
+        let title_rank = |c: usize| {
+            if swap {
+                0.0
+            } else {
+                clusters[c].title.1 + TITLE_GAP
+            }
+        };
+        let flip = self.input.flip;
+        let title_top = |c: usize| if flip { 0.0 } else { title_rank(c) };
+        let title_bottom = |c: usize| if flip { title_rank(c) } else { 0.0 };
+        // Room a cluster needs above its first rank and below its last (nested ones included).
+        let mut top_extra: HashMap<usize, f64> = HashMap::new();
+        let mut bottom_extra: HashMap<usize, f64> = HashMap::new();
+        let mut by_depth = self.comp_clusters.clone();
+        by_depth.sort_by_key(|&c| std::cmp::Reverse(cluster_path(clusters, Some(c)).len()));
+        for &c in &by_depth {
+            let (lo, hi) = crange[&c];
+            let mut top = CLUSTER_PAD + title_top(c);
+            let mut bottom = CLUSTER_PAD + title_bottom(c);
+            for &d in &self.comp_clusters {
+                if clusters[d].parent == Some(c) {
+                    if crange[&d].0 == lo {
+                        top = top.max(CLUSTER_PAD + title_top(c) + top_extra[&d]);
+                    }
+                    if crange[&d].1 == hi {
+                        bottom = bottom.max(CLUSTER_PAD + title_bottom(c) + bottom_extra[&d]);
+                    }
+                }
+            }
+            top_extra.insert(c, top);
+            bottom_extra.insert(c, bottom);
+        }
+        let base_gap = RANK_SEP / self.input.factor as f64;
+        let mut starts_at = vec![0.0f64; nranks];
+        let mut ends_at = vec![0.0f64; nranks];
+        for c in &self.comp_clusters {
+            let (lo, hi) = crange[c];
+            starts_at[lo] = starts_at[lo].max(top_extra[c]);
+            ends_at[hi] = ends_at[hi].max(bottom_extra[c]);
+        }
+        let mut y = vec![0.0f64; nranks];
+        y[0] = starts_at[0];
+        for r in 1..nranks {
+            let (ends, starts) = (ends_at[r - 1], starts_at[r]);
+            let g = if ends > 0.0 || starts > 0.0 {
+                (ends + starts + CLUSTER_GAP).max(base_gap)
+            } else {
+                base_gap
+            };
+            y[r] = y[r - 1] + thick[r - 1] + g;
+        }
+        let height = y[nranks - 1] + thick[nranks - 1] + ends_at[nranks - 1];
+        Ranks {
+            y,
+            thick,
+            top_extra,
+            bottom_extra,
+            height,
+        }
+    }
+
+    /// The component's output with node centres and cluster boxes.
+    fn place_nodes_and_clusters(&self, ranks: &Ranks) -> LayoutOut {
+        let Input {
+            comp,
+            nodes,
+            edges,
+            clusters,
+            ..
+        } = self.input;
+        let items = &self.items;
+        let mut out = LayoutOut {
+            nodes: vec![(0.0, 0.0); nodes.len()],
+            edges: vec![EdgeOut::default(); edges.len()],
+            clusters: vec![Rect::default(); clusters.len()],
+            width: self.width,
+            height: ranks.height,
+            work: 0,
+        };
+        for &n in &comp.nodes {
+            let i = self.node_item[&n];
+            out.nodes[n] = (items[i].x, ranks.cy(&items[i]));
+        }
+        let mut sides: HashMap<usize, (f64, f64)> = HashMap::new();
+        for it in items {
+            match it.kind {
+                Kind::Left(c) => {
+                    let s = sides.entry(c).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+                    s.0 = s.0.min(it.x);
+                }
+                Kind::Right(c) => {
+                    let s = sides.entry(c).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+                    s.1 = s.1.max(it.x);
+                }
+                _ => {}
+            }
+        }
+        for &c in &self.comp_clusters {
+            let (lo, hi) = self.crange[&c];
+            let (l, r) = sides
+                .get(&c)
+                .copied()
+                .unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+            let top = ranks.y[lo] - ranks.top_extra[&c];
+            let bottom = ranks.y[hi] + ranks.thick[hi] + ranks.bottom_extra[&c];
+            out.clusters[c] = Rect {
+                x: l,
+                y: top,
+                w: r - l,
+                h: bottom - top,
+            };
+        }
+        out
+    }
+
+    /// Edge routing: each edge leaves and enters its nodes at ports spread along their sides,
+    /// runs straight through the ranks it crosses and bends (cubic curves) between them.
+    fn route_edges(&self, ranks: &Ranks, out: &mut LayoutOut) {
+        let items = &self.items;
+        let nodes = self.input.nodes;
+        let port = self.ports();
+        let boundary = |i: usize, dx: f64, below: bool| -> f64 {
+            let it = &items[i];
+            let hh = it.h / 2.0;
+            let hw = (it.w / 2.0).max(1.0);
+            let off = match it.kind {
+                Kind::Node(n) => match nodes[n].boundary {
+                    Boundary::Rect => hh,
+                    Boundary::Diamond => hh * (1.0 - (dx.abs() / hw).min(1.0)),
+                    Boundary::Ellipse => hh * (1.0 - (dx / hw).powi(2)).max(0.0).sqrt(),
+                },
+                _ => hh,
+            };
+            let cy = ranks.cy(it);
+            if below { cy + off } else { cy - off }
+        };
+        for &e in &self.input.comp.edges {
+            let ch = &self.chains[&e];
+            // (x, y, joined by a straight line to the previous)
+            let mut pts: Vec<(f64, f64, bool)> = Vec::new();
+            for (k, &i) in ch.iter().enumerate() {
+                let it = &items[i];
+                if k == 0 {
+                    let dx = port.get(&(i, ch[1])).copied().unwrap_or(0.0);
+                    pts.push((it.x + dx, boundary(i, dx, true), false));
+                } else if k == ch.len() - 1 {
+                    let dx = port.get(&(i, ch[k - 1])).copied().unwrap_or(0.0);
+                    pts.push((it.x + dx, boundary(i, dx, false), false));
+                } else {
+                    let r = it.rank;
+                    pts.push((it.x, ranks.y[r], false));
+                    pts.push((it.x, ranks.y[r] + ranks.thick[r], true));
+                }
+            }
+            let mut path = Path {
+                start: (pts[0].0, pts[0].1),
+                segs: Vec::new(),
+            };
+            for w in pts.windows(2) {
+                let (a, b) = ((w[0].0, w[0].1), (w[1].0, w[1].1));
+                if w[1].2 {
+                    path.segs.push((a, b, b));
+                } else {
+                    let my = (a.1 + b.1) / 2.0;
+                    path.segs.push(((a.0, my), (b.0, my), b));
+                }
+            }
+            if self.reversed.get(&e).copied().unwrap_or(false) {
+                path = reverse_path(&path);
+            }
+            out.edges[e].path = path;
+        }
+    }
+
+    /// Ports: where each segment meets a node, as an offset from the node's centre, spread
+    /// along the side in the order of the other ends.
+    fn ports(&self) -> HashMap<(usize, usize), f64> {
+        let items = &self.items;
+        let mut port: HashMap<(usize, usize), f64> = HashMap::new(); // (item, next item) → dx
+        for &i in self.node_item.values() {
+            for list in [&self.down[i], &self.up[i]] {
+                let mut nb: Vec<usize> = list.clone();
+                nb.sort_by(|&a, &b| {
+                    items[a]
+                        .x
+                        .partial_cmp(&items[b].x)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+                let k = nb.len();
+                if k == 0 {
+                    continue;
+                }
+                let step = (items[i].w * 0.6 / k as f64).min(18.0);
+                for (j, &o) in nb.iter().enumerate() {
+                    port.insert((i, o), (j as f64 - (k as f64 - 1.0) / 2.0) * step);
+                }
+            }
+        }
+        port
+    }
+
+    /// Label placement: a label is the item of its edge on the middle rank, so its box got
+    /// room like a node's; its centre is that item's.
+    fn place_labels(&self, ranks: &Ranks, out: &mut LayoutOut) {
+        for &e in &self.input.comp.edges {
+            out.edges[e].label = self
+                .label_item
+                .get(&e)
+                .map(|&i| (self.items[i].x, ranks.cy(&self.items[i])));
+        }
+    }
+}
+
+/// Adds a left and a right border item per rank of each cluster of the component; returns
+/// each cluster's rank range and the clusters that hold items, by index.
+fn add_cluster_borders(
+    items: &mut Vec<Item>,
+    comp: &Comp,
+    clusters: &[LCluster],
+) -> (HashMap<usize, (usize, usize)>, Vec<usize>) {
     let mut crange: HashMap<usize, (usize, usize)> = HashMap::new();
-    for it in &items {
+    for it in items.iter() {
         for c in cluster_path(clusters, it.cluster) {
             let e = crange.entry(c).or_insert((it.rank, it.rank));
             e.0 = e.0.min(it.rank);
@@ -504,53 +1115,81 @@ fn layout_component(
             }
         }
     }
-    let nranks = items.iter().map(|i| i.rank).max().unwrap_or(0) + 1;
-    let mut segs: Vec<Seg> = Vec::new();
-    for &e in &comp.edges {
-        let ch = &chains[&e];
-        for w in ch.windows(2) {
-            let dummies = w
-                .iter()
-                .filter(|&&i| matches!(items[i].kind, Kind::Dummy { .. }))
-                .count();
-            segs.push(Seg {
-                a: w[0],
-                b: w[1],
-                weight: [1.0, 2.0, 8.0][dummies],
-            });
+    (crange, comp_clusters)
+}
+
+/// Number of pairs `(a1, b1)`, `(a2, b2)` with `(a1 - a2) * (b1 - b2) < 0`: pairs tied on
+/// either end do not count. Sorts `v`.
+fn inversions(v: &mut [(f64, f64)]) -> usize {
+    if v.len() < 2 {
+        return 0;
+    }
+    v.sort_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
+    // Ranks of the lower ends, for a Fenwick tree.
+    let mut bs: Vec<f64> = v.iter().map(|p| p.1).collect();
+    bs.sort_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
+    bs.dedup();
+    let idx = |b: f64| bs.partition_point(|&x| x < b);
+    let mut tree = vec![0usize; bs.len() + 1];
+    let mut inserted = 0;
+    let mut count = 0;
+    let mut k = 0;
+    while k < v.len() {
+        // A group with the same upper end: count against earlier groups, then insert.
+        let mut end = k;
+        while end < v.len() && v[end].0 == v[k].0 {
+            end += 1;
         }
-    }
-    // 4. Order ranks.
-    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); nranks];
-    for (i, it) in items.iter().enumerate() {
-        layers[it.rank].push(i);
-    }
-    let paths: Vec<Vec<usize>> = items
-        .iter()
-        .map(|it| cluster_path(clusters, it.cluster))
-        .collect();
-    let mut pos: Vec<f64> = vec![0.0; items.len()];
-    for layer in &layers {
-        for (k, &i) in layer.iter().enumerate() {
-            pos[i] = k as f64;
+        for p in &v[k..end] {
+            // Earlier segments with a strictly greater lower end.
+            let mut at_most = 0;
+            let mut j = idx(p.1) + 1;
+            while j > 0 {
+                at_most += tree[j];
+                j &= j - 1;
+            }
+            count += inserted - at_most;
         }
+        for p in &v[k..end] {
+            let mut j = idx(p.1) + 1;
+            while j < tree.len() {
+                tree[j] += 1;
+                j += j & j.wrapping_neg();
+            }
+            inserted += 1;
+        }
+        k = end;
     }
-    let mut up: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-    let mut down: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-    for s in &segs {
-        down[s.a].push(s.b);
-        up[s.b].push(s.a);
+    count
+}
+
+/// What a crossing-reduction sweep reads.
+struct RankOrder<'a> {
+    items: &'a [Item],
+    /// Each item's clusters, outermost first.
+    paths: &'a [Vec<usize>],
+    up: &'a [Vec<usize>],
+    down: &'a [Vec<usize>],
+}
+
+impl RankOrder<'_> {
+    /// Mean position of an item's neighbours in the rank above (`downward`) or below.
+    fn bary(&self, i: usize, pos: &[f64], downward: bool) -> Option<f64> {
+        let nb = if downward { &self.up[i] } else { &self.down[i] };
+        (!nb.is_empty()).then(|| nb.iter().map(|&j| pos[j]).sum::<f64>() / nb.len() as f64)
     }
-    let sort_layers = |layers: &mut Vec<Vec<usize>>, pos: &mut Vec<f64>, downward: bool| {
-        // Barycentres from the neighbouring rank.
-        let mut bary = pos.clone();
+
+    /// One sweep down (or up) the ranks: each rank sorted by barycentres, clusters kept
+    /// together (one key per cluster, the same in every rank, so sibling clusters keep one order).
+    fn sweep(&self, layers: &mut [Vec<usize>], pos: &mut [f64], downward: bool) {
+        let items = self.items;
+        let paths = self.paths;
+        let mut bary = pos.to_vec();
         for (i, b) in bary.iter_mut().enumerate() {
-            let nb = if downward { &up[i] } else { &down[i] };
-            if !nb.is_empty() {
-                *b = nb.iter().map(|&j| pos[j]).sum::<f64>() / nb.len() as f64;
+            if let Some(v) = self.bary(i, pos, downward) {
+                *b = v;
             }
         }
-        // One key per cluster, the same in every rank, so sibling clusters keep one order.
         let mut ckey: HashMap<usize, (f64, f64)> = HashMap::new();
         for (i, p) in paths.iter().enumerate() {
             if matches!(items[i].kind, Kind::Left(_) | Kind::Right(_)) {
@@ -568,7 +1207,15 @@ fn layout_component(
         } else {
             (0..layers.len()).rev().collect()
         };
-        for r in order {
+        for (step, r) in order.into_iter().enumerate() {
+            if step > 0 {
+                // This rank sees the new positions of the one sorted before it.
+                for &i in &layers[r] {
+                    if let Some(v) = self.bary(i, pos, downward) {
+                        bary[i] = v;
+                    }
+                }
+            }
             let layer = &mut layers[r];
             layer.sort_by(|&a, &b| {
                 let (pa, pb) = (&paths[a], &paths[b]);
@@ -597,308 +1244,68 @@ fn layout_component(
             for (k, &i) in layer.iter().enumerate() {
                 pos[i] = k as f64;
             }
-            // Later ranks of this sweep see the new positions.
-            for i in 0..bary.len() {
-                let nb = if downward { &up[i] } else { &down[i] };
-                if items[i].rank != r && !nb.is_empty() {
-                    bary[i] = nb.iter().map(|&j| pos[j]).sum::<f64>() / nb.len() as f64;
-                }
-            }
         }
+    }
+}
+
+/// One pass of coordinate assignment: each rank in turn (down on even passes, up on odd) moved
+/// as close as its separations allow to where its neighbours pull it; cluster borders to the
+/// mean of their side.
+fn fit_ranks(
+    items: &mut [Item],
+    layers: &[Vec<usize>],
+    nbrs: &[Vec<(usize, f64)>],
+    sep: &dyn Fn(usize, usize) -> f64,
+    downward: bool,
+) {
+    let nranks = layers.len();
+    let order: Vec<usize> = if downward {
+        (0..nranks).collect()
+    } else {
+        (0..nranks).rev().collect()
     };
-    let crossings = |pos: &[f64]| -> usize {
-        let mut n = 0;
-        for (i, s) in segs.iter().enumerate() {
-            for t in &segs[i + 1..] {
-                if items[s.a].rank == items[t.a].rank {
-                    let (a1, b1, a2, b2) = (pos[s.a], pos[s.b], pos[t.a], pos[t.b]);
-                    if (a1 - a2) * (b1 - b2) < 0.0 {
-                        n += 1;
-                    }
-                }
+    // Mean border positions per cluster side.
+    let mut border: HashMap<(usize, bool), (f64, f64)> = HashMap::new();
+    for it in items.iter() {
+        match it.kind {
+            Kind::Left(c) => {
+                let e = border.entry((c, false)).or_insert((0.0, 0.0));
+                e.0 += it.x;
+                e.1 += 1.0;
             }
-        }
-        n
-    };
-    sort_layers(&mut layers, &mut pos, true);
-    let mut best = (crossings(&pos), layers.clone(), pos.clone());
-    for it in 0..16 {
-        sort_layers(&mut layers, &mut pos, it % 2 == 1);
-        let c = crossings(&pos);
-        if c < best.0 {
-            best = (c, layers.clone(), pos.clone());
-        }
-    }
-    let (_, layers, _) = best;
-    // 5. Positions across ranks.
-    let title_before = |c: usize| {
-        if swap {
-            clusters[c].title.1 + TITLE_GAP
-        } else {
-            0.0
-        }
-    };
-    let gap = |a: &Item, b: &Item| -> f64 {
-        match (a.kind, b.kind) {
-            (Kind::Left(c), _) => CLUSTER_PAD + title_before(c),
-            (_, Kind::Right(_)) => CLUSTER_PAD,
-            (Kind::Right(_), _) | (_, Kind::Left(_)) => CLUSTER_GAP / 2.0,
-            (Kind::Node(_), Kind::Node(_)) => NODE_SEP,
-            _ => DUMMY_SEP,
-        }
-    };
-    let shapes: Vec<Item> = items.clone();
-    let sep =
-        |a: usize, b: usize| shapes[a].w / 2.0 + shapes[b].w / 2.0 + gap(&shapes[a], &shapes[b]);
-    // Initial packing.
-    for layer in &layers {
-        let mut x = 0.0;
-        for (k, &i) in layer.iter().enumerate() {
-            if k > 0 {
-                x += sep(layer[k - 1], i);
+            Kind::Right(c) => {
+                let e = border.entry((c, true)).or_insert((0.0, 0.0));
+                e.0 += it.x;
+                e.1 += 1.0;
             }
-            items[i].x = x;
+            _ => {}
         }
     }
-    let seg_w: Vec<(usize, usize, f64)> = segs.iter().map(|s| (s.a, s.b, s.weight)).collect();
-    let mut nbrs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); items.len()];
-    for &(a, b, w) in &seg_w {
-        nbrs[a].push((b, w));
-        nbrs[b].push((a, w));
-    }
-    for iter in 0..40 {
-        let order: Vec<usize> = if iter % 2 == 0 {
-            (0..nranks).collect()
-        } else {
-            (0..nranks).rev().collect()
-        };
-        // Mean border positions per cluster side.
-        let mut border: HashMap<(usize, bool), (f64, f64)> = HashMap::new();
-        for it in &items {
-            match it.kind {
-                Kind::Left(c) => {
-                    let e = border.entry((c, false)).or_insert((0.0, 0.0));
-                    e.0 += it.x;
-                    e.1 += 1.0;
-                }
-                Kind::Right(c) => {
-                    let e = border.entry((c, true)).or_insert((0.0, 0.0));
-                    e.0 += it.x;
-                    e.1 += 1.0;
-                }
-                _ => {}
-            }
-        }
-        for r in order {
-            let layer = &layers[r];
-            let mut want = Vec::with_capacity(layer.len());
-            for &i in layer {
-                let it = &items[i];
-                let (d, w) = match it.kind {
-                    Kind::Left(c) | Kind::Right(c) => {
-                        let (s, n) = border[&(c, matches!(it.kind, Kind::Right(_)))];
-                        (s / n, 0.5)
-                    }
-                    _ if nbrs[i].is_empty() => (it.x, 0.1),
-                    _ => {
-                        let tw: f64 = nbrs[i].iter().map(|x| x.1).sum();
-                        let s: f64 = nbrs[i].iter().map(|&(j, w)| items[j].x * w).sum();
-                        (s / tw, tw)
-                    }
-                };
-                want.push((d, w));
-            }
-            let seps: Vec<f64> = layer.windows(2).map(|w| sep(w[0], w[1])).collect();
-            let xs = pava(&want, &seps);
-            for (k, &i) in layer.iter().enumerate() {
-                items[i].x = xs[k];
-            }
-        }
-    }
-    legalize(&mut items, &layers, &sep, clusters, &comp_clusters, swap);
-    let min_x = items
-        .iter()
-        .map(|i| i.x - i.w / 2.0)
-        .fold(f64::INFINITY, f64::min);
-    let min_x = if min_x.is_finite() { min_x } else { 0.0 };
-    for it in &mut items {
-        it.x -= min_x;
-    }
-    let width = items.iter().map(|i| i.x + i.w / 2.0).fold(0.0, f64::max);
-    // 6. Positions along ranks.
-    let mut thick = vec![0.0f64; nranks];
-    for it in &items {
-        thick[it.rank] = thick[it.rank].max(it.h);
-    }
-    let title_rank = |c: usize| {
-        if swap {
-            0.0
-        } else {
-            clusters[c].title.1 + TITLE_GAP
-        }
-    };
-    // Room a cluster needs above its first rank and below its last (nested ones included).
-    let mut top_extra: HashMap<usize, f64> = HashMap::new();
-    let mut bottom_extra: HashMap<usize, f64> = HashMap::new();
-    let mut by_depth = comp_clusters.clone();
-    by_depth.sort_by_key(|&c| std::cmp::Reverse(cluster_path(clusters, Some(c)).len()));
-    for &c in &by_depth {
-        let (lo, hi) = crange[&c];
-        let mut top = CLUSTER_PAD + title_rank(c);
-        let mut bottom = CLUSTER_PAD;
-        for &d in &comp_clusters {
-            if clusters[d].parent == Some(c) {
-                if crange[&d].0 == lo {
-                    top = top.max(CLUSTER_PAD + title_rank(c) + top_extra[&d]);
-                }
-                if crange[&d].1 == hi {
-                    bottom = bottom.max(CLUSTER_PAD + bottom_extra[&d]);
-                }
-            }
-        }
-        top_extra.insert(c, top);
-        bottom_extra.insert(c, bottom);
-    }
-    let base_gap = RANK_SEP / factor as f64;
-    let mut y = vec![0.0f64; nranks];
-    let lead = comp_clusters
-        .iter()
-        .filter(|c| crange[c].0 == 0)
-        .map(|c| top_extra[c])
-        .fold(0.0, f64::max);
-    y[0] = lead;
-    for r in 1..nranks {
-        let ends = comp_clusters
-            .iter()
-            .filter(|c| crange[c].1 == r - 1)
-            .map(|c| bottom_extra[c])
-            .fold(0.0, f64::max);
-        let starts = comp_clusters
-            .iter()
-            .filter(|c| crange[c].0 == r)
-            .map(|c| top_extra[c])
-            .fold(0.0, f64::max);
-        let g = if ends > 0.0 || starts > 0.0 {
-            (ends + starts + CLUSTER_GAP).max(base_gap)
-        } else {
-            base_gap
-        };
-        y[r] = y[r - 1] + thick[r - 1] + g;
-    }
-    let trail = comp_clusters
-        .iter()
-        .filter(|c| crange[c].1 == nranks - 1)
-        .map(|c| bottom_extra[c])
-        .fold(0.0, f64::max);
-    let height = y[nranks - 1] + thick[nranks - 1] + trail;
-    let cy = |i: usize| y[items[i].rank] + thick[items[i].rank] / 2.0;
-    let mut out = LayoutOut {
-        nodes: vec![(0.0, 0.0); nodes.len()],
-        edges: vec![EdgeOut::default(); edges.len()],
-        clusters: vec![Rect::default(); clusters.len()],
-        width,
-        height,
-    };
-    for &n in &comp.nodes {
-        let i = node_item[&n];
-        out.nodes[n] = (items[i].x, cy(i));
-    }
-    for &c in &comp_clusters {
-        let (lo, hi) = crange[&c];
-        let l = items
-            .iter()
-            .filter(|it| it.kind == Kind::Left(c))
-            .map(|it| it.x)
-            .fold(f64::INFINITY, f64::min);
-        let r = items
-            .iter()
-            .filter(|it| it.kind == Kind::Right(c))
-            .map(|it| it.x)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let top = y[lo] - top_extra[&c];
-        let bottom = y[hi] + thick[hi] + bottom_extra[&c];
-        out.clusters[c] = Rect {
-            x: l,
-            y: top,
-            w: r - l,
-            h: bottom - top,
-        };
-    }
-    // 7. Edge paths, with ports spread along each node's side.
-    let mut port: HashMap<(usize, usize), f64> = HashMap::new(); // (item, next item) → dx
-    for (&n, &i) in &node_item {
-        let _ = n;
-        for (list, _below) in [(&down[i], true), (&up[i], false)] {
-            let mut nb: Vec<usize> = list.clone();
-            nb.sort_by(|&a, &b| {
-                items[a]
-                    .x
-                    .partial_cmp(&items[b].x)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-            let k = nb.len();
-            if k == 0 {
-                continue;
-            }
-            let step = (items[i].w * 0.6 / k as f64).min(18.0);
-            for (j, &o) in nb.iter().enumerate() {
-                port.insert((i, o), (j as f64 - (k as f64 - 1.0) / 2.0) * step);
-            }
-        }
-    }
-    let boundary = |i: usize, dx: f64, below: bool| -> f64 {
-        let it = &items[i];
-        let hh = it.h / 2.0;
-        let hw = (it.w / 2.0).max(1.0);
-        let off = match it.kind {
-            Kind::Node(n) => match nodes[n].boundary {
-                Boundary::Rect => hh,
-                Boundary::Diamond => hh * (1.0 - (dx.abs() / hw).min(1.0)),
-                Boundary::Ellipse => hh * (1.0 - (dx / hw).powi(2)).max(0.0).sqrt(),
-            },
-            _ => hh,
-        };
-        if below { cy(i) + off } else { cy(i) - off }
-    };
-    for &e in &comp.edges {
-        let ch = &chains[&e];
-        let mut pts: Vec<(f64, f64, bool)> = Vec::new(); // (x, y, joined by a straight line to the previous)
-        for (k, &i) in ch.iter().enumerate() {
+    for r in order {
+        let layer = &layers[r];
+        let mut want = Vec::with_capacity(layer.len());
+        for &i in layer {
             let it = &items[i];
-            if k == 0 {
-                let dx = port.get(&(i, ch[1])).copied().unwrap_or(0.0);
-                pts.push((it.x + dx, boundary(i, dx, true), false));
-            } else if k == ch.len() - 1 {
-                let dx = port.get(&(i, ch[k - 1])).copied().unwrap_or(0.0);
-                pts.push((it.x + dx, boundary(i, dx, false), false));
-            } else {
-                let r = it.rank;
-                pts.push((it.x, y[r], false));
-                pts.push((it.x, y[r] + thick[r], true));
-            }
+            let (d, w) = match it.kind {
+                Kind::Left(c) | Kind::Right(c) => {
+                    let (s, n) = border[&(c, matches!(it.kind, Kind::Right(_)))];
+                    (s / n, 0.5)
+                }
+                _ if nbrs[i].is_empty() => (it.x, 0.1),
+                _ => {
+                    let tw: f64 = nbrs[i].iter().map(|x| x.1).sum();
+                    let s: f64 = nbrs[i].iter().map(|&(j, w)| items[j].x * w).sum();
+                    (s / tw, tw)
+                }
+            };
+            want.push((d, w));
         }
-        let mut path = Path {
-            start: (pts[0].0, pts[0].1),
-            segs: Vec::new(),
-        };
-        for w in pts.windows(2) {
-            let (a, b) = ((w[0].0, w[0].1), (w[1].0, w[1].1));
-            if w[1].2 {
-                path.segs.push((a, b, b));
-            } else {
-                let my = (a.1 + b.1) / 2.0;
-                path.segs.push(((a.0, my), (b.0, my), b));
-            }
+        let seps: Vec<f64> = layer.windows(2).map(|w| sep(w[0], w[1])).collect();
+        let xs = pava(&want, &seps);
+        for (k, &i) in layer.iter().enumerate() {
+            items[i].x = xs[k];
         }
-        if reversed.get(&e).copied().unwrap_or(false) {
-            path = reverse_path(&path);
-        }
-        out.edges[e] = EdgeOut {
-            path,
-            label: label_item.get(&e).map(|&i| (items[i].x, cy(i))),
-        };
     }
-    out
 }
 
 fn reverse_path(p: &Path) -> Path {
@@ -1110,9 +1517,9 @@ mod tests {
             label: None,
             minlen: 1,
         };
-        let out = layout(Dir::TB, &nodes, &[e(0, 1), e(1, 2), e(2, 0)], &[]);
+        let out = layout(Dir::TB, &nodes, &[e(0, 1), e(1, 2), e(2, 0)], &[]).expect("small");
         assert!(out.nodes[0].1 < out.nodes[1].1 && out.nodes[1].1 < out.nodes[2].1);
-        let out = layout(Dir::LR, &nodes, &[e(0, 1), e(1, 2)], &[]);
+        let out = layout(Dir::LR, &nodes, &[e(0, 1), e(1, 2)], &[]).expect("small");
         assert!(out.nodes[0].0 < out.nodes[1].0 && out.nodes[1].0 < out.nodes[2].0);
     }
 
@@ -1136,7 +1543,7 @@ mod tests {
             minlen: 1,
         };
         let edges = vec![e(4, 0), e(4, 2), e(0, 3), e(2, 1)];
-        let out = layout(Dir::TB, &nodes, &edges, &cl);
+        let out = layout(Dir::TB, &nodes, &edges, &cl).expect("small");
         for (i, nd) in nodes.iter().enumerate() {
             let (x, y) = out.nodes[i];
             for (c, r) in out.clusters.iter().enumerate() {

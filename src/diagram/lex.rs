@@ -9,6 +9,33 @@ pub struct SyntaxError {
 
 pub type Result<T> = std::result::Result<T, SyntaxError>;
 
+/// What a diagram yields besides its drawing: `click` links (targets as written, with their
+/// positions) and warnings (things left out on purpose, such as scripts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    /// A title given in the diagram itself (`title …` in sequence diagrams, gantt, pie …).
+    pub title: Option<String>,
+    pub links: Vec<String>,
+    pub link_pos: Vec<usize>,
+    pub warnings: Vec<SyntaxError>,
+}
+
+impl Extras {
+    /// Records a link; returns its index (for the placeholder in the SVG).
+    pub fn link(&mut self, target: &str, pos: usize) -> usize {
+        self.links.push(target.to_string());
+        self.link_pos.push(pos);
+        self.links.len() - 1
+    }
+
+    pub fn warn(&mut self, pos: usize, message: impl Into<String>) {
+        self.warnings.push(SyntaxError {
+            pos,
+            message: message.into(),
+        });
+    }
+}
+
 pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
     Err(SyntaxError {
         pos,
@@ -25,43 +52,96 @@ pub struct Stmt<'a> {
 }
 
 /// Splits the source into statements; `split_semicolons` also splits at `;` outside quotes.
-pub fn statements(src: &str, split_semicolons: bool) -> Vec<Stmt<'_>> {
+///
+/// A statement is a line, except that a Markdown string (`"`…`"`) and a property block
+/// (`@{ … }`) may run over several lines. `%%` comment lines and `%%{ … }%%` directives (which
+/// may span lines too) are skipped.
+pub fn statements<'a>(src: &'a str, split_semicolons: bool) -> Vec<Stmt<'a>> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in src.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let mut parts: Vec<(usize, &str)> = Vec::new();
-        if split_semicolons {
-            let mut start = 0;
-            let mut quoted = false;
-            for (i, c) in body.char_indices() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ';' if !quoted => {
-                        parts.push((start, &body[start..i]));
-                        start = i + 1;
-                    }
-                    _ => {}
-                }
-            }
-            parts.push((start, &body[start..]));
-        } else {
-            parts.push((0, body));
-        }
-        for (off, p) in parts {
-            let trimmed = p.trim_start();
-            let lead = p.len() - trimmed.len();
-            let t = trimmed.trim_end();
-            if t.is_empty() || t.starts_with("%%") {
-                continue;
-            }
+    let mut start = 0;
+    let mut blank = true;
+    // Inside quotes: whether they hold a Markdown string (which may span lines).
+    let mut quote: Option<bool> = None;
+    let mut braces = 0usize;
+    let mut i = 0;
+    let push = |out: &mut Vec<Stmt<'a>>, from: usize, to: usize| {
+        let raw = &src[from..to];
+        let t = raw.trim_start();
+        let lead = raw.len() - t.len();
+        let t = t.trim_end();
+        if !t.is_empty() {
             out.push(Stmt {
                 text: t,
-                pos: line_start + off + lead,
+                pos: from + lead,
             });
         }
-        line_start += line.len();
+    };
+    while let Some(c) = src[i..].chars().next() {
+        let rest = &src[i..];
+        if blank && quote.is_none() && braces == 0 && rest.starts_with("%%") {
+            // A comment line, or a directive up to its closing `}%%`.
+            let end = if rest.starts_with("%%{") {
+                rest.find("}%%").map_or(src.len(), |k| i + k + 3)
+            } else {
+                rest.find('\n').map_or(src.len(), |k| i + k)
+            };
+            i = end;
+            start = end;
+            continue;
+        }
+        if !blank
+            && quote.is_none()
+            && braces == 0
+            && rest.starts_with("%%")
+            && src[..i].ends_with([' ', '\t'])
+        {
+            // A trailing comment: the statement ends here.
+            let end = rest.find('\n').map_or(src.len(), |k| i + k);
+            push(&mut out, start, i);
+            start = end;
+            i = end;
+            blank = true;
+            continue;
+        }
+        match c {
+            '"' => {
+                quote = match quote {
+                    Some(_) => None,
+                    None => Some(rest[1..].starts_with('`')),
+                }
+            }
+            '@' if quote.is_none() && rest[1..].starts_with('{') => {
+                braces += 1;
+                i += 1;
+            }
+            '}' if quote.is_none() && braces > 0 => braces -= 1,
+            '\n' => {
+                if quote == Some(false) {
+                    quote = None;
+                }
+                if quote.is_none() && braces == 0 {
+                    push(&mut out, start, i);
+                    start = i + 1;
+                    blank = true;
+                    i += 1;
+                    continue;
+                }
+            }
+            ';' if split_semicolons && quote.is_none() && braces == 0 => {
+                push(&mut out, start, i);
+                start = i + 1;
+                blank = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            blank = false;
+        }
+        i += c.len_utf8();
     }
+    push(&mut out, start, src.len());
     out
 }
 
@@ -195,6 +275,7 @@ pub fn label_text(s: &str) -> String {
                 "lt" => Some('<'),
                 "gt" => Some('>'),
                 "nbsp" => Some('\u{a0}'),
+                _ if named_entity(code).is_some() => named_entity(code),
                 _ => code.parse::<u32>().ok().and_then(char::from_u32),
             }
             .map(|c| (c, e))
@@ -217,6 +298,112 @@ pub fn label_text(s: &str) -> String {
         .join("\n")
 }
 
+/// A label without its Font Awesome icon codes (`fa:fa-camera`, `fab:fa-github`), which need
+/// an icon font corem does not load; and whether there were any.
+pub fn strip_icons(s: &str) -> (String, bool) {
+    let mut out = String::with_capacity(s.len());
+    let mut found = false;
+    for (k, word) in s.split(' ').enumerate() {
+        let icon = word.split_once(":fa-").is_some_and(|(pre, name)| {
+            matches!(pre, "fa" | "fas" | "far" | "fab" | "fal" | "fad" | "fak")
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        if icon {
+            found = true;
+            continue;
+        }
+        if k > 0 && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    (out, found)
+}
+
+/// Markdown links `[text](url)` in a label reduced to their text (a diagram's text cannot
+/// hold a link of its own).
+pub fn link_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find("](") else { break };
+        let Some(end) = after[close + 2..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&after[..close]);
+        rest = &after[close + 2 + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML character names Mermaid diagrams use in `#name;` codes.
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "apos" => '\'',
+        "infin" => '∞',
+        "hearts" => '♥',
+        "spades" => '♠',
+        "clubs" => '♣',
+        "diams" => '♦',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        "plusmn" => '±',
+        "times" => '×',
+        "divide" => '÷',
+        "micro" => 'µ',
+        "middot" => '·',
+        "bull" => '•',
+        "hellip" => '…',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "larr" => '←',
+        "rarr" => '→',
+        "uarr" => '↑',
+        "darr" => '↓',
+        "harr" => '↔',
+        "lArr" => '⇐',
+        "rArr" => '⇒',
+        "hArr" => '⇔',
+        "le" => '≤',
+        "ge" => '≥',
+        "ne" => '≠',
+        "asymp" => '≈',
+        "sum" => '∑',
+        "minus" => '−',
+        "radic" => '√',
+        "euro" => '€',
+        "pound" => '£',
+        "yen" => '¥',
+        "cent" => '¢',
+        "sect" => '§',
+        "para" => '¶',
+        "check" => '✓',
+        "semi" => ';',
+        "colon" => ':',
+        "num" => '#',
+        "lbrace" => '{',
+        "rbrace" => '}',
+        "lpar" => '(',
+        "rpar" => ')',
+        "lsqb" => '[',
+        "rsqb" => ']',
+        "vert" => '|',
+        _ => return None,
+    })
+}
+
 /// Strips one pair of surrounding double quotes.
 pub fn unquote(s: &str) -> &str {
     let t = s.trim();
@@ -236,6 +423,50 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(&src[s[1].pos..s[1].pos + 7], "A --> B");
         assert_eq!(&src[s[2].pos..s[2].pos + 7], "B --> C");
+    }
+
+    #[test]
+    fn markdown_strings_and_property_blocks_span_lines() {
+        let src = "flowchart LR\n  a(\"`The **cat**\n  in the hat`\") --> b\n  c@{ shape: doc,\n label: \"x\" }\n%%{\n init: {}\n}%%\n  d --> e; e --> f\n";
+        let s = statements(src, true);
+        let texts: Vec<&str> = s.iter().map(|x| x.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "flowchart LR",
+                "a(\"`The **cat**\n  in the hat`\") --> b",
+                "c@{ shape: doc,\n label: \"x\" }",
+                "d --> e",
+                "e --> f"
+            ]
+        );
+        let s = statements(
+            "stateDiagram-v2\n Moving --> Still %% a comment\n A --> B\n",
+            false,
+        );
+        assert_eq!(s[1].text, "Moving --> Still");
+        assert_eq!(s[2].text, "A --> B");
+        // A plain quote left open ends with its line.
+        let s = statements("sequenceDiagram\n A->>B: say \"hi\n B->>A: ok\n", false);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn icons_and_links_in_labels() {
+        assert_eq!(
+            strip_icons("fa:fa-twitter for peace"),
+            ("for peace".into(), true)
+        );
+        assert_eq!(
+            strip_icons("A fa:fa-camera-retro perhaps?"),
+            ("A perhaps?".into(), true)
+        );
+        assert_eq!(strip_icons("plain: text"), ("plain: text".into(), false));
+        assert_eq!(
+            link_text("see [the docs](https://x.y/z) and [b](c)"),
+            "see the docs and b"
+        );
+        assert_eq!(link_text("a [b] (c)"), "a [b] (c)");
     }
 
     #[test]

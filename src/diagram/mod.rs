@@ -1,25 +1,36 @@
 //! Build-time diagrams: ```` ```mermaid ```` and ```` ```svgbob ```` fences become inline SVG.
 //!
-//! corem draws a subset of Mermaid itself — flowcharts, sequence diagrams, state diagrams (v2)
-//! and class diagrams — because the pure-Rust Mermaid renderers measured text with the build
-//! machine's fonts, clipped or overlapped labels and repeated ids (see `docs/diagrams.md`).
+//! corem draws Mermaid itself — flowcharts, sequence, state, class and entity–relationship
+//! diagrams, pies, gantt charts, mind maps and timelines — because the pure-Rust Mermaid
+//! renderers measured text with the build machine's fonts, clipped or overlapped labels and
+//! repeated ids (see `docs/diagrams.md`). The graph types share one layered layout
+//! (`layout`, drawn by `graph` with the shapes of `shapes`); the others lay themselves out.
+//! Every diagram has a size budget ([`budget`]), so no input can stall a build.
 //! Here text is measured with the font the theme ships ([`font`]), every label is laid out as an
-//! obstacle ([`layout`]), ids carry a per-diagram prefix, colours are CSS classes styled by the
+//! obstacle (`layout`), ids carry a per-diagram prefix, colours are CSS classes styled by the
 //! theme, and the output has no script and no external reference.
 //!
 //! Rendering is pure: the same source always gives the same SVG, so results are cached by
 //! source text for the life of the process (a `serve` rebuild re-renders only changed diagrams).
 
 mod bob;
+pub mod budget;
 mod class;
+mod datetime;
+mod er;
 mod flowchart;
 pub mod font;
+mod gantt;
 mod graph;
 mod layout;
 mod lex;
+mod mindmap;
+mod pie;
 mod sequence;
+mod shapes;
 mod state;
 mod svg;
+mod timeline;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -30,7 +41,8 @@ pub use lex::SyntaxError;
 /// A diagram rendered once, reusable under any id prefix.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    /// `mermaid` diagram type (`flowchart`, `sequence`, `state`, `class`) or `svgbob`.
+    /// `mermaid` diagram type (`flowchart`, `sequence`, `state`, `class`, `er`, `pie`, `gantt`,
+    /// `mindmap`, `timeline`) or `svgbob`.
     pub kind: &'static str,
     /// The `<svg>` element; ids contain the [`svg::ID`] placeholder.
     svg: String,
@@ -40,12 +52,53 @@ pub struct Rendered {
     pub title: Option<String>,
     /// Time the first rendering took.
     pub time: Duration,
+    /// Steps the layout took (0 for diagrams without a graph layout): a machine-independent
+    /// cost, for tests that prove large diagrams stay near-linear.
+    pub work: u64,
+    /// `click` link targets as written (the SVG holds a placeholder for each, see
+    /// [`Rendered::svg_linked`]), and where each is in the source.
+    pub links: Vec<String>,
+    pub link_pos: Vec<usize>,
+    /// Things left out on purpose (scripts), at their source offsets.
+    pub warnings: Vec<SyntaxError>,
 }
 
 impl Rendered {
-    /// The SVG with its ids prefixed by `prefix` (which must be unique in the page).
+    /// The SVG with its ids prefixed by `prefix` (which must be unique in the page) and its
+    /// links left out (an `<a>` without `href`).
     pub fn svg(&self, prefix: &str) -> String {
-        self.svg.replace(svg::ID, prefix)
+        self.svg_linked(prefix, &|_| None)
+    }
+
+    /// The SVG with its ids prefixed and each `click` link's target replaced by
+    /// `href(index)`; a link `href` gives no URL for is left out.
+    pub fn svg_linked(&self, prefix: &str, href: &dyn Fn(usize) -> Option<String>) -> String {
+        let s = self.svg.replace(svg::ID, prefix);
+        if self.links.is_empty() {
+            return s;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        let open = format!(" href=\"{}", svg::LINK);
+        while let Some(k) = rest.find(&open) {
+            out.push_str(&rest[..k]);
+            let after = &rest[k + open.len()..];
+            let Some(e) = after.find(svg::LINK) else {
+                break;
+            };
+            let index = after[..e].parse::<usize>().ok();
+            if let Some(url) = index.and_then(href) {
+                out.push_str(" href=\"");
+                out.push_str(&svg::esc(&url));
+            }
+            // Skip the placeholder and its closing quote when left out.
+            rest = &after[e + svg::LINK.len_utf8()..];
+            if index.and_then(href).is_none() {
+                rest = rest.strip_prefix('"').unwrap_or(rest);
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Size of the SVG in bytes (with an 11-byte prefix).
@@ -100,16 +153,13 @@ fn cached(
 
 /// Known Mermaid diagram types corem does not draw.
 const UNSUPPORTED: &[&str] = &[
-    "pie",
-    "gantt",
-    "erDiagram",
     "journey",
     "gitGraph",
-    "mindmap",
-    "timeline",
     "quadrantChart",
     "xychart-beta",
+    "xychart",
     "sankey-beta",
+    "sankey",
     "requirementDiagram",
     "C4Context",
     "C4Container",
@@ -117,16 +167,38 @@ const UNSUPPORTED: &[&str] = &[
     "C4Dynamic",
     "C4Deployment",
     "block-beta",
+    "block",
     "packet-beta",
+    "packet",
     "architecture-beta",
     "kanban",
     "radar-beta",
     "treemap-beta",
+    "zenuml",
 ];
 
-const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2 and classDiagram";
+/// The diagram types corem draws, by their header word.
+const TYPES: &[&str] = &[
+    "flowchart",
+    "graph",
+    "sequenceDiagram",
+    "stateDiagram-v2",
+    "stateDiagram",
+    "classDiagram",
+    "erDiagram",
+    "pie",
+    "gantt",
+    "mindmap",
+    "timeline",
+];
+
+const SUPPORTED: &str = "flowchart (or graph), sequenceDiagram, stateDiagram-v2, classDiagram, erDiagram, pie, gantt, mindmap and timeline";
+
+/// A diagram's drawing and what came with it (links, warnings, a title of its own).
+type Drawing = (graph::Drawn, lex::Extras);
 
 fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
+    budget::source_size(src)?;
     let (skip, fm_title) = lex::front_matter(src);
     // Statements keep offsets in the whole source: blank out the front matter.
     let body: String = src[..skip]
@@ -142,10 +214,6 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
         .and_then(|l| l.trim().strip_prefix("title:"))
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let flow_like = |s: &str| {
-        let w = s.split_whitespace().next().unwrap_or("");
-        w == "flowchart" || w == "graph"
-    };
     let all = lex::statements(&body, true);
     let Some(first) = all.first() else {
         return lex::err(
@@ -155,7 +223,7 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
     };
     let word = first
         .text
-        .split(|c: char| c.is_whitespace() || c == ';')
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ':')
         .next()
         .unwrap_or("");
     let acc_title = all.iter().find_map(|s| {
@@ -164,54 +232,89 @@ fn render_mermaid(src: &str) -> Result<Rendered, SyntaxError> {
             .and_then(|r| r.trim_start().strip_prefix(':'))
             .map(|t| t.trim().to_string())
     });
-    let nonempty = |g: graph::Graph| {
-        if g.nodes.is_empty() {
-            lex::err(
-                first.pos,
-                format!("the `{word}` diagram has nothing to draw"),
-            )
-        } else {
-            Ok(graph::draw(&g))
-        }
-    };
-    let (kind, drawn) = if flow_like(first.text) {
-        ("flowchart", nonempty(flowchart::parse(&all)?)?)
-    } else if word == "sequenceDiagram" {
-        (
-            "sequence",
-            sequence::render(&lex::statements(&body, false))?,
-        )
-    } else if word == "stateDiagram-v2" || word == "stateDiagram" {
-        (
-            "state",
-            nonempty(state::parse(&lex::statements(&body, false))?)?,
-        )
-    } else if word == "classDiagram" || word == "classDiagram-v2" {
-        (
-            "class",
-            nonempty(class::parse(&lex::statements(&body, false))?)?,
-        )
-    } else if UNSUPPORTED.contains(&word) {
-        return lex::err(
-            first.pos,
-            format!("unsupported diagram type `{word}`: corem draws {SUPPORTED}"),
-        );
-    } else {
-        return lex::err(
-            first.pos,
-            format!("unknown diagram type `{word}`: corem draws {SUPPORTED}"),
-        );
-    };
-    let title = title_line.or(fm_title).or(acc_title);
+    let (kind, (drawn, extras)) = draw_type(word, first, &body, &all)?;
+    let title = title_line.or(fm_title).or(extras.title).or(acc_title);
     let name = title
         .clone()
         .unwrap_or_else(|| default_name(kind, &drawn.labels));
     Ok(Rendered {
         kind,
-        svg: svg::root(kind, drawn.width, drawn.height, &name, &drawn.svg_body),
+        svg: svg::root(kind, drawn.width, drawn.height, &name, &drawn.svg()),
         labels: drawn.labels,
         title,
         time: Duration::ZERO,
+        work: drawn.work,
+        links: extras.links,
+        link_pos: extras.link_pos,
+        warnings: extras.warnings,
+    })
+}
+
+/// Parses and draws the diagram by its type (`word`, the header's first word).
+fn draw_type(
+    word: &str,
+    first: &lex::Stmt,
+    body: &str,
+    all: &[lex::Stmt],
+) -> Result<(&'static str, Drawing), SyntaxError> {
+    let graph = |g: graph::Graph, x: lex::Extras| -> Result<Drawing, SyntaxError> {
+        if g.nodes.is_empty() {
+            return lex::err(
+                first.pos,
+                format!("the `{word}` diagram has nothing to draw"),
+            );
+        }
+        budget::graph_size(g.nodes.len(), g.edges.len(), first.pos)?;
+        let d = graph::draw(&g).or_else(|e| budget::too_big(e, first.pos))?;
+        Ok((d, x))
+    };
+    let lines = || lex::statements(body, false);
+    Ok(match word {
+        "flowchart" | "graph" | "flowchart-elk" => {
+            let (g, x) = flowchart::parse(all)?;
+            ("flowchart", graph(g, x)?)
+        }
+        "sequenceDiagram" => ("sequence", sequence::render(&lines())?),
+        "stateDiagram-v2" | "stateDiagram" => {
+            let (g, x) = state::parse(&lines())?;
+            ("state", graph(g, x)?)
+        }
+        "classDiagram" | "classDiagram-v2" => {
+            let (g, x) = class::parse(&lines())?;
+            ("class", graph(g, x)?)
+        }
+        "erDiagram" => {
+            let (g, x) = er::parse(&lines())?;
+            ("er", graph(g, x)?)
+        }
+        "pie" => ("pie", pie::render(&lines())?),
+        "gantt" => ("gantt", gantt::render(&lines())?),
+        "mindmap" => ("mindmap", mindmap::render(body, &lines())?),
+        "timeline" => ("timeline", timeline::render(&lines())?),
+        _ if UNSUPPORTED.contains(&word) => {
+            return lex::err(
+                first.pos,
+                format!("unsupported diagram type `{word}`: corem draws {SUPPORTED}"),
+            );
+        }
+        _ => {
+            let near = TYPES
+                .iter()
+                .map(|t| {
+                    (
+                        strsim::levenshtein(&t.to_lowercase(), &word.to_lowercase()),
+                        t,
+                    )
+                })
+                .min()
+                .filter(|(d, _)| *d <= 3)
+                .map(|(_, t)| format!(" (did you mean `{t}`?)"))
+                .unwrap_or_default();
+            return lex::err(
+                first.pos,
+                format!("unknown diagram type `{word}`{near}: corem draws {SUPPORTED}"),
+            );
+        }
     })
 }
 
@@ -222,6 +325,11 @@ fn default_name(kind: &str, labels: &[String]) -> String {
         "sequence" => "Sequence diagram",
         "state" => "State diagram",
         "class" => "Class diagram",
+        "er" => "Entity-relationship diagram",
+        "pie" => "Pie chart",
+        "gantt" => "Gantt chart",
+        "mindmap" => "Mind map",
+        "timeline" => "Timeline",
         _ => "Diagram",
     };
     let mut s = String::from(kind);
@@ -236,6 +344,21 @@ fn default_name(kind: &str, labels: &[String]) -> String {
         sep = ", ";
     }
     s
+}
+
+/// The `click` link targets of a ```` ```mermaid ```` block with their byte offsets in it (for
+/// the Markdown pass, which resolves them like the note's other links). A block that does not
+/// draw has none.
+pub fn link_targets(src: &str) -> Vec<(usize, String)> {
+    match mermaid(src).as_ref() {
+        Ok(r) => r
+            .link_pos
+            .iter()
+            .copied()
+            .zip(r.links.iter().cloned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A stable 64-bit FNV-1a hash (the same on every machine and Rust version).
@@ -259,12 +382,22 @@ pub fn info_caption(info: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// The `<figure>` for a rendered diagram.
+/// The `<figure>` for a rendered diagram (its links left out).
 pub fn figure(r: &Rendered, prefix: &str, caption: Option<&str>) -> String {
+    figure_linked(r, prefix, caption, &|_| None)
+}
+
+/// The `<figure>` for a rendered diagram, `click` link `k` pointing at `href(k)`.
+pub fn figure_linked(
+    r: &Rendered,
+    prefix: &str,
+    caption: Option<&str>,
+    href: &dyn Fn(usize) -> Option<String>,
+) -> String {
     let mut out = format!(
         "<figure class=\"diagram\" data-diagram=\"{}\">{}",
         r.kind,
-        r.svg(prefix)
+        r.svg_linked(prefix, href)
     );
     if let Some(c) = caption {
         out.push_str("<figcaption>");
@@ -304,11 +437,18 @@ mod tests {
         assert!(mermaid("%% only a comment\n").as_ref().is_err());
         assert!(mermaid("flowchart LR\n").as_ref().is_err());
         assert!(mermaid("stateDiagram-v2\n").as_ref().is_err());
-        let e = mermaid("\n  gantt\n").as_ref().clone().unwrap_err();
+        let e = mermaid("\n  journey\n").as_ref().clone().unwrap_err();
         assert_eq!(e.pos, 3);
-        assert!(e.message.contains("unsupported diagram type `gantt`"));
-        let e = mermaid("flowchart-elk LR\n").as_ref().clone().unwrap_err();
-        assert!(e.message.contains("unknown diagram type"));
+        assert!(e.message.contains("unsupported diagram type `journey`"));
+        assert!(e.message.contains("erDiagram, pie, gantt"));
+        let e = mermaid("flowchat LR\n").as_ref().clone().unwrap_err();
+        assert!(
+            e.message
+                .contains("unknown diagram type `flowchat` (did you mean `flowchart`?)"),
+            "{}",
+            e.message
+        );
+        assert!(mermaid("flowchart-elk LR\n A --> B\n").as_ref().is_ok());
     }
 
     #[test]
@@ -371,5 +511,76 @@ mod tests {
                 let _ = render_mermaid(&s);
             }
         }
+    }
+}
+
+/// Budgets on runaway input (issue 24): an error at the statement or diagram that goes past
+/// them, and near-linear work below them.
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    /// A flowchart of `n` nodes where each links to two later ones (a pseudo-random DAG with
+    /// long links, the shape that made the old layout take 20 s at 500 nodes).
+    fn big_flowchart(n: usize) -> String {
+        let mut s = String::from("flowchart TD\n");
+        let mut x: u64 = 12345;
+        for i in 0..n {
+            for _ in 0..2 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let j = i + 1 + (x >> 33) as usize % 40;
+                if j < n {
+                    s.push_str(&format!("  N{i}[Node {i}] --> N{j}\n"));
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn five_hundred_nodes_draw_with_near_linear_work() {
+        let r = render_mermaid(&big_flowchart(500)).expect("500 nodes draw");
+        // Items plus segments are a few thousand here; every pass visits each a bounded number
+        // of times. The old layout compared every pair of segments in every sweep (millions).
+        assert!(r.work > 0);
+        assert!(r.work < 2_000_000, "work {}", r.work);
+    }
+
+    #[test]
+    fn a_full_bipartite_group_is_refused_at_its_statement() {
+        let left: Vec<String> = (0..300).map(|i| format!("A{i}")).collect();
+        let right: Vec<String> = (0..300).map(|i| format!("B{i}")).collect();
+        let src = format!(
+            "flowchart LR\n  X --> Y\n  {} --> {}\n",
+            left.join(" & "),
+            right.join(" & ")
+        );
+        let e = render_mermaid(&src).expect_err("90,000 links are refused");
+        assert_eq!(&src[e.pos..e.pos + 4], "A0 &");
+        assert!(e.message.contains("at most 6,000"), "{}", e.message);
+    }
+
+    #[test]
+    fn long_links_past_the_point_budget_are_refused() {
+        // A chain of 400 ranks and 150 links from the top to the bottom: 60,000 points.
+        let mut s = String::from("flowchart TD\n");
+        for i in 0..400 {
+            s.push_str(&format!("  C{i} --> C{}\n", i + 1));
+        }
+        for k in 0..150 {
+            s.push_str(&format!("  C0 --> C400\n  %% {k}\n"));
+        }
+        let e = render_mermaid(&s).expect_err("too many layout points");
+        assert_eq!(e.pos, 0);
+        assert!(e.message.contains("layout points"), "{}", e.message);
+    }
+
+    #[test]
+    fn oversized_sources_are_refused() {
+        let src = format!("flowchart LR\n{}", "  A --> B\n".repeat(30_000));
+        let e = render_mermaid(&src).expect_err("too long");
+        assert!(e.message.contains("bytes"), "{}", e.message);
     }
 }

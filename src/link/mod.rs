@@ -2,14 +2,23 @@
 //! tags, related notes and the reading order.
 //!
 //! Input is the loaded corpus and each note's parse; output is a [`Graph`] that rendering reads.
-//! Every problem is a diagnostic at the link's own `file:line:column`.
+//! Every problem is a diagnostic at the link's own `file:line:column`. How names are matched
+//! (and a name shared by several notes decided by nearness) is in [`names`]; one link's
+//! resolution in `resolve`; embed cycles and limits in [`embeds`].
+
+pub mod embeds;
+pub mod names;
+mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::BrokenLinks;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::load::{Corpus, NoteId, SectionId, slugify};
-use crate::markdown::{LinkKind, Parsed, Target};
+use crate::markdown::{LinkKind, Parsed};
+
+use names::{Found, Names};
+use resolve::Ctx;
 
 /// Where a link goes, once resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +34,11 @@ pub enum Resolved {
     Asset(usize),
     /// Left as written.
     External(String),
+    /// A generated page that is not a note, by output path: a tag's page (`tags/x.html`, from
+    /// an inline `#x` or `[[tags/x]]`), the tag index, a folder's listing (`[[folder/]]`).
+    Page(String),
+    /// A note left out of the site (`draft`, `publish: false`): its text is shown, unlinked.
+    Hidden,
     /// Could not be resolved (only in `broken_links = "warn"` mode; otherwise the build fails).
     Broken(String),
 }
@@ -64,30 +78,60 @@ pub struct Graph {
     pub used_assets: BTreeSet<usize>,
     /// Title of each section: its index note's title, else the folder name.
     pub section_titles: Vec<String>,
-}
-
-/// The names a wikilink can use for each note, lower-cased.
-struct Names {
-    /// Titles and aliases.
-    primary: HashMap<String, Vec<NoteId>>,
-    /// File names (without prefix and extension) and paths without extension.
-    secondary: HashMap<String, Vec<NoteId>>,
-    /// Everything a suggestion may offer.
-    all: Vec<String>,
-}
-
-fn add_name(map: &mut HashMap<String, Vec<NoteId>>, name: &str, id: NoteId) {
-    let v = map.entry(name.trim().to_lowercase()).or_default();
-    if !v.contains(&id) {
-        v.push(id);
-    }
+    /// Each note's tags: its front matter's, then the inline `#tags` of its text.
+    pub note_tags: Vec<Vec<String>>,
 }
 
 /// Resolves the site. `parsed[i]` is the parse of `corpus.notes[i]`.
 pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let notes = &corpus.notes;
-    let titles: Vec<String> = notes
+    let titles = titles(corpus, parsed);
+    check_out_paths(corpus, &mut diags);
+    let names = names::names(corpus, &titles);
+    let note_tags = note_tags(corpus, parsed);
+    let tag_slugs = tag_slugs(&note_tags);
+    let ctx = Ctx {
+        corpus,
+        parsed,
+        names: &names,
+        titles: &titles,
+        tags: &tag_slugs,
+        policy,
+        suggestions_left: resolve::SUGGESTIONS.into(),
+    };
+    let resolved: Vec<Vec<Resolved>> = corpus
+        .notes
+        .iter()
+        .map(|n| {
+            parsed[n.id]
+                .links
+                .iter()
+                .map(|l| ctx.resolve(n.id, l, &mut diags))
+                .collect()
+        })
+        .collect();
+    let related = resolve_related(&ctx, &mut diags);
+    diags.extend(embeds::check(corpus, parsed, &resolved));
+    let mut graph = Graph {
+        resolved,
+        related,
+        note_tags,
+        backlinks: vec![Vec::new(); corpus.notes.len()],
+        ..Default::default()
+    };
+    backlinks_and_assets(corpus, parsed, &mut graph);
+    graph.titles = titles;
+    reading_order(corpus, &mut graph);
+    collect_tags(&mut graph);
+    orphans(corpus, parsed, &graph, &mut diags);
+    (graph, diags)
+}
+
+/// Final title of each note: front matter, else opening `# H1`, else file name (or folder name
+/// for an index note, "Home" for the home note).
+fn titles(corpus: &Corpus, parsed: &[Parsed]) -> Vec<String> {
+    corpus
+        .notes
         .iter()
         .zip(parsed)
         .map(|(n, p)| {
@@ -106,9 +150,12 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
                     }
                 })
         })
-        .collect();
+        .collect()
+}
 
-    // Two notes written to the same file is an error: the second would silently win.
+/// Two notes written to the same file is an error: the second would silently win.
+fn check_out_paths(corpus: &Corpus, diags: &mut Vec<Diagnostic>) {
+    let notes = &corpus.notes;
     let mut by_out: HashMap<&str, NoteId> = HashMap::new();
     for n in notes {
         if let Some(&other) = by_out.get(n.out_path.as_str()) {
@@ -128,52 +175,69 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
             by_out.insert(&n.out_path, n.id);
         }
     }
+}
 
-    let (names, by_rel, asset_by_name) = lookup_tables(corpus, &titles);
-
-    let mut graph = Graph {
-        titles,
-        resolved: Vec::with_capacity(notes.len()),
-        backlinks: vec![Vec::new(); notes.len()],
-        related: vec![Vec::new(); notes.len()],
-        ..Default::default()
-    };
-
-    let ctx = Ctx {
-        corpus,
-        parsed,
-        names: &names,
-        by_rel: &by_rel,
-        asset_by_name: &asset_by_name,
-        titles: &graph.titles,
-        policy,
-    };
-    let mut resolved_all = Vec::with_capacity(notes.len());
-    for n in notes {
-        let mut out = Vec::with_capacity(parsed[n.id].links.len());
-        for link in &parsed[n.id].links {
-            let r = ctx.resolve(n.id, link, &mut diags);
-            out.push(r);
-        }
-        resolved_all.push(out);
-    }
-    // Related notes from front matter are resolved like wikilinks, reported at the key.
-    for n in notes {
-        for name in &n.meta.related {
-            match ctx.find_note(name) {
-                Found::One(id) => graph.related[n.id].push(id),
-                found => {
-                    let off = n.source[..n.body_start].find("related").unwrap_or(0);
-                    diags.push(ctx.not_found(n.id, name, off, &found, "related note"));
+/// Each note's tags: front matter first, then inline `#tags` not already there.
+fn note_tags(corpus: &Corpus, parsed: &[Parsed]) -> Vec<Vec<String>> {
+    corpus
+        .notes
+        .iter()
+        .map(|n| {
+            let mut tags = n.meta.tags.clone();
+            for t in &parsed[n.id].tags {
+                if !tags.iter().any(|x| tag_slug(x) == tag_slug(t)) {
+                    tags.push(t.clone());
                 }
             }
-        }
-    }
-    graph.resolved = resolved_all;
+            tags
+        })
+        .collect()
+}
 
-    check_embed_cycles(corpus, parsed, &graph.resolved, &mut diags);
+/// The tags with a page: every tag, and the parents of nested tags (`area` of `area/topic`).
+fn tag_names(tag: &str) -> impl Iterator<Item = &str> {
+    tag.match_indices('/')
+        .map(|(i, _)| &tag[..i])
+        .filter(|p| !p.is_empty())
+        .chain(std::iter::once(tag))
+}
 
-    for n in notes {
+fn tag_slugs(note_tags: &[Vec<String>]) -> BTreeSet<String> {
+    note_tags
+        .iter()
+        .flatten()
+        .flat_map(|t| tag_names(t))
+        .map(tag_slug)
+        .collect()
+}
+
+/// Related notes from front matter are resolved like wikilinks, reported at the key.
+fn resolve_related(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Vec<Vec<NoteId>> {
+    let corpus = ctx.corpus;
+    corpus
+        .notes
+        .iter()
+        .map(|n| {
+            let mut out = Vec::new();
+            for name in &n.meta.related {
+                let off = n.source[..n.body_start].find("related").unwrap_or(0);
+                match ctx.names.note(corpus, &n.rel, name) {
+                    Found::One(id) => out.push(id),
+                    Found::Many(ids) => {
+                        diags.push(ctx.ambiguous(n.id, name, off, &ids, "related note"))
+                    }
+                    Found::None => diags.push(ctx.no_note(n.id, name, off)),
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Backlinks (a link, not an embed, to another note; the first link's sentence) and the files
+/// notes use (only these are copied).
+fn backlinks_and_assets(corpus: &Corpus, parsed: &[Parsed], graph: &mut Graph) {
+    for n in &corpus.notes {
         for (link, r) in parsed[n.id].links.iter().zip(&graph.resolved[n.id]) {
             match r {
                 Resolved::Note { note, .. } if *note != n.id && link.kind == LinkKind::Link => {
@@ -192,8 +256,11 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
             }
         }
     }
+}
 
-    // Reading order: depth first through sections, notes and subsections interleaved by order.
+/// Reading order: depth first through sections, notes and subsections interleaved by order;
+/// section titles; backlinks sorted by it.
+fn reading_order(corpus: &Corpus, graph: &mut Graph) {
     graph.section_titles = corpus
         .sections
         .iter()
@@ -205,31 +272,51 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
     if !corpus.sections.is_empty() {
         walk_order(corpus, 0, &mut graph.order);
     }
-    graph.position = vec![0; notes.len()];
+    graph.position = vec![0; corpus.notes.len()];
     for (pos, id) in graph.order.iter().enumerate() {
         graph.position[*id] = pos;
     }
+    let position = &graph.position;
     for b in &mut graph.backlinks {
-        b.sort_by_key(|x| graph.position[x.from]);
+        b.sort_by_key(|x| position[x.from]);
     }
+}
 
+/// Tag pages: each tag (and each parent of a nested tag) with its notes in reading order.
+fn collect_tags(graph: &mut Graph) {
     for &id in &graph.order {
-        for t in &notes[id].meta.tags {
-            let slug = tag_slug(t);
-            let tag = graph.tags.entry(slug.clone()).or_insert_with(|| Tag {
-                name: t.clone(),
-                slug,
-                notes: Vec::new(),
-            });
-            if !tag.notes.contains(&id) {
-                tag.notes.push(id);
+        for t in &graph.note_tags[id] {
+            for name in tag_names(t) {
+                let slug = tag_slug(name);
+                let tag = graph.tags.entry(slug.clone()).or_insert_with(|| Tag {
+                    name: name.to_string(),
+                    slug,
+                    notes: Vec::new(),
+                });
+                if !tag.notes.contains(&id) {
+                    tag.notes.push(id);
+                }
             }
         }
     }
+}
 
-    // Orphans: notes nothing links to and that link nowhere (sections and home are exempt).
-    for n in notes {
-        if n.is_index {
+/// Orphans: notes nothing links to or embeds and that link nowhere (sections and home are
+/// exempt). A warning.
+fn orphans(corpus: &Corpus, parsed: &[Parsed], graph: &Graph, diags: &mut Vec<Diagnostic>) {
+    let mut embedded = vec![false; corpus.notes.len()];
+    for n in &corpus.notes {
+        for (l, r) in parsed[n.id].links.iter().zip(&graph.resolved[n.id]) {
+            if let Resolved::Note { note, .. } = r
+                && *note != n.id
+                && l.kind == LinkKind::Embed
+            {
+                embedded[*note] = true;
+            }
+        }
+    }
+    for n in &corpus.notes {
+        if n.is_index || embedded[n.id] {
             continue;
         }
         let links_out = graph.resolved[n.id]
@@ -240,7 +327,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
                 Diagnostic::warning(
                     &n.path,
                     format!(
-                        "`{}` is an orphan: no note links to it and it links to none",
+                        "`{}` is an orphan: no note links to it or embeds it, and it links to none",
                         graph.titles[n.id]
                     ),
                 )
@@ -252,51 +339,15 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
             );
         }
     }
-    (graph, diags)
 }
 
-/// The name tables links are resolved against (titles, aliases, file names, paths, assets),
-/// kept by `serve` between edits that change no name (see [`resolve_note`]).
-pub struct Lookups(Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
+/// The name tables links are resolved against (titles, aliases, file names, paths, assets,
+/// folders), kept by `serve` between edits that change no name (see [`resolve_note`]).
+pub struct Lookups(Names);
 
 /// Builds the name tables of the site.
 pub fn lookups(corpus: &Corpus, titles: &[String]) -> Lookups {
-    let (names, by_rel, asset_by_name) = lookup_tables(corpus, titles);
-    Lookups(names, by_rel, asset_by_name)
-}
-
-type Tables = (Names, HashMap<String, NoteId>, HashMap<String, Vec<usize>>);
-
-fn lookup_tables(corpus: &Corpus, titles: &[String]) -> Tables {
-    let notes = &corpus.notes;
-    let mut names = Names {
-        primary: HashMap::new(),
-        secondary: HashMap::new(),
-        all: Vec::new(),
-    };
-    for n in notes {
-        add_name(&mut names.primary, &titles[n.id], n.id);
-        names.all.push(titles[n.id].clone());
-        for a in &n.meta.aliases {
-            add_name(&mut names.primary, a, n.id);
-            names.all.push(a.clone());
-        }
-        add_name(&mut names.secondary, &n.stem, n.id);
-        let no_ext = n.rel.rsplit_once('.').map_or(n.rel.as_str(), |(p, _)| p);
-        add_name(&mut names.secondary, no_ext, n.id);
-        let file_stem = no_ext.rsplit('/').next().unwrap_or(no_ext);
-        add_name(&mut names.secondary, file_stem, n.id);
-    }
-    let by_rel: HashMap<String, NoteId> =
-        notes.iter().map(|n| (n.rel.to_lowercase(), n.id)).collect();
-    // Assets by file name, for `![[diagram.png]]`.
-    let mut asset_by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in corpus.assets.iter().enumerate() {
-        let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_lowercase();
-        asset_by_name.entry(name).or_default().push(i);
-    }
-
-    (names, by_rel, asset_by_name)
+    Lookups(names::names(corpus, titles))
 }
 
 /// Resolves the links of one note against the rest of the site, with the same rules and
@@ -310,15 +361,15 @@ pub fn resolve_note(
     policy: BrokenLinks,
     note: NoteId,
 ) -> (Vec<Resolved>, Vec<Diagnostic>) {
-    let Lookups(names, by_rel, asset_by_name) = lookups;
+    let tags = tag_slugs(&note_tags(corpus, parsed));
     let ctx = Ctx {
         corpus,
         parsed,
-        names,
-        by_rel,
-        asset_by_name,
+        names: &lookups.0,
         titles,
+        tags: &tags,
         policy,
+        suggestions_left: resolve::SUGGESTIONS.into(),
     };
     let mut diags = Vec::new();
     let out = parsed[note]
@@ -365,286 +416,6 @@ fn walk_order(corpus: &Corpus, s: SectionId, out: &mut Vec<NoteId>) {
     }
 }
 
-enum Found {
-    One(NoteId),
-    None,
-    Many(Vec<NoteId>),
-}
-
-struct Ctx<'a> {
-    corpus: &'a Corpus,
-    parsed: &'a [Parsed],
-    names: &'a Names,
-    by_rel: &'a HashMap<String, NoteId>,
-    asset_by_name: &'a HashMap<String, Vec<usize>>,
-    titles: &'a [String],
-    policy: BrokenLinks,
-}
-
-impl Ctx<'_> {
-    fn find_note(&self, name: &str) -> Found {
-        let key = name.trim().trim_end_matches(".md").to_lowercase();
-        for map in [&self.names.primary, &self.names.secondary] {
-            match map.get(&key).map(Vec::as_slice) {
-                Some([one]) => return Found::One(*one),
-                Some(many) if many.len() > 1 => return Found::Many(many.to_vec()),
-                _ => {}
-            }
-        }
-        Found::None
-    }
-
-    /// A diagnostic for a name that matched no note, or several.
-    fn not_found(
-        &self,
-        from: NoteId,
-        name: &str,
-        offset: usize,
-        found: &Found,
-        what: &str,
-    ) -> Diagnostic {
-        let note = &self.corpus.notes[from];
-        let sev_error = self.policy == BrokenLinks::Error;
-        let d = |msg: String| {
-            if sev_error {
-                Diagnostic::error(&note.path, msg)
-            } else {
-                Diagnostic::warning(&note.path, msg)
-            }
-        };
-        match found {
-            Found::Many(ids) => {
-                let list: Vec<String> = ids
-                    .iter()
-                    .map(|&i| format!("`{}` ({})", self.titles[i], self.corpus.notes[i].rel))
-                    .collect();
-                d(format!("{what} `{name}` is ambiguous: it matches {}", list.join(", ")))
-                    .at(&note.source, offset)
-                    .with_help(format!(
-                        "link by path instead, e.g. [[{}]], or give the notes distinct titles or aliases",
-                        self.corpus.notes[ids[0]].rel.trim_end_matches(".md")
-                    ))
-            }
-            _ => {
-                let mut diag = d(format!("no note titled `{name}`")).at(&note.source, offset);
-                diag = match diagnostic::suggest(name, self.names.all.iter().map(String::as_str)) {
-                    Some(s) => diag.with_help(format!("did you mean `{s}`?")),
-                    None => diag.with_help(
-                        "wikilinks match a note's title, file name or alias (case-insensitively)",
-                    ),
-                };
-                diag
-            }
-        }
-    }
-
-    fn broken(&self, diags: &mut Vec<Diagnostic>, d: Diagnostic, what: &str) -> Resolved {
-        diags.push(d);
-        Resolved::Broken(what.to_string())
-    }
-
-    fn resolve(
-        &self,
-        from: NoteId,
-        link: &crate::markdown::Link,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Resolved {
-        let note = &self.corpus.notes[from];
-        let offset = note.body_start + link.span.start;
-        let sev = |msg: String| {
-            if self.policy == BrokenLinks::Error {
-                Diagnostic::error(&note.path, msg)
-            } else {
-                Diagnostic::warning(&note.path, msg)
-            }
-        };
-        match &link.target {
-            Target::External(u) => Resolved::External(u.clone()),
-            Target::Anchor(a) => match self.anchor(from, a) {
-                Ok(id) => Resolved::Anchor(id),
-                Err(help) => {
-                    let d = sev(format!("no heading `{a}` in this note"))
-                        .at(&note.source, offset)
-                        .with_help(help);
-                    self.broken(diags, d, &link.text)
-                }
-            },
-            Target::Wiki { name, anchor } => {
-                if name.is_empty() {
-                    let a = anchor.clone().unwrap_or_default();
-                    return match self.anchor(from, &a) {
-                        Ok(id) => Resolved::Anchor(id),
-                        Err(help) => {
-                            let d = sev(format!("no heading `{a}` in this note"))
-                                .at(&note.source, offset)
-                                .with_help(help);
-                            self.broken(diags, d, &link.text)
-                        }
-                    };
-                }
-                // `[[file.pdf]]`, `![[diagram.png]]`: a file of the notes folder, by name.
-                if link.kind == LinkKind::Image || looks_like_file(name) {
-                    let key = name.rsplit('/').next().unwrap_or(name).to_lowercase();
-                    if let Some(list) = self.asset_by_name.get(&key) {
-                        return Resolved::Asset(list[0]);
-                    }
-                    if link.kind == LinkKind::Image {
-                        let d = sev(format!("no file named `{name}` in the notes folder"))
-                            .at(&note.source, offset)
-                            .with_help("put the image in the notes folder (any subfolder)");
-                        return self.broken(diags, d, &link.text);
-                    }
-                }
-                match self.find_note(name) {
-                    Found::One(id) => {
-                        self.with_anchor(from, id, anchor.as_deref(), offset, diags, &link.text)
-                    }
-                    found => {
-                        let mut d = self.not_found(from, name, offset, &found, "wikilink");
-                        if self.policy == BrokenLinks::Warn {
-                            d.severity = diagnostic::Severity::Warning;
-                        }
-                        self.broken(diags, d, &link.text)
-                    }
-                }
-            }
-            Target::Path { path, anchor } => {
-                let Some(rel) = join_rel(&note.rel, path) else {
-                    let d = sev(format!("`{path}` points outside the notes folder"))
-                        .at(&note.source, offset)
-                        .with_help("link to notes and files inside the notes folder only");
-                    return self.broken(diags, d, &link.text);
-                };
-                let key = rel.to_lowercase();
-                let note_id = self
-                    .by_rel
-                    .get(&key)
-                    .or_else(|| self.by_rel.get(&format!("{key}.md")))
-                    .or_else(|| {
-                        self.by_rel
-                            .get(&format!("{}/index.md", key.trim_end_matches('/')))
-                    })
-                    .copied();
-                if let Some(id) = note_id {
-                    return self.with_anchor(
-                        from,
-                        id,
-                        anchor.as_deref(),
-                        offset,
-                        diags,
-                        &link.text,
-                    );
-                }
-                if let Some(&a) = self.corpus.asset_by_rel.get(&key) {
-                    return Resolved::Asset(a);
-                }
-                let what = if link.kind == LinkKind::Image {
-                    "image"
-                } else {
-                    "file"
-                };
-                let candidates = self.corpus.notes.iter().map(|n| n.rel.as_str());
-                let mut d = sev(format!(
-                    "no {what} `{path}` (looked for `{rel}` in the notes folder)"
-                ))
-                .at(&note.source, offset);
-                let name = rel.rsplit('/').next().unwrap_or(&rel);
-                let suggestion = self
-                    .corpus
-                    .notes
-                    .iter()
-                    .find(|n| {
-                        n.rel
-                            .rsplit('/')
-                            .next()
-                            .is_some_and(|f| f.eq_ignore_ascii_case(name))
-                    })
-                    .map(|n| relative_link(&note.rel, &n.rel))
-                    .or_else(|| {
-                        diagnostic::suggest(&rel, candidates).map(|c| relative_link(&note.rel, &c))
-                    });
-                d = match suggestion {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => {
-                        d.with_help("relative links are resolved from the linking note's folder")
-                    }
-                };
-                self.broken(diags, d, &link.text)
-            }
-        }
-    }
-
-    fn with_anchor(
-        &self,
-        from: NoteId,
-        to: NoteId,
-        anchor: Option<&str>,
-        offset: usize,
-        diags: &mut Vec<Diagnostic>,
-        text: &str,
-    ) -> Resolved {
-        match anchor {
-            None => Resolved::Note {
-                note: to,
-                anchor: None,
-            },
-            Some(a) => match self.anchor(to, a) {
-                Ok(id) => Resolved::Note {
-                    note: to,
-                    anchor: Some(id),
-                },
-                Err(help) => {
-                    let note = &self.corpus.notes[from];
-                    let msg = format!("no heading `{a}` in `{}`", self.titles[to]);
-                    let d = if self.policy == BrokenLinks::Error {
-                        Diagnostic::error(&note.path, msg)
-                    } else {
-                        Diagnostic::warning(&note.path, msg)
-                    };
-                    self.broken(diags, d.at(&note.source, offset).with_help(help), text)
-                }
-            },
-        }
-    }
-
-    /// The heading id an anchor names in a note, or a help text listing close headings.
-    fn anchor(&self, note: NoteId, wanted: &str) -> Result<String, String> {
-        let p = &self.parsed[note];
-        if let Some(h) = p.find_heading(wanted) {
-            return Ok(h.id.clone());
-        }
-        if p.extra_ids.iter().any(|i| i == wanted) {
-            return Ok(wanted.to_string());
-        }
-        let names = p.headings.iter().map(|h| h.text.as_str());
-        match diagnostic::suggest(wanted, names) {
-            Some(s) => Err(format!("did you mean `{s}`?")),
-            None if p.headings.is_empty() => Err("that note has no headings".into()),
-            None => Err(format!(
-                "its headings are: {}",
-                p.headings
-                    .iter()
-                    .take(8)
-                    .map(|h| format!("`{}`", h.text))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
-    }
-}
-
-fn looks_like_file(name: &str) -> bool {
-    match name.rsplit_once('.') {
-        Some((_, ext)) => {
-            !ext.eq_ignore_ascii_case("md")
-                && (1..=5).contains(&ext.len())
-                && ext.chars().all(|c| c.is_ascii_alphanumeric())
-                && ext.chars().any(|c| c.is_ascii_alphabetic())
-        }
-        None => false,
-    }
-}
-
 /// Joins a link path to the linking note's folder; `None` if it climbs out of the notes folder.
 pub fn join_rel(from_rel: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = if path.starts_with('/') {
@@ -667,82 +438,9 @@ pub fn join_rel(from_rel: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// A relative Markdown path from one note to another (for "did you mean" help).
-fn relative_link(from_rel: &str, to_rel: &str) -> String {
-    let from: Vec<&str> = from_rel.split('/').collect();
-    let to: Vec<&str> = to_rel.split('/').collect();
-    let from_dir = &from[..from.len() - 1];
-    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
-    out.extend(&to[common..]);
-    out.join("/")
-}
-
-/// Embeds that transclude each other forever are an error at the embed that closes the cycle.
-fn check_embed_cycles(
-    corpus: &Corpus,
-    parsed: &[Parsed],
-    resolved: &[Vec<Resolved>],
-    diags: &mut Vec<Diagnostic>,
-) {
-    let n = corpus.notes.len();
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; n];
-    let mut reported = BTreeSet::new();
-    for start in 0..n {
-        if state[start] != 0 {
-            continue;
-        }
-        // Iterative DFS: (note, next link index), plus the path for the message.
-        let mut stack: Vec<(NoteId, usize)> = vec![(start, 0)];
-        state[start] = 1;
-        while let Some(&mut (note, ref mut idx)) = stack.last_mut() {
-            let links = &parsed[note].links;
-            if *idx >= links.len() {
-                state[note] = 2;
-                stack.pop();
-                continue;
-            }
-            let li = *idx;
-            *idx += 1;
-            if links[li].kind != LinkKind::Embed {
-                continue;
-            }
-            let Resolved::Note { note: target, .. } = resolved[note][li] else {
-                continue;
-            };
-            match state[target] {
-                0 => {
-                    state[target] = 1;
-                    stack.push((target, 0));
-                }
-                1 if reported.insert((note, li)) => {
-                    let pos = stack.iter().position(|(s, _)| *s == target).unwrap_or(0);
-                    let mut chain: Vec<String> = stack[pos..]
-                        .iter()
-                        .map(|(s, _)| corpus.notes[*s].rel.clone())
-                        .collect();
-                    chain.push(corpus.notes[target].rel.clone());
-                    let src = &corpus.notes[note];
-                    diags.push(
-                        Diagnostic::error(
-                            &src.path,
-                            format!("embedding this note creates a cycle: {}", chain.join(" → ")),
-                        )
-                        .at(&src.source, src.body_start + links[li].span.start)
-                        .with_help(
-                            "replace one of the embeds in the cycle with a plain link [[…]]",
-                        ),
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::resolve::relative_link;
     use super::*;
 
     #[test]

@@ -102,6 +102,18 @@ pub struct Corpus {
     pub assets: Vec<Asset>,
     /// Assets by lower-cased relative path.
     pub asset_by_rel: HashMap<String, usize>,
+    /// Notes left out of the site (`draft: true` without `--drafts`, `publish: false`): links
+    /// to them show their text, unlinked, instead of failing as links to nothing.
+    pub hidden: Vec<Hidden>,
+}
+
+/// A note that exists but is not published.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    /// Relative path, as [`Note::rel`].
+    pub rel: String,
+    pub title: Option<String>,
+    pub aliases: Vec<String>,
 }
 
 /// A read note file: path, relative path, source, body offset, front matter.
@@ -149,6 +161,13 @@ pub fn read_note(path: PathBuf, rel: String) -> Result<LoadedFile, Vec<Diagnosti
             ]);
         }
     };
+    // CommonMark: U+0000 is replaced by U+FFFD, so no NUL byte ever reaches a page (or the
+    // front matter, or a diagnostic).
+    let source = if source.contains('\0') {
+        source.replace('\0', "\u{fffd}")
+    } else {
+        source
+    };
     let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
     let meta = match split.matter {
         Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,
@@ -189,7 +208,12 @@ pub fn assemble(
                 continue;
             }
         };
-        if meta.draft && !opts.drafts {
+        if (meta.draft && !opts.drafts) || !meta.publish {
+            corpus.hidden.push(Hidden {
+                rel,
+                title: meta.title,
+                aliases: meta.aliases,
+            });
             continue;
         }
         let (dir, file) = match rel.rsplit_once('/') {
@@ -377,6 +401,19 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
             }
             true
         });
+    if out.starts_with(root)
+        && out.is_dir()
+        && !out.join(crate::output::SITE_MARKER).is_file()
+        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
+    {
+        diags.push(
+            Diagnostic::warning(
+                out,
+                "this folder is not read as notes: it is where the site is written (the output folder)",
+            )
+            .with_help("give another output folder with -o or `output_dir` to publish its notes"),
+        );
+    }
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -385,10 +422,25 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root.clone());
-                diags.push(
-                    Diagnostic::warning(&path, format!("skipped: {e}"))
-                        .with_help("a symbolic link loop or an unreadable folder"),
-                );
+                let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+                    && std::fs::metadata(&path).is_err();
+                let (what, help) = if e.loop_ancestor().is_some() {
+                    (
+                        "a symbolic link that loops back to a folder containing it",
+                        "remove the link, or point it somewhere else",
+                    )
+                } else if dangling {
+                    (
+                        "a symbolic link whose target does not exist",
+                        "remove the link or restore its target",
+                    )
+                } else {
+                    (
+                        "a file or folder that cannot be read",
+                        "check its permissions",
+                    )
+                };
+                diags.push(Diagnostic::warning(&path, format!("skipped {what}")).with_help(help));
                 continue;
             }
         };
@@ -436,7 +488,26 @@ fn is_asset_ext(rel: &str) -> bool {
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "avif" | "pdf" | "mp4" | "webm" | "mp3"
+        "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "svg"
+            | "webp"
+            | "avif"
+            | "pdf"
+            | "mp4"
+            | "webm"
+            | "mp3"
+            | "bmp"
+            | "ogv"
+            | "mov"
+            | "m4v"
+            | "wav"
+            | "m4a"
+            | "ogg"
+            | "flac"
+            | "opus"
     )
 }
 

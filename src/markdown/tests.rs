@@ -1,4 +1,5 @@
 use super::*;
+use pulldown_cmark::Tag;
 
 fn p(src: &str) -> Parsed {
     let (parsed, problems) = parse(src, None);

@@ -2,13 +2,18 @@
 //! folder, which replaces the old site in one step only when every file is written; a failed
 //! build leaves the previous site exactly as it was.
 //!
-//! The folder the old site ends up in after the swap is not deleted: it is kept beside the output
-//! as `.NAME.corem-spare` and becomes the next build's staging folder. A build then writes only
-//! the files whose bytes differ from what the spare holds and deletes the files the new site no
-//! longer has. Deleting and rewriting a whole site is most of the cost of a build on many disks
-//! (ext4 mounted with `discard` takes seconds to delete a 1,000-page site), so an unchanged page
-//! costs one read and compare instead of an unlink and a write. The spare can be deleted at any
-//! time; the next build then starts from an empty folder.
+//! corem only ever replaces a folder it built: every site it writes holds a marker file,
+//! [`SITE_MARKER`], and an output path that is a file, a symbolic link, or a non-empty folder
+//! without the marker is refused before anything is written ([`check_target`]).
+//!
+//! The folder the old site ends up in after the swap is not deleted: it is kept in the project's
+//! own working folder `.corem/` ([`StateDir`]) as the spare and becomes the next build's staging
+//! folder. A build then writes only the files whose bytes differ from what the spare holds and
+//! deletes the files the new site no longer has. Deleting and rewriting a whole site is most of
+//! the cost of a build on many disks (ext4 mounted with `discard` takes seconds to delete a
+//! 1,000-page site), so an unchanged page costs one read and compare instead of an unlink and a
+//! write. When `.corem/` is on another file system than the output (`-o` on another disk), the
+//! old site is deleted instead. `corem clean` (or deleting `.corem/`) removes cache and spare.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -16,17 +21,101 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod paths;
 pub mod single;
 
 use crate::Error;
 
-/// The build cache file of an output folder (see [`crate::cache`]): beside it, like its spare.
-pub fn cache_file(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    target.with_file_name(format!(".{name}.corem-cache"))
+/// The file every site corem writes holds at its root: the proof that the folder is corem's to
+/// replace.
+pub const SITE_MARKER: &str = ".corem-site";
+
+/// What the marker file says.
+pub const SITE_MARKER_TEXT: &str = concat!(
+    "This folder is a site built by corem ",
+    env!("CARGO_PKG_VERSION"),
+    ". Each build replaces it entirely: keep nothing else here.\n"
+);
+
+/// The project's working folder: the build cache and the spare copy of the last site. Nothing
+/// in it is needed; `corem clean` deletes it.
+///
+/// - A corem project (notes in a `notes/` folder): `.corem/` at the project root, beside
+///   `notes/`, like cargo's `target/`. It ignores itself in git (a `.gitignore` holding `*`).
+/// - A folder that is itself the notes (an Obsidian vault): corem never writes into it, so the
+///   working folder is in the user's cache directory, `$XDG_CACHE_HOME/corem/projects/NAME-HASH`
+///   (else `~/.cache/…`); without one, builds keep no cache and no spare.
+#[derive(Debug, Clone)]
+pub struct StateDir {
+    pub dir: PathBuf,
+}
+
+impl StateDir {
+    /// The working folder of a project folder (see [`StateDir`]).
+    pub fn of(project_root: &Path) -> StateDir {
+        StateDir {
+            dir: project_root.join(".corem"),
+        }
+    }
+
+    /// The working folder of `project`: `.corem/` in a corem project, the user's cache
+    /// directory for a vault (`None` when there is none).
+    pub fn for_project(project: &crate::config::Project) -> Option<StateDir> {
+        if !project.vault_mode {
+            return Some(StateDir::of(&project.root));
+        }
+        use sha2::{Digest, Sha256};
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        let digest = Sha256::digest(project.root.as_os_str().as_encoded_bytes());
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let name = project
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "notes".into());
+        Some(StateDir {
+            dir: cache
+                .join("corem")
+                .join("projects")
+                .join(format!("{name}-{hex}")),
+        })
+    }
+
+    /// The build cache (see [`crate::cache`]).
+    pub fn cache_file(&self) -> PathBuf {
+        self.dir.join("cache")
+    }
+
+    /// Where the spare of the site written to `target` is kept: one per output folder.
+    pub fn spare_for(&self, target: &Path) -> PathBuf {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(target.as_os_str().as_encoded_bytes());
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        self.dir.join("spare").join(format!("{name}-{hex}"))
+    }
+
+    /// Creates the folder (and its `.gitignore`); `false` when it cannot be (a read-only
+    /// project), in which case builds keep no cache and no spare.
+    pub fn ensure(&self) -> bool {
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return false;
+        }
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            let _ = std::fs::write(
+                &ignore,
+                "# corem's working folder (build cache, last site): never commit it.\n*\n",
+            );
+        }
+        true
+    }
 }
 
 /// A site being written. Dropping it without [`Staging::commit`] leaves the previous site in
@@ -35,7 +124,8 @@ pub struct Staging {
     /// The folder being filled.
     pub dir: PathBuf,
     target: PathBuf,
-    spare: PathBuf,
+    /// Where the old site is kept for the next build (none: it is deleted).
+    spare: Option<PathBuf>,
     /// Paths (relative, with `/`) written by this build: everything else in `dir` is stale.
     written: Mutex<HashSet<String>>,
     changed: AtomicUsize,
@@ -58,9 +148,11 @@ pub struct WriteStats {
 
 impl Staging {
     /// Prepares a staging folder next to `target`: the spare of an earlier build when there is
-    /// one and `reuse` is set, else a fresh folder (deleting the spare).
-    pub fn new(target: &Path, reuse: bool) -> Result<Staging, Error> {
-        refuse_foreign_folder(target)?;
+    /// one and `reuse` is set, else a fresh folder (deleting the spare). Refuses a `target`
+    /// corem may not replace ([`check_target`]), and removes staging folders that killed builds
+    /// of this output left behind.
+    pub fn new(target: &Path, spare: Option<PathBuf>, reuse: bool) -> Result<Staging, Error> {
+        check_target(target)?;
         let parent = target
             .parent()
             .ok_or_else(|| Error::Config(format!("`{}` has no parent folder", target.display())))?;
@@ -69,18 +161,27 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
-        let spare = parent.join(format!(".{name}.corem-spare"));
+        remove_dead_staging(parent, &name);
         let dir = parent.join(format!(".{name}.corem-staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
-        if !reuse && std::fs::symlink_metadata(&spare).is_ok() {
-            std::fs::remove_dir_all(&spare).map_err(|e| Error::io(&spare, e))?;
+        if let Some(spare) = &spare
+            && !reuse
+            && std::fs::symlink_metadata(spare).is_ok()
+        {
+            std::fs::remove_dir_all(spare).map_err(|e| Error::io(spare, e))?;
         }
         // Taking the spare is one rename, so two builds at once never share it: the one that
-        // loses the race starts from an empty folder.
-        let took_spare = std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
-            && std::fs::rename(&spare, &dir).is_ok();
+        // loses the race starts from an empty folder. A spare on another file system cannot be
+        // moved: it is dropped.
+        let took_spare = spare.as_ref().is_some_and(|spare| {
+            std::fs::symlink_metadata(spare).is_ok_and(|m| m.is_dir())
+                && (std::fs::rename(spare, &dir).is_ok() || {
+                    let _ = std::fs::remove_dir_all(spare);
+                    false
+                })
+        });
         if !took_spare {
             std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         }
@@ -99,8 +200,8 @@ impl Staging {
     /// It is still the spare of an earlier build when there is one: rewriting its files costs
     /// what writing new ones does, without first deleting the old site and allocating a new
     /// file for every page (seconds for 10,000 pages on ext4).
-    pub fn rewrite(target: &Path) -> Result<Staging, Error> {
-        let mut s = Staging::new(target, true)?;
+    pub fn rewrite(target: &Path, spare: Option<PathBuf>) -> Result<Staging, Error> {
+        let mut s = Staging::new(target, spare, true)?;
         s.compare = false;
         Ok(s)
     }
@@ -209,8 +310,9 @@ impl Staging {
 
     /// Puts the new site in place of the old one, which becomes the spare for the next build.
     pub fn commit(mut self) -> Result<WriteStats, Error> {
+        self.write(SITE_MARKER, SITE_MARKER_TEXT.as_bytes())?;
         let removed = self.remove_stale()?;
-        swap_in(&self.dir, &self.target, &self.spare)?;
+        swap_in(&self.dir, &self.target, self.spare.as_deref())?;
         self.committed = true;
         let total = self.written.lock().map(|w| w.len()).unwrap_or_default();
         let written = self.changed.load(Ordering::Relaxed);
@@ -224,8 +326,35 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed && std::fs::rename(&self.dir, &self.spare).is_err() {
+        if !self.committed && keep_as_spare(&self.dir, self.spare.as_deref()).is_err() {
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes `.NAME.corem-staging-PID` folders beside the output whose build process is gone (a
+/// killed build leaves its staging folder behind; a live one is left alone). Only on Linux,
+/// where `/proc` tells whether a process is alive.
+fn remove_dead_staging(parent: &Path, name: &str) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let prefix = format!(".{name}.corem-staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if pid != std::process::id() && !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }
@@ -281,7 +410,7 @@ fn clear_non_file(path: &Path) -> Result<(), Error> {
 
 /// Replaces `target` by `staged`, leaving the old site at `spare`: one atomic exchange where the
 /// OS offers it, else two renames.
-fn swap_in(staged: &Path, target: &Path, spare: &Path) -> Result<(), Error> {
+fn swap_in(staged: &Path, target: &Path, spare: Option<&Path>) -> Result<(), Error> {
     if !target.exists() {
         return std::fs::rename(staged, target).map_err(|e| Error::io(target, e));
     }
@@ -303,27 +432,50 @@ fn swap_in(staged: &Path, target: &Path, spare: &Path) -> Result<(), Error> {
     keep_as_spare(&old, spare)
 }
 
-/// Keeps an old site as the next build's staging folder (or deletes it when another build has
-/// left a spare in the meantime).
-fn keep_as_spare(old: &Path, spare: &Path) -> Result<(), Error> {
-    if std::fs::symlink_metadata(spare).is_err() && std::fs::rename(old, spare).is_ok() {
+/// Keeps an old site as the next build's staging folder, or deletes it (no place for a spare,
+/// another build left one in the meantime, or the spare's folder is on another file system).
+fn keep_as_spare(old: &Path, spare: Option<&Path>) -> Result<(), Error> {
+    if let Some(spare) = spare
+        && std::fs::symlink_metadata(spare).is_err()
+        && spare
+            .parent()
+            .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+        && std::fs::rename(old, spare).is_ok()
+    {
         return Ok(());
     }
     std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))
 }
 
-/// corem replaces its output folder wholesale, so it refuses a non-empty folder that does not
-/// look like a site it wrote (no `index.html`): that folder holds someone's files.
-fn refuse_foreign_folder(target: &Path) -> Result<(), Error> {
-    let Ok(mut entries) = std::fs::read_dir(target) else {
+/// corem replaces its output folder wholesale, so the output path must be new, an empty
+/// folder, or a site corem built (it holds [`SITE_MARKER`]). A file, a symbolic link or a folder
+/// of someone else's files is refused (exit code 2), before anything is moved or written.
+pub fn check_target(target: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
         return Ok(());
     };
-    let non_empty = entries.next().is_some();
-    if non_empty && !target.join("index.html").is_file() {
-        return Err(Error::Config(format!(
-            "the output folder `{}` exists and is not a site corem built (it has no index.html); \
-             corem replaces its output folder entirely, so choose an empty or new folder with -o",
-            target.display()
+    let shown = target.display();
+    if meta.is_symlink() {
+        return Err(Error::Usage(format!(
+            "the output `{shown}` is a symbolic link; corem writes a site by replacing its output \
+             folder, which would replace the link: give the folder itself (or a new path) with -o"
+        )));
+    }
+    if !meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "the output `{shown}` is a file, not a folder; corem writes a whole site into a \
+             folder: give a new or empty folder with -o"
+        )));
+    }
+    let non_empty = std::fs::read_dir(target)
+        .map_err(|e| Error::io(target, e))?
+        .next()
+        .is_some();
+    if non_empty && !target.join(SITE_MARKER).is_file() {
+        return Err(Error::Usage(format!(
+            "the output folder `{shown}` holds files corem did not write (it has no \
+             {SITE_MARKER} marker); corem replaces its output folder entirely, so give a new or \
+             empty folder with -o (a site an older corem built: delete it and build again)"
         )));
     }
     Ok(())
@@ -371,14 +523,21 @@ mod tests {
         v
     }
 
+    /// The spare of `out` in a `.corem` folder beside it.
+    fn spare(dir: &Path, out: &Path) -> PathBuf {
+        StateDir::of(dir).spare_for(out)
+    }
+
     #[test]
     fn failed_build_leaves_old_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("index.html"), "old").unwrap();
+        std::fs::write(out.join(SITE_MARKER), "").unwrap();
+        let spare = spare(dir.path(), &out);
         {
-            let s = Staging::new(&out, true).unwrap();
+            let s = Staging::new(&out, Some(spare.clone()), true).unwrap();
             s.write("index.html", b"new").unwrap();
             // dropped without commit
         }
@@ -388,30 +547,33 @@ mod tests {
         );
         assert_eq!(
             entries(dir.path()),
-            [".public.corem-spare", "public"],
+            [".corem", "public"],
             "the half-written staging folder is kept aside as the spare, never as the site"
         );
-        let s = Staging::new(&out, true).unwrap();
+        assert!(spare.join("index.html").is_file());
+        let s = Staging::new(&out, Some(spare.clone()), true).unwrap();
         s.write("index.html", b"new").unwrap();
         s.commit().unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "new"
         );
-        assert_eq!(entries(dir.path()), [".public.corem-spare", "public"]);
+        assert_eq!(entries(dir.path()), [".corem", "public"]);
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(".public.corem-spare/index.html")).unwrap(),
+            std::fs::read_to_string(spare.join("index.html")).unwrap(),
             "old",
             "the old site became the spare"
         );
+        assert_eq!(entries(&out), [SITE_MARKER, "index.html"]);
     }
 
     #[test]
     fn reuses_the_spare_writing_only_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let spare_dir = spare(dir.path(), &out);
         let build = |files: &[(&str, &str)]| {
-            let s = Staging::new(&out, true).unwrap();
+            let s = Staging::new(&out, Some(spare_dir.clone()), true).unwrap();
             s.create_dirs(files.iter().map(|(p, _)| *p)).unwrap();
             for (p, b) in files {
                 s.write(p, b.as_bytes()).unwrap();
@@ -439,18 +601,18 @@ mod tests {
             stats,
             WriteStats {
                 written: 2,
-                unchanged: 1,
+                unchanged: 2,
                 removed: 1
             }
         );
-        assert_eq!(entries(&out), ["a", "c.html", "index.html"]);
+        assert_eq!(entries(&out), [SITE_MARKER, "a", "c.html", "index.html"]);
         assert_eq!(entries(&out.join("a")), ["x.html"]);
         assert_eq!(
             std::fs::read_to_string(out.join("a/x.html/deep.html")).unwrap(),
             "d"
         );
         // The spare now holds build 2, intact.
-        let spare = dir.path().join(".public.corem-spare");
+        let spare = spare_dir;
         assert_eq!(
             std::fs::read_to_string(spare.join("a/x.html")).unwrap(),
             "x2"
@@ -473,22 +635,24 @@ mod tests {
             s.commit().unwrap()
         };
         let site = [("index.html", "home"), ("a/x.html", "x"), ("b/y.html", "y")];
-        build(Staging::new(&out, true).unwrap(), &site);
-        build(Staging::new(&out, true).unwrap(), &site);
-        // The spare holds the same bytes: a rewrite writes them all the same, and drops b/.
+        let sp = spare(dir.path(), &out);
+        build(Staging::new(&out, Some(sp.clone()), true).unwrap(), &site);
+        build(Staging::new(&out, Some(sp.clone()), true).unwrap(), &site);
+        // The spare holds the same bytes: a rewrite writes them all the same (and the site
+        // marker), and drops b/.
         let stats = build(
-            Staging::rewrite(&out).unwrap(),
+            Staging::rewrite(&out, Some(sp)).unwrap(),
             &[("index.html", "home"), ("a/x.html", "x")],
         );
         assert_eq!(
             stats,
             WriteStats {
-                written: 2,
+                written: 3,
                 unchanged: 0,
                 removed: 1
             }
         );
-        assert_eq!(entries(&out), ["a", "index.html"]);
+        assert_eq!(entries(&out), [SITE_MARKER, "a", "index.html"]);
     }
 
     #[cfg(unix)]
@@ -498,10 +662,10 @@ mod tests {
         let out = dir.path().join("public");
         let outside = dir.path().join("outside.txt");
         std::fs::write(&outside, "precious").unwrap();
-        let spare = dir.path().join(".public.corem-spare");
-        std::fs::create_dir(&spare).unwrap();
+        let spare = spare(dir.path(), &out);
+        std::fs::create_dir_all(&spare).unwrap();
         std::os::unix::fs::symlink(&outside, spare.join("index.html")).unwrap();
-        let s = Staging::new(&out, true).unwrap();
+        let s = Staging::new(&out, Some(spare), true).unwrap();
         s.write("index.html", b"home").unwrap();
         s.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
@@ -535,10 +699,85 @@ mod tests {
         );
     }
 
+    /// Issue 24 (2): a folder that happens to hold an `index.html` is not a site corem built;
+    /// issue 15 (2): nor is a file or a symbolic link. Nothing is moved, nothing deleted.
     #[test]
-    fn refuses_a_folder_with_other_files() {
+    fn refuses_what_corem_did_not_build() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("thesis.tex"), "precious").unwrap();
-        assert!(Staging::new(dir.path(), true).is_err());
+        let theirs = dir.path().join("theirs");
+        std::fs::create_dir_all(theirs.join("photos")).unwrap();
+        std::fs::write(theirs.join("index.html"), "my page").unwrap();
+        std::fs::write(theirs.join("thesis.tex"), "precious").unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "precious").unwrap();
+        let before = entries(dir.path());
+        for target in [&theirs, &file] {
+            let spare = spare(dir.path(), target);
+            match Staging::new(target, Some(spare), true) {
+                Err(Error::Usage(m)) => assert!(m.contains(&target.display().to_string()), "{m}"),
+                Err(e) => panic!("expected a usage error, got {e}"),
+                Ok(_) => panic!("{} was accepted as an output", target.display()),
+            }
+        }
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&theirs, &link).unwrap();
+            assert!(matches!(
+                Staging::new(&link, None, true),
+                Err(Error::Usage(m)) if m.contains("symbolic link")
+            ));
+            std::fs::remove_file(&link).unwrap();
+        }
+        assert_eq!(entries(dir.path()), before, "nothing was moved or created");
+        assert_eq!(entries(&theirs), ["index.html", "photos", "thesis.tex"]);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+        // An empty folder and a folder corem built are fine.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        Staging::new(&empty, None, true).unwrap().commit().unwrap();
+        assert_eq!(entries(&empty), [SITE_MARKER]);
+        Staging::new(&empty, None, true).unwrap().commit().unwrap();
+    }
+
+    /// Issue 24 (4): a killed build's staging folder is removed by the next build; a live
+    /// process's is not.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn removes_staging_folders_of_dead_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        // No process has a pid this large (pid_max is at most 2^22).
+        let dead = dir.path().join(".site.corem-staging-99999999");
+        std::fs::create_dir_all(dead.join("deep")).unwrap();
+        std::fs::write(dead.join("deep/page.html"), "half-written").unwrap();
+        let dead_old = dir.path().join(".site.corem-staging-99999998.old");
+        std::fs::create_dir(&dead_old).unwrap();
+        // pid 1 is alive: its folder stays; so does anything not named like a staging folder.
+        let live = dir.path().join(".site.corem-staging-1");
+        std::fs::create_dir(&live).unwrap();
+        let other = dir.path().join(".site.corem-staging-notes");
+        std::fs::create_dir(&other).unwrap();
+        Staging::new(&out, None, true).unwrap().commit().unwrap();
+        assert!(!dead.exists() && !dead_old.exists());
+        assert!(live.is_dir() && other.is_dir());
+    }
+
+    /// Without a place for a spare (or with one on another file system) the old site is
+    /// deleted after the swap, never left beside the output.
+    #[test]
+    fn without_a_spare_the_old_site_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        for text in ["one", "two"] {
+            let s = Staging::new(&out, None, true).unwrap();
+            s.write("index.html", text.as_bytes()).unwrap();
+            s.commit().unwrap();
+        }
+        assert_eq!(entries(dir.path()), ["site"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
     }
 }

@@ -94,10 +94,88 @@ pub fn inline_css_urls(css: &str, lookup: &dyn Fn(&str) -> Option<Vec<u8>>) -> S
     out
 }
 
-/// Makes a script safe inside an inline `<script>` element: `</script` cannot end it early.
+/// Makes a script safe inside an inline `<script>` element: neither `</script` nor `<!--` (which,
+/// followed by `<script`, keeps the next `</script>` from ending the element, so later scripts
+/// stop running) can appear, in any letter case. Their `<` becomes `\x3C`, which means `<` in
+/// the string literals where such text occurs (titles and snippets in the search index).
 pub fn script_text(js: &str) -> String {
-    js.replace("</script", "<\\/script")
-        .replace("</SCRIPT", "<\\/SCRIPT")
+    let bytes = js.as_bytes();
+    let mut out = String::with_capacity(js.len());
+    let mut last = 0;
+    for (i, _) in js.match_indices('<') {
+        let rest = &bytes[i + 1..];
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        if starts(b"/script") || starts(b"script") || starts(b"!--") {
+            out.push_str(&js[last..i]);
+            out.push_str("\\x3C");
+            last = i + 1;
+        }
+    }
+    out.push_str(&js[last..]);
+    out
+}
+
+/// Refuses a `--single-file` target that is not corem's to replace: a path in the notes folder
+/// or the theme folders, the configuration file, a folder or a link, or an existing file that is
+/// not a single-file site corem wrote (its `<meta name="generator">` names corem).
+pub fn check_target(target: &Path, project: &crate::config::Project) -> Result<(), Error> {
+    let shown = target.display();
+    let real_parent = target
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .unwrap_or_default();
+    let real = target
+        .file_name()
+        .map(|n| real_parent.join(n))
+        .unwrap_or_default();
+    let protected = [
+        (&project.notes_dir, "the notes folder"),
+        (&project.templates_dir, "the theme's templates folder"),
+        (&project.static_dir, "the theme's static folder"),
+    ];
+    for (dir, what) in protected {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        if real.starts_with(&dir) {
+            return Err(Error::Usage(format!(
+                "refusing to write the single-file site to `{shown}`: it is in {what}; \
+                 give a path outside it, such as handbook.html"
+            )));
+        }
+    }
+    let config = project
+        .config_file
+        .clone()
+        .unwrap_or_else(|| project.root.join(crate::config::CONFIG_FILE));
+    if config.canonicalize().is_ok_and(|c| c == real) {
+        return Err(Error::Usage(format!(
+            "refusing to write the single-file site over the configuration `{shown}`"
+        )));
+    }
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{shown}` is a folder; --single-file needs a file name such as handbook.html"
+        )));
+    }
+    if meta.is_symlink() {
+        return Err(Error::Usage(format!(
+            "`{shown}` is a symbolic link; give the file itself or a new path"
+        )));
+    }
+    let mut head = vec![0u8; 64 * 1024];
+    let n = std::fs::File::open(target)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map_err(|e| Error::io(target, e))?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    if !head.contains("<meta name=\"generator\" content=\"corem") {
+        return Err(Error::Usage(format!(
+            "refusing to replace `{shown}`: it is not a single-file site corem wrote; \
+             give a new file name (or delete the file first)"
+        )));
+    }
+    Ok(())
 }
 
 /// Replaces each attribute value `="<path>"` naming one of `files` (as the page writes them:
@@ -144,6 +222,22 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 24 (11): a title such as `<!--<script>` in the inlined search index must not stop
+    /// the scripts after it; `</script` in any case must not end the element.
+    #[test]
+    fn inline_scripts_cannot_be_ended_or_escaped_from() {
+        let js = r#"var t = ["<!--<script>", "</SCRIPT>", "</script >", "a < b"];"#;
+        let safe = script_text(js);
+        let lower = safe.to_ascii_lowercase();
+        assert!(
+            !lower.contains("<!--") && !lower.contains("</script") && !lower.contains("<script")
+        );
+        assert_eq!(
+            safe,
+            r#"var t = ["\x3C!--\x3Cscript>", "\x3C/SCRIPT>", "\x3C/script >", "a < b"];"#
+        );
+    }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {

@@ -16,12 +16,23 @@ pub struct Special {
     pub text: String,
     /// True when `text` is code (indexed at a low weight).
     pub is_code: bool,
+    /// Links in `html`, as indices into the note's `Parsed::links`: link `k` is written as
+    /// [`link_placeholder`]`(k)` and made relative to the page when the page is written.
+    pub links: Vec<usize>,
+    /// Things left out on purpose (a diagram's scripts), reported as warnings.
+    pub warnings: Vec<Problem>,
+}
+
+/// Where link `k` of a [`Special`]'s HTML goes; replaced by the link's URL for the page.
+pub fn link_placeholder(k: usize) -> String {
+    format!("\u{e002}{k}\u{e002}")
 }
 
 /// State shared by the computed blocks of one note, in document order.
 pub struct NoteState<'a> {
     note: &'a Note,
     parsed: &'a Parsed,
+    formats: crate::calc::Formats,
     /// The note's calc context, created by its first calc block or inline value.
     calc: Option<NoteCalc<'a>>,
     /// Hash of the note's path, so diagram ids differ between notes shown on one page
@@ -32,10 +43,11 @@ pub struct NoteState<'a> {
 }
 
 impl<'a> NoteState<'a> {
-    pub fn new(note: &'a Note, parsed: &'a Parsed) -> Self {
+    pub fn new(note: &'a Note, parsed: &'a Parsed, formats: crate::calc::Formats) -> Self {
         NoteState {
             note,
             parsed,
+            formats,
             calc: None,
             scope: crate::diagram::hash(note.rel.as_bytes()),
             diagrams: 0,
@@ -49,11 +61,19 @@ impl<'a> NoteState<'a> {
 
     /// The note's calc context (names defined so far), started on first use.
     fn calc(&mut self) -> &mut NoteCalc<'a> {
-        let (note, parsed) = (self.note, self.parsed);
+        let (note, parsed, formats) = (self.note, self.parsed, self.formats);
         self.calc.get_or_insert_with(|| {
             let lines_before_body = note.source[..note.body_start].matches('\n').count();
-            NoteCalc::new(note.body(), lines_before_body, parsed)
+            NoteCalc::new(note.body(), lines_before_body, parsed, formats)
         })
+    }
+
+    /// Problems found that do not fail the build (from the note's calculations).
+    pub fn take_warnings(&mut self) -> Vec<Problem> {
+        self.calc
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.warnings))
+            .unwrap_or_default()
     }
 }
 
@@ -95,6 +115,7 @@ pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> 
             html: r.html,
             text: r.text,
             is_code: true,
+            ..Special::default()
         }),
         "mermaid" => diagram(f, state, false),
         "svgbob" | "bob" => diagram(f, state, true),
@@ -109,18 +130,33 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
     } else {
         crate::diagram::mermaid(&f.code)
     };
+    let lang = if bob { "svgbob" } else { "mermaid" };
     let r = match rendered.as_ref() {
         Ok(r) => r,
         Err(e) => {
             return Err(vec![Problem {
                 offset: code_offset(state.body(), f, e.pos),
-                message: format!("mermaid: {}", e.message),
+                message: format!("{lang}: {}", e.message),
                 help: Some(
-                    "corem draws Mermaid flowcharts, sequence, state (v2) and class diagrams at build time; see docs/diagrams.md".into(),
+                    if bob {
+                        "see docs/diagrams.md for what an ASCII-art block may hold"
+                    } else {
+                        "corem draws Mermaid flowcharts, sequence, state, class, ER, pie, gantt, mind map and timeline diagrams at build time; see docs/diagrams.md"
+                    }
+                    .into(),
                 ),
             }]);
         }
     };
+    let warnings = r
+        .warnings
+        .iter()
+        .map(|w| Problem {
+            offset: code_offset(state.body(), f, w.pos),
+            message: format!("{lang}: {}", w.message),
+            help: None,
+        })
+        .collect();
     state.diagrams += 1;
     // Unique in any page: the diagram's text, the note, and its place in the note.
     let mut key = state.scope.to_le_bytes().to_vec();
@@ -142,10 +178,17 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
         }
         text.push_str(l);
     }
+    // Each `click` link keeps a placeholder the page fills in (the link stage resolved it);
+    // a diagram the Markdown pass saw no link in has none.
+    let links: Vec<usize> = f.links.iter().copied().take(r.links.len()).collect();
+    let n = links.len();
+    let href = |k: usize| (k < n).then(|| link_placeholder(k));
     Ok(Special {
-        html: crate::diagram::figure(&r, &prefix, caption.as_deref()),
+        html: crate::diagram::figure_linked(&r, &prefix, caption.as_deref(), &href),
         text,
         is_code: false,
+        links,
+        warnings,
     })
 }
 
@@ -163,6 +206,7 @@ pub fn code_block(f: &Fence) -> Special {
         ),
         text: f.code.clone(),
         is_code: true,
+        ..Special::default()
     }
 }
 
@@ -176,21 +220,48 @@ pub fn inline_calc(
         html: r.html,
         text: r.text,
         is_code: false,
+        ..Special::default()
     })
 }
 
-/// `$…$` / `$$…$$` as MathML.
-pub fn math(tex: &str, display: bool, offset: usize) -> Result<Special, Vec<Problem>> {
+/// `$…$` / `$$…$$` as MathML. TeX the math engine cannot render is shown as written (in a
+/// `<code class="math-error">`) with a warning: the page still builds, and the reader sees the
+/// formula's source rather than nothing.
+pub fn math(tex: &str, display: bool, offset: usize) -> (Special, Option<Problem>) {
     match super::math::to_mathml(tex, display) {
-        Ok(html) => Ok(Special {
-            html,
-            text: tex.to_string(),
-            is_code: false,
-        }),
-        Err((pos, message)) => Err(vec![Problem {
-            offset: offset + pos,
-            message: format!("math: {message}"),
-            help: Some("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write a literal dollar as `\\$`".into()),
-        }]),
+        Ok(html) => (
+            Special {
+                html,
+                text: tex.to_string(),
+                is_code: false,
+                ..Special::default()
+            },
+            None,
+        ),
+        Err((pos, message)) => {
+            let dollars = if display { "$$" } else { "$" };
+            let html = format!(
+                "<code class=\"math-error\" title=\"{}\">{}</code>",
+                escape_attr(&format!("not rendered: {message}")),
+                crate::markdown::escape_html(&format!("{dollars}{tex}{dollars}"))
+            );
+            let problem = Problem {
+                offset: offset + pos,
+                message: format!(
+                    "math: {} (the TeX is shown as written)",
+                    message.trim_end_matches('.')
+                ),
+                help: Some("math is LaTeX between `$…$` (inline) or `$$…$$` (display); write a literal dollar as `\\$`".into()),
+            };
+            (
+                Special {
+                    html,
+                    text: tex.to_string(),
+                    is_code: true,
+                    ..Special::default()
+                },
+                Some(problem),
+            )
+        }
     }
 }

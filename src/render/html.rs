@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event};
 
 use super::Site;
 use super::fence::Special;
-use crate::link::Resolved;
+use crate::link::{Resolved, embeds};
 use crate::load::NoteId;
 use crate::markdown::{Ev, escape_attr, escape_html};
 
@@ -90,7 +90,7 @@ fn fragment(id: &str) -> String {
 /// A note's event stream: the one parsing kept, or, when the build dropped them to save memory
 /// ([`super::Site::reparse`]), the note parsed again (parsing is deterministic, so the events,
 /// and the indices its links, headings and computed blocks are known by, are the same).
-fn events_of<'s>(site: &Site<'s>, note: NoteId) -> std::borrow::Cow<'s, [Ev]> {
+pub fn note_events<'s>(site: &Site<'s>, note: NoteId) -> std::borrow::Cow<'s, [Ev]> {
     if site.reparse {
         let n = &site.corpus.notes[note];
         std::borrow::Cow::Owned(
@@ -110,6 +110,18 @@ pub fn note_html(
     mode: Mode,
     collect: bool,
 ) -> (String, Vec<SectionText>) {
+    note_html_of(site, note, &note_events(site, note), mode, collect)
+}
+
+/// [`note_html`] of the note's event stream `events` (from [`note_events`]), for a caller
+/// that renders the note more than once (its page and its link preview).
+pub fn note_html_of(
+    site: &Site,
+    note: NoteId,
+    events: &[Ev],
+    mode: Mode,
+    collect: bool,
+) -> (String, Vec<SectionText>) {
     let mut r = Writer {
         site,
         mode,
@@ -117,18 +129,46 @@ pub fn note_html(
         sections: Vec::new(),
         collect,
         depth: 0,
+        transcluded: 0,
     };
     if collect {
         r.sections.push(SectionText::default());
     }
-    let events = events_of(site, note);
-    r.emit(note, &events, 0..events.len(), true);
+    r.emit(note, events, 0..events.len(), true);
     let mut html = String::with_capacity(site.corpus.notes[note].body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     if html.contains("></th>") {
         html = empty_header_cells_as_td(&html);
     }
     (html, r.sections)
+}
+
+/// HTML of events `range` of `note` (its event stream `events`, see [`note_events`]) as another
+/// view shows it (a link preview): headings without ids, links written for `mode`, no section
+/// texts collected.
+pub fn range_html(
+    site: &Site,
+    note: NoteId,
+    events: &[Ev],
+    range: std::ops::Range<usize>,
+    mode: Mode,
+) -> String {
+    let mut r = Writer {
+        site,
+        mode,
+        events: Vec::new(),
+        sections: Vec::new(),
+        collect: false,
+        depth: 0,
+        transcluded: 0,
+    };
+    r.emit(note, events, range, false);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    if html.contains("></th>") {
+        html = empty_header_cells_as_td(&html);
+    }
+    html
 }
 
 /// An empty header cell (`| | Drive 1 |`) becomes `<td>`: a `<th>` announces a header that
@@ -163,6 +203,8 @@ struct Writer<'s, 'm> {
     collect: bool,
     /// Embed nesting depth (cycles are rejected earlier; this is a second guard).
     depth: usize,
+    /// Markdown transcluded so far on this page, in bytes.
+    transcluded: u64,
 }
 
 impl<'s> Writer<'s, '_> {
@@ -183,11 +225,23 @@ impl<'s> Writer<'s, '_> {
         }
     }
 
-    fn special(&mut self, s: Option<&'s Special>) {
-        if let Some(s) = s {
-            self.text(&s.text, s.is_code);
+    fn special(&mut self, note: NoteId, s: Option<&'s Special>) {
+        let Some(s) = s else { return };
+        self.text(&s.text, s.is_code);
+        if s.links.is_empty() {
             self.events.push(Event::Html(CowStr::Borrowed(&s.html)));
+            return;
         }
+        // A diagram's links, made relative to this page (a broken one is left out).
+        let resolved = &self.site.graph.resolved[note];
+        let mut html = s.html.clone();
+        for (k, &l) in s.links.iter().enumerate() {
+            let mark = format!(" href=\"{}\"", super::fence::link_placeholder(k));
+            let url = resolved.get(l).and_then(|r| self.href(note, r));
+            let attr = url.map_or(String::new(), |u| format!(" href=\"{}\"", escape_attr(&u)));
+            html = html.replace(&mark, &attr);
+        }
+        self.events.push(Event::Html(CowStr::from(html)));
     }
 
     /// On a print page of a large site, the print page showing note `n` when it is another
@@ -207,7 +261,10 @@ impl<'s> Writer<'s, '_> {
         let notes = &self.site.corpus.notes;
         match (self.mode, r) {
             (_, Resolved::External(u)) => Some(u.clone()),
-            (_, Resolved::Broken(_)) => None,
+            (_, Resolved::Broken(_) | Resolved::Hidden) => None,
+            (Mode::Page(page), Resolved::Page(path)) => Some(rel_url(page, path)),
+            // One-page views have no tag or folder pages: the text stays, unlinked.
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Page(_)) => None,
             (Mode::Page(page), Resolved::Anchor(a)) => {
                 // In an embed, a local anchor belongs to the embedded note's own page.
                 if notes[from].out_path == page {
@@ -309,26 +366,7 @@ impl<'s> Writer<'s, '_> {
                         self.html(format!("</h{}>\n", head.level));
                     }
                 }
-                Ev::LinkStart(l) => {
-                    let link = &parsed.links[*l];
-                    match self.href(note, &resolved[*l]) {
-                        Some(href) => {
-                            let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
-                            if matches!(resolved[*l], Resolved::External(_)) {
-                                tag.push_str(" class=\"external\"");
-                            }
-                            if !link.title.is_empty() {
-                                tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
-                            }
-                            tag.push('>');
-                            self.html(tag);
-                        }
-                        None => self.html(format!(
-                            "<span class=\"broken-link\" title=\"unresolved link: {}\">",
-                            escape_attr(&link_source(self.site, note, *l))
-                        )),
-                    }
-                }
+                Ev::LinkStart(l) => self.link_start(note, *l),
                 Ev::LinkEnd(l) => {
                     if self.href(note, &resolved[*l]).is_some() {
                         self.html("</a>".into());
@@ -336,33 +374,71 @@ impl<'s> Writer<'s, '_> {
                         self.html("</span>".into());
                     }
                 }
-                Ev::Image(l) => {
-                    let link = &parsed.links[*l];
-                    self.text(&link.text, false);
-                    match self.href(note, &resolved[*l]) {
-                        Some(src) => {
-                            let title = if link.title.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" title=\"{}\"", escape_attr(&link.title))
-                            };
-                            self.html(format!(
-                                "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
-                                escape_attr(&src),
-                                escape_attr(&link.text)
-                            ));
-                        }
-                        None => self.html(format!(
-                            "<span class=\"broken-link\" title=\"missing image\">{}</span>",
-                            escape_html(&link_source(self.site, note, *l))
-                        )),
+                Ev::Image(l) => self.media(note, *l),
+                Ev::Embed(l) => self.embed(note, *l),
+                Ev::BlockStart(b) => {
+                    let block = &parsed.blocks[*b];
+                    let (before, after) = &block.open;
+                    if own {
+                        let id = self.heading_id(note, &format!("^{}", block.id));
+                        self.html(format!("{before} id=\"{}\"{after}", escape_attr(&id)));
+                    } else {
+                        self.html(format!("{before}{after}"));
                     }
                 }
-                Ev::Embed(l) => self.embed(note, *l),
                 Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
-                    self.special(specials.get(i));
+                    self.special(note, specials.get(i));
                 }
             }
+        }
+    }
+
+    /// The opening of a link: `<a href>` (with `class="external"` or `"hashtag"`), or a
+    /// `<span>` for an unresolved link or one to an unpublished note.
+    fn link_start(&mut self, note: NoteId, l: usize) {
+        let link = &self.site.parsed[note].links[l];
+        let resolved = &self.site.graph.resolved[note][l];
+        match self.href(note, resolved) {
+            Some(href) => {
+                let mut tag = format!("<a href=\"{}\"", escape_attr(&href));
+                if matches!(resolved, Resolved::External(_)) {
+                    tag.push_str(" class=\"external\"");
+                } else if matches!(link.target, crate::markdown::Target::Tag(_)) {
+                    tag.push_str(" class=\"hashtag\"");
+                }
+                if !link.title.is_empty() {
+                    tag.push_str(&format!(" title=\"{}\"", escape_attr(&link.title)));
+                }
+                tag.push('>');
+                self.html(tag);
+            }
+            None if matches!(resolved, Resolved::Broken(_)) => self.html(format!(
+                "<span class=\"broken-link\" title=\"unresolved link: {}\">",
+                escape_attr(&link_source(self.site, note, l))
+            )),
+            // A link to an unpublished note, or to a page a one-page view lacks.
+            None => self.html("<span class=\"unlinked\">".into()),
+        }
+    }
+
+    /// An image, video, audio or PDF (see [`super::media`]), or a missing file marked.
+    fn media(&mut self, note: NoteId, l: usize) {
+        let link = &self.site.parsed[note].links[l];
+        let resolved = &self.site.graph.resolved[note][l];
+        self.text(&link.text, false);
+        match self.href(note, resolved) {
+            Some(src) => {
+                let file = match resolved {
+                    Resolved::Asset(a) => self.site.corpus.assets[*a].rel.as_str(),
+                    _ => src.split(['?', '#']).next().unwrap_or(&src),
+                };
+                let file = file.rsplit('/').next().unwrap_or(file);
+                self.html(super::media::html(link, &src, file));
+            }
+            None => self.html(format!(
+                "<span class=\"broken-link\" title=\"missing image\">{}</span>",
+                escape_html(&link_source(self.site, note, l))
+            )),
         }
     }
 
@@ -381,6 +457,10 @@ impl<'s> Writer<'s, '_> {
     fn embed(&mut self, from: NoteId, l: usize) {
         let site = self.site;
         let resolved = &site.graph.resolved[from][l];
+        if *resolved == Resolved::Hidden {
+            // An unpublished note's text stays out of the published pages.
+            return;
+        }
         let Resolved::Note {
             note: target,
             anchor,
@@ -393,16 +473,28 @@ impl<'s> Writer<'s, '_> {
             ));
             return;
         };
-        if self.depth >= 8 {
+        let parsed = &site.parsed[*target];
+        let body_len = site.corpus.notes[*target].body().len();
+        let bytes = match anchor {
+            None => body_len,
+            Some(id) => parsed.anchor_span(id, body_len).map_or(0, |r| r.len()),
+        };
+        // The link stage rejects deeper nesting and bigger pages; this guards a page built
+        // from a graph that an edit made stale.
+        self.transcluded = self.transcluded.saturating_add(bytes as u64);
+        if self.depth >= embeds::MAX_DEPTH || self.transcluded > embeds::MAX_BYTES {
+            self.html(
+                "<p class=\"embed-omitted\">(embed left out: the page is over corem's embed limits)</p>\n"
+                    .into(),
+            );
             return;
         }
         let href = self.href(from, resolved).unwrap_or_default();
         let title = &site.graph.titles[*target];
-        let parsed = &site.parsed[*target];
-        let events = events_of(site, *target);
+        let events = note_events(site, *target);
         let range = match anchor {
             None => 0..events.len(),
-            Some(id) => section_range(parsed, &events, id),
+            Some(id) => parsed.anchor_events_in(&events, id),
         };
         let label = match anchor {
             Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
@@ -416,9 +508,19 @@ impl<'s> Writer<'s, '_> {
             escape_attr(&href),
             escape_html(&label)
         ));
+        let wrap = anchor
+            .as_deref()
+            .and_then(|a| parsed.find_block(a.strip_prefix('^')?))
+            .and_then(|b| b.wrap.as_ref());
+        if let Some((open, _)) = wrap {
+            self.html(open.clone());
+        }
         self.depth += 1;
         self.emit(*target, &events, range, false);
         self.depth -= 1;
+        if let Some((_, close)) = wrap {
+            self.html(close.clone());
+        }
         self.html("</div>\n".into());
     }
 }
@@ -428,28 +530,6 @@ fn link_source(site: &Site, note: NoteId, l: usize) -> String {
     let n = &site.corpus.notes[note];
     let span = &site.parsed[note].links[l].span;
     n.body().get(span.clone()).unwrap_or("").to_string()
-}
-
-/// Event range of the section that starts at heading `id`: up to the next heading of the same
-/// or a higher level.
-fn section_range(
-    parsed: &crate::markdown::Parsed,
-    events: &[Ev],
-    id: &str,
-) -> std::ops::Range<usize> {
-    let Some(h) = parsed.headings.iter().position(|h| h.id == id) else {
-        return 0..0;
-    };
-    let level = parsed.headings[h].level;
-    let start = events
-        .iter()
-        .position(|e| matches!(e, Ev::HeadingStart(x) if *x == h))
-        .unwrap_or(0);
-    let end = events[start + 1..]
-        .iter()
-        .position(|e| matches!(e, Ev::HeadingStart(x) if parsed.headings[*x].level <= level))
-        .map_or(events.len(), |p| start + 1 + p);
-    start..end
 }
 
 /// Renders parsed Markdown on its own, outside a site: links keep their destinations as
@@ -483,6 +563,15 @@ pub fn standalone_html(parsed: &crate::markdown::Parsed) -> String {
                 }));
             }
             Ev::LinkEnd(_) => events.push(Event::End(TagEnd::Link)),
+            Ev::BlockStart(b) => {
+                let block = &parsed.blocks[*b];
+                events.push(Event::Html(CowStr::from(format!(
+                    "{} id=\"^{}\"{}",
+                    block.open.0,
+                    escape_attr(&block.id),
+                    block.open.1
+                ))));
+            }
             Ev::Image(l) | Ev::Embed(l) => {
                 let link = &parsed.links[*l];
                 events.push(Event::Start(Tag::Image {

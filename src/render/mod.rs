@@ -9,6 +9,8 @@ pub mod fence;
 pub mod highlight;
 pub mod html;
 pub mod math;
+pub mod media;
+pub mod preview;
 pub mod print;
 pub mod templates;
 
@@ -72,11 +74,15 @@ impl Prepared {
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
 /// within a note (so a note's calculations see the names defined above them).
-pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Prepared>, Vec<Diagnostic>) {
+pub fn prepare(
+    corpus: &Corpus,
+    parsed: &[Parsed],
+    formats: crate::calc::Formats,
+) -> (Vec<Prepared>, Vec<Diagnostic>) {
     let results: Vec<(Prepared, Vec<Diagnostic>)> = parsed
         .par_iter()
         .enumerate()
-        .map(|(id, p)| prepare_note(corpus, id, p))
+        .map(|(id, p)| prepare_note(corpus, id, p, formats))
         .collect();
     let mut diags = Vec::new();
     let mut out = Vec::with_capacity(results.len());
@@ -88,11 +94,17 @@ pub fn prepare(corpus: &Corpus, parsed: &[Parsed]) -> (Vec<Prepared>, Vec<Diagno
 }
 
 /// One note's computed blocks and problems (`serve` re-prepares only the notes that changed).
-pub fn prepare_note(corpus: &Corpus, id: NoteId, p: &Parsed) -> (Prepared, Vec<Diagnostic>) {
+pub fn prepare_note(
+    corpus: &Corpus,
+    id: NoteId,
+    p: &Parsed,
+    formats: crate::calc::Formats,
+) -> (Prepared, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
-    let mut state = fence::NoteState::new(note, p);
+    let mut state = fence::NoteState::new(note, p, formats);
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     for (i, ev) in p.events.iter().enumerate() {
         let res = match ev {
             Ev::Fence(f) => fence::fence(&p.fences[*f], &mut state),
@@ -100,28 +112,41 @@ pub fn prepare_note(corpus: &Corpus, id: NoteId, p: &Parsed) -> (Prepared, Vec<D
                 display,
                 tex,
                 offset,
-            } => fence::math(tex, *display, *offset),
+            } => {
+                let (special, warning) = fence::math(tex, *display, *offset);
+                warnings.extend(warning);
+                Ok(special)
+            }
             Ev::InlineCalc { expr, offset } => fence::inline_calc(expr, *offset, &mut state),
             _ => continue,
         };
         match res {
             Ok(mut s) => {
+                warnings.append(&mut s.warnings);
                 // Kept for the whole build: no spare capacity (format! leaves up to half).
+                s.warnings = Vec::new();
                 s.html.shrink_to_fit();
                 s.text.shrink_to_fit();
+                s.links.shrink_to_fit();
                 out.push((i as u32, s));
             }
             Err(mut ps) => problems.append(&mut ps),
         }
     }
+    warnings.extend(state.take_warnings());
+    let located = |pr: crate::markdown::Problem, d: Diagnostic| {
+        let mut d = d.at(&note.source, note.body_start + pr.offset);
+        d.help = pr.help;
+        d
+    };
     let diags = problems
         .into_iter()
-        .map(|pr| {
-            let mut d = Diagnostic::error(&note.path, pr.message)
-                .at(&note.source, note.body_start + pr.offset);
-            d.help = pr.help;
-            d
-        })
+        .map(|pr| located(pr.clone(), Diagnostic::error(&note.path, pr.message)))
+        .chain(
+            warnings
+                .into_iter()
+                .map(|pr| located(pr.clone(), Diagnostic::warning(&note.path, pr.message))),
+        )
         .collect();
     (Prepared(out), diags)
 }
@@ -142,6 +167,8 @@ pub enum PageKind {
     Print,
     /// Print page `i` of a large site (see [`print::parts`]).
     PrintPart(usize),
+    /// `graph.html`: every note and link (`[navigation] graph_page`).
+    Graph,
     NotFound,
 }
 
@@ -199,6 +226,12 @@ pub fn pages(site: &Site) -> Vec<Page> {
         out.push(Page {
             kind: PageKind::PrintPart(i),
             out_path: part.out_path.clone(),
+        });
+    }
+    if site.project.config.navigation.graph_page {
+        out.push(Page {
+            kind: PageKind::Graph,
+            out_path: crate::graph::site::PAGE.into(),
         });
     }
     out
@@ -377,6 +410,8 @@ struct PageCtx {
     breadcrumbs: Vec<LinkCtx>,
     tags: Vec<TagCtx>,
     aliases: Vec<String>,
+    /// Front matter `cssclasses`, added to `<body>`.
+    cssclasses: Vec<String>,
     backlinks: Vec<BacklinkCtx>,
     related: Vec<LinkCtx>,
     prev: Option<LinkCtx>,
@@ -402,6 +437,8 @@ pub fn site_globals(project: &Project) -> Value {
         "repo_url": c.repo_url,
         "generator": concat!("corem ", env!("CARGO_PKG_VERSION")),
         "search": c.search.enabled,
+        "previews": c.navigation.previews,
+        "graph_page": c.navigation.graph_page,
     })
 }
 
@@ -415,6 +452,15 @@ impl<'a> Site<'a> {
 
     fn title(&self, n: NoteId) -> &str {
         &self.graph.titles[n]
+    }
+
+    /// A link context (the sentence around a link in note `from`) with the note's computed
+    /// inline values filled in, as the reader sees them on `from`'s own page.
+    pub fn context(&self, from: NoteId, raw: &str) -> String {
+        crate::markdown::fill_values(raw, |event| {
+            let special = self.prepared.get(from)?.get(event)?;
+            Some(special.text.clone())
+        })
     }
 
     fn description(&self, n: NoteId) -> String {
@@ -460,7 +506,7 @@ impl<'a> Site<'a> {
             title: self.title(n).to_string(),
             url: rel_url(from, &self.corpus.notes[n].out_path),
             description: self.description(n),
-            tags: self.tag_links(from, &self.corpus.notes[n].meta.tags),
+            tags: self.tag_links(from, &self.graph.note_tags[n]),
         }
     }
 
@@ -750,6 +796,19 @@ pub struct Rendered {
     pub html: String,
     /// Section texts of the note shown (for the search index); empty for other pages.
     pub sections: Vec<SectionText>,
+    /// Files that go with the page: a note's link-preview script (output path, text).
+    pub extra: Vec<(String, String)>,
+}
+
+/// The files [`render_page`] writes beside a page (a note's preview script), so the output
+/// stage can create their folders before rendering.
+pub fn page_extras(site: &Site, page: &Page) -> Vec<String> {
+    match page.kind {
+        PageKind::Note(_) if site.project.config.navigation.previews => {
+            vec![preview::shard_path(&page.out_path)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Renders one page through its template.
@@ -767,12 +826,15 @@ pub fn render_page(
         ..Default::default()
     };
     let mut sections = Vec::new();
+    let mut extra = Vec::new();
     let template: String;
     match &page.kind {
         PageKind::Note(n) => {
             let n = *n;
             let note = &site.corpus.notes[n];
-            let (content, secs) = html::note_html(site, n, Mode::Page(from), true);
+            // Parsed again when the build kept no event streams: once for page and preview.
+            let events = html::note_events(site, n);
+            let (content, secs) = html::note_html_of(site, n, &events, Mode::Page(from), true);
             sections = secs;
             let parsed = &site.parsed[n];
             let is_home = note.is_index && note.section == 0;
@@ -796,14 +858,15 @@ pub fn render_page(
                     title: h.text.clone(),
                 })
                 .collect();
-            pc.tags = site.tag_links(from, &note.meta.tags);
+            pc.tags = site.tag_links(from, &site.graph.note_tags[n]);
             pc.aliases = note.meta.aliases.clone();
+            pc.cssclasses = note.meta.cssclasses.clone();
             pc.backlinks = site.graph.backlinks[n]
                 .iter()
                 .map(|b| BacklinkCtx {
                     title: site.title(b.from).to_string(),
                     url: rel_url(from, &site.corpus.notes[b.from].out_path),
-                    context: b.context.clone(),
+                    context: site.context(b.from, &b.context),
                 })
                 .collect();
             pc.related = site.graph.related[n]
@@ -830,6 +893,16 @@ pub fn render_page(
             };
             if note.is_index {
                 ctx.insert("section", &site.section_ctx(from, note.section));
+            }
+            if site.project.config.navigation.previews {
+                extra.push(preview::shard(site, n, &events));
+            }
+            let nav = &site.project.config.navigation;
+            if nav.local_graph {
+                ctx.insert(
+                    "local_graph",
+                    &crate::graph::local::svg(site, n, from, nav.local_graph_depth),
+                );
             }
         }
         PageKind::Section(s) => {
@@ -918,6 +991,12 @@ pub fn render_page(
             ctx.insert("part", &Some(this));
             template = "print.html".into();
         }
+        PageKind::Graph => {
+            pc.kind = "graph";
+            pc.title = "Graph of all notes".into();
+            ctx.insert("graph", &crate::graph::site::build(site, from));
+            template = "graph.html".into();
+        }
         PageKind::NotFound => {
             pc.kind = "404";
             pc.title = "Page not found".into();
@@ -932,6 +1011,7 @@ pub fn render_page(
     ctx.insert("search_url", &rel_url(from, "search.html"));
     ctx.insert("tags_url", &rel_url(from, "tags/index.html"));
     ctx.insert("print_url", &rel_url(from, "print.html"));
+    ctx.insert("graph_url", &rel_url(from, crate::graph::site::PAGE));
     ctx.insert_value("nav", site.nav_value(from, &page.kind));
     ctx.insert("page", &pc);
     if !tera.contains_template(&template) {
@@ -951,7 +1031,11 @@ pub fn render_page(
     let html = tera
         .render(&template, &ctx)
         .map_err(|e| templates::to_diagnostic(theme, &e))?;
-    Ok(Rendered { html, sections })
+    Ok(Rendered {
+        html,
+        sections,
+        extra,
+    })
 }
 
 /// The notes at positions `range` of the reading order, rendered for a print page.

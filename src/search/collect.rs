@@ -114,7 +114,11 @@ pub fn entries<'t>(site: &Site<'t>, note: &'t Note, index_code: bool) -> Vec<Ent
                     ..field(title, W_TITLE)
                 });
                 fields.extend(n.meta.aliases.iter().map(|a| field(a, W_ALIAS)));
-                fields.extend(n.meta.tags.iter().map(|t| field(t, W_TAG)));
+                fields.extend(
+                    site.graph.note_tags[note.note]
+                        .iter()
+                        .map(|t| field(t, W_TAG)),
+                );
                 fields.extend(
                     n.meta
                         .description

@@ -33,15 +33,17 @@ impl Writer {
     pub fn num(&mut self, v: u64) {
         // Find how many continuation digits `v` needs: values with k of them start at
         // END * (1 + MORE + … + MORE^(k-1)).
+        // In 128 bits: near u64::MAX the next start does not fit 64.
         let mut k = 0u32;
-        let mut start = 0u64;
-        let mut span = END;
-        while v >= start + span {
+        let mut start = 0u128;
+        let mut span = u128::from(END);
+        while u128::from(v) >= start + span {
             start += span;
-            span = span.saturating_mul(MORE);
+            span *= u128::from(MORE);
             k += 1;
         }
-        let r = v - start;
+        // `v - start` is at most `v`.
+        let r = (u128::from(v) - start) as u64;
         let last = r % END;
         let mut high = r / END;
         let mut more = Vec::with_capacity(k as usize);
@@ -79,7 +81,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next number, or `None` at the end or on a byte that is not a digit.
+    /// The next number, or `None` at the end, on a byte that is not a digit, or when the
+    /// number does not fit 64 bits.
     pub fn num(&mut self) -> Option<u64> {
         let mut high = 0u64;
         let mut k = 0u32;
@@ -91,12 +94,12 @@ impl<'a> Reader<'a> {
                 let mut start = 0u64;
                 let mut span = END;
                 for _ in 0..k {
-                    start += span;
-                    span *= MORE;
+                    start = start.checked_add(span)?;
+                    span = span.saturating_mul(MORE);
                 }
-                return Some(start + high * END + d);
+                return start.checked_add(high.checked_mul(END)?.checked_add(d)?);
             }
-            high = high * MORE + (d - END);
+            high = high.checked_mul(MORE)?.checked_add(d - END)?;
             k += 1;
         }
     }
@@ -409,6 +412,18 @@ mod tests {
         let back: Vec<u64> = std::iter::from_fn(|| r.num()).collect();
         assert_eq!(back, vals);
         assert!(r.at_end());
+    }
+
+    #[test]
+    fn the_largest_numbers_round_trip() {
+        // Found by fuzzing: the search for the length overflowed past 2^63.
+        for v in [1 << 53, (1 << 63) - 1, 1 << 63, u64::MAX - 1, u64::MAX] {
+            let mut w = Writer::default();
+            w.num(v);
+            assert_eq!(Reader::new(&w.out).num(), Some(v), "{v}");
+        }
+        // A number that does not fit 64 bits is not read as another one.
+        assert_eq!(Reader::new(&("~".repeat(20) + " ")).num(), None);
     }
 
     #[test]

@@ -210,7 +210,6 @@ pub fn files(
     if let Some(last) = open.take() {
         flush(last, &mut stats)?;
     }
-    drop(flush);
     // Dictionary and postings shards.
     let dict = dictionary_shards(terms, postings);
     let mut first_words = Vec::with_capacity(dict.len());

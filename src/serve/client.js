@@ -91,7 +91,7 @@
       if (d.source_line != null) {
         var gutter = d.line ? String(d.line) + ' | ' : '';
         var src = gutter + d.source_line;
-        if (d.col) src += '\n' + ' '.repeat(gutter.length + Math.max(0, d.col - 1)) + '^';
+        if (d.caret) src += '\n' + ' '.repeat(gutter.length + Math.max(0, d.caret - 1)) + '^';
         var pre = el('pre', 'margin:6px 0 0;color:#ddd;white-space:pre-wrap', src);
         pre.className = 'corem-source';
         item.appendChild(pre);

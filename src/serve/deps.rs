@@ -128,7 +128,7 @@ impl<'a> Digests<'a> {
 
     /// Tag names as shown (the site-wide spelling of each tag, which another note may set).
     fn tags(&self, n: NoteId, s: &mut DefaultHasher) {
-        for t in &self.site.corpus.notes[n].meta.tags {
+        for t in &self.site.graph.note_tags[n] {
             let slug = crate::link::tag_slug(t);
             slug.hash(s);
             self.site.graph.tags.get(&slug).map(|g| &g.name).hash(s);
@@ -219,7 +219,7 @@ impl<'a> Digests<'a> {
                 self.tags(n, &mut s);
                 for b in &graph.backlinks[n] {
                     self.note_link(b.from, &mut s);
-                    b.context.hash(&mut s);
+                    site.context(b.from, &b.context).hash(&mut s);
                 }
                 0xffu8.hash(&mut s);
                 for &r in &graph.related[n] {
@@ -239,6 +239,10 @@ impl<'a> Digests<'a> {
                 corpus.sections[note.section].out_dir.hash(&mut s);
                 if note.is_index {
                     self.section_ctx[note.section].hash(&mut s);
+                }
+                let nav = &site.project.config.navigation;
+                if nav.local_graph {
+                    crate::graph::local::digest(site, n, nav.local_graph_depth, &mut s);
                 }
             }
             PageKind::Section(sec) => {
@@ -265,6 +269,15 @@ impl<'a> Digests<'a> {
                         self.entry(n, &mut s);
                     }
                 }
+            }
+            PageKind::Graph => {
+                8u8.hash(&mut s);
+                for &n in &graph.order {
+                    let note = &corpus.notes[n];
+                    (&note.out_path, &graph.titles[n], note.section).hash(&mut s);
+                    crate::graph::links_out(graph, n).hash(&mut s);
+                }
+                graph.section_titles.hash(&mut s);
             }
             PageKind::Search => 5u8.hash(&mut s),
             PageKind::NotFound => 6u8.hash(&mut s),
@@ -333,6 +346,11 @@ fn resolved_hash(site: &Site, n: NoteId) -> u64 {
                 4u8.hash(&mut s);
                 t.hash(&mut s);
             }
+            Resolved::Page(p) => {
+                5u8.hash(&mut s);
+                p.hash(&mut s);
+            }
+            Resolved::Hidden => 6u8.hash(&mut s),
         }
     }
     s.finish()

@@ -68,6 +68,10 @@ pub struct Shared {
     waker: std::sync::Mutex<
         Option<std::sync::mpsc::Sender<notify_debouncer_full::DebounceEventResult>>,
     >,
+    /// `Host` header values accepted (lower case); empty: any. Set when listening on a
+    /// loopback address, so a web page elsewhere cannot reach the notes through a DNS name
+    /// that resolves to 127.0.0.1 (DNS rebinding).
+    hosts: RwLock<Vec<String>>,
 }
 
 impl Shared {
@@ -85,7 +89,38 @@ impl Shared {
             events,
             settled,
             waker: std::sync::Mutex::new(None),
+            hosts: RwLock::new(Vec::new()),
         })
+    }
+
+    /// Accepts only `Host` headers naming `addr` (its IP, or `localhost`, with its port) when
+    /// `addr` is a loopback address; any host otherwise (the user chose to share on a network).
+    pub fn restrict_hosts(&self, addr: SocketAddr) {
+        let port = addr.port();
+        let hosts = if addr.ip().is_loopback() {
+            vec![
+                format!("127.0.0.1:{port}"),
+                format!("localhost:{port}"),
+                format!("[::1]:{port}"),
+                addr.to_string().to_lowercase(),
+            ]
+        } else {
+            Vec::new()
+        };
+        if let Ok(mut h) = self.hosts.write() {
+            *h = hosts;
+        }
+    }
+
+    fn host_allowed(&self, host: Option<&str>) -> bool {
+        let Ok(hosts) = self.hosts.read() else {
+            return true;
+        };
+        hosts.is_empty()
+            || host.is_some_and(|h| {
+                let h = h.trim().to_ascii_lowercase();
+                hosts.contains(&h)
+            })
     }
 
     /// Sets how to wake the rebuild loop up (see `Watcher::waker`).
@@ -169,6 +204,7 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> String {
                 "col": d.col,
                 "message": d.message,
                 "source_line": d.source_line,
+                "caret": d.caret,
                 "help": d.help,
             })
         })
@@ -221,13 +257,133 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>) -> Result<tokio::runtim
         tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::Usage(format!("cannot start the HTTP server: {e}")))?
     };
+    if let Ok(addr) = listener.local_addr() {
+        shared.restrict_hosts(addr);
+    }
     let app = Router::new().fallback(handle).with_state(shared);
-    rt.spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            eprintln!("error: the HTTP server stopped: {e}");
-        }
-    });
+    rt.spawn(accept(listener, app));
     Ok(rt)
+}
+
+/// A connection with neither a byte read nor a byte written for this long is closed: a client
+/// that opens a socket and sends nothing, or half a request, holds no resources for long
+/// (20,000 such sockets once stopped the server from answering). The event stream sends a
+/// comment every 15 s, so an open page's connection stays alive.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// [`IDLE_TIMEOUT`], or `COREM_SERVE_IDLE_MS` milliseconds (for tests of the timeout).
+fn idle_timeout() -> Duration {
+    std::env::var("COREM_SERVE_IDLE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(IDLE_TIMEOUT, Duration::from_millis)
+}
+/// A request's headers must arrive within this time once it has begun.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Accepts connections and serves each one on its own task, with [`IDLE_TIMEOUT`] and
+/// [`HEADER_TIMEOUT`].
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    let idle_limit = idle_timeout();
+    let tick = (idle_limit / 4).clamp(Duration::from_millis(50), Duration::from_secs(1));
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                eprintln!("warning: the HTTP server could not accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let activity = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let started = tokio::time::Instant::now();
+            let io = hyper_util::rt::TokioIo::new(Timed {
+                inner: stream,
+                activity: Arc::clone(&activity),
+                started,
+            });
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT.min(idle_limit));
+            let conn = builder.serve_connection(io, service);
+            tokio::pin!(conn);
+            loop {
+                tokio::select! {
+                    _ = &mut conn => return,
+                    _ = tokio::time::sleep(tick) => {
+                        let last = activity.load(std::sync::atomic::Ordering::Relaxed);
+                        let idle = started.elapsed().saturating_sub(Duration::from_millis(last));
+                        if idle > idle_limit {
+                            return; // dropping the connection closes the socket
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// A socket that records when it last read or wrote a byte (milliseconds since `started`).
+struct Timed {
+    inner: tokio::net::TcpStream,
+    activity: Arc<std::sync::atomic::AtomicU64>,
+    started: tokio::time::Instant,
+}
+
+impl Timed {
+    fn touch(&self) {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.activity
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl tokio::io::AsyncRead for Timed {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.touch();
+        }
+        r
+    }
+}
+
+impl tokio::io::AsyncWrite for Timed {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, data);
+        if matches!(r, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            self.touch();
+        }
+        r
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// Output path for a request path: percent-decoded, `/`-separated, no empty, `.` or `..`
@@ -333,7 +489,20 @@ fn file_response(status: StatusCode, path: &str, bytes: Bytes) -> Response {
     }
 }
 
-async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+async fn handle(
+    State(s): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if !s.host_allowed(host) {
+        return respond(
+            StatusCode::MISDIRECTED_REQUEST,
+            "text/plain; charset=utf-8",
+            "this server answers only requests for its own address (127.0.0.1 or localhost and its port)\n",
+        );
+    }
     if method != Method::GET && method != Method::HEAD {
         let mut r = respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -401,13 +570,14 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri) -> Respo
         }
         return match file {
             Some(t) if t == dir_index && !raw.ends_with('/') => {
-                // `/section` → `/section/`, so the index page's relative links resolve.
+                // `/section` → `/section/`, so the index page's relative links resolve. Built
+                // from the normalised path: `//x` must not become the other host `//x/`.
                 let mut r = respond(
                     StatusCode::PERMANENT_REDIRECT,
                     "text/plain; charset=utf-8",
                     "",
                 );
-                let loc = format!("{raw}/");
+                let loc = format!("/{}/", crate::render::html::encode_path(&key));
                 if let Ok(v) = HeaderValue::from_str(&loc) {
                     r.headers_mut().insert(header::LOCATION, v);
                 }

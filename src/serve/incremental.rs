@@ -35,7 +35,13 @@ use crate::{Analysis, BuildOptions, Error, FileSource};
 use super::deps::{Digests, note_file_hash};
 
 /// A rendered page: output path, HTML, and the note's section texts (for search).
-type RenderedPage = (String, String, Vec<render::SectionText>);
+/// A rendered page: output path, HTML, section texts, and the files that go with it.
+type RenderedPage = (
+    String,
+    String,
+    Vec<render::SectionText>,
+    Vec<(String, String)>,
+);
 
 /// The served site: output path → bytes.
 pub type SiteFiles = HashMap<String, Bytes>;
@@ -432,7 +438,11 @@ impl Incremental {
             let (p, problems) =
                 crate::markdown::parse(&source[body_start..], note.meta.title.as_deref());
             let old = &self.a.parsed[id];
-            if p.h1 != old.h1 || p.headings != old.headings || p.extra_ids != old.extra_ids {
+            if p.h1 != old.h1
+                || p.headings != old.headings
+                || p.extra_ids != old.extra_ids
+                || p.tags != old.tags
+            {
                 return None;
             }
             let diags = problems
@@ -542,7 +552,21 @@ impl Incremental {
         }
         for (id, _, _, diags) in edits {
             self.parse_diags[id] = diags;
-            let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id]);
+            let formats = self.a.project.config.calc.formats();
+            let (specials, d) =
+                render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], formats);
+            // A changed inline value shows in the "Linked from" sentences of the notes it
+            // links to: those pages change too.
+            if specials != self.a.prepared[id] {
+                for (t, backs) in self.a.graph.backlinks.iter().enumerate() {
+                    let shows_values = backs
+                        .iter()
+                        .any(|b| b.from == id && b.context.contains(crate::markdown::VALUE_START));
+                    if shows_values && !pages.contains(&t) {
+                        pages.push(t);
+                    }
+                }
+            }
             self.a.prepared[id] = specials;
             self.prep_diags[id] = d;
             self.file_hash[id] = note_file_hash(&self.a.corpus.notes[id]);
@@ -602,7 +626,7 @@ impl Incremental {
             .par_iter()
             .map(|p| {
                 render::render_page(&site, tera, theme, p)
-                    .map(|r| (p.out_path.clone(), r.html, r.sections))
+                    .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
             })
             .collect();
         let mut rendered = Vec::new();
@@ -610,8 +634,9 @@ impl Incremental {
         let mut sections = Vec::new();
         for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok((path, html, secs)) => {
+                Ok((path, html, secs, extra)) => {
                     rendered.push((path, html));
+                    rendered.extend(extra);
                     sections.push((page.clone(), secs));
                 }
                 Err(d) => errors.push(d),
@@ -829,7 +854,8 @@ impl Incremental {
         let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = redo
             .par_iter()
             .map(|&id| {
-                let (s, d) = render::prepare_note(&corpus, id, &parsed[id]);
+                let formats = self.a.project.config.calc.formats();
+                let (s, d) = render::prepare_note(&corpus, id, &parsed[id], formats);
                 (id, s, d)
             })
             .collect();
@@ -869,7 +895,7 @@ impl Incremental {
             .chain(&self.highlight_diag)
             .cloned()
             .collect();
-        diagnostic::sort(&mut all);
+        diagnostic::sort_and_cap(&mut all);
         all
     }
 
@@ -921,23 +947,28 @@ impl Incremental {
             .par_iter()
             .map(|p| {
                 render::render_page(a, tera, theme, p)
-                    .map(|r| (p.out_path.clone(), r.html, r.sections))
+                    .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
             })
+            .collect();
+        let companions: Vec<String> = pages
+            .iter()
+            .flat_map(|p| render::page_extras(&site, p))
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         let mut sections = Vec::new();
         for (r, page) in results.into_iter().zip(&todo) {
             match r {
-                Ok((path, html, secs)) => {
+                Ok((path, html, secs, extra)) => {
                     rendered.push((path, html));
+                    rendered.extend(extra);
                     sections.push(((*page).clone(), secs));
                 }
                 Err(d) => errors.push(d),
             }
         }
         if !errors.is_empty() {
-            diagnostic::sort(&mut errors);
+            diagnostic::sort_and_cap(&mut errors);
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
             return Err(errors);
         }
@@ -950,7 +981,12 @@ impl Incremental {
         let mut files: SiteFiles = (*self.files).clone();
         let mut changed = Vec::new();
         let page_paths: HashSet<String> = pages.iter().map(|p| p.out_path.clone()).collect();
-        let extra_paths: HashSet<String> = extra.iter().map(|(p, _)| p.clone()).collect();
+        // A page's companion files (a note's preview script) live and go with it.
+        let extra_paths: HashSet<String> = extra
+            .iter()
+            .map(|(p, _)| p.clone())
+            .chain(companions)
+            .collect();
         for gone in self.page_paths.iter().chain(&self.extra_paths) {
             if !page_paths.contains(gone)
                 && !extra_paths.contains(gone)

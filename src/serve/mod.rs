@@ -92,6 +92,11 @@ fn announce(shared: &http::Shared, up: &Update) {
 pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let started = Instant::now();
+    // Watch before anything is read: an edit saved while the first build runs (or right after
+    // the banner) waits in the watcher's queue and triggers the first rebuild, instead of
+    // being lost.
+    let project = crate::config::Project::open(dir, &opts.build.overrides)?;
+    let mut watcher = watch::Watcher::new(&project)?;
     let mut inc = Incremental::open(dir, &opts.build)?;
     let first = inc.rebuild(&[]).and_then(|u| inc.finish().map(|_| u));
     let shared = http::Shared::new(inc.files());
@@ -133,7 +138,6 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     if opts.open {
         open_browser(&url);
     }
-    let mut watcher = watch::Watcher::new(inc.project())?;
     shared.set_waker(watcher.waker());
     let mut failed = first.is_err();
     loop {

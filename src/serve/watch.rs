@@ -82,7 +82,19 @@ impl Watcher {
         if p.root != p.notes_dir {
             roots.push((p.root.clone(), RecursiveMode::NonRecursive));
         }
+        // The notes folder's parent: a notes folder deleted and made again (a `git checkout`, a
+        // sync tool) is noticed and watched anew.
+        if let Some(parent) = p.notes_dir.parent()
+            && parent != p.root
+        {
+            roots.push((parent.to_path_buf(), RecursiveMode::NonRecursive));
+        }
         for (path, mode) in roots {
+            // A folder missing now (the notes folder being replaced) is watched again when its
+            // parent reports it back.
+            if !path.is_dir() {
+                continue;
+            }
             self.debouncer.watch(&path, mode).map_err(notify_error)?;
             self.watched.push(path);
         }
@@ -119,8 +131,9 @@ impl Watcher {
                 if kind == Kind::Ignored {
                     continue;
                 }
-                if matches!(kind, Kind::Template | Kind::Static)
-                    && (path == &self.project.templates_dir || path == &self.project.static_dir)
+                if (matches!(kind, Kind::Template | Kind::Static)
+                    && (path == &self.project.templates_dir || path == &self.project.static_dir))
+                    || path == &self.project.notes_dir
                 {
                     new_dirs = true;
                 }

@@ -2,7 +2,7 @@
 // playwright-core (never a downloaded browser) and watch a page for console errors and
 // requests that leave the machine.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +27,15 @@ export async function launch(options = {}) {
     viewport: { width: 1280, height: 900 },
     ...options,
   });
+  // The profile is removed with the browser: a test run leaves nothing behind in /tmp.
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    try {
+      await close(...args);
+    } finally {
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  };
   return context;
 }
 
@@ -46,8 +55,10 @@ export function watch(page, allowed = ['file://', 'data:', 'about:']) {
   });
   page.on('requestfailed', (req) => {
     const url = req.url();
-    // A navigation aborted by the test itself is not a failure.
-    if (req.failure()?.errorText === 'net::ERR_ABORTED' && req.isNavigationRequest()) return;
+    // An aborted request is not a failed one: the page navigated away while it loaded (a
+    // preview script requested on hover, then the link clicked). Missing files fail with
+    // ERR_FILE_NOT_FOUND, which is still reported.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
     errors.push(`request failed: ${url} (${req.failure()?.errorText})`);
   });
   return { problems: () => errors };

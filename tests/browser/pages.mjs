@@ -48,7 +48,7 @@ const resp = await page.goto(missing, { waitUntil: 'load' });
 assert(resp && resp.status() === 404, `${missing}: status ${resp && resp.status()}, want 404`, problems);
 const styled = await page.evaluate(() => Array.from(document.styleSheets).some((s) => { try { return s.cssRules.length > 10; } catch { return false; } }));
 assert(styled, '404.html at a deep path has no stylesheet', problems);
-const links = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
+const links = await page.$$eval('a[href]', (as) => as.map((a) => new URL(a.getAttribute('href'), document.baseURI).href));
 assert(links.includes(site + 'index.html'), `404.html's links do not lead home (${site}index.html): ${links.slice(0, 5).join(' ')}`, problems);
 // In-page links (the skip link) stay on the missing address, whatever the <base>.
 const skip = await page.$eval('a.skip-link', (a) => a.href);

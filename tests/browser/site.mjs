@@ -29,7 +29,8 @@ while (queue.length && seen.size < maxPages) {
   assert(resp === null || resp.ok(), `could not load ${url}`, problems);
   const title = await page.title();
   assert(title.length > 0, `${url} has no <title>`, problems);
-  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
+  // SVG links (the local graph) have an SVGAnimatedString `href`: resolve the attribute.
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => new URL(a.getAttribute('href'), document.baseURI).href));
   for (const h of hrefs) {
     if (h.startsWith('file://') && !seen.has(h.split('#')[0])) queue.push(h);
   }

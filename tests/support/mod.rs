@@ -78,7 +78,11 @@ pub fn run_browser_script(script: &str, args: &[&str]) -> String {
 
 /// Copies a folder recursively (fixtures are copied before tests edit them).
 pub fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
+    // A fixture built in place has a `.corem/` working folder: not part of the fixture.
+    let walk = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".corem");
+    for e in walk {
         let e = e.expect("walk fixture");
         let rel = e.path().strip_prefix(from).expect("inside the fixture");
         let dest = to.join(rel);
@@ -115,6 +119,26 @@ impl Server {
 
 /// Starts `corem serve <project> --port 0 <args>` and waits until it says where it serves.
 pub fn start_serve(project: &Path, args: &[&str]) -> Server {
+    start_serve_with(project, args, || {})
+}
+
+/// [`start_serve`] with extra environment variables for the server.
+pub fn start_serve_env(project: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    start_serve_full(project, args, env, || {})
+}
+
+/// [`start_serve`], calling `meanwhile` as soon as the process is started, while it builds
+/// (before its banner).
+pub fn start_serve_with(project: &Path, args: &[&str], meanwhile: impl FnOnce()) -> Server {
+    start_serve_full(project, args, &[], meanwhile)
+}
+
+fn start_serve_full(
+    project: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    meanwhile: impl FnOnce(),
+) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     use std::sync::{Arc, Mutex};
@@ -123,11 +147,13 @@ pub fn start_serve(project: &Path, args: &[&str]) -> Server {
         .arg(project)
         .args(["--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start corem serve");
+    meanwhile();
     let output = Arc::new(Mutex::new(String::new()));
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     for stream in [
