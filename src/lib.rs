@@ -387,8 +387,22 @@ pub type NoteSections = (load::NoteId, Vec<render::SectionText>);
 
 /// Renders every page and passes it to `sink`. Template errors are collected and returned together.
 pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
+    let pages = render::pages(&a.site());
+    let mut diags = Vec::new();
+    let sections = render_listed(a, &pages, sink, &mut diags)?;
+    fail_if_render_errors(diags)?;
+    Ok(Rendered { pages, sections })
+}
+
+/// Renders `pages` and passes each to `sink`; template errors go to `diags`. Returns the note
+/// pages' section texts, in the order of `pages`.
+fn render_listed(
+    a: &Analysis,
+    pages: &[render::Page],
+    sink: &PageSink,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<NoteSections>, Error> {
     let site = a.site();
-    let pages = render::pages(&site);
     let results: Vec<Result<Option<NoteSections>, Error>> = pages
         .par_iter()
         .map(|page| {
@@ -404,7 +418,6 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             })
         })
         .collect();
-    let mut diags = Vec::new();
     let mut sections = Vec::new();
     for r in results {
         match r {
@@ -414,11 +427,15 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             Err(e) => return Err(e),
         }
     }
-    // One broken template fails every page the same way: report it once.
+    Ok(sections)
+}
+
+/// Fails with the template errors of a rendering, each reported once (one broken template
+/// fails every page the same way).
+fn fail_if_render_errors(mut diags: Vec<Diagnostic>) -> Result<(), Error> {
     diagnostic::sort_and_cap(&mut diags);
     diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-    fail_if_errors(&mut diags)?;
-    Ok(Rendered { pages, sections })
+    fail_if_errors(&mut diags)
 }
 
 /// Files besides the pages: theme static files, used assets, `highlight.css`, `.nojekyll`,
@@ -675,6 +692,31 @@ pub enum FileSource {
     Copy(PathBuf),
 }
 
+/// The staging folder of a build (see [`output::Staging`]) with the folders of `pages` and
+/// their companion files made: the spare of the last build, rewritten whole when `fresh`.
+fn open_staging(
+    a: &Analysis,
+    pages: &[render::Page],
+    fresh: bool,
+) -> Result<output::Staging, Error> {
+    let spare = output::StateDir::for_project(&a.project)
+        .filter(output::StateDir::ensure)
+        .map(|state| state.spare_for(&a.project.output_dir));
+    let s = if fresh {
+        output::Staging::rewrite(&a.project.output_dir, spare)?
+    } else {
+        output::Staging::new(&a.project.output_dir, spare, true)?
+    };
+    let site = a.site();
+    s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
+    let extras: Vec<String> = pages
+        .iter()
+        .flat_map(|p| render::page_extras(&site, p))
+        .collect();
+    s.create_dirs(extras.iter().map(String::as_str))?;
+    Ok(s)
+}
+
 fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut timings = Vec::new();
     let mut peaks = Vec::new();
@@ -684,44 +726,39 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         last: Instant::now(),
         timings: Vec::new(),
     };
-    if write {
+    let pages = render::pages(&a.site());
+    let staging = if write {
         // Refuse a foreign output before touching the project's working folder.
         output::check_target(&a.project.output_dir)?;
-        // Every cached block is computed by now: the cache is saved, and its copies leave
-        // memory before the pages are rendered.
+        Some(open_staging(&a, &pages, opts.fresh)?)
+    } else {
+        None
+    };
+    let sink = |path: &str, bytes: &[u8]| match &staging {
+        Some(s) => s.write(path, bytes).map(drop),
+        None => Ok(()),
+    };
+    let mut diags = Vec::new();
+    // The graph page's layout is kept in the build cache: it is rendered while the cache is
+    // in memory (and first, so that it is not the one page left running at the end).
+    let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
+        (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
+    render_listed(&a, &early, &sink, &mut diags)?;
+    t.lap("graph");
+    if write {
+        // Every cached result is computed by now: the cache is saved, and its copies leave
+        // memory before the other pages are rendered.
         if let Some(state) =
             output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
         {
             cache::store().save_and_release(&state.cache_file());
         }
-        t.lap("cache");
     }
+    t.lap("cache");
     peak("analyze");
-    let staging = if write {
-        let spare = output::StateDir::for_project(&a.project)
-            .filter(output::StateDir::ensure)
-            .map(|state| state.spare_for(&a.project.output_dir));
-        let s = if opts.fresh {
-            output::Staging::rewrite(&a.project.output_dir, spare)?
-        } else {
-            output::Staging::new(&a.project.output_dir, spare, true)?
-        };
-        let site = a.site();
-        let pages = render::pages(&site);
-        s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
-        let extras: Vec<String> = pages
-            .iter()
-            .flat_map(|p| render::page_extras(&site, p))
-            .collect();
-        s.create_dirs(extras.iter().map(String::as_str))?;
-        Some(s)
-    } else {
-        None
-    };
-    let rendered = render_pages(&a, &|path, bytes| match &staging {
-        Some(s) => s.write(path, bytes).map(drop),
-        None => Ok(()),
-    })?;
+    let sections = render_listed(&a, &rest, &sink, &mut diags)?;
+    fail_if_render_errors(diags)?;
+    let rendered = Rendered { pages, sections };
     t.lap("render");
     peak("render");
     let extra = extra_files(&a, &rendered.pages);

@@ -108,7 +108,13 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
         .iter()
         .map(|&d| 1.0 + (d as f64).sqrt().min(6.0) / 6.0)
         .collect();
-    let lay = layout::clustered(&groups, &size, &edges, group_sections.len());
+    // Past NODE_LIMIT notes are dots: a coarser layout looks the same and costs a sixth.
+    let detail = if order.len() > NODE_LIMIT {
+        layout::Detail::Coarse
+    } else {
+        layout::Detail::Full
+    };
+    let lay = layout::clustered(&groups, &size, &edges, group_sections.len(), detail);
     let bundled = edges.len() > EDGE_LIMIT;
     let mut by_degree: Vec<usize> = degree.clone();
     by_degree.sort_unstable_by(|a, b| b.cmp(a));
