@@ -16,6 +16,7 @@
 //! entries that build used.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
@@ -112,6 +113,20 @@ impl Store {
         }
     }
 
+    /// Saves the entries used since the last save to `path` (see [`Store::save`]), then
+    /// forgets every entry: a one-shot build calls it once its pages' blocks are computed, so
+    /// the cache's copies do not stay in memory beside them while the pages are rendered. A
+    /// later build in the same process reads the file again.
+    pub fn save_and_release(&self, path: &Path) {
+        self.save(path);
+        if let Ok(mut e) = self.entries.write() {
+            *e = HashMap::new();
+        }
+        if let Ok(mut l) = self.loaded.lock() {
+            l.remove(path);
+        }
+    }
+
     /// Writes the entries used since the last save to `path`, atomically. Failing to write a
     /// cache never fails a build.
     pub fn save(&self, path: &Path) {
@@ -127,22 +142,32 @@ impl Store {
             .filter_map(|k| entries.get_key_value(k))
             .collect();
         keep.sort_unstable_by_key(|(k, _)| **k);
-        let mut out =
-            Vec::with_capacity(MAGIC.len() + keep.iter().map(|(_, v)| v.len() + 24).sum::<usize>());
-        out.extend_from_slice(MAGIC);
-        for (k, v) in keep {
-            out.extend_from_slice(k);
-            out.extend_from_slice(&(v.len() as u64).to_le_bytes());
-            out.extend_from_slice(v);
-        }
-        drop(entries);
-        let t = tag(machine_key(), &out);
-        out.extend_from_slice(&t);
+        // Streamed to the file (and its tag computed as it goes): a large site's cache is
+        // hundreds of MB, not to be copied.
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&tmp, &out).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let written = (|| -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(machine_key())
+                .map_err(std::io::Error::other)?;
+            let mut put = |bytes: &[u8]| {
+                mac.update(bytes);
+                out.write_all(bytes)
+            };
+            put(MAGIC)?;
+            for (k, v) in keep {
+                put(k)?;
+                put(&(v.len() as u64).to_le_bytes())?;
+                put(v)?;
+            }
+            let t: [u8; TAG_LEN] = mac.finalize().into_bytes().into();
+            out.write_all(&t)?;
+            out.flush()
+        })();
+        drop(entries);
+        if written.is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
@@ -202,6 +227,8 @@ fn random_key() -> [u8; 32] {
     key
 }
 
+/// The tag of `content` under `key` (what [`Store::save`] computes as it writes).
+#[cfg(test)]
 fn tag(key: &[u8; 32], content: &[u8]) -> [u8; TAG_LEN] {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");

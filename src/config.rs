@@ -59,6 +59,22 @@ impl Default for SearchConfig {
     }
 }
 
+/// The print view (`print.html`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Most notes on one print page: a site with more gets one print page per top-level
+    /// section (larger sections are cut into parts of this size), listed by `print.html`;
+    /// 0 keeps every note on `print.html` whatever the size.
+    pub max_notes: usize,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig { max_notes: 500 }
+    }
+}
+
 /// Worked calculations: how many significant digits results show when a value does not say
 /// (`# format: sig=N` on a value or a block wins).
 #[derive(Debug, Clone, Deserialize)]
@@ -241,6 +257,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub highlight: HighlightConfig,
     pub search: SearchConfig,
+    pub print: PrintConfig,
     pub calc: CalcConfig,
     pub broken_links: BrokenLinks,
     pub navigation: NavigationConfig,
@@ -261,6 +278,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             highlight: HighlightConfig::default(),
             search: SearchConfig::default(),
+            print: PrintConfig::default(),
             calc: CalcConfig::default(),
             broken_links: BrokenLinks::Error,
             navigation: NavigationConfig::default(),

@@ -62,8 +62,9 @@ pub struct BuildOptions {
     /// Include notes with `draft: true`.
     pub drafts: bool,
     pub overrides: Overrides,
-    /// Ignore the build cache and the spare output folder: compute everything and write every
-    /// file (what a first build costs). The results still go into the cache.
+    /// Ignore the build cache and what the spare output folder holds: compute everything and
+    /// write every file (what a first build costs; the spare's files are rewritten rather than
+    /// deleted and created again). The results still go into the cache.
     pub fresh: bool,
 }
 
@@ -83,6 +84,17 @@ pub struct BuildReport {
     pub search: Option<search::Stats>,
     /// Files written, left unchanged and removed in the output (`None` for `check`).
     pub writes: Option<output::WriteStats>,
+    /// The process's peak resident memory (bytes) at the end of each part of the build, in
+    /// order (empty where the system does not report it): where memory goes at scale.
+    pub peak_rss: Vec<(&'static str, u64)>,
+}
+
+/// The process's peak resident set size so far, in bytes (Linux's `VmHWM`; `None` elsewhere).
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Builds the project in `dir` into its output folder.
@@ -130,13 +142,16 @@ pub struct Analysis {
     pub corpus: load::Corpus,
     pub parsed: Vec<markdown::Parsed>,
     pub graph: link::Graph,
-    pub prepared: Vec<Vec<Option<render::Special>>>,
+    pub prepared: Vec<render::Prepared>,
     pub tera: tera::Tera,
     pub highlight_css: String,
     /// Last-commit dates of the notes, read once per build (empty outside a git checkout).
     pub dates: load::git::Dates,
     /// Warnings found so far (errors end the analysis).
     pub warnings: Vec<Diagnostic>,
+    /// False when the notes' event streams (and fences) were dropped once their blocks were
+    /// computed: rendering then parses each note again (see [`analyze_lean`]).
+    pub events_kept: bool,
 }
 
 impl Analysis {
@@ -150,6 +165,8 @@ impl Analysis {
             prepared: &self.prepared,
             dates: &self.dates,
             nav_cache: render::NavCache::default(),
+            print_parts: std::sync::OnceLock::new(),
+            reparse: !self.events_kept,
         }
     }
 }
@@ -160,6 +177,27 @@ pub fn analyze(
     dir: &Path,
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Analysis, Error> {
+    analyze_with(dir, opts, timings, true)
+}
+
+/// [`analyze`] for a build that renders each page once: each note's blocks are computed as
+/// soon as it is parsed, and its event stream is then dropped (rendering parses the note
+/// again, which costs less than keeping every note's events: they are most of a large site's
+/// memory, 26 KB a note against 7 KB of Markdown). Same pages, same diagnostics.
+pub fn analyze_lean(
+    dir: &Path,
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Analysis, Error> {
+    analyze_with(dir, opts, timings, false)
+}
+
+fn analyze_with(
+    dir: &Path,
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+    keep_events: bool,
 ) -> Result<Analysis, Error> {
     let mut t = Timer {
         last: Instant::now(),
@@ -193,16 +231,24 @@ pub fn analyze(
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
 
-    let parsed = parse_all(&corpus, &mut diags);
-    t.lap("parse");
+    let (parsed, prepared) = if keep_events {
+        let parsed = parse_all(&corpus, &mut diags);
+        t.lap("parse");
+        let (prepared, mut prep_diags) =
+            render::prepare(&corpus, &parsed, project.config.calc.formats());
+        diags.append(&mut prep_diags);
+        t.lap("prepare");
+        (parsed, prepared)
+    } else {
+        let pp = parse_and_prepare(&corpus, project.config.calc.formats(), &mut diags);
+        t.lap("parse+prepare");
+        pp
+    };
 
     let (graph, mut link_diags) = link::link(&corpus, &parsed, project.config.broken_links);
     diags.append(&mut link_diags);
     t.lap("link");
 
-    let (prepared, mut prep_diags) =
-        render::prepare(&corpus, &parsed, project.config.calc.formats());
-    diags.append(&mut prep_diags);
     let tera = match render::templates::compile(&theme) {
         Ok(mut tera) => {
             tera.global_context()
@@ -233,7 +279,7 @@ pub fn analyze(
             String::new()
         }
     };
-    t.lap("prepare");
+    t.lap("templates");
     let site = render::Site {
         project: &project,
         corpus: &corpus,
@@ -242,6 +288,8 @@ pub fn analyze(
         prepared: &prepared,
         dates: &dates,
         nav_cache: render::NavCache::default(),
+        print_parts: std::sync::OnceLock::new(),
+        reparse: !keep_events,
     };
     diags.extend(output::paths::collisions(&site, &theme));
     timings.append(&mut t.timings);
@@ -260,6 +308,7 @@ pub fn analyze(
         highlight_css,
         dates,
         warnings: diags,
+        events_kept: keep_events,
     })
 }
 
@@ -283,6 +332,46 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
     parsed
 }
 
+/// Parses every note and computes its blocks in one parallel pass, keeping of each note only
+/// what linking and rendering read besides its events (see [`analyze_lean`]).
+fn parse_and_prepare(
+    corpus: &load::Corpus,
+    formats: calc::Formats,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
+    type Done = (
+        markdown::Parsed,
+        Vec<markdown::Problem>,
+        render::Prepared,
+        Vec<Diagnostic>,
+    );
+    let all: Vec<Done> = (0..corpus.notes.len())
+        .into_par_iter()
+        .map(|id| {
+            let n = &corpus.notes[id];
+            let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
+            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, formats);
+            p.events = Vec::new();
+            p.fences = Vec::new();
+            (p, problems, prepared, prep_diags)
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(all.len());
+    let mut prepared = Vec::with_capacity(all.len());
+    for (n, (p, problems, pr, mut prep_diags)) in corpus.notes.iter().zip(all) {
+        for pr in problems {
+            let mut d =
+                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
+            d.help = pr.help;
+            diags.push(d);
+        }
+        diags.append(&mut prep_diags);
+        parsed.push(p);
+        prepared.push(pr);
+    }
+    (parsed, prepared)
+}
+
 /// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).
 pub struct Rendered {
     pub pages: Vec<render::Page>,
@@ -298,8 +387,22 @@ pub type NoteSections = (load::NoteId, Vec<render::SectionText>);
 
 /// Renders every page and passes it to `sink`. Template errors are collected and returned together.
 pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
+    let pages = render::pages(&a.site());
+    let mut diags = Vec::new();
+    let sections = render_listed(a, &pages, sink, &mut diags)?;
+    fail_if_render_errors(diags)?;
+    Ok(Rendered { pages, sections })
+}
+
+/// Renders `pages` and passes each to `sink`; template errors go to `diags`. Returns the note
+/// pages' section texts, in the order of `pages`.
+fn render_listed(
+    a: &Analysis,
+    pages: &[render::Page],
+    sink: &PageSink,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<NoteSections>, Error> {
     let site = a.site();
-    let pages = render::pages(&site);
     let results: Vec<Result<Option<NoteSections>, Error>> = pages
         .par_iter()
         .map(|page| {
@@ -315,7 +418,6 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             })
         })
         .collect();
-    let mut diags = Vec::new();
     let mut sections = Vec::new();
     for r in results {
         match r {
@@ -325,11 +427,15 @@ pub fn render_pages(a: &Analysis, sink: &PageSink) -> Result<Rendered, Error> {
             Err(e) => return Err(e),
         }
     }
-    // One broken template fails every page the same way: report it once.
+    Ok(sections)
+}
+
+/// Fails with the template errors of a rendering, each reported once (one broken template
+/// fails every page the same way).
+fn fail_if_render_errors(mut diags: Vec<Diagnostic>) -> Result<(), Error> {
     diagnostic::sort_and_cap(&mut diags);
     diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-    fail_if_errors(&mut diags)?;
-    Ok(Rendered { pages, sections })
+    fail_if_errors(&mut diags)
 }
 
 /// Files besides the pages: theme static files, used assets, `highlight.css`, `.nojekyll`,
@@ -407,8 +513,7 @@ pub fn used_highlight_css(a: &Analysis) -> String {
     let used = render::highlight::used_classes(
         a.prepared
             .iter()
-            .flatten()
-            .flatten()
+            .flat_map(render::Prepared::iter)
             .filter(|s| s.is_code)
             .map(|s| s.html.as_str()),
     );
@@ -419,13 +524,14 @@ pub fn used_highlight_css(a: &Analysis) -> String {
 pub const SEARCH_INDEX_FILE: &str = search::INDEX_FILE;
 
 /// The search index of a rendered site, or `None` when `[search] enabled = false`.
-/// `sections` are the note pages' section texts, in reading order (as [`render_pages`] returns them).
-pub fn search_index(a: &Analysis, sections: &[NoteSections]) -> Option<search::Index> {
+/// `sections` are the note pages' section texts (as [`render_pages`] returns them); the index
+/// keeps them.
+pub fn search_index(a: &Analysis, sections: Vec<NoteSections>) -> Option<search::Index> {
     let cfg = &a.project.config.search;
     if !cfg.enabled {
         return None;
     }
-    Some(search::build(&search::Input {
+    Some(search::build(search::Input {
         corpus: &a.corpus,
         parsed: &a.parsed,
         graph: &a.graph,
@@ -434,6 +540,32 @@ pub fn search_index(a: &Analysis, sections: &[NoteSections]) -> Option<search::I
             index_code: cfg.index_code,
         },
     }))
+}
+
+/// Like [`search_index`], handing each file of the index to `sink` as soon as it is made
+/// (what a build writes: the index never sits whole in memory). `None` when search is off.
+pub fn write_search_index(
+    a: &Analysis,
+    sections: Vec<NoteSections>,
+    sink: &mut search::shard::Sink,
+) -> Result<Option<search::Stats>, Error> {
+    let cfg = &a.project.config.search;
+    if !cfg.enabled {
+        return Ok(None);
+    }
+    search::write(
+        search::Input {
+            corpus: &a.corpus,
+            parsed: &a.parsed,
+            graph: &a.graph,
+            sections,
+            options: search::Options {
+                index_code: cfg.index_code,
+            },
+        },
+        sink,
+    )
+    .map(Some)
 }
 
 /// What `corem build --single-file` wrote.
@@ -491,7 +623,7 @@ pub fn build_single_file(
                 (n, render::html::note_html(&site, n, page, true).1)
             })
             .collect();
-        if let Some(index) = search_index(&a, &sections) {
+        if let Some(index) = search_index(&a, sections) {
             // The shards assign into this object; search.js finds them all loaded.
             js.push("window.COREM_SEARCH_SHARDS = window.COREM_SEARCH_SHARDS || {};".into());
             js.extend(index.files.into_iter().map(|(_, text)| text));
@@ -560,52 +692,90 @@ pub enum FileSource {
     Copy(PathBuf),
 }
 
+/// The staging folder of a build (see [`output::Staging`]) with the folders of `pages` and
+/// their companion files made: the spare of the last build, rewritten whole when `fresh`.
+fn open_staging(
+    a: &Analysis,
+    pages: &[render::Page],
+    fresh: bool,
+) -> Result<output::Staging, Error> {
+    let spare = output::StateDir::for_project(&a.project)
+        .filter(output::StateDir::ensure)
+        .map(|state| state.spare_for(&a.project.output_dir));
+    let s = if fresh {
+        output::Staging::rewrite(&a.project.output_dir, spare)?
+    } else {
+        output::Staging::new(&a.project.output_dir, spare, true)?
+    };
+    let site = a.site();
+    s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
+    let extras: Vec<String> = pages
+        .iter()
+        .flat_map(|p| render::page_extras(&site, p))
+        .collect();
+    s.create_dirs(extras.iter().map(String::as_str))?;
+    Ok(s)
+}
+
 fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut timings = Vec::new();
-    let a = analyze(dir, opts, &mut timings)?;
+    let mut peaks = Vec::new();
+    let mut peak = |stage: &'static str| peaks.extend(peak_rss().map(|b| (stage, b)));
+    let mut a = analyze_lean(dir, opts, &mut timings)?;
     let mut t = Timer {
         last: Instant::now(),
         timings: Vec::new(),
     };
+    let pages = render::pages(&a.site());
     let staging = if write {
         // Refuse a foreign output before touching the project's working folder.
         output::check_target(&a.project.output_dir)?;
-        let spare = output::StateDir::for_project(&a.project)
-            .filter(output::StateDir::ensure)
-            .map(|state| state.spare_for(&a.project.output_dir));
-        let s = output::Staging::new(&a.project.output_dir, spare, !opts.fresh)?;
-        let site = a.site();
-        let pages = render::pages(&site);
-        s.create_dirs(pages.iter().map(|p| p.out_path.as_str()))?;
-        let extras: Vec<String> = pages
-            .iter()
-            .flat_map(|p| render::page_extras(&site, p))
-            .collect();
-        s.create_dirs(extras.iter().map(String::as_str))?;
-        Some(s)
+        Some(open_staging(&a, &pages, opts.fresh)?)
     } else {
         None
     };
-    let rendered = render_pages(&a, &|path, bytes| match &staging {
+    let sink = |path: &str, bytes: &[u8]| match &staging {
         Some(s) => s.write(path, bytes).map(drop),
         None => Ok(()),
-    })?;
-    t.lap("render");
-    let mut extra = extra_files(&a, &rendered.pages);
-    // The index cannot fail, so `check` skips it.
-    let index = if write {
-        search_index(&a, &rendered.sections)
-    } else {
-        None
     };
-    let search_stats = index.map(|index| {
-        for (name, js) in index.files {
-            extra.push((name, FileSource::Bytes(js.into_bytes())));
+    let mut diags = Vec::new();
+    // The graph page's layout is kept in the build cache: it is rendered while the cache is
+    // in memory (and first, so that it is not the one page left running at the end).
+    let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
+        (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
+    render_listed(&a, &early, &sink, &mut diags)?;
+    t.lap("graph");
+    if write {
+        // Every cached result is computed by now: the cache is saved, and its copies leave
+        // memory before the other pages are rendered.
+        if let Some(state) =
+            output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
+        {
+            cache::store().save_and_release(&state.cache_file());
         }
-        index.stats
-    });
+    }
+    t.lap("cache");
+    peak("analyze");
+    let sections = render_listed(&a, &rest, &sink, &mut diags)?;
+    fail_if_render_errors(diags)?;
+    let rendered = Rendered { pages, sections };
+    t.lap("render");
+    peak("render");
+    let extra = extra_files(&a, &rendered.pages);
+    // The pages are written: their computed blocks are no longer needed.
+    a.prepared = Vec::new();
+    // The index cannot fail, so `check` skips it; each file is written as soon as it is made.
+    let mut index_files = 0;
+    let search_stats = match &staging {
+        Some(s) => write_search_index(&a, rendered.sections, &mut |name, js| {
+            index_files += 1;
+            s.write(&name, js.as_bytes()).map(drop)
+        })?,
+        None => None,
+    };
     t.lap("search");
-    let files = rendered.pages.len() + extra.len();
+    peak("search");
+    let files = rendered.pages.len() + extra.len() + index_files;
     let mut writes = None;
     if let Some(s) = staging {
         for (rel, src) in &extra {
@@ -620,12 +790,8 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
             }
         }
         writes = Some(s.commit()?);
-        if let Some(state) =
-            output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
-        {
-            cache::store().save(&state.cache_file());
-        }
         t.lap("write");
+        peak("write");
     }
     timings.append(&mut t.timings);
     let mut warnings = a.warnings;
@@ -639,5 +805,6 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings,
         search: search_stats,
         writes,
+        peak_rss: peaks,
     })
 }

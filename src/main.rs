@@ -308,6 +308,12 @@ fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: 
                 w.written, w.unchanged, w.removed
             );
         }
+        if !r.peak_rss.is_empty() {
+            let parts: Vec<String> = (r.peak_rss.iter())
+                .map(|(stage, b)| format!("{stage} {:.0} MiB", *b as f64 / 1048576.0))
+                .collect();
+            eprintln!("  peak memory after: {}", parts.join(", "));
+        }
     }
     let elapsed = started.elapsed();
     let target = if verb == "Built" {

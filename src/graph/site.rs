@@ -89,11 +89,18 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
     let corpus = site.corpus;
     let notes = SiteNotes::collect(site);
     let colours = section_colours(corpus);
+    // Past NODE_LIMIT notes are dots: a coarser layout looks the same and costs a sixth.
+    let detail = if notes.order.len() > NODE_LIMIT {
+        layout::Detail::Coarse
+    } else {
+        layout::Detail::Full
+    };
     let lay = layout::clustered(
         &notes.groups,
         &notes.size,
         &notes.edges,
         notes.group_sections.len(),
+        detail,
     );
     let bundled = notes.edges.len() > EDGE_LIMIT;
     let view = view_box(&lay, notes.order.is_empty());

@@ -302,6 +302,12 @@ impl Parsed {
     /// Events of the part of the note an anchor names: a heading's section (up to the next
     /// heading of the same or a higher level) or a block (`^id`). Empty when unknown.
     pub fn anchor_events(&self, anchor: &str) -> Range<usize> {
+        self.anchor_events_in(&self.events, anchor)
+    }
+
+    /// [`Parsed::anchor_events`] in `events`, this note's event stream parsed again (a build
+    /// that keeps no event streams; see `render::Site::reparse`).
+    pub fn anchor_events_in(&self, events: &[Ev], anchor: &str) -> Range<usize> {
         if anchor.starts_with('^') {
             return self.find_block(anchor).map_or(0..0, |b| b.events.clone());
         }
@@ -309,15 +315,14 @@ impl Parsed {
             return 0..0;
         };
         let level = self.headings[h].level;
-        let start = self
-            .events
+        let start = events
             .iter()
             .position(|e| matches!(e, Ev::HeadingStart(x) if *x == h))
             .unwrap_or(0);
-        let end = self.events[start + 1..]
+        let end = events[start + 1..]
             .iter()
             .position(|e| matches!(e, Ev::HeadingStart(x) if self.headings[*x].level <= level))
-            .map_or(self.events.len(), |p| start + 1 + p);
+            .map_or(events.len(), |p| start + 1 + p);
         start..end
     }
 

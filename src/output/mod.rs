@@ -131,6 +131,9 @@ pub struct Staging {
     written: Mutex<HashSet<String>>,
     changed: AtomicUsize,
     committed: bool,
+    /// Compare each file with what the staging folder holds and write only when it differs
+    /// (false: write every file, see [`Staging::rewrite`]).
+    compare: bool,
 }
 
 /// What a build changed in the staging folder.
@@ -190,21 +193,34 @@ impl Staging {
             written: Mutex::new(HashSet::new()),
             changed: AtomicUsize::new(0),
             committed: false,
+            compare: true,
         })
     }
 
-    fn record(&self, rel: &str) {
-        if let Ok(mut w) = self.written.lock() {
-            w.insert(rel.to_string());
-        }
+    /// A staging folder in which every file is written, whatever it holds (`build --fresh`).
+    /// It is still the spare of an earlier build when there is one: rewriting its files costs
+    /// what writing new ones does, without first deleting the old site and allocating a new
+    /// file for every page (seconds for 10,000 pages on ext4).
+    pub fn rewrite(target: &Path, spare: Option<PathBuf>) -> Result<Staging, Error> {
+        let mut s = Staging::new(target, spare, true)?;
+        s.compare = false;
+        Ok(s)
+    }
+
+    /// Records that this build writes `rel`; true the first time.
+    fn record(&self, rel: &str) -> bool {
+        self.written
+            .lock()
+            .is_ok_and(|mut w| w.insert(rel.to_string()))
     }
 
     /// Writes a file (its folders must exist: see [`Staging::create_dirs`]), unless the staging
     /// folder already holds exactly these bytes. Returns whether it wrote.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, Error> {
-        self.record(rel);
+        // A rewrite still compares a file this build already wrote (the site marker, say).
+        let compare = !self.record(rel) || self.compare;
         let path = self.dir.join(rel);
-        if same_bytes(&path, bytes) {
+        if compare && same_bytes(&path, bytes) {
             return Ok(false);
         }
         clear_non_file(&path)?;
@@ -250,14 +266,14 @@ impl Staging {
 
     /// Copies a file into the site (unless the same bytes are already there).
     pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, Error> {
-        self.record(rel);
+        let compare = !self.record(rel) || self.compare;
         let to = self.dir.join(rel);
         if let Some(parent) = to.parent() {
             self.create_dir(parent)?;
         }
         // Read once: compared with what the spare holds, and written only when different.
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        if same_bytes(&to, &bytes) {
+        if compare && same_bytes(&to, &bytes) {
             return Ok(false);
         }
         clear_non_file(&to)?;
@@ -608,6 +624,42 @@ mod tests {
             std::fs::read_to_string(spare.join("b/y.html")).unwrap(),
             "y"
         );
+    }
+
+    #[test]
+    fn rewrite_writes_every_file_into_the_spare_and_still_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let build = |s: Staging, files: &[(&str, &str)]| {
+            s.create_dirs(files.iter().map(|(p, _)| *p)).unwrap();
+            for (p, b) in files {
+                s.write(p, b.as_bytes()).unwrap();
+            }
+            s.commit().unwrap()
+        };
+        let site = [("index.html", "home"), ("a/x.html", "x"), ("b/y.html", "y")];
+        let sp = spare(dir.path(), &out);
+        build(Staging::new(&out, Some(sp.clone()), true).unwrap(), &site);
+        build(Staging::new(&out, Some(sp.clone()), true).unwrap(), &site);
+        // The spare holds the same bytes: a rewrite writes them all the same (and the site
+        // marker), and drops b/. A file written twice by the build is written (and counted) once.
+        let stats = build(
+            Staging::rewrite(&out, Some(sp)).unwrap(),
+            &[
+                ("index.html", "home"),
+                ("a/x.html", "x"),
+                ("index.html", "home"),
+            ],
+        );
+        assert_eq!(
+            stats,
+            WriteStats {
+                written: 3,
+                unchanged: 0,
+                removed: 1
+            }
+        );
+        assert_eq!(entries(&out), [SITE_MARKER, "a", "index.html"]);
     }
 
     #[cfg(unix)]

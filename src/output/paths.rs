@@ -136,6 +136,13 @@ fn page_owner(site: &Site, kind: &PageKind) -> Owner {
             what: "the print page".into(),
             file: None,
         },
+        PageKind::PrintPart(i) => Owner {
+            what: match site.print_parts().parts.get(*i) {
+                Some(p) => format!("the print page of `{}`", p.title),
+                None => "a print page".into(),
+            },
+            file: None,
+        },
         PageKind::NotFound => Owner {
             what: "the 404 page".into(),
             file: None,

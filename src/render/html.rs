@@ -17,6 +17,9 @@ pub enum Mode<'a> {
     Page(&'a str),
     /// Every note on one page (`print.html`, single-file): links are in-page anchors.
     OnePage,
+    /// Print page `.1` of a large site: like [`Mode::OnePage`], but a link to a note on another
+    /// print page goes to its anchor there.
+    PrintPart(&'a super::print::Parts, usize),
 }
 
 /// The text a reader sees in one section of a note (between two headings), for search.
@@ -84,10 +87,38 @@ fn fragment(id: &str) -> String {
     format!("#{}", encode_path(id))
 }
 
+/// A note's event stream: the one parsing kept, or, when the build dropped them to save memory
+/// ([`super::Site::reparse`]), the note parsed again (parsing is deterministic, so the events,
+/// and the indices its links, headings and computed blocks are known by, are the same).
+pub fn note_events<'s>(site: &Site<'s>, note: NoteId) -> std::borrow::Cow<'s, [Ev]> {
+    if site.reparse {
+        let n = &site.corpus.notes[note];
+        std::borrow::Cow::Owned(
+            crate::markdown::parse(n.body(), n.meta.title.as_deref())
+                .0
+                .events,
+        )
+    } else {
+        std::borrow::Cow::Borrowed(&site.parsed[note].events)
+    }
+}
+
 /// Renders a note body. Returns the HTML and, when `collect` is set, the text of each section.
 pub fn note_html(
     site: &Site,
     note: NoteId,
+    mode: Mode,
+    collect: bool,
+) -> (String, Vec<SectionText>) {
+    note_html_of(site, note, &note_events(site, note), mode, collect)
+}
+
+/// [`note_html`] of the note's event stream `events` (from [`note_events`]), for a caller
+/// that renders the note more than once (its page and its link preview).
+pub fn note_html_of(
+    site: &Site,
+    note: NoteId,
+    events: &[Ev],
     mode: Mode,
     collect: bool,
 ) -> (String, Vec<SectionText>) {
@@ -103,8 +134,7 @@ pub fn note_html(
     if collect {
         r.sections.push(SectionText::default());
     }
-    let events = &site.parsed[note].events;
-    r.emit(note, 0..events.len(), true);
+    r.emit(note, events, 0..events.len(), true);
     let mut html = String::with_capacity(site.corpus.notes[note].body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     if html.contains("></th>") {
@@ -113,9 +143,16 @@ pub fn note_html(
     (html, r.sections)
 }
 
-/// HTML of events `range` of `note` as another view shows it (a link preview): headings
-/// without ids, links written for `mode`, no section texts collected.
-pub fn range_html(site: &Site, note: NoteId, range: std::ops::Range<usize>, mode: Mode) -> String {
+/// HTML of events `range` of `note` (its event stream `events`, see [`note_events`]) as another
+/// view shows it (a link preview): headings without ids, links written for `mode`, no section
+/// texts collected.
+pub fn range_html(
+    site: &Site,
+    note: NoteId,
+    events: &[Ev],
+    range: std::ops::Range<usize>,
+    mode: Mode,
+) -> String {
     let mut r = Writer {
         site,
         mode,
@@ -125,7 +162,7 @@ pub fn range_html(site: &Site, note: NoteId, range: std::ops::Range<usize>, mode
         depth: 0,
         transcluded: 0,
     };
-    r.emit(note, range, false);
+    r.emit(note, events, range, false);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
     if html.contains("></th>") {
@@ -207,6 +244,18 @@ impl<'s> Writer<'s, '_> {
         self.events.push(Event::Html(CowStr::from(html)));
     }
 
+    /// On a print page of a large site, the print page showing note `n` when it is another
+    /// one (`print-components.html`), else nothing: its anchor is on this page.
+    fn print_page_of(&self, n: NoteId) -> String {
+        match self.mode {
+            Mode::PrintPart(parts, current) => match parts.part_of(n) {
+                Some(p) if p != current => encode_path(&parts.parts[p].out_path),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
     /// The href of a resolved link target, for the current mode.
     fn href(&self, from: NoteId, r: &Resolved) -> Option<String> {
         let notes = &self.site.corpus.notes;
@@ -215,7 +264,7 @@ impl<'s> Writer<'s, '_> {
             (_, Resolved::Broken(_) | Resolved::Hidden) => None,
             (Mode::Page(page), Resolved::Page(path)) => Some(rel_url(page, path)),
             // One-page views have no tag or folder pages: the text stays, unlinked.
-            (Mode::OnePage, Resolved::Page(_)) => None,
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Page(_)) => None,
             (Mode::Page(page), Resolved::Anchor(a)) => {
                 // In an embed, a local anchor belongs to the embedded note's own page.
                 if notes[from].out_path == page {
@@ -228,8 +277,9 @@ impl<'s> Writer<'s, '_> {
                     ))
                 }
             }
-            (Mode::OnePage, Resolved::Anchor(a)) => Some(format!(
-                "#{}--{}",
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Anchor(a)) => Some(format!(
+                "{}#{}--{}",
+                self.print_page_of(from),
                 note_anchor(&notes[from].out_path),
                 encode_path(a)
             )),
@@ -253,10 +303,18 @@ impl<'s> Writer<'s, '_> {
                     None => format!("#{n}"),
                 })
             }
+            (Mode::PrintPart(..), Resolved::Note { note, anchor }) => {
+                let n = note_anchor(&notes[*note].out_path);
+                let page = self.print_page_of(*note);
+                Some(match anchor {
+                    Some(a) => format!("{page}#{n}--{}", encode_path(a)),
+                    None => format!("{page}#{n}"),
+                })
+            }
             (Mode::Page(page), Resolved::Asset(a)) => {
                 Some(rel_url(page, &self.site.corpus.assets[*a].out_path))
             }
-            (Mode::OnePage, Resolved::Asset(a)) => {
+            (Mode::OnePage | Mode::PrintPart(..), Resolved::Asset(a)) => {
                 Some(encode_path(&self.site.corpus.assets[*a].out_path))
             }
         }
@@ -264,16 +322,17 @@ impl<'s> Writer<'s, '_> {
 
     /// Emits events `range` of `note`. `own` is false inside an embed: headings lose their ids
     /// there, so transcluded text never duplicates an id of the page.
-    fn emit(&mut self, note: NoteId, range: std::ops::Range<usize>, own: bool) {
+    fn emit(&mut self, note: NoteId, events: &[Ev], range: std::ops::Range<usize>, own: bool) {
         let parsed = &self.site.parsed[note];
         let resolved = &self.site.graph.resolved[note];
         let specials = &self.site.prepared[note];
         for i in range {
-            match &parsed.events[i] {
+            match &events[i] {
                 Ev::Md(e) => {
                     match e {
                         Event::Text(t) => self.text(t, false),
-                        Event::Code(t) => self.text(t, true),
+                        // Inline code is part of the sentence a reader sees (and of its excerpt).
+                        Event::Code(t) => self.text(t, false),
                         Event::SoftBreak | Event::HardBreak => self.text(" ", false),
                         _ => {}
                     }
@@ -328,7 +387,7 @@ impl<'s> Writer<'s, '_> {
                     }
                 }
                 Ev::Fence(_) | Ev::Math { .. } | Ev::InlineCalc { .. } => {
-                    self.special(note, specials.get(i).and_then(Option::as_ref));
+                    self.special(note, specials.get(i));
                 }
             }
         }
@@ -386,7 +445,7 @@ impl<'s> Writer<'s, '_> {
     fn heading_id(&self, note: NoteId, id: &str) -> String {
         match self.mode {
             Mode::Page(_) => id.to_string(),
-            Mode::OnePage => format!(
+            Mode::OnePage | Mode::PrintPart(..) => format!(
                 "{}--{}",
                 note_anchor(&self.site.corpus.notes[note].out_path),
                 id
@@ -416,12 +475,9 @@ impl<'s> Writer<'s, '_> {
         };
         let parsed = &site.parsed[*target];
         let body_len = site.corpus.notes[*target].body().len();
-        let (range, bytes) = match anchor {
-            None => (0..parsed.events.len(), body_len),
-            Some(id) => (
-                parsed.anchor_events(id),
-                parsed.anchor_span(id, body_len).map_or(0, |r| r.len()),
-            ),
+        let bytes = match anchor {
+            None => body_len,
+            Some(id) => parsed.anchor_span(id, body_len).map_or(0, |r| r.len()),
         };
         // The link stage rejects deeper nesting and bigger pages; this guards a page built
         // from a graph that an edit made stale.
@@ -435,6 +491,11 @@ impl<'s> Writer<'s, '_> {
         }
         let href = self.href(from, resolved).unwrap_or_default();
         let title = &site.graph.titles[*target];
+        let events = note_events(site, *target);
+        let range = match anchor {
+            None => 0..events.len(),
+            Some(id) => parsed.anchor_events_in(&events, id),
+        };
         let label = match anchor {
             Some(id) => match parsed.headings.iter().find(|h| &h.id == id) {
                 Some(h) => format!("{title} › {}", h.text),
@@ -455,7 +516,7 @@ impl<'s> Writer<'s, '_> {
             self.html(open.clone());
         }
         self.depth += 1;
-        self.emit(*target, range, false);
+        self.emit(*target, &events, range, false);
         self.depth -= 1;
         if let Some((_, close)) = wrap {
             self.html(close.clone());

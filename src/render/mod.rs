@@ -11,6 +11,7 @@ pub mod html;
 pub mod math;
 pub mod media;
 pub mod preview;
+pub mod print;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -36,12 +37,39 @@ pub struct Site<'a> {
     pub corpus: &'a Corpus,
     pub parsed: &'a [Parsed],
     pub graph: &'a Graph,
-    /// For each note, the computed content of each event (aligned with `Parsed::events`).
-    pub prepared: &'a [Vec<Option<Special>>],
+    /// For each note, its computed blocks (by index in `Parsed::events`).
+    pub prepared: &'a [Prepared],
     /// Last-commit dates of the notes (empty outside a git checkout).
     pub dates: &'a crate::load::git::Dates,
     /// Nav items shared by the pages of a folder.
     pub nav_cache: NavCache,
+    /// The print pages, worked out on first use (see [`Site::print_parts`]).
+    pub print_parts: std::sync::OnceLock<print::Parts>,
+    /// The build dropped the notes' event streams after computing their blocks (see
+    /// `crate::analyze`): rendering parses each note again when it needs its events.
+    pub reparse: bool,
+}
+
+/// A note's computed blocks (highlighted code, diagrams, calculations, math), by the index of
+/// the event they replace in `Parsed::events`. Sparse: a note has a few among hundreds of
+/// events, and a 100,000-note site cannot afford a slot per event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prepared(Vec<(u32, Special)>);
+
+impl Prepared {
+    /// The block replacing event `i`, if any.
+    pub fn get(&self, i: usize) -> Option<&Special> {
+        let i = u32::try_from(i).ok()?;
+        (self.0)
+            .binary_search_by_key(&i, |(e, _)| *e)
+            .ok()
+            .map(|k| &self.0[k].1)
+    }
+
+    /// Every block, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = &Special> {
+        self.0.iter().map(|(_, s)| s)
+    }
 }
 
 /// Computes every note's build-time blocks, in parallel across notes and in document order
@@ -50,8 +78,8 @@ pub fn prepare(
     corpus: &Corpus,
     parsed: &[Parsed],
     formats: crate::calc::Formats,
-) -> (Vec<Vec<Option<Special>>>, Vec<Diagnostic>) {
-    let results: Vec<(Vec<Option<Special>>, Vec<Diagnostic>)> = parsed
+) -> (Vec<Prepared>, Vec<Diagnostic>) {
+    let results: Vec<(Prepared, Vec<Diagnostic>)> = parsed
         .par_iter()
         .enumerate()
         .map(|(id, p)| prepare_note(corpus, id, p, formats))
@@ -71,15 +99,15 @@ pub fn prepare_note(
     id: NoteId,
     p: &Parsed,
     formats: crate::calc::Formats,
-) -> (Vec<Option<Special>>, Vec<Diagnostic>) {
+) -> (Prepared, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
     let mut state = fence::NoteState::new(note, p, formats);
-    let mut out: Vec<Option<Special>> = Vec::with_capacity(p.events.len());
+    let mut out = Vec::new();
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-    for ev in &p.events {
+    for (i, ev) in p.events.iter().enumerate() {
         let res = match ev {
-            Ev::Fence(f) => Some(fence::fence(&p.fences[*f], &mut state)),
+            Ev::Fence(f) => fence::fence(&p.fences[*f], &mut state),
             Ev::Math {
                 display,
                 tex,
@@ -87,22 +115,23 @@ pub fn prepare_note(
             } => {
                 let (special, warning) = fence::math(tex, *display, *offset);
                 warnings.extend(warning);
-                Some(Ok(special))
+                Ok(special)
             }
-            Ev::InlineCalc { expr, offset } => Some(fence::inline_calc(expr, *offset, &mut state)),
-            _ => None,
+            Ev::InlineCalc { expr, offset } => fence::inline_calc(expr, *offset, &mut state),
+            _ => continue,
         };
-        out.push(match res {
-            Some(Ok(mut s)) => {
+        match res {
+            Ok(mut s) => {
                 warnings.append(&mut s.warnings);
-                Some(s)
+                // Kept for the whole build: no spare capacity (format! leaves up to half).
+                s.warnings = Vec::new();
+                s.html.shrink_to_fit();
+                s.text.shrink_to_fit();
+                s.links.shrink_to_fit();
+                out.push((i as u32, s));
             }
-            Some(Err(mut ps)) => {
-                problems.append(&mut ps);
-                None
-            }
-            None => None,
-        });
+            Err(mut ps) => problems.append(&mut ps),
+        }
     }
     warnings.extend(state.take_warnings());
     let located = |pr: crate::markdown::Problem, d: Diagnostic| {
@@ -119,7 +148,7 @@ pub fn prepare_note(
                 .map(|pr| located(pr.clone(), Diagnostic::warning(&note.path, pr.message))),
         )
         .collect();
-    (out, diags)
+    (Prepared(out), diags)
 }
 
 /// A page of the output site.
@@ -134,7 +163,10 @@ pub enum PageKind {
     Tags,
     Tag(String),
     Search,
+    /// `print.html`: every note, or on a large site the list of its print pages.
     Print,
+    /// Print page `i` of a large site (see [`print::parts`]).
+    PrintPart(usize),
     /// `graph.html`: every note and link (`[navigation] graph_page`).
     Graph,
     NotFound,
@@ -190,6 +222,12 @@ pub fn pages(site: &Site) -> Vec<Page> {
             out_path: path.into(),
         });
     }
+    for (i, part) in site.print_parts().parts.iter().enumerate() {
+        out.push(Page {
+            kind: PageKind::PrintPart(i),
+            out_path: part.out_path.clone(),
+        });
+    }
     if site.project.config.navigation.graph_page {
         out.push(Page {
             kind: PageKind::Graph,
@@ -230,6 +268,40 @@ struct NavNote {
     title: String,
     url: String,
     current: bool,
+    /// A link to the page listing the items a long list leaves out (see [`nav_window`]).
+    more: bool,
+}
+
+impl NavNote {
+    fn more(count: usize, which: &str, url: &str) -> NavNote {
+        NavNote {
+            title: format!("{count} {which} note{}", if count == 1 { "" } else { "s" }),
+            url: url.to_string(),
+            current: false,
+            more: true,
+        }
+    }
+}
+
+/// Lists of the nav (top-level items, a section's notes or subsections) up to this long are
+/// shown whole; a longer one shows [`NAV_WINDOW`] items around the page's own and a link to
+/// the page that lists them all.
+pub const NAV_LIST_MAX: usize = 60;
+/// Items a long nav list shows before and after the page's own.
+pub const NAV_WINDOW: usize = 12;
+
+/// The items of a nav list of `len` that a page shows: all of a short list; of a long one, the
+/// [`NAV_WINDOW`] items on each side of `focus` (the page's own item, or the list's start).
+pub fn nav_window(len: usize, focus: Option<usize>) -> std::ops::Range<usize> {
+    if len <= NAV_LIST_MAX {
+        return 0..len;
+    }
+    let span = 2 * NAV_WINDOW + 1;
+    let start = focus
+        .unwrap_or(0)
+        .saturating_sub(NAV_WINDOW)
+        .min(len - span);
+    start..start + span
 }
 
 /// A top-level entry of the nav.
@@ -263,6 +335,7 @@ impl NavCache {
 
 #[derive(Serialize)]
 struct NavItem {
+    /// `note`, `section`, or `more` (a link to the page listing what a long list leaves out).
     kind: &'static str,
     title: String,
     url: String,
@@ -270,6 +343,23 @@ struct NavItem {
     open: bool,
     notes: Vec<NavNote>,
     sections: Vec<NavItem>,
+}
+
+impl NavItem {
+    fn more(count: usize, which: &str, url: &str) -> NavItem {
+        NavItem {
+            kind: "more",
+            title: format!(
+                "{count} {which} section{}",
+                if count == 1 { "" } else { "s" }
+            ),
+            url: url.to_string(),
+            current: false,
+            open: false,
+            notes: Vec::new(),
+            sections: Vec::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -286,6 +376,8 @@ struct SubsectionCtx {
     url: String,
     description: String,
     count: usize,
+    /// On a site with one print page per section: the section's (first) print page.
+    print_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -356,6 +448,13 @@ pub fn site_globals(project: &Project) -> Value {
 }
 
 impl<'a> Site<'a> {
+    /// The print pages of the site: none when `print.html` holds every note.
+    pub fn print_parts(&self) -> &print::Parts {
+        self.print_parts.get_or_init(|| {
+            print::parts(self.corpus, self.graph, self.project.config.print.max_notes)
+        })
+    }
+
     fn title(&self, n: NoteId) -> &str {
         &self.graph.titles[n]
     }
@@ -364,7 +463,7 @@ impl<'a> Site<'a> {
     /// inline values filled in, as the reader sees them on `from`'s own page.
     pub fn context(&self, from: NoteId, raw: &str) -> String {
         crate::markdown::fill_values(raw, |event| {
-            let special = self.prepared.get(from)?.get(event)?.as_ref()?;
+            let special = self.prepared.get(from)?.get(event)?;
             Some(special.text.clone())
         })
     }
@@ -435,7 +534,10 @@ impl<'a> Site<'a> {
     /// open sections expanded. The items a page does not change (closed, not current) are the
     /// same for every page of a folder, so they are built once per folder and shared (tera's
     /// values are reference-counted): a 10,000-note site does not rebuild its 200-section nav
-    /// for every page.
+    /// for every page. A list longer than [`NAV_LIST_MAX`] shows only the items around the
+    /// page's own (see [`nav_window`]), so a page's nav has a bounded size however large the
+    /// site: without that, every page would carry every section and the site would grow with
+    /// the square of its notes.
     fn nav_value(&self, from: &str, page: &PageKind) -> TeraValue {
         let open = self.open_sections(page);
         let current_note = match page {
@@ -449,33 +551,50 @@ impl<'a> Site<'a> {
             }
             _ => None,
         };
+        let affected = |t: &NavTop| match *t {
+            NavTop::Note(n) => current_note == Some(n),
+            NavTop::Section(s) => open.contains(&s) || current_section == Some(s),
+        };
+        let tops: Vec<NavTop> = self.nav_tops().collect();
+        let window = nav_window(tops.len(), tops.iter().position(affected));
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        let shared = self.nav_cache.folder(dir, || {
-            self.nav_tops()
-                .map(|t| TeraValue::from_serializable(&self.nav_item(from, t, &[], None, None)))
+        // Pages of one folder share their window, except root notes (each is a top item).
+        let key = format!("{dir}\u{0}{}", window.start);
+        let shared = self.nav_cache.folder(&key, || {
+            tops[window.clone()]
+                .iter()
+                .map(|&t| TeraValue::from_serializable(&self.nav_item(from, t, &[], None, None)))
                 .collect()
         });
-        let items: Vec<TeraValue> = self
-            .nav_tops()
-            .zip(shared.iter())
-            .map(|(t, plain)| {
-                let affected = match t {
-                    NavTop::Note(n) => current_note == Some(n),
-                    NavTop::Section(s) => open.contains(&s) || current_section == Some(s),
-                };
-                if affected {
-                    TeraValue::from_serializable(&self.nav_item(
-                        from,
-                        t,
-                        &open,
-                        current_note,
-                        current_section,
-                    ))
-                } else {
-                    plain.clone()
-                }
-            })
-            .collect();
+        let home = rel_url(from, "index.html");
+        let mut items: Vec<TeraValue> = Vec::with_capacity(window.len() + 2);
+        if window.start > 0 {
+            items.push(TeraValue::from_serializable(&NavItem::more(
+                window.start,
+                "earlier",
+                &home,
+            )));
+        }
+        for (t, plain) in tops[window.clone()].iter().zip(shared.iter()) {
+            items.push(if affected(t) {
+                TeraValue::from_serializable(&self.nav_item(
+                    from,
+                    *t,
+                    &open,
+                    current_note,
+                    current_section,
+                ))
+            } else {
+                plain.clone()
+            });
+        }
+        if window.end < tops.len() {
+            items.push(TeraValue::from_serializable(&NavItem::more(
+                tops.len() - window.end,
+                "more",
+                &home,
+            )));
+        }
         TeraValue::from(items)
     }
 
@@ -520,32 +639,51 @@ impl<'a> Site<'a> {
     ) -> NavItem {
         let sec = &self.corpus.sections[s];
         let is_open = open.contains(&s);
+        let url = rel_url(from, &sec.out_path());
+        let (mut notes, mut sections) = (Vec::new(), Vec::new());
+        if is_open {
+            // Long lists show the items around the page's own, and link the rest to the
+            // section's page, which lists them all.
+            let w = nav_window(
+                sec.notes.len(),
+                sec.notes.iter().position(|&n| current_note == Some(n)),
+            );
+            if w.start > 0 {
+                notes.push(NavNote::more(w.start, "earlier", &url));
+            }
+            notes.extend(sec.notes[w.clone()].iter().map(|&n| NavNote {
+                title: self.title(n).to_string(),
+                url: rel_url(from, &self.corpus.notes[n].out_path),
+                current: current_note == Some(n),
+                more: false,
+            }));
+            if w.end < sec.notes.len() {
+                notes.push(NavNote::more(sec.notes.len() - w.end, "more", &url));
+            }
+            let w = nav_window(
+                sec.children.len(),
+                (sec.children.iter()).position(|c| open.contains(c) || current_section == Some(*c)),
+            );
+            if w.start > 0 {
+                sections.push(NavItem::more(w.start, "earlier", &url));
+            }
+            sections.extend(
+                sec.children[w.clone()]
+                    .iter()
+                    .map(|&c| self.nav_section(from, c, open, current_note, current_section)),
+            );
+            if w.end < sec.children.len() {
+                sections.push(NavItem::more(sec.children.len() - w.end, "more", &url));
+            }
+        }
         NavItem {
             kind: "section",
             title: self.graph.section_titles[s].clone(),
-            url: rel_url(from, &sec.out_path()),
+            url,
             current: current_section == Some(s),
             open: is_open,
-            notes: if is_open {
-                sec.notes
-                    .iter()
-                    .map(|&n| NavNote {
-                        title: self.title(n).to_string(),
-                        url: rel_url(from, &self.corpus.notes[n].out_path),
-                        current: current_note == Some(n),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            sections: if is_open {
-                sec.children
-                    .iter()
-                    .map(|&c| self.nav_section(from, c, open, current_note, current_section))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            notes,
+            sections,
         }
     }
 
@@ -596,6 +734,9 @@ impl<'a> Site<'a> {
                         url: rel_url(from, &cs.out_path()),
                         description: cs.index.map(|i| self.description(i)).unwrap_or_default(),
                         count: count_notes(self.corpus, c),
+                        print_url: (self.print_parts().parts.iter())
+                            .find(|p| p.section == Some(c) && p.number == 1)
+                            .map(|p| rel_url(from, &p.out_path)),
                     }
                 })
                 .collect(),
@@ -696,7 +837,9 @@ pub fn render_page(
         PageKind::Note(n) => {
             let n = *n;
             let note = &site.corpus.notes[n];
-            let (content, secs) = html::note_html(site, n, Mode::Page(from), true);
+            // Parsed again when the build kept no event streams: once for page and preview.
+            let events = html::note_events(site, n);
+            let (content, secs) = html::note_html_of(site, n, &events, Mode::Page(from), true);
             sections = secs;
             let parsed = &site.parsed[n];
             let is_home = note.is_index && note.section == 0;
@@ -757,7 +900,7 @@ pub fn render_page(
                 ctx.insert("section", &site.section_ctx(from, note.section));
             }
             if site.project.config.navigation.previews {
-                extra.push(preview::shard(site, n));
+                extra.push(preview::shard(site, n, &events));
             }
             let nav = &site.project.config.navigation;
             if nav.local_graph {
@@ -821,22 +964,36 @@ pub fn render_page(
         PageKind::Print => {
             pc.kind = "print";
             pc.title = site.graph.section_titles[0].clone();
-            let notes: Vec<PrintNote> = site
-                .graph
-                .order
-                .par_iter()
-                .map(|&n| {
-                    let note = &site.corpus.notes[n];
-                    PrintNote {
-                        anchor: note_anchor(&note.out_path),
-                        title: site.title(n).to_string(),
-                        description: site.description(n),
-                        depth: depth_of(site.corpus, note.section) + usize::from(!note.is_index),
-                        content: html::note_html(site, n, Mode::OnePage, false).0,
-                    }
-                })
+            let parts = site.print_parts();
+            let notes = if parts.is_split() {
+                Vec::new()
+            } else {
+                print_notes(site, 0..site.graph.order.len(), Mode::OnePage)
+            };
+            let list: Vec<PrintPartCtx> = (parts.parts.iter())
+                .map(|p| PrintPartCtx::new(p, rel_url(from, &p.out_path)))
                 .collect();
             ctx.insert("notes", &notes);
+            ctx.insert("parts", &list);
+            ctx.insert("part", &None::<PrintPartCtx>);
+            template = "print.html".into();
+        }
+        PageKind::PrintPart(i) => {
+            let parts = site.print_parts();
+            let Some(part) = parts.parts.get(*i) else {
+                return Err(Diagnostic::error(
+                    templates::template_path(theme, "print.html"),
+                    format!("no print page {i}"),
+                ));
+            };
+            pc.kind = "print";
+            pc.title = PrintPartCtx::new(part, String::new()).label;
+            let notes = print_notes(site, part.notes.clone(), Mode::PrintPart(parts, *i));
+            let mut this = PrintPartCtx::new(part, rel_url(from, &part.out_path));
+            this.index_url = rel_url(from, "print.html");
+            ctx.insert("notes", &notes);
+            ctx.insert("parts", &Vec::<PrintPartCtx>::new());
+            ctx.insert("part", &Some(this));
             template = "print.html".into();
         }
         PageKind::Graph => {
@@ -884,6 +1041,57 @@ pub fn render_page(
         sections,
         extra,
     })
+}
+
+/// The notes at positions `range` of the reading order, rendered for a print page.
+fn print_notes(site: &Site, range: std::ops::Range<usize>, mode: Mode) -> Vec<PrintNote> {
+    site.graph.order[range]
+        .par_iter()
+        .map(|&n| {
+            let note = &site.corpus.notes[n];
+            PrintNote {
+                anchor: note_anchor(&note.out_path),
+                title: site.title(n).to_string(),
+                description: site.description(n),
+                depth: depth_of(site.corpus, note.section) + usize::from(!note.is_index),
+                content: html::note_html(site, n, mode, false).0,
+            }
+        })
+        .collect()
+}
+
+/// A print page of a large site, as templates see it (`parts` on `print.html`, `part` on
+/// the page itself).
+#[derive(Serialize)]
+struct PrintPartCtx {
+    /// The section's title.
+    title: String,
+    /// The title with the part number when the section has several (`Components (2 of 3)`).
+    label: String,
+    url: String,
+    /// `print.html`, the list of print pages (on the page itself).
+    index_url: String,
+    count: usize,
+    number: usize,
+    of: usize,
+}
+
+impl PrintPartCtx {
+    fn new(p: &print::Part, url: String) -> PrintPartCtx {
+        PrintPartCtx {
+            title: p.title.clone(),
+            label: if p.of > 1 {
+                format!("{} ({} of {})", p.title, p.number, p.of)
+            } else {
+                p.title.clone()
+            },
+            url,
+            index_url: String::new(),
+            count: p.notes.len(),
+            number: p.number,
+            of: p.of,
+        }
+    }
 }
 
 /// One note of the single-file handbook (`handbook.html`).

@@ -99,13 +99,13 @@ fn visible_len(html: &str) -> usize {
     n
 }
 
-/// The chunks of a note, opening first.
-fn chunks(site: &Site, n: NoteId) -> Vec<Chunk> {
+/// The chunks of a note (its event stream `events`), opening first.
+fn chunks(site: &Site, n: NoteId, events: &[Ev]) -> Vec<Chunk> {
     let parsed = &site.parsed[n];
     let mode = Mode::Page(&site.corpus.notes[n].out_path);
     let mut out = vec![Chunk(String::new(), 0, String::new(), String::new(), 0)];
     let mut used = 0;
-    for (range, heading) in blocks(&parsed.events) {
+    for (range, heading) in blocks(events) {
         if let Some(h) = heading {
             let head = &parsed.headings[h];
             out.push(Chunk(
@@ -128,7 +128,7 @@ fn chunks(site: &Site, n: NoteId) -> Vec<Chunk> {
             chunk.4 = 1;
             continue;
         }
-        let block = html::range_html(site, n, range, mode);
+        let block = html::range_html(site, n, events, range, mode);
         used += visible_len(&block).max(1);
         chunk.3.push_str(&block);
     }
@@ -154,14 +154,15 @@ fn section_path(site: &Site, n: NoteId) -> String {
     names.join(" › ")
 }
 
-/// The preview script of note `n`: `(output path, JavaScript)`.
-pub fn shard(site: &Site, n: NoteId) -> (String, String) {
+/// The preview script of note `n`, whose event stream is `events` (see
+/// [`html::note_events`]): `(output path, JavaScript)`.
+pub fn shard(site: &Site, n: NoteId, events: &[Ev]) -> (String, String) {
     let note = &site.corpus.notes[n];
     let data = Data {
         t: site.title(n),
         d: site.description(n),
         p: section_path(site, n),
-        c: chunks(site, n),
+        c: chunks(site, n, events),
     };
     let key = serde_json::to_string(&note.out_path).unwrap_or_default();
     let json = serde_json::to_string(&data).unwrap_or_default();

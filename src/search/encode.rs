@@ -109,6 +109,43 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// BM25's term-frequency saturation (the client's scoring uses the same constants).
+pub const K1: f64 = 1.2;
+/// BM25's length normalisation.
+pub const B: f64 = 0.75;
+/// How many impact levels a posting can have.
+pub const LEVELS: usize = 32;
+/// The lowest level's impact (a code word in a long section is about 0.1).
+pub const IMPACT_MIN: f64 = 0.08;
+
+/// A term's BM25 weight in an entry, without its idf: `tf (k1 + 1) / (tf + k1 (1 - b + b
+/// len / avg))`, with `tf` the entry's field-weighted frequency (`weight` in half units) and
+/// `len` its length in words. Between 0 and `K1 + 1`.
+pub fn impact(weight: u32, len: u32, avg: f64) -> f64 {
+    let tf = f64::from(weight) / 2.0;
+    let norm = 1.0 - B + B * f64::from(len) / avg.max(1.0);
+    tf * (K1 + 1.0) / (tf + K1 * norm)
+}
+
+/// The impact of each level: geometric from [`IMPACT_MIN`] to `K1 + 1` (each about 25 % above
+/// the one before; BM25 saturates, so the rounding hardly moves a ranking). Shipped in the
+/// index, so the client scores with the same table.
+pub fn impact_levels() -> Vec<f64> {
+    let top = K1 + 1.0;
+    let ratio = (top / IMPACT_MIN).powf(1.0 / (LEVELS - 1) as f64);
+    (0..LEVELS)
+        .map(|i| (top / ratio.powi((LEVELS - 1 - i) as i32) * 1e4).round() / 1e4)
+        .collect()
+}
+
+/// The level nearest to an impact, on a log scale.
+pub fn impact_level(impact: f64) -> usize {
+    let top = K1 + 1.0;
+    let ratio = (top / IMPACT_MIN).powf(1.0 / (LEVELS - 1) as f64);
+    let steps_down = (top / impact.max(1e-9)).ln() / ratio.ln();
+    (LEVELS - 1).saturating_sub(steps_down.round().max(0.0) as usize)
+}
+
 /// Length of a string in UTF-16 code units (what JavaScript's `length` and `slice` count).
 pub fn js_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
@@ -235,9 +272,108 @@ pub fn front_decode(s: &str) -> Vec<(String, TermLink)> {
     out
 }
 
+/// The posting lists of every term.
+pub struct Postings {
+    /// Per term: its entries as numbers ([`Writer`]), each `(gap × 2 + heading) × LEVELS +
+    /// level` (gaps counted from -1, so the first is the entry's number; `heading` when the term
+    /// is in the entry's own heading; `level` of [`impact_level`]).
+    pub lists: Vec<String>,
+    /// Per term: the number of entries using it.
+    pub df: Vec<u32>,
+    /// Postings in all.
+    pub count: usize,
+}
+
+/// Inverts the entries' words into per-term posting lists (in parallel), and encodes them.
+pub fn postings(tokens: super::tokenise::Tokens, terms: &super::tokenise::Terms) -> Postings {
+    use super::tokenise::{pack, unpack};
+    use rayon::prelude::*;
+    let super::tokenise::Tokens {
+        entries, lengths, ..
+    } = tokens;
+    let avg = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len().max(1) as f64;
+    // Per entry: (term, heading, level), by term; forms of one stem add up.
+    let by_entry: Vec<Vec<u32>> = entries
+        .into_par_iter()
+        .zip(lengths.par_iter())
+        .map(|((_, words), &len)| {
+            let mut out = super::tokenise::merge(
+                (words.iter())
+                    .map(|&p| {
+                        let (w, h, wt) = unpack(p);
+                        pack(terms.of_word[w as usize], h, wt)
+                    })
+                    .collect(),
+            );
+            // The weight becomes the level (both fit the low 7 bits).
+            for p in &mut out {
+                let (t, h, wt) = unpack(*p);
+                *p = pack(t, h, impact_level(impact(wt, len, avg)) as u32);
+            }
+            out
+        })
+        .collect();
+    let terms_n = terms.dictionary.len();
+    let mut df = vec![0u32; terms_n];
+    for e in &by_entry {
+        for &p in e {
+            df[unpack(p).0 as usize] += 1;
+        }
+    }
+    let mut start = vec![0usize; terms_n + 1];
+    for t in 0..terms_n {
+        start[t + 1] = start[t] + df[t] as usize;
+    }
+    let count = start[terms_n];
+    // Flat, by term: the entry and its code (heading × LEVELS + level).
+    let mut flat: Vec<(u32, u8)> = vec![(0, 0); count];
+    let mut fill = start.clone();
+    for (e, ps) in by_entry.into_iter().enumerate() {
+        for p in ps {
+            let (t, h, level) = unpack(p);
+            flat[fill[t as usize]] = (e as u32, u8::from(h) * LEVELS as u8 + level as u8);
+            fill[t as usize] += 1;
+        }
+    }
+    let lists: Vec<String> = (0..terms_n)
+        .into_par_iter()
+        .map(|t| {
+            let mut w = Writer::default();
+            let mut prev: i64 = -1;
+            for &(e, code) in &flat[start[t]..start[t + 1]] {
+                let gap = (i64::from(e) - prev - 1) as u64;
+                prev = i64::from(e);
+                w.num(gap * 2 * LEVELS as u64 + u64::from(code));
+            }
+            w.out
+        })
+        .collect();
+    Postings { lists, df, count }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn impact_levels_rise_and_round_to_the_nearest() {
+        let levels = impact_levels();
+        assert_eq!(levels.len(), LEVELS);
+        assert!((levels[LEVELS - 1] - (K1 + 1.0)).abs() < 1e-9);
+        assert!((levels[0] - IMPACT_MIN).abs() < 1e-4);
+        for (i, &l) in levels.iter().enumerate() {
+            assert_eq!(impact_level(l), i, "{l}");
+            assert_eq!(impact_level(l * 1.05), i);
+            assert_eq!(impact_level(l * 0.95), i);
+        }
+        assert_eq!(impact_level(0.0), 0);
+        assert_eq!(impact_level(9.0), LEVELS - 1);
+        // More occurrences weigh more; a longer section weighs less.
+        assert!(impact(4, 100, 100.0) > impact(2, 100, 100.0));
+        assert!(impact(2, 50, 100.0) > impact(2, 400, 100.0));
+        // A title word outweighs a body word whatever the length.
+        assert!(impact_level(impact(24, 400, 100.0)) > impact_level(impact(2, 20, 100.0)));
+    }
 
     #[test]
     fn alphabet_is_93_safe_characters() {

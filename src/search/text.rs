@@ -20,10 +20,39 @@ pub const STOP_WORDS: &[&str] = &[
     "to", "versus", "vs", "was", "were", "which", "while", "who", "with", "you", "your",
 ];
 
-/// True for a word in [`STOP_WORDS`] (already folded).
+/// True for a word in [`STOP_WORDS`] (already folded). Called for every word of every
+/// section, so it looks at the length and the first letter before comparing.
 pub fn is_stop(word: &str) -> bool {
+    let b = word.as_bytes();
+    if b.is_empty() || b.len() > STOP_MAX_LEN || !STOP_FIRST[b[0] as usize] {
+        return false;
+    }
     STOP_WORDS.binary_search(&word).is_ok()
 }
+
+/// Length of the longest stop word.
+const STOP_MAX_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > max {
+            max = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// The bytes stop words start with.
+const STOP_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        t[STOP_WORDS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Case folding as the client does it: lower case, and the typographic apostrophe as `'`.
 pub fn fold(word: &str) -> String {
@@ -128,6 +157,8 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted, STOP_WORDS);
         assert!(is_stop("the") && !is_stop("theorem"));
+        assert!(STOP_WORDS.iter().all(|w| is_stop(w)));
+        assert!(!is_stop("") && !is_stop("zebra") && !is_stop("anotherone"));
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub struct Digests<'a> {
     depth: Vec<usize>,
     /// For each note: how section and tag pages list it.
     entry: Vec<u64>,
+    /// The print pages of a large site by name and section (section cards link them).
+    print_layout: u64,
+    /// The print pages with the notes each holds (links between them depend on it).
+    print_parts: u64,
 }
 
 impl<'a> Digests<'a> {
@@ -73,7 +77,16 @@ impl<'a> Digests<'a> {
             section_ctx: Vec::new(),
             depth: Vec::new(),
             entry: Vec::new(),
+            print_layout: 0,
+            print_parts: 0,
         };
+        let (mut layout, mut parts) = (h(), h());
+        for p in &site.print_parts().parts {
+            (&p.out_path, p.section, p.number, p.of).hash(&mut layout);
+            (&p.out_path, &p.title, &p.notes).hash(&mut parts);
+        }
+        d.print_layout = layout.finish();
+        d.print_parts = parts.finish();
         d.entry = (0..n)
             .map(|i| {
                 let mut s = h();
@@ -183,6 +196,7 @@ impl<'a> Digests<'a> {
         // Top level of the navigation (always shown) and the home crumb.
         self.nav_section[0].hash(s);
         self.site.graph.section_titles[0].hash(s);
+        self.print_layout.hash(s);
         for sec in self.open_sections(page) {
             self.nav_section[sec].hash(s);
         }
@@ -267,9 +281,24 @@ impl<'a> Digests<'a> {
             }
             PageKind::Search => 5u8.hash(&mut s),
             PageKind::NotFound => 6u8.hash(&mut s),
+            PageKind::Print if site.print_parts().is_split() => {
+                7u8.hash(&mut s);
+                self.print_parts.hash(&mut s);
+            }
             PageKind::Print => {
                 7u8.hash(&mut s);
                 for &n in &graph.order {
+                    let note = &corpus.notes[n];
+                    self.deep[n].hash(&mut s);
+                    self.file[n].hash(&mut s);
+                    self.depth[note.section].hash(&mut s);
+                }
+            }
+            PageKind::PrintPart(i) => {
+                8u8.hash(&mut s);
+                self.print_parts.hash(&mut s);
+                let range = (site.print_parts().parts.get(*i)).map_or(0..0, |p| p.notes.clone());
+                for &n in &graph.order[range] {
                     let note = &corpus.notes[n];
                     self.deep[n].hash(&mut s);
                     self.file[n].hash(&mut s);

@@ -28,7 +28,7 @@ use crate::config::{CONFIG_FILE, Project};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Files, LoadedFile};
 use crate::markdown::Parsed;
-use crate::render::{self, Page, PageKind, Special};
+use crate::render::{self, Page, PageKind};
 use crate::theme::Theme;
 use crate::{Analysis, BuildOptions, Error, FileSource};
 
@@ -146,7 +146,7 @@ struct NoteCache {
     meta: Option<load::Meta>,
     parsed: Parsed,
     parse_diags: Vec<Diagnostic>,
-    prepared: Vec<Option<Special>>,
+    prepared: render::Prepared,
     prep_diags: Vec<Diagnostic>,
     hash: u64,
 }
@@ -250,6 +250,7 @@ impl Incremental {
                 highlight_css,
                 dates,
                 warnings: Vec::new(),
+                events_kept: true,
             },
             md_files: Vec::new(),
             other_files: Vec::new(),
@@ -413,7 +414,7 @@ impl Incremental {
             || self
                 .pending
                 .iter()
-                .any(|(p, _)| !matches!(p.kind, PageKind::Print))
+                .any(|(p, _)| !matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)))
             || kinds.iter().any(|(k, _)| *k != Kind::Note)
         {
             return None;
@@ -608,6 +609,19 @@ impl Incremental {
                 out_path: self.a.corpus.notes[n].out_path.clone(),
             })
             .collect();
+        // The print pages showing the re-rendered notes (rendered after the reload).
+        let mut print_pages = vec![Page {
+            kind: PageKind::Print,
+            out_path: "print.html".into(),
+        }];
+        let parts = site.print_parts();
+        let mut part_ids: Vec<usize> = pages.iter().filter_map(|&n| parts.part_of(n)).collect();
+        part_ids.sort_unstable();
+        part_ids.dedup();
+        print_pages.extend(part_ids.into_iter().map(|i| Page {
+            kind: PageKind::PrintPart(i),
+            out_path: parts.parts[i].out_path.clone(),
+        }));
         let results: Vec<Result<RenderedPage, Diagnostic>> = todo
             .par_iter()
             .map(|p| {
@@ -648,16 +662,13 @@ impl Incremental {
         changed.sort();
         self.files = Arc::new(files);
         self.digests_stale = true;
-        // The print page shows every note: render it after the reload, in `finish`.
-        self.pending = vec![(
-            Page {
-                kind: PageKind::Print,
-                out_path: "print.html".into(),
-            },
-            0,
-        )];
-        self.digests.remove("print.html");
-        let mut pending = vec!["print.html".to_string()];
+        // The print pages show every note: render them after the reload, in `finish`.
+        let mut pending = Vec::new();
+        for p in &print_pages {
+            self.digests.remove(&p.out_path);
+            pending.push(p.out_path.clone());
+        }
+        self.pending = print_pages.into_iter().map(|p| (p, 0)).collect();
         self.search_after_rebuild(&mut pending);
         Some(Ok(Update {
             changed,
@@ -790,7 +801,7 @@ impl Incremental {
         // Keep each note's parse and computed blocks while its text is the same.
         let n = corpus.notes.len();
         let mut parsed: Vec<Option<Parsed>> = Vec::with_capacity(n);
-        let mut prepared: Vec<Option<Vec<Option<Special>>>> = Vec::with_capacity(n);
+        let mut prepared: Vec<Option<render::Prepared>> = Vec::with_capacity(n);
         let mut parse_diags = Vec::with_capacity(n);
         let mut prep_diags = Vec::with_capacity(n);
         let mut hashes = Vec::with_capacity(n);
@@ -840,7 +851,7 @@ impl Incremental {
             hashes[id] = h;
         }
         let parsed: Vec<Parsed> = parsed.into_iter().map(Option::unwrap_or_default).collect();
-        let computed: Vec<(usize, Vec<Option<Special>>, Vec<Diagnostic>)> = redo
+        let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = redo
             .par_iter()
             .map(|&id| {
                 let formats = self.a.project.config.calc.formats();
@@ -919,7 +930,7 @@ impl Incremental {
             let old = self.digests.get(&p.out_path).copied();
             if !self.force_all && old == Some(d) {
                 new_digests.insert(p.out_path.clone(), d);
-            } else if matches!(p.kind, PageKind::Print) && !first {
+            } else if matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)) && !first {
                 // Keep the old digest until the page is rendered by `finish`.
                 if let Some(o) = old {
                     new_digests.insert(p.out_path.clone(), o);
@@ -1057,7 +1068,7 @@ impl Incremental {
                 .collect();
             let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
             self.note_sections.retain(|rel, _| live.contains(rel));
-            if let Some(index) = crate::search_index(&self.a, &sections) {
+            if let Some(index) = crate::search_index(&self.a, sections) {
                 // The core and its shards; shards the new index no longer has are dropped.
                 let mut files: Option<SiteFiles> = None;
                 let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();

@@ -22,7 +22,7 @@ if (!site || !fs.existsSync(site)) {
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 // The theme's own scripts (none of them draws diagrams): anything else is a diagram script.
 const THEME_SCRIPTS = new Set(['corem.js', 'search.js', 'search-index.js']);
-const isThemeScript = (name) => THEME_SCRIPTS.has(name) || /^search-index-[ps]\d+\.js$/.test(name);
+const isThemeScript = (name) => THEME_SCRIPTS.has(name) || /^search-index-[dps]\d+\.js$/.test(name);
 
 function pages(dir) {
   const out = [];

@@ -5,7 +5,7 @@
 // usage: node tests/browser/search.mjs <site-dir> <stems.json>
 //   stems.json: [[word, stem], …] from rust-stemmers (written by tests/browser_search.rs)
 import { createServer } from 'node:http';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { launch, watch, fileUrl, finish, assert } from './lib.mjs';
 
@@ -123,6 +123,33 @@ async function pass(base, label, allowed) {
   assert(list.length > 0 && /idempot/i.test(list[0].text),
     `${label}: prefix “idempot” does not rank idempotent sections first: ${list.slice(0, 3).map((r) => `${r.url} (${r.text})`)}`, problems);
 
+  // Excerpts: about 20–30 words around the best match, matched words marked; a typo with two
+  // letters swapped finds its word.
+  await typeQuery(page, 'geohsah ');
+  list = await results(page);
+  assert(list[0] && /geohashing-and-quadtrees\.html/.test(list[0].url), `${label}: “geohsah” does not find geohashing first: ${list.slice(0, 3).map((r) => r.url)}`, problems);
+  const snippets = await page.$$eval('.site-header [data-search-results] .sr-snippet', (s) => s.map((x) => ({ text: x.textContent, marks: [...x.querySelectorAll('mark')].map((m) => m.textContent.toLowerCase()) })));
+  const words = (t) => t.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  assert(snippets.length > 0 && snippets.every((x) => words(x.text) <= 30), `${label}: excerpts longer than 30 words: ${snippets.map((x) => words(x.text))}`, problems);
+  assert(snippets.filter((x) => words(x.text) >= 20).length >= snippets.length / 2, `${label}: excerpts mostly shorter than 20 words: ${snippets.map((x) => words(x.text))}`, problems);
+  assert(snippets.filter((x) => /geohash/i.test(x.text)).every((x) => x.marks.some((m) => m.startsWith('geohash'))), `${label}: excerpts without the matched word marked: ${JSON.stringify(snippets)}`, problems);
+  // A word deep in a long section: the excerpt is cut around it, not from the section's start.
+  await typeQuery(page, 'decorrelated ');
+  const deep = await page.$$eval('.site-header [data-search-results] .sr-snippet', (s) => s.map((x) => ({ text: x.textContent, marks: [...x.querySelectorAll('mark')].map((m) => m.textContent.toLowerCase()) })));
+  assert(deep.length > 0 && deep.every((x) => x.marks.includes('decorrelated')), `${label}: “decorrelated” not marked in every excerpt: ${JSON.stringify(deep)}`, problems);
+  assert(deep.some((x) => x.text.startsWith('…')), `${label}: no excerpt starts inside its section: ${JSON.stringify(deep)}`, problems);
+  // A query loads only the shards it needs: on a fresh page, at most one sections shard per
+  // result shown.
+  const fresh = await context.newPage();
+  await fresh.goto(base + 'search.html', { waitUntil: 'load' });
+  const loaded = await fresh.evaluate(() => new Promise((resolve) => window.coremSearch.load(() =>
+    window.coremSearch.search('decorrelated', 8, () => resolve(window.coremSearch.loaded())))));
+  await fresh.close();
+  const shardFiles = readdirSync(siteDir).filter((f) => /^search-index-s\d+\.js$/.test(f)).length;
+  const sLoaded = loaded.filter((k) => k[0] === 's').length;
+  assert(sLoaded >= 1 && sLoaded <= 8 && sLoaded < shardFiles && loaded.some((k) => k[0] === 'd') && loaded.some((k) => k[0] === 'p'),
+    `${label}: one query loaded ${loaded} (of ${shardFiles} sections shards)`, problems);
+
   // The results page lists every result, from ?q=.
   await page.goto(base + 'search.html?q=' + encodeURIComponent('cache aside'), { waitUntil: 'load' });
   await page.waitForFunction(() => document.querySelectorAll('.search-page-results a').length > 0 &&
@@ -153,7 +180,7 @@ const pairs = JSON.parse(readFileSync(stemsFile, 'utf8'));
 const report = await page.evaluate((pairs) => new Promise((resolve) => {
   window.coremSearch.load(() => {
     const bad = pairs.filter(([word, s]) => window.coremSearch.stem(word) !== s);
-    const { words, terms } = window.coremSearch.vocabulary();
+    window.coremSearch.vocabulary(({ words, terms }) => {
     const byTerm = new Map();
     const split = [];
     words.forEach((word, i) => {
@@ -164,6 +191,7 @@ const report = await page.evaluate((pairs) => new Promise((resolve) => {
     });
     const stems = new Set(byTerm.values());
     resolve({ bad: bad.slice(0, 20).map(([word, s]) => `${word}: js ${window.coremSearch.stem(word)}, rust ${s}`), badCount: bad.length, split: split.slice(0, 20), merged: byTerm.size - stems.size, words: words.length });
+    });
   });
 }), pairs);
 assert(report.badCount === 0, `stemmer: ${report.badCount} of ${pairs.length} words differ from rust-stemmers: ${report.bad.join('; ')}`, problems);

@@ -1,0 +1,263 @@
+//! Phase 4 of the index: the files. The dictionary is cut into shards of consecutive words
+//! (found from the first word of each, which the core lists), each term's posting list goes
+//! into a postings shard of its dictionary shard, and the notes' sections (their texts, for
+//! excerpts, and what a result shows) into sections shards of whole notes; the core lists the
+//! shards. See the module docs of [`super`] for the format.
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::collect::{self, Note, Site};
+use super::encode::{self, Postings, TermLink, Writer, js_len};
+use super::tokenise::Terms;
+use super::{
+    DICT_SHARD_BYTES, INDEX_FILE, POSTINGS_SHARD_BYTES, SECTION_SHARD_BYTES, Stats, shard_name,
+    text,
+};
+
+/// How a dictionary word's stem is stored: `n > 0` when the stem is the word without its last
+/// `n - 1` UTF-16 units (most words), else 0 and the stem is listed apart.
+pub fn stem_code(word: &str, stem: &str) -> usize {
+    if word.starts_with(stem) {
+        js_len(word) - js_len(stem) + 1
+    } else {
+        0
+    }
+}
+
+/// One dictionary shard: its terms, and the postings shards of their lists.
+struct DictShard {
+    terms: std::ops::Range<usize>,
+    /// Postings shards: (terms in it, the lists joined).
+    postings: Vec<(usize, String)>,
+}
+
+/// Cuts the dictionary into shards of about [`DICT_SHARD_BYTES`], and each shard's posting
+/// lists into postings shards of about [`POSTINGS_SHARD_BYTES`].
+fn dictionary_shards(terms: &Terms, postings: &Postings) -> Vec<DictShard> {
+    let mut out: Vec<DictShard> = Vec::new();
+    let mut size = 0;
+    for (t, word) in terms.dictionary.iter().enumerate() {
+        // A word costs its letters (less what front coding saves, roughly) and three numbers.
+        let cost = word.len() / 2 + 6;
+        match out.last_mut() {
+            Some(s) if size + cost <= DICT_SHARD_BYTES => {
+                s.terms.end = t + 1;
+                size += cost;
+            }
+            _ => {
+                out.push(DictShard {
+                    terms: t..t + 1,
+                    postings: Vec::new(),
+                });
+                size = cost;
+            }
+        }
+    }
+    for s in &mut out {
+        for t in s.terms.clone() {
+            let list = &postings.lists[t];
+            match s.postings.last_mut() {
+                Some((n, text)) if text.len() + list.len() <= POSTINGS_SHARD_BYTES => {
+                    text.push_str(list);
+                    *n += 1;
+                }
+                _ => s.postings.push((1, list.clone())),
+            }
+        }
+    }
+    out
+}
+
+/// The contents of a dictionary shard: `w` its words, front-coded; `t` per term its document
+/// frequency, posting-list length and [`stem_code`]; `x` the stems stored apart; `p` the
+/// number of its first postings shard and `n` how many terms each of its postings shards holds.
+fn dictionary_shard(terms: &Terms, postings: &Postings, s: &DictShard, first_p: usize) -> Value {
+    let words = &terms.dictionary[s.terms.clone()];
+    let coded = encode::front_code(words, &vec![TermLink::New; words.len()]);
+    let mut table = Writer::default();
+    let mut apart: Vec<&str> = Vec::new();
+    for t in s.terms.clone() {
+        table.num(u64::from(postings.df[t]));
+        table.num(postings.lists[t].len() as u64);
+        let code = stem_code(&terms.dictionary[t], &terms.stems[t]);
+        table.num(code as u64);
+        if code == 0 {
+            apart.push(&terms.stems[t]);
+        }
+    }
+    let mut counts = Writer::default();
+    for (n, _) in &s.postings {
+        counts.num(*n as u64);
+    }
+    json!({
+        "w": coded,
+        "t": table.out,
+        "x": apart.join("\n"),
+        "p": first_p,
+        "n": counts.out,
+    })
+}
+
+/// One note as a sections shard holds it: `[url, title, folder path, own text, [level, parent
+/// distance, heading, anchor, text]…]`; the anchor is empty when the client derives it from the
+/// heading ([`collect::simple_slug`]).
+fn note_sections(site: &Site, note: &Note) -> Value {
+    let n = note.note;
+    let parsed = &site.parsed[n];
+    let places = collect::entries(site, note, false);
+    let mut out: Vec<Value> = vec![
+        json!(site.corpus.notes[n].out_path),
+        json!(site.graph.titles[n]),
+        json!(collect::folder_path(site, n).join(" › ")),
+    ];
+    for (s, e) in note.sections.iter().zip(&places) {
+        let text = collect::excerpt_text(site, note, s);
+        match e.place.heading.and_then(|h| parsed.headings.get(h)) {
+            None => out.push(json!(text)),
+            Some(h) => {
+                let anchor = if collect::simple_slug(&h.text) == h.id {
+                    ""
+                } else {
+                    h.id.as_str()
+                };
+                out.push(json!([h.level, e.place.parent, h.text, anchor, text]));
+            }
+        }
+    }
+    Value::Array(out)
+}
+
+/// Escapes what could end a script early in odd hosts.
+fn safe(js: String) -> String {
+    if js.contains(['\u{2028}', '\u{2029}']) {
+        js.replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    } else {
+        js
+    }
+}
+
+/// A shard's file: `COREM_SEARCH_SHARDS.<key> = <value>;`.
+fn shard_file(kind: char, i: usize, value: &Value) -> (String, String) {
+    (
+        shard_name(kind, i),
+        safe(format!("COREM_SEARCH_SHARDS.{kind}{i}={value};\n")),
+    )
+}
+
+/// Where the files go: `sink(name, contents)`, in the order they are made (the core last).
+pub type Sink<'a> = dyn FnMut(String, String) -> Result<(), crate::Error> + 'a;
+
+/// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
+/// frees as it goes, so a large site never holds its texts and its sections shards at once).
+pub fn files(
+    site: &Site,
+    notes: Vec<Note>,
+    terms: &Terms,
+    postings: &Postings,
+    sink: &mut Sink,
+) -> Result<Stats, crate::Error> {
+    let mut stats = Stats::default();
+    let mut files = 0;
+    let mut put = |name: String, js: String, stats: &mut Stats| -> Result<(), crate::Error> {
+        files += 1;
+        stats.file_bytes += js.len();
+        sink(name, js)
+    };
+    // Sections shards: notes in chunks, each chunk's notes made in parallel, then grouped in
+    // order into shards; a shard is written once full.
+    let mut s_table = Writer::default();
+    let mut entries = 0;
+    let mut open: Option<(usize, String)> = None;
+    let mut shard = 0;
+    let mut flush = |(n, body): (usize, String), stats: &mut Stats| -> Result<(), crate::Error> {
+        s_table.num(n as u64);
+        entries += n;
+        let js = safe(format!("COREM_SEARCH_SHARDS.s{shard}=[{body}];\n"));
+        stats.sections_bytes += js.len();
+        stats.largest_sections_shard = stats.largest_sections_shard.max(js.len());
+        put(shard_name('s', shard), js, stats)?;
+        shard += 1;
+        Ok(())
+    };
+    let mut notes = notes.into_iter();
+    loop {
+        let chunk: Vec<Note> = notes.by_ref().take(1024).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let made: Vec<(usize, String)> = chunk
+            .par_iter()
+            .map(|n| (n.sections.len(), note_sections(site, n).to_string()))
+            .collect();
+        drop(chunk);
+        for (n, text) in made {
+            open = match open.take() {
+                Some((m, mut s)) if s.len() + text.len() < SECTION_SHARD_BYTES => {
+                    s.push(',');
+                    s.push_str(&text);
+                    Some((m + n, s))
+                }
+                Some(full) => {
+                    flush(full, &mut stats)?;
+                    Some((n, text))
+                }
+                None => Some((n, text)),
+            };
+        }
+    }
+    if let Some(last) = open.take() {
+        flush(last, &mut stats)?;
+    }
+    // Dictionary and postings shards.
+    let dict = dictionary_shards(terms, postings);
+    let mut first_words = Vec::with_capacity(dict.len());
+    let mut d_table = Writer::default();
+    let mut next_p = 0;
+    for (i, d) in dict.iter().enumerate() {
+        let value = dictionary_shard(terms, postings, d, next_p);
+        let (name, js) = shard_file('d', i, &value);
+        stats.dictionary_bytes += js.len();
+        stats.largest_dictionary_shard = stats.largest_dictionary_shard.max(js.len());
+        put(name, js, &mut stats)?;
+        first_words.push(terms.dictionary[d.terms.start].as_str());
+        d_table.num(d.terms.len() as u64);
+        for (_, lists) in &d.postings {
+            let (name, js) = shard_file('p', next_p, &Value::from(lists.as_str()));
+            stats.postings_bytes += js.len();
+            put(name, js, &mut stats)?;
+            next_p += 1;
+        }
+    }
+    let core = json!({
+        "v": 3,
+        "alphabet": encode::ALPHABET,
+        "stop": text::STOP_WORDS.join(" "),
+        "n": entries,
+        "levels": encode::impact_levels(),
+        "dfirst": first_words.join("\n"),
+        "dterms": d_table.out,
+        "sshards": s_table.out,
+    });
+    let js = safe(format!(
+        "/* corem search index: generated, see docs/search.md */\nwindow.COREM_SEARCH_INDEX={core};\n"
+    ));
+    stats.core_bytes = js.len();
+    put(INDEX_FILE.to_string(), js, &mut stats)?;
+    stats.files = files;
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_that_start_the_word_are_a_number() {
+        assert_eq!(stem_code("caching", "cach"), 4);
+        assert_eq!(stem_code("cache", "cache"), 1);
+        assert_eq!(stem_code("happy", "happi"), 0);
+        assert_eq!(stem_code("café", "caf"), 2);
+    }
+}
