@@ -1,6 +1,6 @@
 /* corem default theme — search.js: live search over search-index.js and its shards (format:
  * src/search/mod.rs), classic scripts inserted as a query needs them, so search works from
- * file:// and what a keystroke loads does not grow with the site. See docs/search.md. */
+ * file:// and what a keystroke loads does not grow with the site. See docs/notes/search.md. */
 (function () {
   "use strict";
   var doc = document, win = window, ROOT = doc.documentElement.getAttribute("data-root") || "";

@@ -1,4 +1,4 @@
-//! Markup of worked steps and inline values (the contract is in `docs/template-context.md`).
+//! Markup of worked steps and inline values (the contract is in `docs/notes/template-context.md`).
 //!
 //! A block is an ordered list of steps, each an expression (`<code>`) and its result
 //! (`<output>`, the element for the result of a calculation), followed by the block's source in

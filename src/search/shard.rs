@@ -241,7 +241,7 @@ pub fn files(
         "sshards": s_table.out,
     });
     let js = safe(format!(
-        "/* corem search index: generated, see docs/search.md */\nwindow.COREM_SEARCH_INDEX={core};\n"
+        "/* corem search index: generated, see docs/notes/search.md */\nwindow.COREM_SEARCH_INDEX={core};\n"
     ));
     stats.core_bytes = js.len();
     put(INDEX_FILE.to_string(), js, &mut stats)?;
