@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
-use super::{COLOURS, Neighbour, neighbours, num, section_colours};
+use super::{COLOURS, Neighbour, neighbours, num};
 use crate::diagram::font;
 use crate::load::NoteId;
 use crate::markdown::{escape_attr, escape_html};
@@ -57,7 +57,7 @@ struct Model {
 
 fn model(site: &Site, n: NoteId, depth: u8) -> Model {
     let graph = site.graph;
-    let colours = section_colours(site.corpus);
+    let colours = site.section_colours();
     let colour = |m: NoteId| colours[site.corpus.notes[m].section];
     let all = neighbours(graph, n);
     let more = all.len().saturating_sub(MAX_NEIGHBOURS);
@@ -131,7 +131,7 @@ fn model(site: &Site, n: NoteId, depth: u8) -> Model {
 /// Hashes everything the local graph of `n` shows, for `serve` to know when to redraw it.
 pub fn digest(site: &Site, n: NoteId, depth: u8, h: &mut impl Hasher) {
     let m = model(site, n, depth);
-    let colours = section_colours(site.corpus);
+    let colours = site.section_colours();
     for node in &m.nodes {
         let note = &site.corpus.notes[node.note];
         (&note.out_path, &site.graph.titles[node.note]).hash(h);
@@ -261,7 +261,7 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
         return String::new();
     }
     let corpus = site.corpus;
-    let colours = section_colours(corpus);
+    let colours = site.section_colours();
     let ring1 = m.nodes.iter().filter(|x| x.ring == 1).count();
     let second = m.nodes.len() > ring1 + 1;
     let side_w = ARC_X
@@ -366,7 +366,7 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
         );
     }
     out.push_str("</text></g></svg>");
-    let legend = legend(site, &m, &colours, from);
+    let legend = legend(site, &m, colours, from);
     format!(
         "<nav class=\"local-graph\" aria-labelledby=\"corem-local-graph\">\n<h2 id=\"corem-local-graph\">Linked notes</h2>\n<div class=\"graph-box\">{out}</div>\n{legend}</nav>\n"
     )
