@@ -131,6 +131,111 @@ impl Default for NavigationConfig {
     }
 }
 
+/// `[footer]`: links added to every page's footer, after corem's own.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FooterConfig {
+    /// `[[footer.links]]` entries, in order.
+    pub links: Vec<FooterLink>,
+}
+
+/// One `[[footer.links]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    pub text: String,
+    /// A web address, always shown; or a path (`guide/`, `../`) to a site published beside this
+    /// one, resolved against `base_url` and shown only when there is one, so that a local build
+    /// never links to a neighbour it does not have.
+    pub url: String,
+}
+
+impl Config {
+    /// The footer links to show, as (text, address): web addresses as written, paths resolved
+    /// against `base_url`, and without a `base_url` no path at all.
+    pub fn footer_links(&self) -> Vec<(String, String)> {
+        self.footer
+            .links
+            .iter()
+            .filter_map(|l| {
+                let url = if is_web_address(&l.url) {
+                    l.url.clone()
+                } else {
+                    beside(&self.base_url, &l.url)?
+                };
+                Some((l.text.clone(), url))
+            })
+            .collect()
+    }
+}
+
+fn is_web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// `path` resolved against the site address `base` (`https://host/a` + `../b/` =
+/// `https://host/b/`); `None` when `base` is empty or the path climbs above the host.
+fn beside(base: &str, path: &str) -> Option<String> {
+    let base = base.trim_end_matches('/');
+    let host_end = base.find("://")? + 3;
+    let (origin, rest) = base.split_at(
+        base[host_end..]
+            .find('/')
+            .map_or(base.len(), |i| host_end + i),
+    );
+    let mut segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = path.split('/').collect();
+    let folder = matches!(parts.last(), Some(&"" | &"." | &".."));
+    for part in parts {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            p => segments.push(p),
+        }
+    }
+    let mut url = format!("{origin}/{}", segments.join("/"));
+    if folder && !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
+}
+
+/// Refuses a footer link without text, or whose `url` is neither a web address nor a plain
+/// relative path (a `javascript:` URL would run in every reader's browser).
+fn check_footer(config: &Config) -> Result<(), Error> {
+    for (k, link) in config.footer.links.iter().enumerate() {
+        let which = format!("{CONFIG_FILE}: footer link {} (`{}`)", k + 1, link.url);
+        if link.text.trim().is_empty() {
+            return Err(Error::Config(format!("{which}: `text` is empty")));
+        }
+        if is_web_address(&link.url) {
+            check_url("footer.links url", &link.url)?;
+            continue;
+        }
+        let scheme = link.url.split('/').next().is_some_and(|p| p.contains(':'));
+        let bad_char = link
+            .url
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "<>\"'`\\".contains(c));
+        if link.url.is_empty() || link.url.starts_with('/') || scheme || bad_char {
+            return Err(Error::Config(format!(
+                "{which}: `url` must be a web address (https://…) or a path beside this site \
+                 such as `guide/` or `../`"
+            )));
+        }
+        if !config.base_url.is_empty() && beside(&config.base_url, &link.url).is_none() {
+            return Err(Error::Config(format!(
+                "{which}: the path climbs above `{}`",
+                config.base_url
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The contents of `corem.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -156,6 +261,7 @@ pub struct Config {
     pub calc: CalcConfig,
     pub broken_links: BrokenLinks,
     pub navigation: NavigationConfig,
+    pub footer: FooterConfig,
 }
 
 impl Default for Config {
@@ -176,6 +282,7 @@ impl Default for Config {
             calc: CalcConfig::default(),
             broken_links: BrokenLinks::Error,
             navigation: NavigationConfig::default(),
+            footer: FooterConfig::default(),
         }
     }
 }
@@ -232,6 +339,7 @@ impl Project {
         ] {
             check_url(key, url)?;
         }
+        check_footer(&config)?;
         for (key, n) in [
             ("inline_digits", config.calc.inline_digits),
             ("digits", config.calc.digits),
@@ -302,7 +410,8 @@ fn parse_config(path: &Path, text: &str) -> Result<Config, Error> {
             "keys: title, description, base_url, language, author, repo_url, repo_branch, \
              notes_dir, output_dir, broken_links, [highlight] light/dark, [search] enabled/index_code, \
              [calc] inline_digits/digits, \
-             [navigation] previews/local_graph/local_graph_depth/graph_page",
+             [navigation] previews/local_graph/local_graph_depth/graph_page, \
+             [[footer.links]] text/url",
         ))
     })?;
     let depth = config.navigation.local_graph_depth;
@@ -454,5 +563,79 @@ mod tests {
         let p = Project::open(&root, &o).unwrap();
         assert_eq!(p.output_dir, root.join("public"));
         assert!(!p.vault_mode);
+    }
+
+    fn footer(toml: &str, base_url: &str) -> Result<Vec<(String, String)>, Error> {
+        let mut c = parse_config(Path::new("corem.toml"), toml)?;
+        c.base_url = base_url.to_string();
+        check_footer(&c)?;
+        Ok(c.footer_links())
+    }
+
+    /// A web address is always shown; a path is a site beside this one, shown only with a
+    /// `base_url` (a local build has no neighbour to link to).
+    #[test]
+    fn footer_links_resolve_paths_against_base_url() {
+        let toml = "[[footer.links]]\ntext = \"Guide\"\nurl = \"guide/\"\n\
+                    [[footer.links]]\ntext = \"Home\"\nurl = \"../\"\n\
+                    [[footer.links]]\ntext = \"Elsewhere\"\nurl = \"https://example.org/x\"\n";
+        let pairs = |v: Vec<(String, String)>| {
+            v.into_iter()
+                .map(|(t, u)| format!("{t} {u}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(footer(toml, "https://me.github.io/corem/guide").unwrap()),
+            [
+                "Guide https://me.github.io/corem/guide/guide/",
+                "Home https://me.github.io/corem/",
+                "Elsewhere https://example.org/x",
+            ]
+        );
+        assert_eq!(
+            pairs(footer(toml, "").unwrap()),
+            ["Elsewhere https://example.org/x"]
+        );
+        assert_eq!(
+            beside("https://h.org", "a/./b.html"),
+            Some("https://h.org/a/b.html".into())
+        );
+        assert_eq!(
+            beside("https://h.org/x/", "."),
+            Some("https://h.org/x/".into())
+        );
+        assert_eq!(beside("", "guide/"), None);
+        assert!(footer("", "https://h.org").unwrap().is_empty());
+    }
+
+    #[test]
+    fn footer_links_are_checked() {
+        let link = |url: &str| format!("[[footer.links]]\ntext = \"x\"\nurl = \"{url}\"\n");
+        for bad in [
+            "javascript:alert(1)",
+            "/abs",
+            "",
+            "a b",
+            "data:x",
+            "x\\\\y",
+            "//evil.org",
+        ] {
+            assert!(
+                matches!(footer(&link(bad), ""), Err(Error::Config(_))),
+                "{bad}"
+            );
+        }
+        // Above the domain, once the base is known.
+        assert!(footer(&link("../../up/"), "https://h.org/a").is_err());
+        assert!(footer(&link("../up/"), "https://h.org/a").is_ok());
+        let empty = "[[footer.links]]\ntext = \" \"\nurl = \"guide/\"\n";
+        assert!(matches!(footer(empty, ""), Err(Error::Config(m)) if m.contains("text")));
+        assert!(matches!(
+            parse_config(
+                Path::new("corem.toml"),
+                "[[footer.links]]\ntext = \"x\"\nhref = \"y\"\n"
+            ),
+            Err(Error::Config(_))
+        ));
     }
 }

@@ -10,13 +10,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails the build: nothing is written.
     Error,
+    /// Reported; the build goes on.
     Warning,
 }
 
 /// One problem in one place.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// Whether it fails the build.
     pub severity: Severity,
     /// The file as the user would type it (relative to the project root where possible).
     pub file: PathBuf,
@@ -24,6 +27,7 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column in characters; 0 when unknown.
     pub col: usize,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The offending source line, shown under the message: a window of at most
     /// [`WINDOW`] characters around the column when the line is longer (cut ends shown as `…`).
@@ -35,6 +39,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error about `file` as a whole (place it with [`Self::at`] or [`Self::at_line_col`]).
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -48,6 +53,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning about `file` as a whole.
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -86,11 +92,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether it fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -200,8 +208,11 @@ pub fn window(line: &str, caret: Option<usize>) -> (String, usize) {
 
 /// Line and column of a byte offset, with the text of that line.
 pub struct Location<'a> {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub col: usize,
+    /// The line's text, without its line end.
     pub text: &'a str,
     /// Byte offset of the position within `text`.
     pub byte_in_line: Option<usize>,

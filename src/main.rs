@@ -114,7 +114,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let started = Instant::now();
-    let result = match cli.command {
+    let report = Report {
+        started,
+        verbose: cli.verbose,
+        color,
+    };
+    let result = run(cli.command, &report);
+    exit_code(result, color)
+}
+
+/// How a command reports: when it started (for the time it took), whether to print per-stage
+/// timings, whether stderr takes colours.
+struct Report {
+    started: Instant,
+    verbose: bool,
+    color: bool,
+}
+
+/// Runs one command, printing what it did; errors are left to [`exit_code`].
+fn run(command: Command, report: &Report) -> Result<(), Error> {
+    match command {
         Command::Build {
             dir,
             output,
@@ -132,19 +151,15 @@ fn main() -> ExitCode {
                 },
                 fresh,
             };
-            match single_file {
-                Some(file) => corem::build_single_file(&dir, &opts, &absolute(&file))
-                    .map(|r| single_summary(&r, started, cli.verbose, color)),
-                None => corem::build(&dir, &opts)
-                    .map(|r| summary(&r, "Built", started, cli.verbose, color)),
-            }
+            build(&dir, &opts, single_file.as_deref(), report)
         }
         Command::Check { dir, drafts } => {
             let opts = BuildOptions {
                 drafts,
                 ..Default::default()
             };
-            corem::check(&dir, &opts).map(|r| summary(&r, "Checked", started, cli.verbose, color))
+            corem::check(&dir, &opts)
+                .map(|r| summary(&r, "Checked", report.started, report.verbose, report.color))
         }
         Command::Serve {
             dir,
@@ -162,23 +177,10 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 open,
-                verbose: cli.verbose,
+                verbose: report.verbose,
             },
         ),
-        Command::Clean { dir, output, out } => {
-            let overrides = Overrides {
-                output_dir: out.map(|o| absolute(&o)),
-                base_url: None,
-            };
-            corem::clean(&dir, &overrides, output).map(|removed| {
-                if removed.is_empty() {
-                    println!("Nothing to clean");
-                }
-                for p in removed {
-                    println!("Deleted {}", corem::diagnostic::display_path(&p));
-                }
-            })
-        }
+        Command::Clean { dir, output, out } => clean(&dir, output, out),
         Command::New {
             title,
             section,
@@ -192,7 +194,44 @@ fn main() -> ExitCode {
             }
             println!("Next: cd {} && corem serve", dir.display());
         }),
+    }
+}
+
+/// `corem build`: the site, or with `--single-file` the one self-contained HTML file.
+fn build(
+    dir: &std::path::Path,
+    opts: &BuildOptions,
+    single_file: Option<&std::path::Path>,
+    report: &Report,
+) -> Result<(), Error> {
+    let (started, verbose, color) = (report.started, report.verbose, report.color);
+    match single_file {
+        Some(file) => corem::build_single_file(dir, opts, &absolute(file))
+            .map(|r| single_summary(&r, started, verbose, color)),
+        None => corem::build(dir, opts).map(|r| summary(&r, "Built", started, verbose, color)),
+    }
+}
+
+/// `corem clean`: deletes the project's working folder (and the output with `--output`) and
+/// lists what it deleted.
+fn clean(dir: &std::path::Path, output: bool, out: Option<PathBuf>) -> Result<(), Error> {
+    let overrides = Overrides {
+        output_dir: out.map(|o| absolute(&o)),
+        base_url: None,
     };
+    corem::clean(dir, &overrides, output).map(|removed| {
+        if removed.is_empty() {
+            println!("Nothing to clean");
+        }
+        for p in removed {
+            println!("Deleted {}", corem::diagnostic::display_path(&p));
+        }
+    })
+}
+
+/// Prints a failed command's diagnostics or error and gives the exit code: 0 done, 1 content
+/// errors (nothing was written), 2 usage, configuration or I/O errors.
+fn exit_code(result: Result<(), Error>, color: bool) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Diagnostics(diags)) => {
@@ -221,6 +260,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// `p` made absolute against the current folder (left as it is when that is unknown).
 fn absolute(p: &std::path::Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
@@ -229,6 +269,7 @@ fn absolute(p: &std::path::Path) -> PathBuf {
     }
 }
 
+/// Prints the warnings, timings (verbose) and summary line of a `--single-file` build.
 fn single_summary(r: &corem::SingleFileReport, started: Instant, verbose: bool, color: bool) {
     for w in &r.warnings {
         eprint!("{}", w.render(color));
@@ -249,6 +290,7 @@ fn single_summary(r: &corem::SingleFileReport, started: Instant, verbose: bool, 
     );
 }
 
+/// Prints the warnings, timings and writes (verbose) and summary line of a build or check.
 fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: bool) {
     for w in &r.warnings {
         eprint!("{}", w.render(color));

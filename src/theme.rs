@@ -22,21 +22,27 @@ pub enum Origin {
 /// A template: name (path under `templates/`), source text and origin.
 #[derive(Debug, Clone)]
 pub struct TemplateFile {
+    /// Path under `templates/`, `/`-separated (`partials/nav.html`).
     pub name: String,
+    /// Its source text.
     pub text: String,
+    /// Built in, or the project's own file.
     pub origin: Origin,
 }
 
 /// A static file to copy to the output root.
 #[derive(Debug, Clone)]
 pub enum StaticFile {
+    /// Built into corem: its bytes.
     Builtin(&'static [u8]),
+    /// The project's own file at this path.
     Project(PathBuf),
 }
 
 /// The resolved theme of a project.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
+    /// Every template, the project's overriding the built-in ones of the same name.
     pub templates: Vec<TemplateFile>,
     /// Output-relative path → file.
     pub static_files: BTreeMap<String, StaticFile>,

@@ -1,6 +1,6 @@
-//! Crawls the built handbook the way a browser resolves `file://` URLs: every internal link,
-//! script, stylesheet and image must name a real file (never a folder, never `/…`), and every
-//! `#anchor` must exist in its target page.
+//! Crawls the built handbook and user guide the way a browser resolves `file://` URLs: every
+//! internal link, script, stylesheet and image must name a real file (never a folder, never
+//! `/…`), and every `#anchor` must exist in its target page.
 
 mod support;
 
@@ -161,6 +161,21 @@ pub fn crawl(site: &Path) -> Vec<String> {
 #[test]
 fn every_internal_link_and_anchor_of_the_handbook_resolves() {
     let (_dir, site) = support::build_into_temp(&support::repo(), None);
+    let site = site.canonicalize().unwrap();
+    let problems = crawl(&site);
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The user guide (`docs/`), built as the Pages workflow builds it but without a base URL: every
+/// link between its notes, to their headings and to its generated pages resolves.
+#[test]
+fn every_internal_link_and_anchor_of_the_guide_resolves() {
+    let (_dir, site) = support::build_into_temp(&support::repo().join("docs"), None);
     let site = site.canonicalize().unwrap();
     let problems = crawl(&site);
     assert!(

@@ -1,5 +1,5 @@
 //! Not a test but a measurement: renders every ```mermaid / ```svgbob block of the handbook and
-//! prints, per diagram, its type, SVG size and render time (the figures in docs/diagrams.md):
+//! prints, per diagram, its type, SVG size and render time (the figures in docs/notes/diagrams.md):
 //!
 //!     cargo test --release --test diagram_figures -- --ignored --nocapture
 //!

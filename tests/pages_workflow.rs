@@ -1,6 +1,7 @@
 //! The GitHub Pages workflow (`.github/workflows/pages.yml`) is valid YAML with the shape
 //! GitHub needs: triggered by a push to main, allowed to deploy to Pages, building corem with a
-//! cached toolchain, passing the URL the Pages action reports to `corem build --base-url`, and
+//! cached toolchain, passing the URL the Pages action reports to `corem build --base-url`, building
+//! the user guide (`docs/`) beside the handbook where the handbook's footer link points, and
 //! deploying with GitHub's own upload and deploy actions.
 
 mod support;
@@ -113,6 +114,55 @@ fn build_job_builds_corem_and_the_site_with_the_pages_url() {
     assert!(
         checkout < cache && cache < cargo && pages < site && cargo < site && site < upload,
         "steps in order: checkout, cache, cargo build, corem build, upload"
+    );
+}
+
+/// The user guide is built after the handbook (whose build replaces `public/` as a whole), into
+/// the folder the handbook's footer link names, with the Pages URL of that folder, and before
+/// the upload.
+#[test]
+fn build_job_builds_the_user_guide_beside_the_handbook() {
+    let w = workflow();
+    let s = steps(&w["jobs"]["build"]);
+    let pages = uses(s, "actions/configure-pages").unwrap_or_default();
+    let pages_id = s[pages]["id"].as_str().unwrap_or_default();
+    let runs = |needle: &str| {
+        s.iter()
+            .position(|x| x["run"].as_str().is_some_and(|r| r.contains(needle)))
+            .unwrap_or_else(|| panic!("no step runs `{needle}`"))
+    };
+    let handbook = runs("corem build . ");
+    let guide = runs("corem build docs");
+    let command = s[guide]["run"].as_str().unwrap_or_default();
+
+    // Where the handbook's footer sends readers: its `[[footer.links]]` path to the guide.
+    let config: toml::Table = std::fs::read_to_string(support::repo().join("corem.toml"))
+        .expect("corem.toml")
+        .parse()
+        .expect("corem.toml is TOML");
+    let folder = config["footer"]["links"]
+        .as_array()
+        .and_then(|links| {
+            links
+                .iter()
+                .find(|l| l["text"].as_str() == Some("User guide"))
+        })
+        .and_then(|l| l["url"].as_str())
+        .expect("the handbook's footer links the user guide")
+        .trim_end_matches('/');
+    assert!(
+        command.contains(&format!("-o public/{folder}")),
+        "the guide is built into public/{folder}/, where the handbook's footer link points: {command}"
+    );
+    let wiring = format!("--base-url \"${{{{ steps.{pages_id}.outputs.base_url }}}}/{folder}\"");
+    assert!(
+        command.contains(&wiring),
+        "the guide's base URL is the Pages URL of its folder ({wiring}): {command}"
+    );
+    let upload = uses(s, "actions/upload-pages-artifact").unwrap_or_default();
+    assert!(
+        handbook < guide && guide < upload,
+        "the handbook, then the guide, then the upload"
     );
 }
 

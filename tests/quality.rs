@@ -1,4 +1,4 @@
-//! Output quality gates on the built handbook (run by `.ci/run` through `cargo test`):
+//! Output quality gates on the built handbook and user guide (run by `.ci/run` through `cargo test`):
 //! HTML validity (the Nu HTML Checker, npm `vnu-jar`, on the machine's Java), accessibility
 //! (axe-core in headless Chromium) and weight (bytes per page; the theme's CSS + JS budget).
 
@@ -10,12 +10,23 @@ use std::process::Command;
 #[test]
 fn every_page_of_the_handbook_is_valid_html() {
     let (_dir, site) = support::build_into_temp(&support::repo(), None);
+    vnu_finds_no_error(&site);
+}
+
+#[test]
+fn every_page_of_the_user_guide_is_valid_html() {
+    let (_dir, site) = support::build_into_temp(&support::repo().join("docs"), None);
+    vnu_finds_no_error(&site);
+}
+
+/// Runs the Nu HTML Checker over every page of `site`; panics with its report on any error.
+fn vnu_finds_no_error(site: &Path) {
     let jar = support::repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
     assert!(
         jar.is_file(),
         "the HTML checker needs `npm ci` (vnu-jar) and Java (apt-get install -y default-jre-headless); .ci/run does both"
     );
-    let pages = walkdir::WalkDir::new(&site)
+    let pages = walkdir::WalkDir::new(site)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
@@ -24,7 +35,7 @@ fn every_page_of_the_handbook_is_valid_html() {
         .arg("-jar")
         .arg(&jar)
         .args(["--errors-only", "--skip-non-html"])
-        .arg(&site)
+        .arg(site)
         .output()
         .expect("java runs (apt-get install -y default-jre-headless)");
     let report = String::from_utf8_lossy(&out.stderr);

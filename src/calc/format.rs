@@ -10,10 +10,13 @@ use numbat::value::Value;
 /// Thousands separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sep {
+    /// `1,234,567` (option `sep=,`).
     Comma,
+    /// `1_234_567` (option `sep=_`).
     Underscore,
     /// A narrow no-break space (U+202F), the SI style.
     Thin,
+    /// No separator.
     None,
 }
 
@@ -49,6 +52,7 @@ pub struct FormatSpec {
     pub dp: Option<u8>,
     /// Show a dimensionless value as a percentage.
     pub percent: bool,
+    /// Thousands separator (`sep=…`).
     pub sep: Sep,
 }
 
@@ -95,7 +99,9 @@ impl FormatSpec {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct SpecError {
+    /// What is wrong with the option.
     pub message: String,
+    /// Byte offset of the option in the spec.
     pub at: usize,
 }
 
@@ -163,7 +169,9 @@ impl FormatSpec {
 /// A formatted result: the text a reader sees and its HTML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Shown {
+    /// The result as plain text (for search and the page's text).
     pub text: String,
+    /// The result as HTML (units and exponents marked up).
     pub html: String,
 }
 

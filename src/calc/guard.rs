@@ -60,6 +60,7 @@ pub fn held() -> usize {
 /// Limits of one statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// Longest run of one statement before it is stopped.
     pub time: Duration,
     /// Live heap of the note's worker, in bytes (enforced with [`CalcAlloc`]).
     pub memory: usize,
@@ -78,16 +79,20 @@ impl Default for Limits {
 /// Why a statement did not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Stopped {
+    /// The statement ran past its time limit.
     #[error("calculation took longer than {0:?}; calculations must finish quickly")]
     Time(Duration),
+    /// The note's worker held more than its memory limit.
     #[error("calculation used more than {} MiB of memory", .0 / (1024 * 1024))]
     Memory(usize),
+    /// All calc workers of the process together held more than the build's budget.
     #[error(
         "calculations of this build hold more than {} MiB together (runaway calculations \
          keep theirs until corem exits)",
         .0 / (1024 * 1024)
     )]
     Budget(usize),
+    /// numbat panicked, or the worker stopped (with the panic's message, or why).
     #[error("numbat crashed on this statement: {0}")]
     Crashed(String),
 }

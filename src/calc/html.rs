@@ -11,7 +11,9 @@ use crate::markdown::{escape_attr, escape_html};
 /// HTML and the text a reader sees (for search).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
+    /// The HTML for the page.
     pub html: String,
+    /// The text a reader sees, for the search index.
     pub text: String,
 }
 

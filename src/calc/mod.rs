@@ -46,7 +46,9 @@ pub use format::{FormatSpec, Shown};
 /// The default formats of a project's results: values in prose and worked steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Formats {
+    /// Values in prose (`` `= expr` ``).
     pub inline: FormatSpec,
+    /// Results in the worked steps of ```` ```calc ```` blocks.
     pub steps: FormatSpec,
 }
 
@@ -62,8 +64,10 @@ use scan::{DefKind, Item, PosMap, Src, Stmt};
 /// A setup failure of the calc machinery (not of a note's content).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CalcError {
+    /// numbat's standard library did not load.
     #[error("numbat's prelude failed to load: {0}")]
     Prelude(String),
+    /// The system refused a thread.
     #[error("could not start a calc worker thread: {0}")]
     Thread(String),
 }
@@ -221,6 +225,7 @@ impl Engine {
         }
     }
 
+    /// A numbat error in corem's words, pointing into the user's input.
     fn error(&self, e: &NumbatError) -> NbError {
         let diags = match e {
             NumbatError::ResolverError(x) => x.diagnostics(),
@@ -232,7 +237,21 @@ impl Engine {
             }
             .diagnostics(),
         };
-        // The label to point at: a primary one in user input, else any in user input.
+        let notes: Vec<String> = diags
+            .first()
+            .map(|d| d.notes.iter().map(|n| flatten(n)).collect())
+            .unwrap_or_default();
+        let mut out = NbError {
+            at: self.locate(&diags),
+            ..NbError::default()
+        };
+        explain(e, notes, &mut out);
+        out
+    }
+
+    /// Where the first diagnostic points in the user's input (`<input:N>` number and byte
+    /// offset): its primary label if that is in user input, else any label that is.
+    fn locate(&self, diags: &[numbat::diagnostic::Diagnostic]) -> Option<(usize, usize)> {
         let files = &self.ctx.resolver().files;
         let input_of = |file_id: usize| -> Option<usize> {
             let f = files.get(file_id).ok()?;
@@ -244,71 +263,80 @@ impl Engine {
         };
         let labels: Vec<_> = diags.first().map(|d| d.labels.clone()).unwrap_or_default();
         let primary = codespan_reporting::diagnostic::LabelStyle::Primary;
-        let at = labels
+        labels
             .iter()
             .filter(|l| l.style == primary)
             .chain(labels.iter())
-            .find_map(|l| input_of(l.file_id).map(|n| (n, l.range.start)));
-        let notes: Vec<String> = diags
-            .first()
-            .map(|d| d.notes.iter().map(|n| flatten(n)).collect())
-            .unwrap_or_default();
+            .find_map(|l| input_of(l.file_id).map(|n| (n, l.range.start)))
+    }
+}
 
-        let mut out = NbError {
-            at,
-            ..NbError::default()
-        };
-        match e {
-            NumbatError::TypeCheckError(TypeCheckError::IncompatibleDimensions(d)) => {
-                let side = |dims: &[numbat::compact_str::CompactString], ty: String| {
-                    if dims.is_empty() {
-                        ty
-                    } else {
-                        dims.join(" or ")
-                    }
-                };
-                out.message = format!(
-                    "incompatible dimensions in {}: {} vs {}",
-                    d.operation,
-                    side(&d.expected_dimensions, d.expected_type.to_string()),
-                    side(&d.actual_dimensions, d.actual_type.to_string()),
-                );
-                // numbat sometimes knows the fix ("Suggested fix: divide the expression …").
-                out.help = e
-                    .to_string()
-                    .lines()
-                    .find(|l| l.contains("fix"))
-                    .map(|l| l.trim().to_string());
-            }
-            NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
-                out.message = format!("unknown name `{name}`");
-                out.help = unknown_name_help(name, suggestion.as_deref());
-                out.unknown = Some(name.to_string());
-            }
-            NumbatError::RuntimeError(r) => {
-                out.message = lower_first(&flatten(&r.kind.to_string()));
-                if matches!(
-                    r.kind,
-                    numbat::RuntimeErrorKind::AssertFailed(_)
-                        | numbat::RuntimeErrorKind::AssertEq2Failed(_)
-                        | numbat::RuntimeErrorKind::AssertEq3Failed(_)
-                ) && !out.message.starts_with("assertion")
-                {
-                    out.message = format!("assertion failed: {}", out.message);
+/// Sets the message (and help, and the unknown name) of `out` for numbat error `e`: the
+/// common errors rephrased (dimensions, unknown names, assertions, parse errors), the others
+/// flattened to one line, with the first of `notes` the message does not already say as help.
+fn explain(e: &NumbatError, notes: Vec<String>, out: &mut NbError) {
+    match e {
+        NumbatError::TypeCheckError(TypeCheckError::IncompatibleDimensions(d)) => {
+            let side = |dims: &[numbat::compact_str::CompactString], ty: String| {
+                if dims.is_empty() {
+                    ty
+                } else {
+                    dims.join(" or ")
                 }
-            }
-            NumbatError::ResolverError(numbat::resolver::ResolverError::ParseErrors(errs)) => {
-                let first = errs.first().map(|p| p.to_string()).unwrap_or_default();
-                out.message = format!("parse error: {}", lower_first(&flatten(&first)));
-            }
-            _ => {
-                out.message = lower_first(&flatten(&e.to_string()));
-                out.help = notes
-                    .into_iter()
-                    .find(|n| !out.message.contains(n.as_str()));
+            };
+            out.message = format!(
+                "incompatible dimensions in {}: {} vs {}",
+                d.operation,
+                side(&d.expected_dimensions, d.expected_type.to_string()),
+                side(&d.actual_dimensions, d.actual_type.to_string()),
+            );
+            // numbat sometimes knows the fix ("Suggested fix: divide the expression …").
+            out.help = e
+                .to_string()
+                .lines()
+                .find(|l| l.contains("fix"))
+                .map(|l| l.trim().to_string());
+        }
+        NumbatError::TypeCheckError(TypeCheckError::UnknownIdentifier(_, name, suggestion)) => {
+            out.message = format!("unknown name `{name}`");
+            out.help = unknown_name_help(name, suggestion.as_deref());
+            out.unknown = Some(name.to_string());
+        }
+        NumbatError::RuntimeError(r) => {
+            out.message = lower_first(&flatten(&r.kind.to_string()));
+            if matches!(
+                r.kind,
+                numbat::RuntimeErrorKind::AssertFailed(_)
+                    | numbat::RuntimeErrorKind::AssertEq2Failed(_)
+                    | numbat::RuntimeErrorKind::AssertEq3Failed(_)
+            ) && !out.message.starts_with("assertion")
+            {
+                out.message = format!("assertion failed: {}", out.message);
             }
         }
-        out
+        NumbatError::ResolverError(numbat::resolver::ResolverError::ParseErrors(errs)) => {
+            let first = errs.first().map(|p| p.to_string()).unwrap_or_default();
+            out.message = format!("parse error: {}", lower_first(&flatten(&first)));
+        }
+        _ => {
+            out.message = lower_first(&flatten(&e.to_string()));
+            out.help = notes
+                .into_iter()
+                .find(|n| !out.message.contains(n.as_str()));
+        }
+    }
+}
+
+/// The kind of row a statement makes: a check (`assert…`), a `let`, a definition (of a
+/// function, unit or dimension, or a `use`), printed output, or a value.
+fn row_kind(def: Option<DefKind>, head: Option<&str>, out: &Outcome) -> RowKind {
+    match (def, head) {
+        (_, Some("assert_eq" | "assert")) => RowKind::Check,
+        (Some(DefKind::Let), _) => RowKind::Let,
+        (Some(_), _) | (None, Some("use")) => RowKind::Definition,
+        _ if out.shown.is_none() && !out.printed.is_empty() => RowKind::Print,
+        _ if out.shown.is_none() => RowKind::Definition,
+        _ => RowKind::Value,
     }
 }
 
@@ -456,18 +484,22 @@ pub enum RowKind {
 /// One statement of a block, evaluated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// How the row reads (value, `let`, check, definition, print).
     pub kind: RowKind,
     /// The statement as written (without comments).
     pub expr: String,
     /// Its trailing comment.
     pub note: Option<String>,
+    /// The value shown, if the statement has one.
     pub result: Option<Shown>,
 }
 
 /// One line of worked steps.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// A comment on a line of its own, shown as a heading of the working.
     Comment(String),
+    /// A statement and its result.
     Row(Row),
 }
 
@@ -780,14 +812,64 @@ impl<'a> NoteCalc<'a> {
         result.map(Some)
     }
 
+    /// Checks one statement (see [`Self::check_allowed`]) and runs it, or answers it from a
+    /// value already known; remembers what it defines or computes, and makes its row.
     fn check_and_run(
         &mut self,
         st: &Stmt,
         spec: FormatSpec,
         def: Option<&(DefKind, String, std::ops::Range<usize>)>,
     ) -> Result<Row, Problem> {
-        let text = &st.src.text;
-        for (name, r) in scan::idents(text) {
+        self.check_allowed(st, def)?;
+        let src = self.expand_hashes(&st.src)?;
+        let show = match def {
+            Some((DefKind::Let, name, _)) => Some(name.clone()),
+            _ => None,
+        };
+        let head = scan::head(&st.src.text);
+        // A pure expression (no definition, no procedure) can be answered from what is known.
+        let pure = def.is_none() && !matches!(head, Some("print" | "assert" | "assert_eq" | "use"));
+        let key = src.text.clone();
+        let known = if pure { self.known(&key, spec) } else { None };
+        let out = match known {
+            Some(out) => out,
+            None => self.eval(&src, show, spec)?,
+        };
+        if let Some((kind, name, _)) = def {
+            self.generation += 1;
+            self.values.remove(name);
+            if *kind == DefKind::Let {
+                self.values.insert(name.clone(), (spec, out.clone()));
+            }
+        } else if head == Some("use") {
+            self.generation += 1;
+        } else if pure {
+            self.memo.insert(key, (self.generation, spec, out.clone()));
+        }
+        let kind = row_kind(def.map(|d| d.0), head, &out);
+        let result = match kind {
+            RowKind::Print => Some(Shown {
+                html: crate::markdown::escape_html(&out.printed.join("\n")),
+                text: out.printed.join("\n"),
+            }),
+            _ => out.shown,
+        };
+        Ok(Row {
+            kind,
+            expr: st.display.clone(),
+            note: st.note.clone(),
+            result,
+        })
+    }
+
+    /// Refuses what a calculation may not do: use a value that differs on every build (the
+    /// time, random numbers), or redefine one of corem's hash functions.
+    fn check_allowed(
+        &self,
+        st: &Stmt,
+        def: Option<&(DefKind, String, std::ops::Range<usize>)>,
+    ) -> Result<(), Problem> {
+        for (name, r) in scan::idents(&st.src.text) {
             if non_reproducible(name) {
                 return Err(self.problem(
                     st.src.body(r.start),
@@ -805,62 +887,20 @@ impl<'a> NoteCalc<'a> {
                 None,
             ));
         }
-        let src = self.expand_hashes(&st.src)?;
-        let show = match def {
-            Some((DefKind::Let, name, _)) => Some(name.clone()),
-            _ => None,
-        };
-        let head = scan::head(text);
-        // A pure expression (no definition, no procedure) can be answered from what is known.
-        let pure = def.is_none() && !matches!(head, Some("print" | "assert" | "assert_eq" | "use"));
-        let key = src.text.clone();
-        let known = if pure {
-            let bound = self.values.get(src.text.trim()).map(|(s, o)| (*s, o));
-            let memo = self
-                .memo
-                .get(&key)
-                .filter(|(g, ..)| *g == self.generation)
-                .map(|(_, s, o)| (*s, o));
-            bound.or(memo).and_then(|(s, o)| reformat(o, s, spec))
-        } else {
-            None
-        };
-        let out = match known {
-            Some(out) => out,
-            None => self.eval(&src, show, spec)?,
-        };
-        if let Some((kind, name, _)) = def {
-            self.generation += 1;
-            self.values.remove(name);
-            if *kind == DefKind::Let {
-                self.values.insert(name.clone(), (spec, out.clone()));
-            }
-        } else if head == Some("use") {
-            self.generation += 1;
-        } else if pure {
-            self.memo.insert(key, (self.generation, spec, out.clone()));
-        }
-        let kind = match (def, head) {
-            (_, Some("assert_eq" | "assert")) => RowKind::Check,
-            (Some((DefKind::Let, ..)), _) => RowKind::Let,
-            (Some(_), _) | (None, Some("use")) => RowKind::Definition,
-            _ if out.shown.is_none() && !out.printed.is_empty() => RowKind::Print,
-            _ if out.shown.is_none() => RowKind::Definition,
-            _ => RowKind::Value,
-        };
-        let result = match kind {
-            RowKind::Print => Some(Shown {
-                html: crate::markdown::escape_html(&out.printed.join("\n")),
-                text: out.printed.join("\n"),
-            }),
-            _ => out.shown,
-        };
-        Ok(Row {
-            kind,
-            expr: st.display.clone(),
-            note: st.note.clone(),
-            result,
-        })
+        Ok(())
+    }
+
+    /// The answer to the pure expression `text` from what is known, in format `spec`: a
+    /// variable's value (`text` is its name), or the same expression computed since the last
+    /// definition.
+    fn known(&self, text: &str, spec: FormatSpec) -> Option<Outcome> {
+        let bound = self.values.get(text.trim()).map(|(s, o)| (*s, o));
+        let memo = self
+            .memo
+            .get(text)
+            .filter(|(g, ..)| *g == self.generation)
+            .map(|(_, s, o)| (*s, o));
+        bound.or(memo).and_then(|(s, o)| reformat(o, s, spec))
     }
 
     /// Replaces `sha256(…)`, `md5(…)`, `hmac_sha256(…)` calls by string literals of their

@@ -12,25 +12,35 @@ pub const MAX_NESTING: usize = 64;
 /// Longest statement accepted, in bytes (for the same reason).
 pub const MAX_STATEMENT_LEN: usize = 8 * 1024;
 
+/// What a token of a numbat statement is (enough to find names, strings, comments and brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A name (letters, digits, `_`; not starting with a digit).
     Ident,
     /// A string literal, quotes included.
     Str,
     /// `# …` to the end of the line, `#` included.
     Comment,
+    /// `(`, `[` or `{`.
     Open(char),
+    /// `)`, `]` or `}`.
     Close(char),
+    /// `;`.
     Semi,
+    /// `,`.
     Comma,
+    /// A line end.
     Newline,
     /// Numbers, operators, anything else.
     Other,
 }
 
+/// A token and where it is in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tok {
+    /// What it is.
     pub kind: Kind,
+    /// Its byte range in the text.
     pub range: Range<usize>,
 }
 
@@ -169,12 +179,15 @@ pub struct PosMap {
 }
 
 impl PosMap {
+    /// A map for text copied as it is from the body, starting at `body_offset`.
     pub fn exact(body_offset: usize) -> Self {
         PosMap {
             anchors: vec![(0, body_offset, true)],
         }
     }
 
+    /// From text position `text_pos` on, positions map to `body_offset` (advancing with the
+    /// text when `exact`).
     pub fn push(&mut self, text_pos: usize, body_offset: usize, exact: bool) {
         self.anchors.push((text_pos, body_offset, exact));
     }
@@ -193,11 +206,14 @@ impl PosMap {
 /// A piece of source text and where it came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Src {
+    /// The text.
     pub text: String,
+    /// Where each of its positions is in the note body.
     pub map: PosMap,
 }
 
 impl Src {
+    /// Text copied from the note body at `body_offset`.
     pub fn new(text: &str, body_offset: usize) -> Self {
         Src {
             text: text.to_string(),
@@ -205,6 +221,7 @@ impl Src {
         }
     }
 
+    /// The body offset of position `pos` of the text.
     pub fn body(&self, pos: usize) -> usize {
         self.map.body(pos)
     }
@@ -264,9 +281,12 @@ pub enum Item {
     Comment(String),
     /// `# format: …` on a line of its own: formatting for the rest of the block.
     Format {
+        /// The options after `format:`.
         spec: String,
+        /// Byte offset of the options in the note body.
         offset: usize,
     },
+    /// A statement.
     Stmt(Stmt),
 }
 
@@ -518,8 +538,11 @@ fn format_directive(comment: &str) -> Option<&str> {
 /// What a statement defines, if anything: `let x`, `fn f`, `unit u`, `dimension D`, `struct S`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefKind {
+    /// `let x = …`: a value.
     Let,
+    /// `fn f(…)`: a function.
     Fn,
+    /// `unit`, `dimension`, `struct`.
     Other,
 }
 
@@ -608,6 +631,7 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
 /// A call `name(arg, …)` found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
+    /// The function called.
     pub name: String,
     /// From the name to the closing parenthesis.
     pub range: Range<usize>,

@@ -317,7 +317,8 @@ fn a_statement_numbat_splits_is_an_error_not_a_wrong_value() {
     assert!(text.contains("f(total / 1 s) = 6"), "{text}");
 }
 
-/// The examples of the README's "Worked calculations" section work as documented.
+/// The examples of the guide's "Worked calculations" note (`docs/notes/calculations.md`) work
+/// as documented.
 #[test]
 fn documented_examples() {
     let body = "```calc\n# Assumptions\nlet daily_active_users = 10 million\nlet payments_per_user = 2\nlet payment_record = 1 KB\n# Requests per second\nlet write_qps = daily_active_users × payments_per_user / day -> 1/s\nlet storage_per_year = write_qps × payment_record × 365 day -> TB\nassert_eq(storage_per_year, 7.3 TB, 1 GB)\n```\n\nGrows by `= storage_per_year` a year.\n\n```calc\n90 min -> h\n(1 - 99.99 %) × 1 week -> human\nsqrt(16) + log2(8) + log10(100) + ln(1) + exp(0) + 2^3 + abs(-1)\nround(2.4) + floor(2.6) + ceil(2.1)\nminimum([1, 2]) + maximum([1, 2]) + sum([1, 2]) + mean([1, 3])\nlen(range(1, 5))\nsin(0) + cos(0 deg) + tan(0 rad)\nstr_length(\"ab{1 + 1}\")\n1 thousand + 1 million + 1 billion + 1 trillion\n1 ns + 1 µs + 1 us + 1 ms + 1 s + 1 min + 1 h + 1 day + 1 week + 1 month + 1 year -> s\n1 bit + 1 B + 1 KB + 1 MB + 1 GB + 1 TB + 1 PB + 1 KiB + 1 MiB + 1 GiB + 1 TiB -> B\n1 MB/s + 1 Mbit/s + 1 Gbit/s -> MB/s\n1 / day -> 1/s\n1 m + 1 km + 1 mm + 1 mile -> m\n```\n";
@@ -439,4 +440,30 @@ fn a_problem_at_the_end_of_an_unclosed_block_points_inside_the_body() {
             assert!(p.offset <= body.len(), "{p:?}");
         }
     }
+}
+
+#[test]
+fn rows_are_kinded_by_definition_head_and_output() {
+    let value = Outcome {
+        shown: Some(Shown {
+            html: "1".into(),
+            text: "1".into(),
+        }),
+        ..Outcome::default()
+    };
+    let printed = Outcome {
+        printed: vec!["hi".into()],
+        ..Outcome::default()
+    };
+    let nothing = Outcome::default();
+    assert_eq!(row_kind(None, Some("assert_eq"), &value), RowKind::Check);
+    assert_eq!(row_kind(Some(DefKind::Let), None, &value), RowKind::Let);
+    assert_eq!(
+        row_kind(Some(DefKind::Fn), None, &value),
+        RowKind::Definition
+    );
+    assert_eq!(row_kind(None, Some("use"), &nothing), RowKind::Definition);
+    assert_eq!(row_kind(None, Some("print"), &printed), RowKind::Print);
+    assert_eq!(row_kind(None, None, &nothing), RowKind::Definition);
+    assert_eq!(row_kind(None, None, &value), RowKind::Value);
 }

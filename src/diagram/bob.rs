@@ -26,6 +26,8 @@ pub fn render(_src: &str) -> Result<Rendered, super::SyntaxError> {
     })
 }
 
+/// Draws an svgbob block as SVG (coloured by the theme's CSS); a block over the size budget
+/// is an error.
 #[cfg(feature = "svgbob")]
 pub fn render(src: &str) -> Result<Rendered, super::SyntaxError> {
     super::budget::bob_size(src)?;

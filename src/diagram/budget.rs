@@ -5,7 +5,7 @@
 //! `serve` for minutes. The budgets are counts, not clocks, so the same source always gives the
 //! same answer on every machine (rendering stays a pure function of the source text) — each is
 //! set so that the largest diagram it admits draws in well under a second in a release build.
-//! The defaults are listed in docs/diagrams.md ("Limits").
+//! The defaults are listed in docs/notes/diagrams.md ("Limits").
 
 use super::layout::{MAX_POINTS, TooBig};
 use super::lex::{Result, err};

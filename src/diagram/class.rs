@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::flowchart::{css, parse_dir};
+use super::flowchart::{define_classes, parse_dir};
 use super::graph::{Cluster, Edge, Graph, Node, Shape, Stroke, Style};
 use super::layout::Dir;
 use super::lex::{Extras, Result, Stmt, err, label_text, unquote};
@@ -147,22 +147,23 @@ impl B {
             }
             return Ok(());
         }
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
+        if self.keyword(st, word, rest, rest_pos)? {
+            return Ok(());
+        }
+        if word.eq_ignore_ascii_case("note") {
+            self.note(rest);
+            return Ok(());
+        }
+        self.class_statement(st)
+    }
+
+    /// A statement that starts with a keyword (`direction`, `classDef`, `cssClass`, `click`,
+    /// `namespace`, `class` …), `rest` at `rest_pos` following it; false when `word` is none.
+    fn keyword(&mut self, st: &Stmt, word: &str, rest: &str, rest_pos: usize) -> Result<bool> {
         match word {
-            "direction" => {
-                self.g.dir = parse_dir(rest, rest_pos)?;
-                return Ok(());
-            }
-            "classDef" => {
-                let (names, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                let s = css(decls, rest_pos + names.len())?;
-                for n in names.split(',') {
-                    self.class_defs.insert(n.trim().to_string(), s);
-                }
-                return Ok(());
-            }
+            "direction" => self.g.dir = parse_dir(rest, rest_pos)?,
+            "classDef" => define_classes(rest, rest_pos, &mut self.class_defs)?,
             "cssClass" => {
                 // `cssClass "A,B" name`
                 if let Some((ids, class)) = rest.rsplit_once(char::is_whitespace) {
@@ -171,31 +172,36 @@ impl B {
                             .push((id.trim().to_string(), class.to_string()));
                     }
                 }
-                return Ok(());
             }
-            "click" | "link" | "callback" => return self.click(word, rest, rest_pos),
-            "style" | "accTitle" | "accDescr" | "accTitle:" | "accDescr:" => return Ok(()),
-            "namespace" => {
-                let name = rest.trim_end_matches('{').trim();
-                if name.is_empty() {
-                    return err(rest_pos, "`namespace` needs a name: `namespace Name { … }`");
-                }
-                super::budget::depth_within(self.namespaces.len() + 1, st.pos)?;
-                let c = self.g.clusters.len();
-                self.g.clusters.push(Cluster::new(
-                    label_text(name),
-                    self.namespaces.last().map(|x| x.0),
-                ));
-                self.namespaces.push((c, st.pos));
-                return Ok(());
-            }
-            "class" => return self.class_decl(st, rest, rest_pos),
-            _ => {}
+            "click" | "link" | "callback" => self.click(word, rest, rest_pos)?,
+            "style" | "accTitle" | "accDescr" | "accTitle:" | "accDescr:" => {}
+            "namespace" => self.namespace(st, rest, rest_pos)?,
+            "class" => self.class_decl(st, rest, rest_pos)?,
+            _ => return Ok(false),
         }
-        if word.eq_ignore_ascii_case("note") {
-            self.note(rest);
-            return Ok(());
+        Ok(true)
+    }
+
+    /// `namespace Name {`: opens a box around the classes declared up to its `}`.
+    fn namespace(&mut self, st: &Stmt, rest: &str, rest_pos: usize) -> Result<()> {
+        let name = rest.trim_end_matches('{').trim();
+        if name.is_empty() {
+            return err(rest_pos, "`namespace` needs a name: `namespace Name { … }`");
         }
+        super::budget::depth_within(self.namespaces.len() + 1, st.pos)?;
+        let c = self.g.clusters.len();
+        self.g.clusters.push(Cluster::new(
+            label_text(name),
+            self.namespaces.last().map(|x| x.0),
+        ));
+        self.namespaces.push((c, st.pos));
+        Ok(())
+    }
+
+    /// A statement about classes without a keyword: `<<interface>> Name`, a relation, a member
+    /// (`Name : +field`), or a bare class name (`Name`, `Name:::css`).
+    fn class_statement(&mut self, st: &Stmt) -> Result<()> {
+        let t = st.text;
         if let Some(a) = t.strip_prefix("<<") {
             let Some((ann, name)) = a.split_once(">>") else {
                 return err(st.pos, "unclosed `<<` annotation");

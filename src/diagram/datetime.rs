@@ -59,6 +59,7 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+/// Weekday names in lower case, Sunday first (as `excludes` and `weekday` read them).
 pub const WEEKDAYS: [&str; 7] = [
     "sunday",
     "monday",

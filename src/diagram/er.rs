@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::flowchart::{css, markdown, parse_dir};
+use super::flowchart::{css, define_classes, markdown, parse_dir};
 use super::graph::{Edge, Graph, Node, Shape, Stroke, Style};
 use super::layout::Dir;
 use super::lex::{Extras, Result, Stmt, err, label_text};
@@ -147,43 +147,9 @@ impl B {
             self.g.nodes[n].table.push(row);
             return Ok(());
         }
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
-        match word {
-            "direction" => {
-                self.g.dir = parse_dir(rest, rest_pos)?;
-                return Ok(());
-            }
-            "classDef" => {
-                let (names, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                let s = css(decls, rest_pos + names.len())?;
-                for n in names.split(',') {
-                    self.class_defs.insert(n.trim().to_string(), s);
-                }
-                return Ok(());
-            }
-            "class" => {
-                if let Some((ids, classes)) = rest.rsplit_once(char::is_whitespace) {
-                    for id in ids.split(',') {
-                        for c in classes.split(',') {
-                            self.classes
-                                .push((id.trim().to_string(), c.trim().to_string()));
-                        }
-                    }
-                }
-                return Ok(());
-            }
-            "style" => {
-                let (ids, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                let s = css(decls, rest_pos + ids.len())?;
-                for id in ids.split(',') {
-                    self.styles.push((id.trim().to_string(), s));
-                }
-                return Ok(());
-            }
-            "accTitle" | "accDescr" | "accTitle:" | "accDescr:" | "title" => return Ok(()),
-            _ => {}
+        let (word, rest, rest_pos) = st.split_word();
+        if self.keyword(word, rest, rest_pos)? {
+            return Ok(());
         }
         // `NAME {` opens an attribute block (`NAME { }` is an empty one).
         if let Some(head) = t.strip_suffix('{').or_else(|| t.strip_suffix("{}")) {
@@ -203,6 +169,41 @@ impl B {
             }
             return Ok(());
         }
+        self.relationship_or_entity(st)
+    }
+
+    /// A statement that starts with a keyword (`direction`, `classDef`, `class`, `style` …),
+    /// `rest` at `rest_pos` following it; false when `word` is none.
+    fn keyword(&mut self, word: &str, rest: &str, rest_pos: usize) -> Result<bool> {
+        match word {
+            "direction" => self.g.dir = parse_dir(rest, rest_pos)?,
+            "classDef" => define_classes(rest, rest_pos, &mut self.class_defs)?,
+            "class" => {
+                if let Some((ids, classes)) = rest.rsplit_once(char::is_whitespace) {
+                    for id in ids.split(',') {
+                        for c in classes.split(',') {
+                            self.classes
+                                .push((id.trim().to_string(), c.trim().to_string()));
+                        }
+                    }
+                }
+            }
+            "style" => {
+                let (ids, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                let s = css(decls, rest_pos + ids.len())?;
+                for id in ids.split(',') {
+                    self.styles.push((id.trim().to_string(), s));
+                }
+            }
+            "accTitle" | "accDescr" | "accTitle:" | "accDescr:" | "title" => {}
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `A ||--o{ B : label` (a relationship, declaring both entities), else a lone entity.
+    fn relationship_or_entity(&mut self, st: &Stmt) -> Result<()> {
+        let t = st.text;
         match relationship(t, st.pos)? {
             Some(r) => {
                 let from = self.entity(r.left, st.pos)?;
@@ -234,6 +235,8 @@ impl B {
         }
     }
 
+    /// Gives each entity the styling of its classes (or the `default` class) and its own
+    /// `style` statements.
     fn apply_styles(&mut self) {
         let default = self.class_defs.get("default").copied();
         let mut styled = vec![false; self.g.nodes.len()];

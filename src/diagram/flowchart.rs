@@ -15,6 +15,7 @@ use super::layout::Dir;
 use super::lex::{Cursor, Extras, Result, Stmt, err, label_text, unquote};
 use super::svg::{BOLD, ITALIC};
 
+/// A direction word (`TB`/`TD`, `BT`, `LR`, `RL`) at `pos`; anything else is an error.
 pub fn parse_dir(s: &str, pos: usize) -> Result<Dir> {
     Ok(match s {
         "TB" | "TD" => Dir::TB,
@@ -116,9 +117,7 @@ impl Builder {
             }
             return Ok(());
         }
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
         match word {
             "subgraph" => return self.subgraph(rest, rest_pos, st.pos),
             "end" if rest.is_empty() => {
@@ -885,6 +884,22 @@ fn subgraph_header(rest: &str, pos: usize) -> Result<(String, String)> {
     }
 }
 
+/// `classDef a,b fill:#f9f,stroke-dasharray:4`: defines each class named (comma-separated) with
+/// the styling of the declarations after the names; `rest` is the statement after `classDef`,
+/// at `pos` in the source.
+pub(super) fn define_classes(
+    rest: &str,
+    pos: usize,
+    defs: &mut HashMap<String, Style>,
+) -> Result<()> {
+    let (names, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let style = css(decls, pos + names.len())?;
+    for n in names.split(',') {
+        defs.insert(n.trim().to_string(), style);
+    }
+    Ok(())
+}
+
 /// The styling Mermaid's CSS-like declarations ask for that corem keeps: dashes
 /// (`stroke-dasharray`), weight (`stroke-width` of 2.5px or more) and bold text
 /// (`font-weight: bold`). Colours, fonts and sizes belong to the theme and are left out.
@@ -934,15 +949,14 @@ fn merge(a: Style, b: Style) -> Style {
 impl Builder {
     /// `classDef a,b stroke-dasharray: 5 5`.
     fn class_def(&mut self, rest: &str, pos: usize) -> Result<()> {
-        let (names, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        if names.is_empty() {
+        if rest
+            .split_once(char::is_whitespace)
+            .map_or(rest, |(names, _)| names)
+            .is_empty()
+        {
             return err(pos, "`classDef` needs a class name and styles");
         }
-        let style = css(decls, pos + names.len())?;
-        for n in names.split(',') {
-            self.class_defs.insert(n.trim().to_string(), style);
-        }
-        Ok(())
+        define_classes(rest, pos, &mut self.class_defs)
     }
 
     /// `class a,b className`.

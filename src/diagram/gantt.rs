@@ -79,28 +79,36 @@ struct Parser {
     extras: Extras,
 }
 
+impl Parser {
+    /// A chart with Mermaid's defaults: dates `YYYY-MM-DD`, nothing excluded, weekends on
+    /// Saturday and Sunday, weeks starting on Sunday.
+    fn new() -> Self {
+        Parser {
+            s: Settings {
+                date_format: "YYYY-MM-DD".into(),
+                axis_format: None,
+                tick: None,
+                excludes: Vec::new(),
+                includes: Vec::new(),
+                weekend: 6,
+                workday_hours: None,
+                inclusive_end: false,
+                top_axis: false,
+                week_start: 0,
+            },
+            sections: Vec::new(),
+            tasks: Vec::new(),
+            specs: Vec::new(),
+            ids: HashMap::new(),
+            clicks: Vec::new(),
+            extras: Extras::default(),
+        }
+    }
+}
+
 /// Parses and draws a gantt chart.
 pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
-    let mut p = Parser {
-        s: Settings {
-            date_format: "YYYY-MM-DD".into(),
-            axis_format: None,
-            tick: None,
-            excludes: Vec::new(),
-            includes: Vec::new(),
-            weekend: 6,
-            workday_hours: None,
-            inclusive_end: false,
-            top_axis: false,
-            week_start: 0,
-        },
-        sections: Vec::new(),
-        tasks: Vec::new(),
-        specs: Vec::new(),
-        ids: HashMap::new(),
-        clicks: Vec::new(),
-        extras: Extras::default(),
-    };
+    let mut p = Parser::new();
     for st in stmts.iter().skip(1) {
         p.statement(st)?;
     }
@@ -125,10 +133,7 @@ pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
 
 impl Parser {
     fn statement(&mut self, st: &Stmt) -> Result<()> {
-        let t = st.text;
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
         match word {
             "title" => self.extras.title = Some(label_text(rest)).filter(|t| !t.is_empty()),
             "dateFormat" => self.s.date_format = rest.to_string(),
@@ -912,26 +917,8 @@ mod tests {
 
     #[test]
     fn dates_follow_the_rules() {
-        let mut p = Parser {
-            s: Settings {
-                date_format: "YYYY-MM-DD".into(),
-                axis_format: None,
-                tick: None,
-                excludes: vec![Exclude::Weekends],
-                includes: Vec::new(),
-                weekend: 6,
-                workday_hours: None,
-                inclusive_end: false,
-                top_axis: false,
-                week_start: 0,
-            },
-            sections: Vec::new(),
-            tasks: Vec::new(),
-            specs: Vec::new(),
-            ids: HashMap::new(),
-            clicks: Vec::new(),
-            extras: Extras::default(),
-        };
+        let mut p = Parser::new();
+        p.s.excludes = vec![Exclude::Weekends];
         // 2024-01-05 is a Friday: 2 days of work end on Tuesday, the weekend skipped.
         for st in statements("gantt\n A :a, 2024-01-05, 2d\n B :after a, 1d\n", false)
             .iter()

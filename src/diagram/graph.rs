@@ -21,21 +21,36 @@ pub(super) const PAD_Y: f64 = 8.0;
 const LOOP: f64 = 26.0;
 const MARGIN: f64 = 8.0;
 
+/// A node's outline, from Mermaid's brackets (`[ ]`, `( )`, `{ }` …) or `@{ shape: … }`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
+    /// `[text]`: a rectangle.
     Rect,
+    /// `(text)`: a rectangle with round corners.
     Round,
+    /// `([text])`: round ends.
     Stadium,
+    /// `[[text]]`: a rectangle with double sides.
     Subroutine,
+    /// `[(text)]`: a database.
     Cylinder,
+    /// `((text))`.
     Circle,
+    /// `(((text)))`.
     DoubleCircle,
+    /// `{text}`: a decision.
     Diamond,
+    /// `{{text}}`.
     Hexagon,
+    /// `[/text/]`: leaning right.
     Parallelogram,
+    /// `[\text\]`: leaning left.
     ParallelogramAlt,
+    /// `[/text\]`: wider at the bottom.
     Trapezoid,
+    /// `[\text/]`: wider at the top.
     TrapezoidAlt,
+    /// `>text]`: a flag pointing left.
     Asymmetric,
     /// State diagram start (a filled dot).
     Start,
@@ -49,8 +64,11 @@ pub enum Shape {
     Entity,
     /// A document with a wavy bottom (`doc`), lined (`lin-doc`), stacked (`docs`), tagged.
     Document,
+    /// A document with a line along its left side (`lin-doc`).
     LinedDocument,
+    /// Stacked documents (`docs`).
     MultiDocument,
+    /// A document with a folded corner (`tag-doc`).
     TaggedDocument,
     /// A card: the top-left corner cut (`notch-rect`).
     NotchedRect,
@@ -67,8 +85,11 @@ pub enum Shape {
     /// Small circle (`sm-circ`), framed circle (`fr-circ`), filled circle (`f-circ`), crossed
     /// circle (`cross-circ`): markers without a label.
     SmallCircle,
+    /// A ring around a dot (`fr-circ`).
     FramedCircle,
+    /// A filled dot (`f-circ`).
     FilledCircle,
+    /// A circle with a cross (`cross-circ`).
     CrossedCircle,
     /// Collate (`hourglass`): the label below the shape.
     Hourglass,
@@ -76,7 +97,9 @@ pub enum Shape {
     Bolt,
     /// Comments: a brace on the left (`brace`), right (`brace-r`) or both sides (`braces`).
     BraceLeft,
+    /// A brace on the right (`brace-r`).
     BraceRight,
+    /// Braces on both sides (`braces`).
     Braces,
     /// Text without a border (`text`).
     Text,
@@ -90,6 +113,7 @@ pub enum Shape {
     Delay,
     /// Extract (`tri`) and manual file (`flip-tri`).
     Triangle,
+    /// Manual file: a triangle pointing down (`flip-tri`).
     FlippedTriangle,
     /// Manual input: a sloped top (`sl-rect`).
     SlopedRect,
@@ -99,7 +123,9 @@ pub enum Shape {
     Flag,
     /// Stored data: curved sides (`bow-rect`).
     BowTieRect,
+    /// A cloud (`cloud`; mindmaps: `)text(`).
     Cloud,
+    /// A burst (`bang`; mindmaps: `))text((`).
     Bang,
     /// A subgraph drawn on its own (its own direction): `Node::sub` holds the drawing.
     Sub,
@@ -111,15 +137,22 @@ pub enum Shape {
 /// always come from the theme).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Style {
+    /// `stroke-dasharray`: a dashed outline or line.
     pub dashed: bool,
+    /// `stroke-width` of 2.5px or more: a heavier outline or line.
     pub thick: bool,
+    /// `font-weight: bold`: the label in bold.
     pub bold: bool,
 }
 
+/// A node of a graph diagram, as its parser read it.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// The label (inline Markdown marks already applied).
     pub label: String,
+    /// Its outline.
     pub shape: Shape,
+    /// The innermost subgraph (cluster) holding it.
     pub cluster: Option<usize>,
     /// Extra compartments (class members), each a list of lines.
     pub sections: Vec<Vec<String>>,
@@ -127,6 +160,7 @@ pub struct Node {
     pub annotation: Option<String>,
     /// ER attribute rows: type, name, keys, comment.
     pub table: Vec<[String; 4]>,
+    /// Styling from `style`, `classDef` and `:::`.
     pub style: Style,
     /// Index of this node's `click` link (see [`super::Rendered::links`]).
     pub link: Option<usize>,
@@ -135,6 +169,7 @@ pub struct Node {
 }
 
 impl Node {
+    /// A node with nothing but a label, a shape and its cluster.
     pub fn new(label: impl Into<String>, shape: Shape, cluster: Option<usize>) -> Self {
         Node {
             label: label.into(),
@@ -150,30 +185,44 @@ impl Node {
     }
 }
 
+/// How an edge's line is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Stroke {
+    /// `-->`.
     Solid,
+    /// `-.->` (and ER's non-identifying relationships).
     Dotted,
+    /// `==>`.
     Thick,
+    /// `~~~`: laid out, not drawn.
     Invisible,
 }
 
+/// An edge of a graph diagram, between two nodes (indexes in [`Graph::nodes`]).
 #[derive(Debug, Clone)]
 pub struct Edge {
+    /// Where it starts.
     pub from: usize,
+    /// Where it ends.
     pub to: usize,
+    /// Its label, if any.
     pub label: Option<String>,
+    /// How its line is drawn.
     pub stroke: Stroke,
     /// Marker names (see [`svg::marker`]) at the start and the end.
     pub start: Option<&'static str>,
+    /// Marker name at the end.
     pub end: Option<&'static str>,
+    /// Fewest ranks it spans (a longer arrow in the source asks for more).
     pub minlen: usize,
     /// The edge starts / ends at this subgraph's border (`from` / `to` is a node inside it).
     pub from_cluster: Option<usize>,
+    /// The edge ends at this subgraph's border.
     pub to_cluster: Option<usize>,
 }
 
 impl Edge {
+    /// A plain solid edge without markers or label.
     pub fn new(from: usize, to: usize) -> Self {
         Edge {
             from,
@@ -189,9 +238,12 @@ impl Edge {
     }
 }
 
+/// A subgraph: a titled box around its nodes (a namespace, a composite state).
 #[derive(Debug, Clone)]
 pub struct Cluster {
+    /// Its title (may be empty).
     pub title: String,
+    /// The subgraph holding it.
     pub parent: Option<usize>,
     /// A direction of its own (`direction LR` inside the subgraph).
     pub dir: Option<Dir>,
@@ -200,6 +252,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// A subgraph with a title, in `parent`.
     pub fn new(title: impl Into<String>, parent: Option<usize>) -> Self {
         Cluster {
             title: title.into(),
@@ -210,15 +263,21 @@ impl Cluster {
     }
 }
 
+/// What the graph parsers (flowchart, class, state, ER, mindmap) produce for [`draw`].
 #[derive(Debug, Clone)]
 pub struct Graph {
+    /// The direction ranks run in.
     pub dir: Dir,
+    /// The nodes.
     pub nodes: Vec<Node>,
+    /// The edges.
     pub edges: Vec<Edge>,
+    /// The subgraphs.
     pub clusters: Vec<Cluster>,
 }
 
 impl Graph {
+    /// An empty graph.
     pub fn new(dir: Dir) -> Self {
         Graph {
             dir,
@@ -234,8 +293,11 @@ impl Graph {
 pub struct Drawn {
     /// Everything but the marker definitions.
     pub svg_body: String,
+    /// Width in px.
     pub width: f64,
+    /// Height in px.
     pub height: f64,
+    /// Every label's text (for search and the figure's description).
     pub labels: Vec<String>,
     /// Steps the layout took (see [`layout::LayoutOut::work`]).
     pub work: u64,
@@ -512,7 +574,7 @@ fn draw_edges(d: &mut Drawing, g: &Graph, ms: &Measured, out: &LayoutOut) {
             path = clip_end(&path, rect(c));
         }
         if let Some(c) = e.from_cluster {
-            path = reverse(&clip_end(&reverse(&path), rect(c)));
+            path = clip_end(&path.reversed(), rect(c)).reversed();
         }
         write_edge(&mut d.body, &mut d.markers, e, &path);
         if let Some(c) = eo.label {
@@ -628,21 +690,6 @@ fn shift(p: &Path, dd: f64) -> Path {
             .map(|&(a, b, c)| (mv(a), mv(b), mv(c)))
             .collect(),
     }
-}
-
-fn reverse(p: &Path) -> Path {
-    let mut pts = vec![p.start];
-    for s in &p.segs {
-        pts.push(s.2);
-    }
-    let mut out = Path {
-        start: p.end(),
-        segs: Vec::new(),
-    };
-    for (k, s) in p.segs.iter().enumerate().rev() {
-        out.segs.push((s.1, s.0, pts[k]));
-    }
-    out
 }
 
 fn inside(r: Rect, p: (f64, f64)) -> bool {
@@ -904,7 +951,7 @@ mod tests {
         };
         let c = clip_end(&p, r);
         assert!((c.end().1 - 60.0).abs() < 0.01, "{:?}", c.end());
-        let back = reverse(&reverse(&p));
+        let back = p.reversed().reversed();
         assert_eq!(back, p);
     }
 

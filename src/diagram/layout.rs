@@ -15,13 +15,18 @@ use std::collections::HashMap;
 /// Direction of a diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
+    /// Top to bottom (`TB`, `TD`).
     TB,
+    /// Bottom to top.
     BT,
+    /// Left to right.
     LR,
+    /// Right to left.
     RL,
 }
 
 impl Dir {
+    /// Whether ranks run across the page (`LR`, `RL`).
     pub fn horizontal(self) -> bool {
         matches!(self, Dir::LR | Dir::RL)
     }
@@ -30,23 +35,33 @@ impl Dir {
 /// How an edge meets a node's side (in layout space).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Boundary {
+    /// A box: edges stop at its sides.
     Rect,
+    /// A rhombus: edges stop at its slanted sides.
     Diamond,
+    /// A circle or ellipse.
     Ellipse,
 }
 
 /// A node to place; sizes are in real (unrotated) px.
 #[derive(Debug, Clone)]
 pub struct LNode {
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
+    /// The innermost cluster holding it.
     pub cluster: Option<usize>,
+    /// Where edges meet it.
     pub boundary: Boundary,
 }
 
+/// An edge to route, between two nodes (indexes in the node list).
 #[derive(Debug, Clone)]
 pub struct LEdge {
+    /// Where it starts.
     pub from: usize,
+    /// Where it ends.
     pub to: usize,
     /// Real size of the label box.
     pub label: Option<(f64, f64)>,
@@ -54,8 +69,10 @@ pub struct LEdge {
     pub minlen: usize,
 }
 
+/// A cluster to draw around its nodes (and nested clusters).
 #[derive(Debug, Clone)]
 pub struct LCluster {
+    /// The cluster holding it.
     pub parent: Option<usize>,
     /// Real size of the title box.
     pub title: (f64, f64),
@@ -69,39 +86,69 @@ pub type Seg3 = (Pt, Pt, Pt);
 /// A path in real coordinates: a start point and cubic/straight segments.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Path {
+    /// Where it starts.
     pub start: (f64, f64),
     /// Segments: `(c1, c2, end)`; a straight segment has `c1 == start` and `c2 == end`.
     pub segs: Vec<Seg3>,
 }
 
 impl Path {
+    /// Where it ends.
     pub fn end(&self) -> (f64, f64) {
         self.segs.last().map_or(self.start, |s| s.2)
     }
+
+    /// The same path run from its end to its start.
+    pub fn reversed(&self) -> Path {
+        let mut pts = vec![self.start];
+        for s in &self.segs {
+            pts.push(s.2);
+        }
+        let mut out = Path {
+            start: self.end(),
+            segs: Vec::new(),
+        };
+        for (k, s) in self.segs.iter().enumerate().rev() {
+            out.segs.push((s.1, s.0, pts[k]));
+        }
+        out
+    }
 }
 
+/// An edge once routed.
 #[derive(Debug, Clone, Default)]
 pub struct EdgeOut {
+    /// Its line, from its start node's border to its end node's.
     pub path: Path,
     /// Centre of the label box (real coordinates).
     pub label: Option<(f64, f64)>,
 }
 
+/// A rectangle: top left corner and size.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Rect {
+    /// Left.
     pub x: f64,
+    /// Top.
     pub y: f64,
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
 }
 
+/// A laid-out graph, in real coordinates from (0, 0).
 #[derive(Debug, Clone, Default)]
 pub struct LayoutOut {
     /// Node centres.
     pub nodes: Vec<(f64, f64)>,
+    /// Edges, in input order.
     pub edges: Vec<EdgeOut>,
+    /// Cluster boxes, in input order.
     pub clusters: Vec<Rect>,
+    /// Width of the whole.
     pub width: f64,
+    /// Height of the whole.
     pub height: f64,
     /// Steps the layout took (items and segments visited, summed over its passes): a
     /// machine-independent measure of its cost, which stays near-linear in the graph's size.
@@ -110,12 +157,13 @@ pub struct LayoutOut {
 
 /// Most layout points (nodes, one point per rank an edge crosses, two cluster borders per
 /// rank) a diagram may need: past it the layout is refused rather than left to run for
-/// seconds. Documented in docs/diagrams.md.
+/// seconds. Documented in docs/notes/diagrams.md.
 pub const MAX_POINTS: usize = 40_000;
 
 /// The layout would exceed [`MAX_POINTS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooBig {
+    /// How many points it would take.
     pub points: usize,
 }
 
@@ -633,6 +681,108 @@ struct Ranks {
     height: f64,
 }
 
+/// One item per node of the component, at its rank, of its size in layout space (`sz` turns
+/// real sizes into layout ones); with the item of each node.
+fn node_items(
+    input: &Input,
+    rank: &HashMap<usize, usize>,
+    sz: &dyn Fn(f64, f64) -> (f64, f64),
+) -> (Vec<Item>, HashMap<usize, usize>) {
+    let mut items: Vec<Item> = Vec::new();
+    let mut node_item: HashMap<usize, usize> = HashMap::new();
+    for &n in &input.comp.nodes {
+        let node = &input.nodes[n];
+        let (w, h) = sz(node.w, node.h);
+        node_item.insert(n, items.len());
+        items.push(Item {
+            kind: Kind::Node(n),
+            rank: rank[&n],
+            w,
+            h,
+            cluster: node.cluster,
+            x: 0.0,
+        });
+    }
+    (items, node_item)
+}
+
+/// Each edge as a chain of items from its upper end to its lower end: a dummy item on every
+/// rank it passes (in the innermost cluster holding both ends), the one on its middle rank
+/// sized for its label. Adds the dummies to `items`; returns the chains and the label items.
+fn edge_chains(
+    input: &Input,
+    reversed: &HashMap<usize, bool>,
+    rank: &HashMap<usize, usize>,
+    sz: &dyn Fn(f64, f64) -> (f64, f64),
+    items: &mut Vec<Item>,
+    node_item: &HashMap<usize, usize>,
+) -> (HashMap<usize, Vec<usize>>, HashMap<usize, usize>) {
+    let (nodes, edges) = (input.nodes, input.edges);
+    let mut chains: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut label_item: HashMap<usize, usize> = HashMap::new();
+    for &e in &input.comp.edges {
+        let (u, v) = dir_edge(edges, reversed, e);
+        let (ru, rv) = (rank[&u], rank[&v]);
+        let c = lca(input.clusters, nodes[u].cluster, nodes[v].cluster);
+        let mid = ru + (rv - ru) / 2;
+        let mut chain = vec![node_item[&u]];
+        for r in ru + 1..rv {
+            let is_label = edges[e].label.is_some() && r == mid;
+            let (w, h) = match edges[e].label {
+                Some((lw, lh)) if is_label => sz(lw, lh),
+                _ => (0.0, 0.0),
+            };
+            if is_label {
+                label_item.insert(e, items.len());
+            }
+            chain.push(items.len());
+            items.push(Item {
+                kind: Kind::Dummy { label: is_label },
+                rank: r,
+                w,
+                h,
+                cluster: c,
+                x: 0.0,
+            });
+        }
+        chain.push(node_item[&v]);
+        chains.insert(e, chain);
+    }
+    (chains, label_item)
+}
+
+/// The segments of the edges' chains, between items in consecutive ranks, weighted by how
+/// many of their two ends are dummies (1, 2 or 8): long edges are kept straightest.
+fn segments(comp: &Comp, chains: &HashMap<usize, Vec<usize>>, items: &[Item]) -> Vec<Seg> {
+    let mut segs: Vec<Seg> = Vec::new();
+    for &e in &comp.edges {
+        let ch = &chains[&e];
+        for w in ch.windows(2) {
+            let dummies = w
+                .iter()
+                .filter(|&&i| matches!(items[i].kind, Kind::Dummy { .. }))
+                .count();
+            segs.push(Seg {
+                a: w[0],
+                b: w[1],
+                weight: [1.0, 2.0, 8.0][dummies],
+            });
+        }
+    }
+    segs
+}
+
+/// For each of `n` items, the items a segment links it to in the rank above, and below.
+fn adjacency(segs: &[Seg], n: usize) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for s in segs {
+        down[s.a].push(s.b);
+        up[s.b].push(s.a);
+    }
+    (up, down)
+}
+
 impl Ranks {
     /// Centre of an item along the ranks.
     fn cy(&self, it: &Item) -> f64 {
@@ -649,80 +799,12 @@ impl<'a> Layered<'a> {
         rank: &HashMap<usize, usize>,
         sz: &dyn Fn(f64, f64) -> (f64, f64),
     ) -> Self {
-        let Input {
-            comp,
-            nodes,
-            edges,
-            clusters,
-            ..
-        } = input;
-        let mut items: Vec<Item> = Vec::new();
-        let mut node_item: HashMap<usize, usize> = HashMap::new();
-        for &n in &comp.nodes {
-            let (w, h) = sz(nodes[n].w, nodes[n].h);
-            node_item.insert(n, items.len());
-            items.push(Item {
-                kind: Kind::Node(n),
-                rank: rank[&n],
-                w,
-                h,
-                cluster: nodes[n].cluster,
-                x: 0.0,
-            });
-        }
-        let mut chains: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut label_item: HashMap<usize, usize> = HashMap::new();
-        for &e in &comp.edges {
-            let (u, v) = dir_edge(edges, &reversed, e);
-            let (ru, rv) = (rank[&u], rank[&v]);
-            let c = lca(clusters, nodes[u].cluster, nodes[v].cluster);
-            let mid = ru + (rv - ru) / 2;
-            let mut chain = vec![node_item[&u]];
-            for r in ru + 1..rv {
-                let is_label = edges[e].label.is_some() && r == mid;
-                let (w, h) = match edges[e].label {
-                    Some((lw, lh)) if is_label => sz(lw, lh),
-                    _ => (0.0, 0.0),
-                };
-                if is_label {
-                    label_item.insert(e, items.len());
-                }
-                chain.push(items.len());
-                items.push(Item {
-                    kind: Kind::Dummy { label: is_label },
-                    rank: r,
-                    w,
-                    h,
-                    cluster: c,
-                    x: 0.0,
-                });
-            }
-            chain.push(node_item[&v]);
-            chains.insert(e, chain);
-        }
-        let (crange, comp_clusters) = add_cluster_borders(&mut items, comp, clusters);
+        let (mut items, node_item) = node_items(&input, rank, sz);
+        let (chains, label_item) = edge_chains(&input, &reversed, rank, sz, &mut items, &node_item);
+        let (crange, comp_clusters) = add_cluster_borders(&mut items, input.comp, input.clusters);
         let nranks = items.iter().map(|i| i.rank).max().unwrap_or(0) + 1;
-        let mut segs: Vec<Seg> = Vec::new();
-        for &e in &comp.edges {
-            let ch = &chains[&e];
-            for w in ch.windows(2) {
-                let dummies = w
-                    .iter()
-                    .filter(|&&i| matches!(items[i].kind, Kind::Dummy { .. }))
-                    .count();
-                segs.push(Seg {
-                    a: w[0],
-                    b: w[1],
-                    weight: [1.0, 2.0, 8.0][dummies],
-                });
-            }
-        }
-        let mut up: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-        let mut down: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-        for s in &segs {
-            down[s.a].push(s.b);
-            up[s.b].push(s.a);
-        }
+        let segs = segments(input.comp, &chains, &items);
+        let (up, down) = adjacency(&segs, items.len());
         Layered {
             input,
             reversed,
@@ -1033,7 +1115,7 @@ impl<'a> Layered<'a> {
                 }
             }
             if self.reversed.get(&e).copied().unwrap_or(false) {
-                path = reverse_path(&path);
+                path = path.reversed();
             }
             out.edges[e].path = path;
         }
@@ -1308,21 +1390,6 @@ fn fit_ranks(
     }
 }
 
-fn reverse_path(p: &Path) -> Path {
-    let mut pts = vec![p.start];
-    for s in &p.segs {
-        pts.push(s.2);
-    }
-    let mut out = Path {
-        start: p.end(),
-        segs: Vec::new(),
-    };
-    for (k, s) in p.segs.iter().enumerate().rev() {
-        out.segs.push((s.1, s.0, pts[k]));
-    }
-    out
-}
-
 /// Unit of an item at cluster depth `d`: `(0, cluster)` inside a cluster, `(1, 0)` a left
 /// border, `(2, item)` the item itself, `(3, 0)` a right border.
 fn unit(kind: &Kind, path: &[usize], d: usize) -> (u8, usize) {
@@ -1401,7 +1468,38 @@ fn legalize(
     comp_clusters: &[usize],
     swap: bool,
 ) {
-    // Variables: one per item, except borders which share one per cluster side.
+    let (var_of, border_var, nvars) = position_vars(items);
+    let init = starting_positions(items, &var_of, nvars);
+    let mut cons = Constraints::new(nvars);
+    for layer in layers {
+        for w in layer.windows(2) {
+            cons.add(var_of[w[0]], var_of[w[1]], sep(w[0], w[1]));
+        }
+    }
+    for &c in comp_clusters {
+        if let (Some(&l), Some(&r)) = (border_var.get(&(c, false)), border_var.get(&(c, true))) {
+            let need = if swap {
+                0.0
+            } else {
+                clusters[c].title.0 + 2.0 * CLUSTER_PAD
+            };
+            cons.add(l, r, need);
+        }
+    }
+    let Some(x) = cons.solve(init) else {
+        // Not expected (cluster orders are consistent); fall back to packing each rank.
+        pack_ranks(items, layers, sep);
+        return;
+    };
+    for (i, it) in items.iter_mut().enumerate() {
+        it.x = x[var_of[i]];
+    }
+}
+
+/// The position variables of [`legalize`]: one per item, except cluster borders, which share
+/// one per cluster side (so each side is one straight line). Returns each item's variable,
+/// the variable of each (cluster, right side), and their number.
+fn position_vars(items: &[Item]) -> (Vec<usize>, HashMap<(usize, bool), usize>, usize) {
     let mut var_of: Vec<usize> = vec![0; items.len()];
     let mut border_var: HashMap<(usize, bool), usize> = HashMap::new();
     let mut nvars = 0;
@@ -1419,6 +1517,12 @@ fn legalize(
             }
         };
     }
+    (var_of, border_var, nvars)
+}
+
+/// Where each variable starts: its item's position; for a cluster side shared by several
+/// items, the leftmost of its left borders and the rightmost of its right ones.
+fn starting_positions(items: &[Item], var_of: &[usize], nvars: usize) -> Vec<f64> {
     let mut init = vec![f64::NEG_INFINITY; nvars];
     for (i, it) in items.iter().enumerate() {
         let v = var_of[i];
@@ -1433,63 +1537,162 @@ fn legalize(
             _ => init[v].max(it.x),
         };
     }
-    let mut cons: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nvars];
-    let mut indeg = vec![0usize; nvars];
-    for layer in layers {
-        for w in layer.windows(2) {
-            let (a, b) = (var_of[w[0]], var_of[w[1]]);
-            cons[a].push((b, sep(w[0], w[1])));
-            indeg[b] += 1;
+    init
+}
+
+/// Difference constraints between variables: each `(b, gap)` in `after[a]` asks for
+/// `x[b] >= x[a] + gap`.
+struct Constraints {
+    after: Vec<Vec<(usize, f64)>>,
+    /// Constraints on each variable not yet met by the solver.
+    indeg: Vec<usize>,
+}
+
+impl Constraints {
+    /// No constraint on `n` variables.
+    fn new(n: usize) -> Self {
+        Constraints {
+            after: vec![Vec::new(); n],
+            indeg: vec![0; n],
         }
     }
-    for &c in comp_clusters {
-        if let (Some(&l), Some(&r)) = (border_var.get(&(c, false)), border_var.get(&(c, true))) {
-            let need = if swap {
-                0.0
-            } else {
-                clusters[c].title.0 + 2.0 * CLUSTER_PAD
-            };
-            cons[l].push((r, need));
-            indeg[r] += 1;
-        }
+
+    /// Asks for `x[b] >= x[a] + gap`.
+    fn add(&mut self, a: usize, b: usize, gap: f64) {
+        self.after[a].push((b, gap));
+        self.indeg[b] += 1;
     }
-    let mut x = init.clone();
-    let mut queue: Vec<usize> = (0..nvars).filter(|&v| indeg[v] == 0).collect();
-    let mut qi = 0;
-    while qi < queue.len() {
-        let v = queue[qi];
-        qi += 1;
-        for &(w, s) in &cons[v] {
-            if x[v] + s > x[w] {
-                x[w] = x[v] + s;
-            }
-            indeg[w] -= 1;
-            if indeg[w] == 0 {
-                queue.push(w);
-            }
-        }
-    }
-    if queue.len() < nvars {
-        // Not expected (cluster orders are consistent); fall back to packing each rank.
-        for layer in layers {
-            for k in 1..layer.len() {
-                let (a, b) = (layer[k - 1], layer[k]);
-                let min = items[a].x + sep(a, b);
-                if items[b].x < min {
-                    items[b].x = min;
+
+    /// The smallest positions no lower than `start` that meet every constraint (a longest-path
+    /// pass in topological order); `None` when the constraints form a cycle.
+    fn solve(mut self, start: Vec<f64>) -> Option<Vec<f64>> {
+        let n = start.len();
+        let mut x = start;
+        let mut queue: Vec<usize> = (0..n).filter(|&v| self.indeg[v] == 0).collect();
+        let mut qi = 0;
+        while qi < queue.len() {
+            let v = queue[qi];
+            qi += 1;
+            for &(w, s) in &self.after[v] {
+                if x[v] + s > x[w] {
+                    x[w] = x[v] + s;
+                }
+                self.indeg[w] -= 1;
+                if self.indeg[w] == 0 {
+                    queue.push(w);
                 }
             }
         }
-        return;
+        (queue.len() == n).then_some(x)
     }
-    for (i, it) in items.iter_mut().enumerate() {
-        it.x = x[var_of[i]];
+}
+
+/// The fallback of [`legalize`]: each rank packed left to right, every item at least its
+/// separation from the one before.
+fn pack_ranks(items: &mut [Item], layers: &[Vec<usize>], sep: &dyn Fn(usize, usize) -> f64) {
+    for layer in layers {
+        for k in 1..layer.len() {
+            let (a, b) = (layer[k - 1], layer[k]);
+            let min = items[a].x + sep(a, b);
+            if items[b].x < min {
+                items[b].x = min;
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item(kind: Kind, rank: usize, x: f64) -> Item {
+        Item {
+            kind,
+            rank,
+            w: 10.0,
+            h: 10.0,
+            cluster: None,
+            x,
+        }
+    }
+
+    #[test]
+    fn constraints_push_right_only_as_far_as_needed() {
+        let mut c = Constraints::new(3);
+        c.add(0, 1, 10.0);
+        c.add(1, 2, 5.0);
+        c.add(0, 2, 30.0);
+        // x1 ≥ 0 + 10, x2 ≥ max(11 + 5, 0 + 30); a variable already far enough stays put.
+        assert_eq!(c.solve(vec![0.0, 11.0, 0.0]), Some(vec![0.0, 11.0, 30.0]));
+        let mut cycle = Constraints::new(2);
+        cycle.add(0, 1, 1.0);
+        cycle.add(1, 0, 1.0);
+        assert_eq!(cycle.solve(vec![0.0, 0.0]), None);
+    }
+
+    #[test]
+    fn a_cluster_side_is_one_variable_starting_at_its_outermost_border() {
+        let items = [
+            item(Kind::Node(0), 0, 5.0),
+            item(Kind::Left(0), 0, 3.0),
+            item(Kind::Left(0), 1, 1.0),
+            item(Kind::Right(0), 0, 20.0),
+            item(Kind::Right(0), 1, 25.0),
+        ];
+        let (var_of, border_var, n) = position_vars(&items);
+        assert_eq!(var_of, [0, 1, 1, 2, 2]);
+        assert_eq!(border_var[&(0, false)], 1);
+        assert_eq!(border_var[&(0, true)], 2);
+        assert_eq!(n, 3);
+        assert_eq!(starting_positions(&items, &var_of, n), [5.0, 1.0, 25.0]);
+    }
+
+    #[test]
+    fn long_edges_pass_ranks_as_dummies_with_the_label_in_the_middle() {
+        let comp = Comp {
+            nodes: vec![0, 1],
+            edges: vec![0],
+            clusters: vec![],
+        };
+        let nodes = [n(None), n(None)];
+        let edges = [LEdge {
+            from: 0,
+            to: 1,
+            label: Some((30.0, 12.0)),
+            minlen: 4,
+        }];
+        let input = Input {
+            comp: &comp,
+            nodes: &nodes,
+            edges: &edges,
+            clusters: &[],
+            swap: false,
+            flip: false,
+            factor: 2,
+        };
+        let rank: HashMap<usize, usize> = [(0, 0), (1, 4)].into_iter().collect();
+        let same = |w: f64, h: f64| (w, h);
+        let (mut items, node_item) = node_items(&input, &rank, &same);
+        let (chains, label_item) = edge_chains(
+            &input,
+            &HashMap::new(),
+            &rank,
+            &same,
+            &mut items,
+            &node_item,
+        );
+        assert_eq!(chains[&0], [0, 2, 3, 4, 1]);
+        assert_eq!(label_item[&0], 3, "the label sits on rank 2 of 0..4");
+        assert_eq!((items[3].w, items[3].h), (30.0, 12.0));
+        assert_eq!((items[2].w, items[4].w), (0.0, 0.0));
+        let weights: Vec<f64> = segments(&comp, &chains, &items)
+            .iter()
+            .map(|s| s.weight)
+            .collect();
+        assert_eq!(weights, [2.0, 8.0, 8.0, 2.0]);
+        let (up, down) = adjacency(&segments(&comp, &chains, &items), items.len());
+        assert_eq!((up[3].clone(), down[3].clone()), (vec![2], vec![4]));
+    }
 
     #[test]
     fn pava_respects_separation() {

@@ -3,10 +3,13 @@
 /// A syntax error at a byte offset of the diagram source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// Byte offset in the diagram source.
     pub pos: usize,
+    /// What is wrong and, where possible, what was expected.
     pub message: String,
 }
 
+/// The result of a diagram parser.
 pub type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// What a diagram yields besides its drawing: `click` links (targets as written, with their
@@ -15,8 +18,11 @@ pub type Result<T> = std::result::Result<T, SyntaxError>;
 pub struct Extras {
     /// A title given in the diagram itself (`title …` in sequence diagrams, gantt, pie …).
     pub title: Option<String>,
+    /// `click` link targets, as written.
     pub links: Vec<String>,
+    /// Where each link target is in the source.
     pub link_pos: Vec<usize>,
+    /// Things left out on purpose, at their source offsets.
     pub warnings: Vec<SyntaxError>,
 }
 
@@ -28,6 +34,7 @@ impl Extras {
         self.links.len() - 1
     }
 
+    /// Records a warning at `pos`.
     pub fn warn(&mut self, pos: usize, message: impl Into<String>) {
         self.warnings.push(SyntaxError {
             pos,
@@ -36,6 +43,7 @@ impl Extras {
     }
 }
 
+/// A syntax error at `pos`.
 pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
     Err(SyntaxError {
         pos,
@@ -47,8 +55,21 @@ pub fn err<T>(pos: usize, message: impl Into<String>) -> Result<T> {
 /// its first byte in the source. Comment lines (`%%`) and blank lines are skipped.
 #[derive(Debug, Clone)]
 pub struct Stmt<'a> {
+    /// The statement's text, trimmed.
     pub text: &'a str,
+    /// Byte offset of `text` in the diagram source.
     pub pos: usize,
+}
+
+impl<'a> Stmt<'a> {
+    /// The statement's first word (up to the first white space), the rest of it trimmed, and
+    /// the rest's offset in the source: `classDef a fill:red` → (`classDef`, `a fill:red`, …).
+    pub fn split_word(&self) -> (&'a str, &'a str, usize) {
+        let t = self.text;
+        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+        let rest = rest.trim();
+        (word, rest, self.pos + t.len() - rest.len())
+    }
 }
 
 /// Splits the source into statements; `split_semicolons` also splits at `;` outside quotes.
@@ -57,92 +78,129 @@ pub struct Stmt<'a> {
 /// (`@{ … }`) may run over several lines. `%%` comment lines and `%%{ … }%%` directives (which
 /// may span lines too) are skipped.
 pub fn statements<'a>(src: &'a str, split_semicolons: bool) -> Vec<Stmt<'a>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut blank = true;
-    // Inside quotes: whether they hold a Markdown string (which may span lines).
-    let mut quote: Option<bool> = None;
-    let mut braces = 0usize;
+    let mut s = Splitter {
+        src,
+        split_semicolons,
+        out: Vec::new(),
+        start: 0,
+        blank: true,
+        quote: None,
+        braces: 0,
+    };
     let mut i = 0;
-    let push = |out: &mut Vec<Stmt<'a>>, from: usize, to: usize| {
-        let raw = &src[from..to];
+    while let Some(c) = src[i..].chars().next() {
+        i = match s.comment(i) {
+            Some(next) => next,
+            None => s.step(i, c),
+        };
+    }
+    s.push(src.len());
+    s.out
+}
+
+/// [`statements`] as it scans the source.
+struct Splitter<'a> {
+    src: &'a str,
+    split_semicolons: bool,
+    out: Vec<Stmt<'a>>,
+    /// Where the current statement starts.
+    start: usize,
+    /// Nothing but white space since `start`.
+    blank: bool,
+    /// Inside quotes: whether they hold a Markdown string (which may span lines).
+    quote: Option<bool>,
+    /// Open property blocks (`@{`).
+    braces: usize,
+}
+
+impl<'a> Splitter<'a> {
+    /// Adds the statement from `start` to `to`, trimmed, unless it is blank.
+    fn push(&mut self, to: usize) {
+        let raw = &self.src[self.start..to];
         let t = raw.trim_start();
         let lead = raw.len() - t.len();
         let t = t.trim_end();
         if !t.is_empty() {
-            out.push(Stmt {
+            self.out.push(Stmt {
                 text: t,
-                pos: from + lead,
+                pos: self.start + lead,
             });
         }
-    };
-    while let Some(c) = src[i..].chars().next() {
-        let rest = &src[i..];
-        if blank && quote.is_none() && braces == 0 && rest.starts_with("%%") {
+    }
+
+    /// Ends the statement at the separator at `i` (line end or `;`); the next one starts
+    /// after it. Returns where scanning resumes.
+    fn end_at(&mut self, i: usize) -> usize {
+        self.push(i);
+        self.start = i + 1;
+        self.blank = true;
+        i + 1
+    }
+
+    /// A `%%` comment at `i` outside quotes and property blocks: at the start of a statement a
+    /// comment line (or a `%%{ … }%%` directive) is skipped; after white space in a statement
+    /// it ends the statement. Returns where scanning resumes; `None` when there is none.
+    fn comment(&mut self, i: usize) -> Option<usize> {
+        let rest = &self.src[i..];
+        if self.quote.is_some() || self.braces > 0 || !rest.starts_with("%%") {
+            return None;
+        }
+        let line_end = rest.find('\n').map_or(self.src.len(), |k| i + k);
+        if self.blank {
             // A comment line, or a directive up to its closing `}%%`.
             let end = if rest.starts_with("%%{") {
-                rest.find("}%%").map_or(src.len(), |k| i + k + 3)
+                rest.find("}%%").map_or(self.src.len(), |k| i + k + 3)
             } else {
-                rest.find('\n').map_or(src.len(), |k| i + k)
+                line_end
             };
-            i = end;
-            start = end;
-            continue;
+            self.start = end;
+            return Some(end);
         }
-        if !blank
-            && quote.is_none()
-            && braces == 0
-            && rest.starts_with("%%")
-            && src[..i].ends_with([' ', '\t'])
-        {
+        if self.src[..i].ends_with([' ', '\t']) {
             // A trailing comment: the statement ends here.
-            let end = rest.find('\n').map_or(src.len(), |k| i + k);
-            push(&mut out, start, i);
-            start = end;
-            i = end;
-            blank = true;
-            continue;
+            self.push(i);
+            self.start = line_end;
+            self.blank = true;
+            return Some(line_end);
         }
+        None
+    }
+
+    /// Reads the character `c` at `i`: quotes and property blocks open and close; a line end
+    /// (or a `;` when splitting at them) outside both ends the statement. Returns where
+    /// scanning resumes.
+    fn step(&mut self, mut i: usize, c: char) -> usize {
+        let rest = &self.src[i..];
         match c {
             '"' => {
-                quote = match quote {
+                self.quote = match self.quote {
                     Some(_) => None,
                     None => Some(rest[1..].starts_with('`')),
                 }
             }
-            '@' if quote.is_none() && rest[1..].starts_with('{') => {
-                braces += 1;
+            '@' if self.quote.is_none() && rest[1..].starts_with('{') => {
+                self.braces += 1;
                 i += 1;
             }
-            '}' if quote.is_none() && braces > 0 => braces -= 1,
+            '}' if self.quote.is_none() && self.braces > 0 => self.braces -= 1,
             '\n' => {
-                if quote == Some(false) {
-                    quote = None;
+                if self.quote == Some(false) {
+                    self.quote = None;
                 }
-                if quote.is_none() && braces == 0 {
-                    push(&mut out, start, i);
-                    start = i + 1;
-                    blank = true;
-                    i += 1;
-                    continue;
+                if self.quote.is_none() && self.braces == 0 {
+                    return self.end_at(i);
                 }
             }
-            ';' if split_semicolons && quote.is_none() && braces == 0 => {
-                push(&mut out, start, i);
-                start = i + 1;
-                blank = true;
-                i += 1;
-                continue;
+            ';' if self.split_semicolons && self.quote.is_none() && self.braces == 0 => {
+                return self.end_at(i);
             }
             _ => {}
         }
         if !c.is_whitespace() {
-            blank = false;
+            self.blank = false;
         }
-        i += c.len_utf8();
+        i + c.len_utf8()
     }
-    push(&mut out, start, src.len());
-    out
 }
 
 /// Skips an optional front matter block (`---` … `---`) and returns the offset after it and
@@ -169,13 +227,16 @@ pub fn front_matter(src: &str) -> (usize, Option<String>) {
 
 /// A cursor over one statement.
 pub struct Cursor<'a> {
+    /// The statement.
     pub s: &'a str,
+    /// Byte offset of the cursor in `s`.
     pub i: usize,
     /// Offset of `s` in the diagram source.
     pub base: usize,
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of `stmt`.
     pub fn new(stmt: &Stmt<'a>) -> Self {
         Cursor {
             s: stmt.text,
@@ -184,27 +245,33 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The cursor's offset in the diagram source.
     pub fn pos(&self) -> usize {
         self.base + self.i
     }
 
+    /// What is left of the statement.
     pub fn rest(&self) -> &'a str {
         &self.s[self.i..]
     }
 
+    /// Whether the whole statement has been read.
     pub fn done(&self) -> bool {
         self.i >= self.s.len()
     }
 
+    /// The next character, not consumed.
     pub fn peek(&self) -> Option<char> {
         self.rest().chars().next()
     }
 
+    /// Skips white space.
     pub fn ws(&mut self) {
         let r = self.rest();
         self.i += r.len() - r.trim_start().len();
     }
 
+    /// Consumes `t` if the rest starts with it.
     pub fn eat(&mut self, t: &str) -> bool {
         if self.rest().starts_with(t) {
             self.i += t.len();

@@ -3,7 +3,7 @@
 //! corem draws Mermaid itself — flowcharts, sequence, state, class and entity–relationship
 //! diagrams, pies, gantt charts, mind maps and timelines — because the pure-Rust Mermaid
 //! renderers measured text with the build machine's fonts, clipped or overlapped labels and
-//! repeated ids (see `docs/diagrams.md`). The graph types share one layered layout
+//! repeated ids (see `docs/notes/diagrams.md`). The graph types share one layered layout
 //! (`layout`, drawn by `graph` with the shapes of `shapes`); the others lay themselves out.
 //! Every diagram has a size budget ([`budget`]), so no input can stall a build.
 //! Here text is measured with the font the theme ships ([`font`]), every label is laid out as an
@@ -58,6 +58,7 @@ pub struct Rendered {
     /// `click` link targets as written (the SVG holds a placeholder for each, see
     /// [`Rendered::svg_linked`]), and where each is in the source.
     pub links: Vec<String>,
+    /// Where each link target is in the source.
     pub link_pos: Vec<usize>,
     /// Things left out on purpose (scripts), at their source offsets.
     pub warnings: Vec<SyntaxError>,

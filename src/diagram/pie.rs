@@ -34,6 +34,8 @@ pub fn render(stmts: &[Stmt]) -> Result<(Drawn, Extras)> {
     Ok((draw(slices), extras))
 }
 
+/// Reads the header (`pie showData title …`) and the statements: the slices with their
+/// labels (percentages, and values with `showData`), and the title.
 fn parse(stmts: &[Stmt]) -> Result<(Vec<Slice>, Extras)> {
     let mut extras = Extras::default();
     let head = stmts.first().map_or("", |s| s.text);
@@ -60,36 +62,7 @@ fn parse(stmts: &[Stmt]) -> Result<(Vec<Slice>, Extras)> {
         if t.starts_with("accTitle") || t.starts_with("accDescr") {
             continue;
         }
-        let Some((label, value)) = t.rsplit_once(':') else {
-            return err(
-                st.pos,
-                format!(
-                    "a slice is `\"Label\" : value`, found `{}`",
-                    t.chars().take(24).collect::<String>()
-                ),
-            );
-        };
-        let label = label.trim();
-        if !(label.starts_with('"') && label.ends_with('"') && label.len() >= 2) {
-            return err(
-                st.pos,
-                "a slice's label is in double quotes: `\"Label\" : value`",
-            );
-        }
-        let vpos = st.pos + t.len() - value.trim_start().len();
-        let v: f64 = match value.trim().parse() {
-            Ok(v) if f64::is_finite(v) && v >= 0.0 => v,
-            _ => {
-                return err(
-                    vpos,
-                    format!(
-                        "a slice's value is a number of 0 or more, found `{}`",
-                        value.trim()
-                    ),
-                );
-            }
-        };
-        slices.push((label_text(unquote(label)), v));
+        slices.push(slice(st)?);
     }
     let total: f64 = slices.iter().map(|s| s.1).sum();
     if slices.is_empty() || total <= 0.0 {
@@ -101,22 +74,63 @@ fn parse(stmts: &[Stmt]) -> Result<(Vec<Slice>, Extras)> {
     super::budget::graph_size(slices.len(), 0, stmts.first().map_or(0, |s| s.pos))?;
     let out = slices
         .into_iter()
-        .map(|(label, value)| {
-            let pct = 100.0 * value / total;
-            let p = if pct > 0.0 && pct < 1.0 {
-                format!("{:.1}%", pct)
-            } else {
-                format!("{:.0}%", pct)
-            };
-            let text = if show_data {
-                format!("{label}: {} ({p})", svg::num(value))
-            } else {
-                format!("{label}: {p}")
-            };
-            Slice { value, text }
+        .map(|(label, value)| Slice {
+            value,
+            text: slice_text(&label, value, total, show_data),
         })
         .collect();
     Ok((out, extras))
+}
+
+/// One slice, `"Label" : value`: its label (quotes removed) and value (a number of 0 or more).
+fn slice(st: &Stmt) -> Result<(String, f64)> {
+    let t = st.text;
+    let Some((label, value)) = t.rsplit_once(':') else {
+        return err(
+            st.pos,
+            format!(
+                "a slice is `\"Label\" : value`, found `{}`",
+                t.chars().take(24).collect::<String>()
+            ),
+        );
+    };
+    let label = label.trim();
+    if !(label.starts_with('"') && label.ends_with('"') && label.len() >= 2) {
+        return err(
+            st.pos,
+            "a slice's label is in double quotes: `\"Label\" : value`",
+        );
+    }
+    let vpos = st.pos + t.len() - value.trim_start().len();
+    let v: f64 = match value.trim().parse() {
+        Ok(v) if f64::is_finite(v) && v >= 0.0 => v,
+        _ => {
+            return err(
+                vpos,
+                format!(
+                    "a slice's value is a number of 0 or more, found `{}`",
+                    value.trim()
+                ),
+            );
+        }
+    };
+    Ok((label_text(unquote(label)), v))
+}
+
+/// A slice's label as shown: `Label: 42%` (one decimal below 1 %), with `showData`
+/// `Label: 21 (42%)`.
+fn slice_text(label: &str, value: f64, total: f64, show_data: bool) -> String {
+    let pct = 100.0 * value / total;
+    let p = if pct > 0.0 && pct < 1.0 {
+        format!("{:.1}%", pct)
+    } else {
+        format!("{:.0}%", pct)
+    };
+    if show_data {
+        format!("{label}: {} ({p})", svg::num(value))
+    } else {
+        format!("{label}: {p}")
+    }
 }
 
 /// A point on the circle at `angle` (0 = twelve o'clock, clockwise), at radius `r`.
@@ -277,6 +291,14 @@ fn draw_label(body: &mut String, text: &str, l: &Label, side: f64, (cx, cy): (f6
 mod tests {
     use super::*;
     use crate::diagram::lex::statements;
+
+    #[test]
+    fn slice_labels_round_percentages() {
+        assert_eq!(slice_text("A", 1.0, 3.0, false), "A: 33%");
+        assert_eq!(slice_text("A", 1.0, 500.0, false), "A: 0.2%");
+        assert_eq!(slice_text("A", 0.0, 4.0, false), "A: 0%");
+        assert_eq!(slice_text("A", 2.5, 10.0, true), "A: 2.5 (25%)");
+    }
 
     #[test]
     fn slices_and_labels() {

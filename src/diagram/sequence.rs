@@ -191,33 +191,34 @@ impl Parser {
         self.m.parts.len() - 1
     }
 
+    /// One statement.
     fn statement(&mut self, st: &Stmt) -> Result<()> {
-        let t = st.text;
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
+        if self.keyword(st, word, rest, rest_pos)? {
+            return Ok(());
+        }
+        let word = if word == "par_over" { "par" } else { word };
+        if BLOCKS.contains(&word) || ELSES.contains(&word) {
+            return self.block(st, word, rest);
+        }
+        if word.eq_ignore_ascii_case("note") {
+            return self.note(st, rest, rest_pos);
+        }
+        self.message(st)
+    }
+
+    /// A statement that starts with a keyword (`participant`, `create`, `destroy`, `activate`,
+    /// `autonumber`, `title`, `box`, `end` …), `rest` at `rest_pos` following it; false when
+    /// `word` is none.
+    fn keyword(&mut self, st: &Stmt, word: &str, rest: &str, rest_pos: usize) -> Result<bool> {
         match word {
-            "participant" | "actor" => return self.declare(word, rest, rest_pos),
-            "create" => {
-                let (w, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                if w != "participant" && w != "actor" {
-                    return err(rest_pos, "`create` is followed by `participant` or `actor`");
-                }
-                let r = r.trim();
-                let p = self.declare(w, r, rest_pos + rest.len() - r.len());
-                let id = r.split([' ', '@']).next().unwrap_or("");
-                if let Some(&i) = self.ids.get(id) {
-                    self.m.parts[i].created = true;
-                    self.pending_create.push((i, st.pos));
-                }
-                return p;
-            }
+            "participant" | "actor" => self.declare(word, rest, rest_pos)?,
+            "create" => self.create(st, rest, rest_pos)?,
             "destroy" => {
                 let Some(&i) = self.ids.get(rest) else {
                     return err(rest_pos, format!("no participant `{rest}` to destroy"));
                 };
                 self.m.items.push(Item::Destroy(i));
-                return Ok(());
             }
             "activate" | "deactivate" => {
                 if rest.is_empty() {
@@ -229,40 +230,53 @@ impl Parser {
                 } else {
                     Item::Deactivate(i)
                 });
-                return Ok(());
             }
-            "autonumber" => {
-                self.autonumber(rest);
-                return Ok(());
-            }
+            "autonumber" => self.autonumber(rest),
             "title" | "title:" => {
                 let t = rest.trim_start_matches(':').trim();
                 if !t.is_empty() {
                     self.extras.title = Some(label_text(t));
                 }
-                return Ok(());
             }
             "accTitle" | "accDescr" | "accTitle:" | "accDescr:" | "links" | "link"
-            | "properties" | "details" => return Ok(()),
+            | "properties" | "details" => {}
             "box" => {
                 self.m.groups.push(Group {
                     label: box_label(rest),
                 });
                 self.group = Some(self.m.groups.len() - 1);
                 self.open.push((st.pos, false));
-                return Ok(());
             }
-            "end" if rest.is_empty() => {
-                match self.open.pop() {
-                    Some((_, true)) => self.m.items.push(Item::End),
-                    Some((_, false)) => self.group = None,
-                    None => return err(st.pos, "`end` without an open block"),
-                }
-                return Ok(());
-            }
-            _ => {}
+            "end" if rest.is_empty() => match self.open.pop() {
+                Some((_, true)) => self.m.items.push(Item::End),
+                Some((_, false)) => self.group = None,
+                None => return err(st.pos, "`end` without an open block"),
+            },
+            _ => return Ok(false),
         }
-        let word = if word == "par_over" { "par" } else { word };
+        Ok(true)
+    }
+
+    /// `create participant B` (or `actor`): declares a participant that appears where it is
+    /// first used rather than at the top.
+    fn create(&mut self, st: &Stmt, rest: &str, rest_pos: usize) -> Result<()> {
+        let (w, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        if w != "participant" && w != "actor" {
+            return err(rest_pos, "`create` is followed by `participant` or `actor`");
+        }
+        let r = r.trim();
+        let p = self.declare(w, r, rest_pos + rest.len() - r.len());
+        let id = r.split([' ', '@']).next().unwrap_or("");
+        if let Some(&i) = self.ids.get(id) {
+            self.m.parts[i].created = true;
+            self.pending_create.push((i, st.pos));
+        }
+        p
+    }
+
+    /// A block's start (`loop`, `alt`, `opt`, `par`, `critical`, `break`, `rect`) or the start
+    /// of its next part (`else`, `and`, `option`), with its label.
+    fn block(&mut self, st: &Stmt, word: &str, rest: &str) -> Result<()> {
         if BLOCKS.contains(&word) {
             super::budget::depth_within(self.open.len() + 1, st.pos)?;
             self.open.push((st.pos, true));
@@ -277,19 +291,13 @@ impl Parser {
             });
             return Ok(());
         }
-        if ELSES.contains(&word) {
-            if !self.open.last().is_some_and(|o| o.1) {
-                return err(st.pos, format!("`{word}` outside a block"));
-            }
-            self.m.items.push(Item::Else {
-                label: label_text(rest),
-            });
-            return Ok(());
+        if !self.open.last().is_some_and(|o| o.1) {
+            return err(st.pos, format!("`{word}` outside a block"));
         }
-        if word.eq_ignore_ascii_case("note") {
-            return self.note(st, rest, rest_pos);
-        }
-        self.message(st)
+        self.m.items.push(Item::Else {
+            label: label_text(rest),
+        });
+        Ok(())
     }
 
     /// `participant A`, `actor A as Alice`, `participant A@{ "type": "database" } as DB`.
@@ -706,7 +714,16 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
     // Constraints x[j] >= x[i] + d for i < j, grouped by j.
     let mut cons: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut add = |i: usize, j: usize, d: f64| cons[j].push((i, d));
-    for i in 1..n {
+    neighbour_gaps(m, box_w, &mut add);
+    group_gaps(m, box_w, &mut add);
+    label_gaps(m, box_w, &mut add);
+    place_columns(&cons)
+}
+
+/// Neighbouring lifelines: their boxes apart by [`GAP`] (at least [`MIN_STEP`]), with room
+/// for a `box` group's border between two groups.
+fn neighbour_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    for i in 1..m.parts.len() {
         let mut d = ((box_w[i - 1] + box_w[i]) / 2.0 + GAP).max(MIN_STEP);
         let (g0, g1) = (m.parts[i - 1].group, m.parts[i].group);
         if g0 != g1 && (g0.is_some() || g1.is_some()) {
@@ -714,6 +731,11 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
         }
         add(i - 1, i, d);
     }
+}
+
+/// A `box` group: its first and last lifelines far enough apart for its label.
+fn group_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    let n = m.parts.len();
     for (g, grp) in m.groups.iter().enumerate() {
         let members: Vec<usize> = (0..n).filter(|&i| m.parts[i].group == Some(g)).collect();
         if let (Some(&a), Some(&b)) = (members.first(), members.last())
@@ -726,8 +748,14 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
             );
         }
     }
-    // Block spans, for their header widths.
-    let mut stack: Vec<(f64, usize, usize)> = Vec::new(); // (header width, min, max)
+}
+
+/// Room for what is written between lifelines: messages (self-messages beside their
+/// lifeline), notes, and the headers of blocks across the lifelines they span.
+fn label_gaps(m: &Model, box_w: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    let n = m.parts.len();
+    // Open blocks: (header width, first and last lifeline touched so far).
+    let mut stack: Vec<(f64, usize, usize)> = Vec::new();
     for it in &m.items {
         let touched: Option<(usize, usize)> = match it {
             Item::Msg { from, to, text, .. } => {
@@ -744,7 +772,7 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
                 Some((*from.min(to), *from.max(to)))
             }
             Item::Note { a, b, side, text } => {
-                note_columns(*a, *b, *side, text_w(text) + 2.0 * NOTE_PAD, n, &mut add);
+                note_columns(*a, *b, *side, text_w(text) + 2.0 * NOTE_PAD, n, add);
                 Some((*a, *b))
             }
             Item::Start { kind, label } => {
@@ -778,8 +806,13 @@ fn columns(m: &Model, box_w: &[f64]) -> Vec<f64> {
             }
         }
     }
-    let mut x = vec![0.0f64; n];
-    for j in 1..n {
+}
+
+/// Each column as far left as its constraints allow (`cons[j]`: `x[j] >= x[i] + d` for each
+/// `(i, d)`, with `i < j`); the first at 0.
+fn place_columns(cons: &[Vec<(usize, f64)>]) -> Vec<f64> {
+    let mut x = vec![0.0f64; cons.len()];
+    for j in 1..cons.len() {
         let mut v = f64::NEG_INFINITY;
         for &(i, d) in &cons[j] {
             v = v.max(x[i] + d);
@@ -1502,27 +1535,7 @@ fn draw_symbol(out: &mut String, kind: Kind, cx: f64, top: f64) {
         );
     };
     match kind {
-        Kind::Actor => {
-            let hy = top + 7.0;
-            let _ = write!(
-                out,
-                "<circle class=\"dg-node\" cx=\"{}\" cy=\"{}\" r=\"6\"/><path class=\"dg-line\" d=\"M{} {}V{}M{} {}H{}M{} {}L{} {}L{} {}\"/>",
-                num(cx),
-                num(hy),
-                num(cx),
-                num(hy + 6.0),
-                num(hy + 18.0),
-                num(cx - 9.0),
-                num(hy + 10.0),
-                num(cx + 9.0),
-                num(cx - 8.0),
-                num(hy + 28.0),
-                num(cx),
-                num(hy + 18.0),
-                num(cx + 8.0),
-                num(hy + 28.0)
-            );
-        }
+        Kind::Actor => draw_actor(out, cx, top),
         Kind::Boundary => {
             circle(out);
             let _ = write!(
@@ -1559,22 +1572,48 @@ fn draw_symbol(out: &mut String, kind: Kind, cx: f64, top: f64) {
                 num(cx + r)
             );
         }
-        Kind::Database => {
-            let (rx, ry) = (13.0, 4.5);
-            let (t, b) = (top + 4.0 + ry, top + 32.0 - ry);
-            let _ = write!(
-                out,
-                "<path class=\"dg-node\" d=\"M{l} {t}A{rx} {ry} 0 0 1 {r} {t}V{b}A{rx} {ry} 0 0 1 {l} {b}Z\"/><path class=\"dg-line\" d=\"M{l} {t}A{rx} {ry} 0 0 0 {r} {t}\"/>",
-                l = num(cx - rx),
-                r = num(cx + rx),
-                t = num(t),
-                b = num(b),
-                rx = num(rx),
-                ry = num(ry)
-            );
-        }
+        Kind::Database => draw_database(out, cx, top),
         _ => {}
     }
+}
+
+/// The actor: a stick figure under the top of its box at `top`, centred on `cx`.
+fn draw_actor(out: &mut String, cx: f64, top: f64) {
+    let hy = top + 7.0;
+    let _ = write!(
+        out,
+        "<circle class=\"dg-node\" cx=\"{}\" cy=\"{}\" r=\"6\"/><path class=\"dg-line\" d=\"M{} {}V{}M{} {}H{}M{} {}L{} {}L{} {}\"/>",
+        num(cx),
+        num(hy),
+        num(cx),
+        num(hy + 6.0),
+        num(hy + 18.0),
+        num(cx - 9.0),
+        num(hy + 10.0),
+        num(cx + 9.0),
+        num(cx - 8.0),
+        num(hy + 28.0),
+        num(cx),
+        num(hy + 18.0),
+        num(cx + 8.0),
+        num(hy + 28.0)
+    );
+}
+
+/// The database: a cylinder under the top of its box at `top`, centred on `cx`.
+fn draw_database(out: &mut String, cx: f64, top: f64) {
+    let (rx, ry) = (13.0, 4.5);
+    let (t, b) = (top + 4.0 + ry, top + 32.0 - ry);
+    let _ = write!(
+        out,
+        "<path class=\"dg-node\" d=\"M{l} {t}A{rx} {ry} 0 0 1 {r} {t}V{b}A{rx} {ry} 0 0 1 {l} {b}Z\"/><path class=\"dg-line\" d=\"M{l} {t}A{rx} {ry} 0 0 0 {r} {t}\"/>",
+        l = num(cx - rx),
+        r = num(cx + rx),
+        t = num(t),
+        b = num(b),
+        rx = num(rx),
+        ry = num(ry)
+    );
 }
 
 #[cfg(test)]

@@ -12,8 +12,11 @@ use super::svg::{self, Anchor, num};
 
 /// A node's size and the lines it shows.
 pub struct Sized {
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
+    /// The label, wrapped.
     pub lines: Vec<String>,
     /// Class boxes: the compartments' lines.
     pub sections: Vec<Vec<String>>,
@@ -52,13 +55,62 @@ pub fn size(n: &Node) -> Sized {
     };
     let tw = font::lines_width(&lines);
     let th = svg::lines_height(lines.len());
-    let (bw, bh) = (tw + 2.0 * PAD_X, th + 2.0 * PAD_Y);
     let mut columns = Vec::new();
     let (w, h) = match n.shape {
-        Shape::Rect | Shape::Round => (bw, bh),
-        Shape::Stadium => (bw + th / 2.0, bh),
-        Shape::Subroutine => (bw + 16.0, bh),
-        Shape::Cylinder => (bw, bh + 12.0),
+        Shape::Class => class_size(n, &lines, tw),
+        Shape::Entity => {
+            let (w, h, cols) = entity_size(n, tw);
+            columns = cols;
+            (w, h)
+        }
+        Shape::Sub => n.sub.as_ref().map_or((20.0, 20.0), |d| {
+            (d.width - 2.0 * MARGIN_SUB, d.height - 2.0 * MARGIN_SUB)
+        }),
+        Shape::Start
+        | Shape::End
+        | Shape::Bar
+        | Shape::SmallCircle
+        | Shape::FilledCircle
+        | Shape::FramedCircle
+        | Shape::CrossedCircle
+        | Shape::Bolt
+        | Shape::Hidden => marker_size(n.shape),
+        Shape::Circle
+        | Shape::DoubleCircle
+        | Shape::Diamond
+        | Shape::Triangle
+        | Shape::FlippedTriangle
+        | Shape::Hourglass => figure_size(n.shape, tw, th),
+        s => box_size(s, tw, th),
+    };
+    Sized {
+        w,
+        h,
+        lines,
+        sections: n.sections.clone(),
+        columns,
+    }
+}
+
+/// The fixed size of a shape that shows no label (markers, bars, the stand-in of a hidden
+/// node).
+fn marker_size(shape: Shape) -> (f64, f64) {
+    match shape {
+        Shape::Start => (16.0, 16.0),
+        Shape::End => (20.0, 20.0),
+        Shape::Bar => (70.0, 8.0),
+        Shape::SmallCircle | Shape::FilledCircle => (14.0, 14.0),
+        Shape::FramedCircle => (22.0, 22.0),
+        Shape::CrossedCircle => (30.0, 30.0),
+        Shape::Bolt => (24.0, 36.0),
+        _ => (40.0, 16.0),
+    }
+}
+
+/// The size of a shape whose outline is not a box around the `tw` × `th` label: circles, the
+/// diamond, triangles and the hourglass (label below it).
+fn figure_size(shape: Shape, tw: f64, th: f64) -> (f64, f64) {
+    match shape {
         Shape::Circle => {
             let d = tw.hypot(th) + 12.0;
             (d, d)
@@ -72,64 +124,49 @@ pub fn size(n: &Node) -> Sized {
             let b = tw / 4.0 + th / 2.0 + 6.0;
             (4.0 * b, 2.0 * b)
         }
-        Shape::Hexagon
-        | Shape::Parallelogram
-        | Shape::ParallelogramAlt
-        | Shape::Trapezoid
-        | Shape::TrapezoidAlt
-        | Shape::Asymmetric => (bw + bh / 2.0, bh),
-        Shape::Start => (16.0, 16.0),
-        Shape::End => (20.0, 20.0),
-        Shape::Bar => (70.0, 8.0),
-        Shape::Class => class_size(n, &lines, tw),
-        Shape::Entity => {
-            let (w, h, cols) = entity_size(n, tw);
-            columns = cols;
-            (w, h)
-        }
-        Shape::Document | Shape::TaggedDocument => (bw, bh + WAVE),
-        Shape::LinedDocument => (bw + 10.0, bh + WAVE),
-        Shape::MultiDocument => (bw + 8.0, bh + WAVE + 8.0),
-        Shape::NotchedRect | Shape::LinedRect => (bw + 10.0, bh),
-        Shape::DividedRect => (bw, bh + 10.0),
-        Shape::TaggedRect => (bw + 6.0, bh),
-        Shape::StackedRect => (bw + 8.0, bh + 8.0),
-        Shape::WindowPane => (bw + 10.0, bh + 10.0),
-        Shape::SmallCircle | Shape::FilledCircle => (14.0, 14.0),
-        Shape::FramedCircle => (22.0, 22.0),
-        Shape::CrossedCircle => (30.0, 30.0),
-        Shape::Hourglass => (tw.max(30.0) + 8.0, 34.0 + th + 4.0),
-        Shape::Bolt => (24.0, 36.0),
-        Shape::BraceLeft | Shape::BraceRight => (bw + 10.0, bh),
-        Shape::Braces => (bw + 20.0, bh),
-        Shape::Text => (tw + 8.0, th + 8.0),
-        Shape::HCylinder => (bw + 24.0, bh),
-        Shape::LinedCylinder => (bw, bh + 18.0),
-        Shape::CurvedTrapezoid => (bw + 24.0, bh),
-        Shape::Delay => (bw + bh / 2.0, bh),
         Shape::Triangle | Shape::FlippedTriangle => {
             // The label sits in the wide half; the sides clear its corners.
             let h = 2.0 * (th + PAD_Y) + PAD_Y;
             let w = (tw + 12.0) * h / (h - PAD_Y - th);
             (w, h)
         }
-        Shape::SlopedRect => (bw, bh + 12.0),
-        Shape::NotchedPentagon => (bw + 20.0, bh),
-        Shape::Flag => (bw, bh + 12.0),
-        Shape::BowTieRect => (bw + 20.0, bh),
+        _ => (tw.max(30.0) + 8.0, 34.0 + th + 4.0),
+    }
+}
+
+/// The size of a shape drawn around the padded box of its `tw` × `th` label, with the room
+/// its decorations take (waves, notches, stacked copies…); `Rect` and `Round` are the box.
+fn box_size(shape: Shape, tw: f64, th: f64) -> (f64, f64) {
+    let (bw, bh) = (tw + 2.0 * PAD_X, th + 2.0 * PAD_Y);
+    match shape {
+        Shape::Stadium => (bw + th / 2.0, bh),
+        Shape::Subroutine => (bw + 16.0, bh),
+        Shape::Cylinder => (bw, bh + 12.0),
+        Shape::Hexagon
+        | Shape::Parallelogram
+        | Shape::ParallelogramAlt
+        | Shape::Trapezoid
+        | Shape::TrapezoidAlt
+        | Shape::Asymmetric
+        | Shape::Delay => (bw + bh / 2.0, bh),
+        Shape::Document | Shape::TaggedDocument => (bw, bh + WAVE),
+        Shape::LinedDocument => (bw + 10.0, bh + WAVE),
+        Shape::MultiDocument => (bw + 8.0, bh + WAVE + 8.0),
+        Shape::NotchedRect | Shape::LinedRect | Shape::BraceLeft | Shape::BraceRight => {
+            (bw + 10.0, bh)
+        }
+        Shape::DividedRect => (bw, bh + 10.0),
+        Shape::TaggedRect => (bw + 6.0, bh),
+        Shape::StackedRect => (bw + 8.0, bh + 8.0),
+        Shape::WindowPane => (bw + 10.0, bh + 10.0),
+        Shape::Braces | Shape::NotchedPentagon | Shape::BowTieRect => (bw + 20.0, bh),
+        Shape::Text => (tw + 8.0, th + 8.0),
+        Shape::HCylinder | Shape::CurvedTrapezoid => (bw + 24.0, bh),
+        Shape::LinedCylinder => (bw, bh + 18.0),
+        Shape::SlopedRect | Shape::Flag => (bw, bh + 12.0),
         Shape::Cloud => (bw + 24.0, bh + 20.0),
         Shape::Bang => (bw + 30.0, bh + 24.0),
-        Shape::Sub => n.sub.as_ref().map_or((20.0, 20.0), |d| {
-            (d.width - 2.0 * MARGIN_SUB, d.height - 2.0 * MARGIN_SUB)
-        }),
-        Shape::Hidden => (40.0, 16.0),
-    };
-    Sized {
-        w,
-        h,
-        lines,
-        sections: n.sections.clone(),
-        columns,
+        _ => (bw, bh),
     }
 }
 
@@ -373,6 +410,22 @@ impl D {
     }
 }
 
+/// A four-sided shape in the box (x, y, w, h), its corners moved in from the box's corners by
+/// `inset`: top left, top right, bottom right, bottom left (parallelograms, trapezoids).
+fn quad(out: &mut String, c: &str, x: f64, y: f64, w: f64, h: f64, inset: [f64; 4]) {
+    let [tl, tr, br, bl] = inset;
+    poly(
+        out,
+        c,
+        &[
+            (x + tl, y),
+            (x + w - tr, y),
+            (x + w - br, y + h),
+            (x + bl, y + h),
+        ],
+    );
+}
+
 /// The classic polygons: diamond, hexagon, parallelograms, trapezoids, asymmetric.
 fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64, h: f64) {
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
@@ -400,16 +453,7 @@ fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64,
             } else {
                 (0.0, k)
             };
-            poly(
-                out,
-                c,
-                &[
-                    (x + a, y),
-                    (x + w - b, y),
-                    (x + w - a, y + h),
-                    (x + b, y + h),
-                ],
-            );
+            quad(out, c, x, y, w, h, [a, b, a, b]);
         }
         Shape::Trapezoid | Shape::TrapezoidAlt => {
             let k = h / 2.0;
@@ -418,16 +462,7 @@ fn draw_polygon(out: &mut String, shape: Shape, c: &str, x: f64, y: f64, w: f64,
             } else {
                 (0.0, k)
             };
-            poly(
-                out,
-                c,
-                &[
-                    (x + top, y),
-                    (x + w - top, y),
-                    (x + w - bottom, y + h),
-                    (x + bottom, y + h),
-                ],
-            );
+            quad(out, c, x, y, w, h, [top, top, bottom, bottom]);
         }
         Shape::Asymmetric => {
             let k = h / 2.0;
@@ -474,34 +509,56 @@ fn draw_extended(
     w: f64,
     h: f64,
 ) -> (f64, f64) {
-    match n.shape {
-        Shape::Document
-        | Shape::LinedDocument
-        | Shape::TaggedDocument
-        | Shape::MultiDocument
-        | Shape::NotchedRect
+    let shape = n.shape;
+    let f = Frame { x, y, w, h };
+    match shape {
+        Shape::Document | Shape::LinedDocument | Shape::TaggedDocument | Shape::MultiDocument => {
+            draw_document(out, shape, c, f)
+        }
+        Shape::NotchedRect
         | Shape::LinedRect
         | Shape::DividedRect
         | Shape::TaggedRect
         | Shape::StackedRect
-        | Shape::WindowPane => draw_paper(out, n, c, x, y, w, h),
-        Shape::SmallCircle
-        | Shape::FilledCircle
-        | Shape::FramedCircle
-        | Shape::CrossedCircle
-        | Shape::Hourglass
+        | Shape::WindowPane => draw_process_box(out, shape, c, f),
+        Shape::SmallCircle | Shape::FilledCircle | Shape::FramedCircle | Shape::CrossedCircle => {
+            draw_circle_mark(out, shape, c, f)
+        }
+        Shape::Hourglass
         | Shape::Bolt
         | Shape::BraceLeft
         | Shape::BraceRight
         | Shape::Braces
-        | Shape::Text => draw_mark(out, n, c, x, y, w, h),
-        _ => draw_outline(out, n, c, x, y, w, h),
+        | Shape::Text => draw_mark(out, shape, c, f),
+        Shape::Triangle
+        | Shape::FlippedTriangle
+        | Shape::SlopedRect
+        | Shape::NotchedPentagon
+        | Shape::Bang => draw_angular(out, shape, c, f),
+        _ => draw_curved(out, shape, c, f),
     }
 }
 
-/// Documents and process boxes with their decorations.
-fn draw_paper(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
-    match n.shape {
+/// Where a node is drawn: its top left corner and size.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// A plain rectangle with rounded corners (for a shape a family does not draw), the label
+/// centred.
+fn plain(out: &mut String, c: &str, f: Frame) -> (f64, f64) {
+    rect(out, c, f.x, f.y, f.w, f.h, 3.0);
+    (0.0, 0.0)
+}
+
+/// Documents: a wavy bottom edge, with a fold line, a tag or a stack of pages.
+fn draw_document(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
+    match shape {
         Shape::Document => {
             doc_path(x, y, w, h).write(out, c);
             (0.0, -WAVE / 2.0)
@@ -530,6 +587,14 @@ fn draw_paper(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f6
             doc_path(x, y + 8.0, w - 8.0, h - 8.0).write(out, c);
             (-4.0, 4.0 - WAVE / 2.0)
         }
+        _ => plain(out, c, f),
+    }
+}
+
+/// Process boxes: a rectangle notched, lined, divided, tagged, stacked or split in panes.
+fn draw_process_box(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
+    match shape {
         Shape::NotchedRect => {
             let k = 12.0;
             poly(
@@ -581,17 +646,15 @@ fn draw_paper(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f6
                 .write(out, "dg-line");
             (5.0, 5.0)
         }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
+        _ => plain(out, c, f),
     }
 }
 
-/// Marker circles, the hourglass, the bolt, braces and plain text.
-fn draw_mark(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
+/// The small circles: plain, filled, framed (a dot in a ring) and crossed.
+fn draw_circle_mark(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
-    match n.shape {
+    match shape {
         Shape::SmallCircle => {
             circle(out, c, cx, cy, w / 2.0);
             (0.0, 0.0)
@@ -616,6 +679,15 @@ fn draw_mark(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64
                 .write(out, "dg-line");
             (0.0, 0.0)
         }
+        _ => plain(out, c, f),
+    }
+}
+
+/// The hourglass, the bolt, braces around the label and bare text.
+fn draw_mark(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match shape {
         Shape::Hourglass => {
             let s = 30.0;
             let (l, t) = (cx - s / 2.0, y + 2.0);
@@ -649,14 +721,14 @@ fn draw_mark(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64
                     .l(bx, y + h - 8.0)
                     .q(bx, y + h, bx + k, y + h);
             };
-            if n.shape != Shape::BraceRight {
+            if shape != Shape::BraceRight {
                 brace(&mut d, x + 4.0, 1.0);
             }
-            if n.shape != Shape::BraceLeft {
+            if shape != Shape::BraceLeft {
                 brace(&mut d, x + w - 4.0, -1.0);
             }
             d.write(out, "dg-line");
-            let shift = match n.shape {
+            let shift = match shape {
                 Shape::BraceLeft => 5.0,
                 Shape::BraceRight => -5.0,
                 _ => 0.0,
@@ -664,10 +736,109 @@ fn draw_mark(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64
             (shift, 0.0)
         }
         Shape::Text => (0.0, 0.0),
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
+        _ => plain(out, c, f),
+    }
+}
+
+/// Outlines with straight sides: triangles, sloped rectangle, notched pentagon, bang.
+fn draw_angular(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match shape {
+        Shape::Triangle => {
+            poly(out, c, &[(cx, y), (x + w, y + h), (x, y + h)]);
+            (0.0, h / 2.0 - PAD_Y - (h - 3.0 * PAD_Y) / 4.0)
+        }
+        Shape::FlippedTriangle => {
+            poly(out, c, &[(x, y), (x + w, y), (cx, y + h)]);
+            (0.0, -(h / 2.0 - PAD_Y - (h - 3.0 * PAD_Y) / 4.0))
+        }
+        Shape::SlopedRect => {
+            poly(
+                out,
+                c,
+                &[(x, y + 12.0), (x + w, y), (x + w, y + h), (x, y + h)],
+            );
+            (0.0, 6.0)
+        }
+        Shape::NotchedPentagon => {
+            let k = 10.0;
+            poly(
+                out,
+                c,
+                &[
+                    (x + k, y),
+                    (x + w - k, y),
+                    (x + w, y + k),
+                    (x + w, y + h),
+                    (x, y + h),
+                    (x, y + k),
+                ],
+            );
             (0.0, 0.0)
         }
+        Shape::Bang => {
+            poly(out, c, &bang(cx, cy, w, h));
+            (0.0, 0.0)
+        }
+        _ => plain(out, c, f),
+    }
+}
+
+/// Outlines with curved sides: horizontal cylinder, curved trapezoid, delay, flag, bow tie,
+/// cloud.
+fn draw_curved(out: &mut String, shape: Shape, c: &str, f: Frame) -> (f64, f64) {
+    let Frame { x, y, w, h } = f;
+    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+    match shape {
+        Shape::HCylinder => {
+            h_cylinder(out, c, x, y, w, h);
+            (-4.0, 0.0)
+        }
+        Shape::CurvedTrapezoid => {
+            let k = 14.0;
+            D::new()
+                .m(x + k, y)
+                .h(x + w - h / 2.0)
+                .a(h / 2.0, h / 2.0, true, x + w - h / 2.0, y + h)
+                .h(x + k)
+                .l(x, cy)
+                .z()
+                .write(out, c);
+            (0.0, 0.0)
+        }
+        Shape::Delay => {
+            let r = h / 2.0;
+            D::new()
+                .m(x, y)
+                .h(x + w - r)
+                .a(r, r, true, x + w - r, y + h)
+                .h(x)
+                .z()
+                .write(out, c);
+            (-r / 4.0, 0.0)
+        }
+        Shape::Flag => {
+            flag(x, y, w, h).write(out, c);
+            (0.0, 0.0)
+        }
+        Shape::BowTieRect => {
+            let k = 10.0;
+            D::new()
+                .m(x, y)
+                .h(x + w)
+                .q(x + w - 2.0 * k, cy, x + w, y + h)
+                .h(x)
+                .q(x + 2.0 * k, cy, x, y)
+                .z()
+                .write(out, c);
+            (0.0, 0.0)
+        }
+        Shape::Cloud => {
+            cloud(cx, cy, w, h).write(out, c);
+            (0.0, 0.0)
+        }
+        _ => plain(out, c, f),
     }
 }
 
@@ -737,100 +908,6 @@ fn bang(cx: f64, cy: f64, w: f64, h: f64) -> Vec<(f64, f64)> {
             (cx + w / 2.0 * r * t.cos(), cy + h / 2.0 * r * t.sin())
         })
         .collect()
-}
-
-/// Storage, display, delay, triangles and the other outlines.
-fn draw_outline(out: &mut String, n: &Node, c: &str, x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
-    let (cx, cy) = (x + w / 2.0, y + h / 2.0);
-    match n.shape {
-        Shape::HCylinder => {
-            h_cylinder(out, c, x, y, w, h);
-            (-4.0, 0.0)
-        }
-        Shape::CurvedTrapezoid => {
-            let k = 14.0;
-            D::new()
-                .m(x + k, y)
-                .h(x + w - h / 2.0)
-                .a(h / 2.0, h / 2.0, true, x + w - h / 2.0, y + h)
-                .h(x + k)
-                .l(x, cy)
-                .z()
-                .write(out, c);
-            (0.0, 0.0)
-        }
-        Shape::Delay => {
-            let r = h / 2.0;
-            D::new()
-                .m(x, y)
-                .h(x + w - r)
-                .a(r, r, true, x + w - r, y + h)
-                .h(x)
-                .z()
-                .write(out, c);
-            (-r / 4.0, 0.0)
-        }
-        Shape::Triangle => {
-            poly(out, c, &[(cx, y), (x + w, y + h), (x, y + h)]);
-            (0.0, h / 2.0 - PAD_Y - (h - 3.0 * PAD_Y) / 4.0)
-        }
-        Shape::FlippedTriangle => {
-            poly(out, c, &[(x, y), (x + w, y), (cx, y + h)]);
-            (0.0, -(h / 2.0 - PAD_Y - (h - 3.0 * PAD_Y) / 4.0))
-        }
-        Shape::SlopedRect => {
-            poly(
-                out,
-                c,
-                &[(x, y + 12.0), (x + w, y), (x + w, y + h), (x, y + h)],
-            );
-            (0.0, 6.0)
-        }
-        Shape::NotchedPentagon => {
-            let k = 10.0;
-            poly(
-                out,
-                c,
-                &[
-                    (x + k, y),
-                    (x + w - k, y),
-                    (x + w, y + k),
-                    (x + w, y + h),
-                    (x, y + h),
-                    (x, y + k),
-                ],
-            );
-            (0.0, 0.0)
-        }
-        Shape::Flag => {
-            flag(x, y, w, h).write(out, c);
-            (0.0, 0.0)
-        }
-        Shape::BowTieRect => {
-            let k = 10.0;
-            D::new()
-                .m(x, y)
-                .h(x + w)
-                .q(x + w - 2.0 * k, cy, x + w, y + h)
-                .h(x)
-                .q(x + 2.0 * k, cy, x, y)
-                .z()
-                .write(out, c);
-            (0.0, 0.0)
-        }
-        Shape::Cloud => {
-            cloud(cx, cy, w, h).write(out, c);
-            (0.0, 0.0)
-        }
-        Shape::Bang => {
-            poly(out, c, &bang(cx, cy, w, h));
-            (0.0, 0.0)
-        }
-        _ => {
-            rect(out, c, x, y, w, h, 3.0);
-            (0.0, 0.0)
-        }
-    }
 }
 
 fn draw_class(out: &mut String, n: &Node, s: &Sized, cx: f64, x: f64, y: f64) {

@@ -154,9 +154,7 @@ impl B {
         if t == "--" || t == "||" {
             return self.region(st.pos);
         }
-        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        let rest = rest.trim();
-        let rest_pos = st.pos + t.len() - rest.len();
+        let (word, rest, rest_pos) = st.split_word();
         match word {
             "direction" => {
                 let d = parse_dir(rest, rest_pos)?;
@@ -167,12 +165,7 @@ impl B {
                 return Ok(());
             }
             "classDef" => {
-                let (names, decls) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                let s = super::flowchart::css(decls, rest_pos + names.len())?;
-                for n in names.split(',') {
-                    self.class_defs.insert(n.trim().to_string(), s);
-                }
-                return Ok(());
+                return super::flowchart::define_classes(rest, rest_pos, &mut self.class_defs);
             }
             "class" => {
                 if let Some((ids, class)) = rest.rsplit_once(char::is_whitespace) {

@@ -32,6 +32,7 @@ pub fn num(v: f64) -> String {
     s.to_string()
 }
 
+/// `s` escaped for SVG text and attribute values; control characters are dropped.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -50,7 +51,9 @@ pub fn esc(s: &str) -> String {
 /// Text anchoring of a label's lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Anchor {
+    /// Lines start at x (`text-anchor="start"`).
     Start,
+    /// Lines are centred on x.
     Middle,
 }
 

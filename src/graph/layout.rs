@@ -22,7 +22,9 @@ const DISC_GAP: f64 = 36.0;
 /// A laid-out graph: each node's position, and each group's centre and radius.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// Each node's centre.
     pub nodes: Vec<(f64, f64)>,
+    /// Each group's disc: centre and radius.
     pub groups: Vec<(f64, f64, f64)>,
 }
 

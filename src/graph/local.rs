@@ -260,8 +260,28 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
     if m.nodes.len() < 2 {
         return String::new();
     }
-    let corpus = site.corpus;
     let colours = site.section_colours();
+    let (w, h) = canvas(&m);
+    let at = place(&m, w, h);
+    let mut out = String::with_capacity(4096);
+    let _ = write!(
+        out,
+        "<svg class=\"graph graph-local\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"corem-local-graph\"><g class=\"g-edges\" aria-hidden=\"true\">"
+    );
+    draw_edges(&mut out, &m, &at);
+    out.push_str("</g>");
+    draw_neighbours(&mut out, site, &m, &at, colours, from);
+    draw_current(&mut out, site, n, at[0], colours);
+    out.push_str("</svg>");
+    let legend = legend(site, &m, colours, from);
+    format!(
+        "<nav class=\"local-graph\" aria-labelledby=\"corem-local-graph\">\n<h2 id=\"corem-local-graph\">Linked notes</h2>\n<div class=\"graph-box\">{out}</div>\n{legend}</nav>\n"
+    )
+}
+
+/// The picture's width and height: the arcs and their labels on both sides (and the outer
+/// columns with depth 2), one row per two neighbours, and room for the note's own title.
+fn canvas(m: &Model) -> (f64, f64) {
     let ring1 = m.nodes.iter().filter(|x| x.ring == 1).count();
     let second = m.nodes.len() > ring1 + 1;
     let side_w = ARC_X
@@ -276,13 +296,12 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
     let w = (2.0 * side_w).ceil();
     let rows = ring1.div_ceil(2) as f64;
     let h = ((rows + 1.0) * STEP + 2.0 * LINE).max(130.0).ceil();
-    let at = place(&m, w, h);
-    let mut out = String::with_capacity(4096);
-    let title = &site.graph.titles[n];
-    let _ = write!(
-        out,
-        "<svg class=\"graph graph-local\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-labelledby=\"corem-local-graph\"><g class=\"g-edges\" aria-hidden=\"true\">"
-    );
+    (w, h)
+}
+
+/// The lines: first the links between shown notes, then each note's line to the middle (or,
+/// for a second-hop note, to its neighbour), styled by the way the link goes.
+fn draw_edges(out: &mut String, m: &Model, at: &[(f64, f64, bool)]) {
     for &(i, j) in &m.chords {
         let _ = write!(
             out,
@@ -314,7 +333,19 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
             num(at[i].1)
         );
     }
-    out.push_str("</g>");
+}
+
+/// Every shown note but the middle one: a link with its accessible name (title, section, how
+/// it is linked), its disc and its label.
+fn draw_neighbours(
+    out: &mut String,
+    site: &Site,
+    m: &Model,
+    at: &[(f64, f64, bool)],
+    colours: &[usize],
+    from: &str,
+) {
+    let corpus = site.corpus;
     for (i, node) in m.nodes.iter().enumerate().skip(1) {
         let note = &corpus.notes[node.note];
         let t = &site.graph.titles[node.note];
@@ -342,15 +373,24 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
             num(y),
             if node.ring == 2 { 4.5 } else { 6.5 }
         );
-        text(&mut out, x, y, right, &lines);
+        text(out, x, y, right, &lines);
         out.push_str("</a>");
     }
-    let (x, y, _) = at[0];
-    let lines = label(title, LABEL * 1.2, 2);
+}
+
+/// The note itself in the middle, at `(x, y)`: a larger disc with its title centred below.
+fn draw_current(
+    out: &mut String,
+    site: &Site,
+    n: NoteId,
+    (x, y, _): (f64, f64, bool),
+    colours: &[usize],
+) {
+    let lines = label(&site.graph.titles[n], LABEL * 1.2, 2);
     let _ = write!(
         out,
         "<g class=\"g-n g-current g-c{}\" aria-current=\"page\"><circle cx=\"{}\" cy=\"{}\" r=\"9\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
-        colours[corpus.notes[n].section] % COLOURS,
+        colours[site.corpus.notes[n].section] % COLOURS,
         num(x),
         num(y),
         num(x),
@@ -365,11 +405,7 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
             escape_html(l)
         );
     }
-    out.push_str("</text></g></svg>");
-    let legend = legend(site, &m, colours, from);
-    format!(
-        "<nav class=\"local-graph\" aria-labelledby=\"corem-local-graph\">\n<h2 id=\"corem-local-graph\">Linked notes</h2>\n<div class=\"graph-box\">{out}</div>\n{legend}</nav>\n"
-    )
+    out.push_str("</text></g>");
 }
 
 /// The sections shown and what the lines mean, then how many neighbours are left out and a
@@ -417,6 +453,34 @@ fn legend(site: &Site, m: &Model, colours: &[usize], from: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn node(ring: u8) -> Node {
+        Node {
+            note: 0,
+            ring,
+            link: Neighbour {
+                note: 0,
+                out: 1,
+                inn: false,
+            },
+            parent: 0,
+        }
+    }
+
+    #[test]
+    fn the_canvas_grows_with_rows_and_the_outer_columns() {
+        let mut m = Model {
+            nodes: vec![node(0), node(1), node(1), node(1)],
+            ..Model::default()
+        };
+        // Two rows of neighbours; each side: arc, gap, label, padding (202 px).
+        assert_eq!(canvas(&m), (404.0, 156.0));
+        m.nodes.push(node(2));
+        // With depth 2 each side also holds the outer column (140 px more).
+        assert_eq!(canvas(&m), (684.0, 156.0));
+        m.nodes.truncate(2);
+        assert_eq!(canvas(&m).1, 130.0, "never lower than 130 px");
+    }
 
     #[test]
     fn labels_fit_their_width() {

@@ -48,6 +48,7 @@ pub fn top_section(corpus: &Corpus, mut s: SectionId) -> Option<SectionId> {
 /// How a note is linked with another one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Neighbour {
+    /// The neighbour.
     pub note: NoteId,
     /// Links from the note to this neighbour.
     pub out: usize,

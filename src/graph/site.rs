@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{COLOURS, layout, links_out, num, section_colours};
-use crate::load::NoteId;
+use crate::load::{Corpus, NoteId, SectionId};
 use crate::markdown::{escape_attr, escape_html};
 use crate::render::{Site, rel_url};
 
@@ -36,18 +36,26 @@ const NOMINAL_WIDTH: f64 = 1100.0;
 /// A section in the legend.
 #[derive(Serialize, Debug)]
 pub struct SectionKey {
+    /// The section's title.
     pub title: String,
+    /// Its page, relative to the graph page.
     pub url: String,
+    /// Its colour (`g-c0` … `g-c7`).
     pub colour: usize,
+    /// How many notes it holds.
     pub notes: usize,
 }
 
 /// What `graph.html` shows.
 #[derive(Serialize, Debug, Default)]
 pub struct SiteGraph {
+    /// The picture.
     pub svg: String,
+    /// How many notes it shows.
     pub notes: usize,
+    /// How many links between notes it stands for.
     pub links: usize,
+    /// The legend: the sections that hold notes, in reading order.
     pub sections: Vec<SectionKey>,
     /// True when links are drawn as section bundles.
     pub bundled: bool,
@@ -79,15 +87,110 @@ fn notes_and_edges(site: &Site) -> (Vec<NoteId>, Vec<Vec<usize>>) {
 /// Lays out and draws the whole site, as seen from the page `from`.
 pub fn build(site: &Site, from: &str) -> SiteGraph {
     let corpus = site.corpus;
-    let (order, out) = notes_and_edges(site);
+    let notes = SiteNotes::collect(site);
     let colours = section_colours(corpus);
-    // Groups: the sections that hold notes, in reading order.
-    let mut group_of_section = vec![usize::MAX; corpus.sections.len()];
+    // Past NODE_LIMIT notes are dots: a coarser layout looks the same and costs a sixth.
+    let detail = if notes.order.len() > NODE_LIMIT {
+        layout::Detail::Coarse
+    } else {
+        layout::Detail::Full
+    };
+    let lay = layout::clustered(
+        &notes.groups,
+        &notes.size,
+        &notes.edges,
+        notes.group_sections.len(),
+        detail,
+    );
+    let bundled = notes.edges.len() > EDGE_LIMIT;
+    let view = view_box(&lay, notes.order.is_empty());
+    // Labels shown before a script runs, for a view about NOMINAL_WIDTH px wide.
+    let s0 = NOMINAL_WIDTH / view.2;
+    let mut svg = String::with_capacity(notes.order.len() * 160 + notes.edges.len() * 24);
+    let (vx, vy, vw, vh) = view;
+    let labels = initial_labels(s0);
+    let _ = write!(
+        svg,
+        "<svg id=\"site-graph\" class=\"graph graph-site\" viewBox=\"{vx} {vy} {vw} {vh}\" role=\"group\" aria-label=\"Every note, grouped by section\" data-labels=\"{labels}\" data-all=\"{LABELS_ALL}\" data-hubs=\"{LABELS_HUBS}\">"
+    );
+    draw_areas(&mut svg, &lay, &colours, &notes.group_sections);
+    draw_links(&mut svg, &lay, &notes.groups, &notes.edges, bundled);
+    let dots = notes.order.len() > NODE_LIMIT;
+    svg.push_str("<g class=\"g-hl\" aria-hidden=\"true\"></g><g class=\"g-nodes\">");
+    if dots {
+        draw_dots(&mut svg, corpus, &notes.order, &lay, &colours);
+    } else {
+        draw_notes(&mut svg, site, from, &notes, &lay, &colours);
+    }
+    svg.push_str("</g><g class=\"g-names\" aria-hidden=\"true\">");
+    draw_names(&mut svg, site, &lay, &notes.group_sections, s0);
+    svg.push_str("</g></svg>");
+    SiteGraph {
+        svg,
+        notes: notes.order.len(),
+        links: notes.edges.len(),
+        sections: section_keys(site, from, &notes, &colours),
+        bundled,
+        data: if dots {
+            dots_data(site, from, &notes, &lay)
+        } else {
+            serde_json::to_string(&notes.out).unwrap_or_else(|_| "[]".into())
+        },
+    }
+}
+
+/// The notes of the graph and what their links make of them, before any layout: indexes are
+/// positions in `order` (reading order).
+struct SiteNotes {
+    order: Vec<NoteId>,
+    /// Each note's distinct links out.
+    out: Vec<Vec<usize>>,
+    /// Each note's group: the sections that hold notes, numbered in reading order.
+    groups: Vec<usize>,
+    /// Each group's section.
+    group_sections: Vec<SectionId>,
+    /// Links in and out of each note.
+    degree: Vec<usize>,
+    /// Every link, as (from, to).
+    edges: Vec<(usize, usize)>,
+    /// Each note's size, from 1 (no link) to 2 (36 links or more).
+    size: Vec<f64>,
+}
+
+impl SiteNotes {
+    /// The site's notes, their section groups, links, degrees and sizes.
+    fn collect(site: &Site) -> SiteNotes {
+        let (order, out) = notes_and_edges(site);
+        let note_sections: Vec<SectionId> = order
+            .iter()
+            .map(|&n| site.corpus.notes[n].section)
+            .collect();
+        let (groups, group_sections) = section_groups(&note_sections, site.corpus.sections.len());
+        let (degree, edges) = degrees_and_edges(&out);
+        let size = degree
+            .iter()
+            .map(|&d| 1.0 + (d as f64).sqrt().min(6.0) / 6.0)
+            .collect();
+        SiteNotes {
+            order,
+            out,
+            groups,
+            group_sections,
+            degree,
+            edges,
+            size,
+        }
+    }
+}
+
+/// Groups the notes by section: each note's group and each group's section, the groups
+/// numbered in the order their first note comes (`note_sections` is in reading order).
+fn section_groups(note_sections: &[SectionId], sections: usize) -> (Vec<usize>, Vec<SectionId>) {
+    let mut group_of_section = vec![usize::MAX; sections];
     let mut group_sections = Vec::new();
-    let groups: Vec<usize> = order
+    let groups = note_sections
         .iter()
-        .map(|&n| {
-            let s = corpus.notes[n].section;
+        .map(|&s| {
             if group_of_section[s] == usize::MAX {
                 group_of_section[s] = group_sections.len();
                 group_sections.push(s);
@@ -95,7 +198,12 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
             group_of_section[s]
         })
         .collect();
-    let mut degree = vec![0usize; order.len()];
+    (groups, group_sections)
+}
+
+/// Each note's degree (links out plus links in) and the list of links, from the links out.
+fn degrees_and_edges(out: &[Vec<usize>]) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let mut degree = vec![0usize; out.len()];
     let mut edges = Vec::new();
     for (i, list) in out.iter().enumerate() {
         for &j in list {
@@ -104,27 +212,24 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
             edges.push((i, j));
         }
     }
-    let size: Vec<f64> = degree
-        .iter()
-        .map(|&d| 1.0 + (d as f64).sqrt().min(6.0) / 6.0)
-        .collect();
-    // Past NODE_LIMIT notes are dots: a coarser layout looks the same and costs a sixth.
-    let detail = if order.len() > NODE_LIMIT {
-        layout::Detail::Coarse
-    } else {
-        layout::Detail::Full
-    };
-    let lay = layout::clustered(&groups, &size, &edges, group_sections.len(), detail);
-    let bundled = edges.len() > EDGE_LIMIT;
-    let mut by_degree: Vec<usize> = degree.clone();
+    (degree, edges)
+}
+
+/// The degree from which a note is a hub (its label shows before one zooms in): that of the
+/// note at [`HUB_SHARE`] of the list, most linked first, and at least 1.
+fn hub_threshold(degree: &[usize]) -> usize {
+    let mut by_degree: Vec<usize> = degree.to_vec();
     by_degree.sort_unstable_by(|a, b| b.cmp(a));
-    let hub_at = by_degree
-        .get(((order.len() as f64 * HUB_SHARE) as usize).min(order.len().saturating_sub(1)))
+    by_degree
+        .get(((degree.len() as f64 * HUB_SHARE) as usize).min(degree.len().saturating_sub(1)))
         .copied()
         .unwrap_or(0)
-        .max(1);
+        .max(1)
+}
 
-    // The picture's bounds, with room for labels.
+/// The picture's view box (x, y, width, height): the section discs with room for their names
+/// and a margin; a fixed square when the site has no note.
+fn view_box(lay: &layout::Layout, empty: bool) -> (f64, f64, f64, f64) {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &(x, y, r) in &lay.groups {
         x0 = x0.min(x - r);
@@ -132,31 +237,31 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
         x1 = x1.max(x + r + 60.0);
         y1 = y1.max(y + r);
     }
-    if order.is_empty() {
+    if empty {
         (x0, y0, x1, y1) = (0.0, 0.0, 100.0, 100.0);
     }
     let pad = 20.0;
-    let (vx, vy, vw, vh) = (
+    (
         (x0 - pad).floor(),
         (y0 - pad).floor(),
         (x1 - x0 + 2.0 * pad).ceil(),
         (y1 - y0 + 2.0 * pad).ceil(),
-    );
-    // Labels shown before a script runs, for a view about NOMINAL_WIDTH px wide.
-    let s0 = NOMINAL_WIDTH / vw;
-    let labels = if s0 >= LABELS_ALL {
+    )
+}
+
+/// Which labels show before a script runs, at `scale` screen px per unit.
+fn initial_labels(scale: f64) -> &'static str {
+    if scale >= LABELS_ALL {
         "all"
-    } else if s0 >= LABELS_HUBS {
+    } else if scale >= LABELS_HUBS {
         "hubs"
     } else {
         "none"
-    };
-    let mut svg = String::with_capacity(order.len() * 160 + edges.len() * 24);
-    let _ = write!(
-        svg,
-        "<svg id=\"site-graph\" class=\"graph graph-site\" viewBox=\"{vx} {vy} {vw} {vh}\" role=\"group\" aria-label=\"Every note, grouped by section\" data-labels=\"{labels}\" data-all=\"{LABELS_ALL}\" data-hubs=\"{LABELS_HUBS}\">"
-    );
-    // Section discs.
+    }
+}
+
+/// The section discs, tinted in their section's colour.
+fn draw_areas(svg: &mut String, lay: &layout::Layout, colours: &[usize], group_sections: &[usize]) {
     svg.push_str("<g class=\"g-areas\" aria-hidden=\"true\">");
     for (g, &(x, y, r)) in lay.groups.iter().enumerate() {
         let _ = write!(
@@ -169,32 +274,52 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
         );
     }
     svg.push_str("</g>");
-    draw_links(&mut svg, &lay, &groups, &edges, bundled);
-    let dots = order.len() > NODE_LIMIT;
-    svg.push_str("<g class=\"g-hl\" aria-hidden=\"true\"></g><g class=\"g-nodes\">");
-    if dots {
-        // One path of dots per colour: a large site opens fast; graph.js finds, labels and
-        // opens the notes from the page's data.
-        let mut paths = vec![String::new(); COLOURS];
-        for (i, &n) in order.iter().enumerate() {
-            let (x, y) = lay.nodes[i];
-            let c = colours[corpus.notes[n].section] % COLOURS;
-            let _ = write!(paths[c], "M{} {}h0", num(x), num(y));
-        }
-        for (c, d) in paths.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
-            let _ = write!(svg, "<path class=\"g-dots g-c{c}\" d=\"{d}\"/>");
-        }
-    }
-    for (i, &n) in order.iter().enumerate().filter(|_| !dots) {
-        let note = &corpus.notes[n];
+}
+
+/// The notes of a large site as dots, one path per colour: it opens fast; graph.js finds,
+/// labels and opens the notes from the page's data.
+fn draw_dots(
+    svg: &mut String,
+    corpus: &Corpus,
+    order: &[NoteId],
+    lay: &layout::Layout,
+    colours: &[usize],
+) {
+    let mut paths = vec![String::new(); COLOURS];
+    for (i, &n) in order.iter().enumerate() {
         let (x, y) = lay.nodes[i];
-        let r = 2.5 + 2.5 * (size[i] - 1.0) * 2.0;
+        let c = colours[corpus.notes[n].section] % COLOURS;
+        let _ = write!(paths[c], "M{} {}h0", num(x), num(y));
+    }
+    for (c, d) in paths.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
+        let _ = write!(svg, "<path class=\"g-dots g-c{c}\" d=\"{d}\"/>");
+    }
+}
+
+/// Each note as a link with a disc sized by its links and its title (hubs marked).
+fn draw_notes(
+    svg: &mut String,
+    site: &Site,
+    from: &str,
+    notes: &SiteNotes,
+    lay: &layout::Layout,
+    colours: &[usize],
+) {
+    let hub_at = hub_threshold(&notes.degree);
+    for (i, &n) in notes.order.iter().enumerate() {
+        let note = &site.corpus.notes[n];
+        let (x, y) = lay.nodes[i];
+        let r = 2.5 + 2.5 * (notes.size[i] - 1.0) * 2.0;
         let title = &site.graph.titles[n];
         let _ = write!(
             svg,
             "<a class=\"g-n g-c{}{}\" href=\"{}\" data-i=\"{i}\"><circle cx=\"{}\" cy=\"{}\" r=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
             colours[note.section] % COLOURS,
-            if degree[i] >= hub_at { " g-hub" } else { "" },
+            if notes.degree[i] >= hub_at {
+                " g-hub"
+            } else {
+                ""
+            },
             escape_attr(&rel_url(from, &note.out_path)),
             num(x),
             num(y),
@@ -204,7 +329,16 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
             escape_html(title)
         );
     }
-    svg.push_str("</g><g class=\"g-names\" aria-hidden=\"true\">");
+}
+
+/// The sections' names above their discs, sized for the view at `scale` screen px per unit.
+fn draw_names(
+    svg: &mut String,
+    site: &Site,
+    lay: &layout::Layout,
+    group_sections: &[usize],
+    scale: f64,
+) {
     for (g, &(x, y, r)) in lay.groups.iter().enumerate() {
         let _ = write!(
             svg,
@@ -212,48 +346,45 @@ pub fn build(site: &Site, from: &str) -> SiteGraph {
             num(x),
             num(y - r - 8.0),
             num(r),
-            num((15.0 / s0).min(r * 0.3)),
+            num((15.0 / scale).min(r * 0.3)),
             escape_html(&site.graph.section_titles[group_sections[g]])
         );
     }
-    svg.push_str("</g></svg>");
+}
 
-    let mut counts = vec![0usize; group_sections.len()];
-    for &g in &groups {
+/// The legend: each section with notes, its colour and its number of notes.
+fn section_keys(site: &Site, from: &str, notes: &SiteNotes, colours: &[usize]) -> Vec<SectionKey> {
+    let mut counts = vec![0usize; notes.group_sections.len()];
+    for &g in &notes.groups {
         counts[g] += 1;
     }
-    let sections = group_sections
+    notes
+        .group_sections
         .iter()
         .zip(&counts)
         .map(|(&s, &c)| SectionKey {
             title: site.graph.section_titles[s].clone(),
-            url: rel_url(from, &corpus.sections[s].out_path()),
+            url: rel_url(from, &site.corpus.sections[s].out_path()),
             colour: colours[s] % COLOURS,
             notes: c,
         })
-        .collect();
-    SiteGraph {
-        svg,
-        notes: order.len(),
-        links: edges.len(),
-        sections,
-        bundled,
-        data: if dots {
-            let mut xy = Vec::with_capacity(2 * order.len());
-            for p in &lay.nodes {
-                xy.extend([p.0, p.1]);
-            }
-            serde_json::json!({
-                "l": out,
-                "t": order.iter().map(|&n| &site.graph.titles[n]).collect::<Vec<_>>(),
-                "u": order.iter().map(|&n| rel_url(from, &corpus.notes[n].out_path)).collect::<Vec<_>>(),
-                "p": xy,
-            })
-            .to_string()
-        } else {
-            serde_json::to_string(&out).unwrap_or_else(|_| "[]".into())
-        },
+        .collect()
+}
+
+/// The page's data when notes are dots: links out, titles, addresses and positions, from
+/// which graph.js finds, labels and opens the notes.
+fn dots_data(site: &Site, from: &str, notes: &SiteNotes, lay: &layout::Layout) -> String {
+    let mut xy = Vec::with_capacity(2 * notes.order.len());
+    for p in &lay.nodes {
+        xy.extend([p.0, p.1]);
     }
+    serde_json::json!({
+        "l": notes.out,
+        "t": notes.order.iter().map(|&n| &site.graph.titles[n]).collect::<Vec<_>>(),
+        "u": notes.order.iter().map(|&n| rel_url(from, &site.corpus.notes[n].out_path)).collect::<Vec<_>>(),
+        "p": xy,
+    })
+    .to_string()
 }
 
 /// The links: each one (small sites), or one bundle per pair of linked sections, its width
@@ -307,4 +438,52 @@ fn draw_links(
         }
     }
     svg.push_str("</g>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_numbered_by_their_first_note() {
+        // Notes of sections 3, 0, 3, 5, 0 in reading order.
+        let (groups, sections) = section_groups(&[3, 0, 3, 5, 0], 6);
+        assert_eq!(groups, [0, 1, 0, 2, 1]);
+        assert_eq!(sections, [3, 0, 5]);
+    }
+
+    #[test]
+    fn degrees_count_both_ends_of_each_link() {
+        let (degree, edges) = degrees_and_edges(&[vec![1, 2], vec![2], vec![]]);
+        assert_eq!(degree, [2, 2, 2]);
+        assert_eq!(edges, [(0, 1), (0, 2), (1, 2)]);
+    }
+
+    #[test]
+    fn hubs_are_the_most_linked_fifth() {
+        let degree: Vec<usize> = (0..10).collect();
+        // Most linked first: 9 8 7 …; a fifth of 10 notes is the third in that list.
+        assert_eq!(hub_threshold(&degree), 7);
+        assert_eq!(hub_threshold(&[0, 0, 0]), 1);
+        assert_eq!(hub_threshold(&[]), 1);
+    }
+
+    #[test]
+    fn the_view_holds_every_disc_and_its_name() {
+        let lay = layout::Layout {
+            nodes: vec![],
+            groups: vec![(0.0, 0.0, 10.0), (100.0, 50.0, 20.0)],
+        };
+        // x from -10 to 180 (name room 60 right of the second), y from -40 (name above the
+        // first) to 70; 20 of margin each side.
+        assert_eq!(view_box(&lay, false), (-30.0, -60.0, 230.0, 150.0));
+        assert_eq!(view_box(&lay, true), (-20.0, -20.0, 140.0, 140.0));
+    }
+
+    #[test]
+    fn labels_show_by_scale() {
+        assert_eq!(initial_labels(2.0), "all");
+        assert_eq!(initial_labels(LABELS_HUBS), "hubs");
+        assert_eq!(initial_labels(0.1), "none");
+    }
 }

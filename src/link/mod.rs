@@ -25,7 +25,9 @@ use resolve::Ctx;
 pub enum Resolved {
     /// Another note (or this one), optionally at a heading id.
     Note {
+        /// The note.
         note: NoteId,
+        /// The heading (or block) id, when the link names one.
         anchor: Option<String>,
     },
     /// A heading id on the same page.
@@ -46,6 +48,7 @@ pub enum Resolved {
 /// A note linking to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backlink {
+    /// The linking note.
     pub from: NoteId,
     /// The sentence around the link in the linking note.
     pub context: String,
@@ -54,8 +57,11 @@ pub struct Backlink {
 /// A tag and the notes carrying it (in reading order).
 #[derive(Debug, Clone)]
 pub struct Tag {
+    /// The tag as first written.
     pub name: String,
+    /// Its URL-safe form (`tags/<slug>.html`).
     pub slug: String,
+    /// The notes carrying it, in reading order.
     pub notes: Vec<NoteId>,
 }
 
@@ -66,7 +72,9 @@ pub struct Graph {
     pub titles: Vec<String>,
     /// For each note, where each of its links goes (same order as `Parsed::links`).
     pub resolved: Vec<Vec<Resolved>>,
+    /// For each note, the notes linking to it.
     pub backlinks: Vec<Vec<Backlink>>,
+    /// For each note, its front matter's `related` notes, resolved.
     pub related: Vec<Vec<NoteId>>,
     /// Tags by slug.
     pub tags: BTreeMap<String, Tag>,

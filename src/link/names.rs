@@ -35,7 +35,9 @@ pub struct Names {
 /// What a name found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found<T> {
+    /// Exactly one.
     One(T),
+    /// Nothing by that name.
     None,
     /// Several at the same nearness.
     Many(Vec<T>),

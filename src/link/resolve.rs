@@ -14,12 +14,17 @@ use super::{Resolved, join_rel, tag_slug};
 
 /// What resolving reads.
 pub(super) struct Ctx<'a> {
+    /// The loaded notes.
     pub corpus: &'a Corpus,
+    /// Each note parsed.
     pub parsed: &'a [Parsed],
+    /// Titles, file names and aliases, for wikilinks.
     pub names: &'a Names,
+    /// Each note's title.
     pub titles: &'a [String],
     /// Slugs of every tag of the site (tag pages that exist).
     pub tags: &'a BTreeSet<String>,
+    /// Whether an unresolved link fails the build or is a warning.
     pub policy: BrokenLinks,
     /// "Did you mean" suggestions left for this build: each compares a name with every
     /// candidate, so 50,000 broken anchors in a note of 2,000 headings took minutes. The first
@@ -96,11 +101,7 @@ impl Ctx<'_> {
             },
             Ok(id) => Resolved::Anchor(id),
             Err(help) => {
-                let what = if a.starts_with('^') {
-                    "block"
-                } else {
-                    "heading"
-                };
+                let what = anchor_kind(a);
                 let d = self
                     .diag(from, offset, format!("no {what} `{a}` in this note"))
                     .with_help(help);
@@ -325,11 +326,7 @@ impl Ctx<'_> {
                 anchor: Some(id),
             },
             Err(help) => {
-                let what = if a.starts_with('^') {
-                    "block"
-                } else {
-                    "heading"
-                };
+                let what = anchor_kind(a);
                 let d = self
                     .diag(
                         from,
@@ -588,4 +585,13 @@ pub(super) fn relative_link(from_rel: &str, to_rel: &str) -> String {
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
     out.extend(&to[common..]);
     out.join("/")
+}
+
+/// What an anchor names, in words: `^id` a block, anything else a heading.
+fn anchor_kind(anchor: &str) -> &'static str {
+    if anchor.starts_with('^') {
+        "block"
+    } else {
+        "heading"
+    }
 }

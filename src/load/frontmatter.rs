@@ -12,16 +12,28 @@ use crate::diagnostic::Diagnostic;
 /// The known front-matter keys of a note.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Meta {
+    /// `title`: the note's title (else its first `# H1`, else its file name).
     pub title: Option<String>,
+    /// `description`: a sentence for the page's meta description and listings.
     pub description: Option<String>,
+    /// `tags` (or `tag`): a list, or one text of names separated by commas or blanks.
     pub tags: Vec<String>,
+    /// `aliases`: other names wikilinks may use for the note.
     pub aliases: Vec<String>,
+    /// `weight`: the note's place in its section (lower first); wins over a file name prefix.
     pub weight: Option<i64>,
+    /// `date`: when the note was written (`YYYY-MM-DD`, a time may follow).
     pub date: Option<String>,
+    /// `updated`: when it last changed (else the date of its last commit).
     pub updated: Option<String>,
+    /// `draft: true` leaves the note out unless the build has `--drafts`.
     pub draft: bool,
+    /// `slug`: the page's file name instead of one made from the file's.
     pub slug: Option<String>,
+    /// `template`: the Tera template of the page, instead of `note.html` (`section.html` for a
+    /// section's index note).
     pub template: Option<String>,
+    /// `related`: notes to list under "related" (titles, names or aliases).
     pub related: Vec<String>,
     /// `publish: false` (Obsidian Publish) leaves the note out of the site, even with `--drafts`.
     pub publish: bool,
@@ -61,9 +73,12 @@ pub struct Split<'a> {
     pub body_start: usize,
 }
 
+/// The language of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Between `---` lines.
     Yaml,
+    /// Between `+++` lines.
     Toml,
 }
 

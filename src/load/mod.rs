@@ -24,6 +24,7 @@ pub type SectionId = usize;
 /// One Markdown file.
 #[derive(Debug, Clone)]
 pub struct Note {
+    /// Its index in [`Corpus::notes`].
     pub id: NoteId,
     /// Absolute path of the file.
     pub path: PathBuf,
@@ -33,6 +34,7 @@ pub struct Note {
     pub source: String,
     /// Byte offset where the Markdown body starts in `source`.
     pub body_start: usize,
+    /// Its front matter.
     pub meta: Meta,
     /// Output path relative to the site root (`principles/cap-theorem.html`).
     pub out_path: String,
@@ -49,6 +51,7 @@ pub struct Note {
 }
 
 impl Note {
+    /// The Markdown body (the file after its front matter).
     pub fn body(&self) -> &str {
         &self.source[self.body_start..]
     }
@@ -57,7 +60,9 @@ impl Note {
 /// A folder of notes.
 #[derive(Debug, Clone)]
 pub struct Section {
+    /// Its index in [`Corpus::sections`].
     pub id: SectionId,
+    /// The section holding it (`None` for the root).
     pub parent: Option<SectionId>,
     /// Folder relative to the notes folder (`02-principles`), `""` for the root.
     pub rel_dir: String,
@@ -65,11 +70,13 @@ pub struct Section {
     pub out_dir: String,
     /// Title from the folder name, used when the section has no index note.
     pub dir_title: String,
+    /// Its index note (`index.md` or `_index.md`), the section's page.
     pub index: Option<NoteId>,
     /// Notes (not the index) in reading order.
     pub notes: Vec<NoteId>,
     /// Child sections in reading order.
     pub children: Vec<SectionId>,
+    /// Sort key among its siblings: weight of its index note, else folder prefix; then name.
     pub order: (i64, String),
 }
 
@@ -87,6 +94,7 @@ impl Section {
 /// A non-Markdown file in the notes folder (image, PDF…), copied when a note references it.
 #[derive(Debug, Clone)]
 pub struct Asset {
+    /// Absolute path of the file.
     pub path: PathBuf,
     /// Relative to the notes folder, `/`-separated, as on disk.
     pub rel: String,
@@ -97,8 +105,11 @@ pub struct Asset {
 /// Everything loaded from the notes folder.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
+    /// The published notes, in walk order (by relative path).
     pub notes: Vec<Note>,
+    /// The folders holding notes; the root (the notes folder itself) first.
     pub sections: Vec<Section>,
+    /// The other files.
     pub assets: Vec<Asset>,
     /// Assets by lower-cased relative path.
     pub asset_by_rel: HashMap<String, usize>,
@@ -112,7 +123,9 @@ pub struct Corpus {
 pub struct Hidden {
     /// Relative path, as [`Note::rel`].
     pub rel: String,
+    /// Its front matter title.
     pub title: Option<String>,
+    /// Its front matter aliases.
     pub aliases: Vec<String>,
 }
 
@@ -122,6 +135,7 @@ pub type LoadedFile = (PathBuf, String, String, usize, Meta);
 /// Options of the load stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
+    /// Publish notes marked `draft: true` (`--drafts`).
     pub drafts: bool,
 }
 
@@ -199,78 +213,90 @@ pub fn assemble(
         children: Vec::new(),
         order: (0, String::new()),
     });
-
     for item in loaded {
-        let (path, rel, source, body_start, meta) = match item {
-            Ok(v) => v,
-            Err(mut d) => {
-                diags.append(&mut d);
-                continue;
-            }
-        };
-        if (meta.draft && !opts.drafts) || !meta.publish {
-            corpus.hidden.push(Hidden {
-                rel,
-                title: meta.title,
-                aliases: meta.aliases,
-            });
-            continue;
-        }
-        let (dir, file) = match rel.rsplit_once('/') {
-            Some((d, f)) => (d.to_string(), f.to_string()),
-            None => (String::new(), rel.clone()),
-        };
-        let section = ensure_section(&mut corpus, &mut section_by_dir, &dir);
-        let stem_full = file
-            .rsplit_once('.')
-            .map_or(file.as_str(), |(s, _)| s)
-            .to_string();
-        let (prefix, stem) = split_prefix(&stem_full);
-        let is_index = matches!(stem.to_lowercase().as_str(), "index" | "_index");
-        let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
-        let out_dir = &corpus.sections[section].out_dir;
-        let out_path = if is_index {
-            corpus.sections[section].out_path()
-        } else if out_dir.is_empty() {
-            format!("{slug}.html")
-        } else {
-            format!("{out_dir}/{slug}.html")
-        };
-        let id = corpus.notes.len();
-        let order_num = meta.weight.or(prefix).unwrap_or(i64::MAX);
-        corpus.notes.push(Note {
-            id,
-            file_title: humanize(stem),
-            stem: stem.to_string(),
-            order: (order_num, stem.to_lowercase()),
-            path,
-            rel,
-            source,
-            body_start,
-            meta,
-            out_path,
-            section,
-            is_index,
-        });
-        if is_index {
-            if let Some(prev) = corpus.sections[section].index {
-                let other = &corpus.notes[prev];
-                diags.push(
-                    Diagnostic::error(
-                        &corpus.notes[id].path,
-                        format!("the folder already has an index note `{}`", other.rel),
-                    )
-                    .with_help("keep one of `index.md` and `_index.md`"),
-                );
-            } else {
-                corpus.sections[section].index = Some(id);
-            }
-        } else {
-            corpus.sections[section].notes.push(id);
+        match item {
+            Ok(file) => add_note(&mut corpus, &mut section_by_dir, opts, file, diags),
+            Err(mut d) => diags.append(&mut d),
         }
     }
+    order_sections(&mut corpus);
+    add_assets(&mut corpus, other_files);
+    corpus
+}
 
-    // Sections take their order from their own index note's weight, else the folder prefix.
+/// Adds one read note to the corpus: to [`Corpus::hidden`] when it is not published, else to
+/// its section (created with its parents as needed), as the section's index note or one of
+/// its notes; a second index note in a folder is an error.
+fn add_note(
+    corpus: &mut Corpus,
+    section_by_dir: &mut HashMap<String, SectionId>,
+    opts: LoadOptions,
+    (path, rel, source, body_start, meta): LoadedFile,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if (meta.draft && !opts.drafts) || !meta.publish {
+        corpus.hidden.push(Hidden {
+            rel,
+            title: meta.title,
+            aliases: meta.aliases,
+        });
+        return;
+    }
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((d, f)) => (d.to_string(), f.to_string()),
+        None => (String::new(), rel.clone()),
+    };
+    let section = ensure_section(corpus, section_by_dir, &dir);
+    let stem_full = file
+        .rsplit_once('.')
+        .map_or(file.as_str(), |(s, _)| s)
+        .to_string();
+    let (prefix, stem) = split_prefix(&stem_full);
+    let is_index = matches!(stem.to_lowercase().as_str(), "index" | "_index");
+    let slug = meta.slug.clone().unwrap_or_else(|| slugify(stem));
+    let out_dir = &corpus.sections[section].out_dir;
+    let out_path = if is_index {
+        corpus.sections[section].out_path()
+    } else if out_dir.is_empty() {
+        format!("{slug}.html")
+    } else {
+        format!("{out_dir}/{slug}.html")
+    };
+    let id = corpus.notes.len();
+    let order_num = meta.weight.or(prefix).unwrap_or(i64::MAX);
+    corpus.notes.push(Note {
+        id,
+        file_title: humanize(stem),
+        stem: stem.to_string(),
+        order: (order_num, stem.to_lowercase()),
+        path,
+        rel,
+        source,
+        body_start,
+        meta,
+        out_path,
+        section,
+        is_index,
+    });
+    if !is_index {
+        corpus.sections[section].notes.push(id);
+    } else if let Some(prev) = corpus.sections[section].index {
+        let other = &corpus.notes[prev];
+        diags.push(
+            Diagnostic::error(
+                &corpus.notes[id].path,
+                format!("the folder already has an index note `{}`", other.rel),
+            )
+            .with_help("keep one of `index.md` and `_index.md`"),
+        );
+    } else {
+        corpus.sections[section].index = Some(id);
+    }
+}
+
+/// Puts every section's notes and child sections in reading order. Sections take their order
+/// from their own index note's weight, else the folder prefix.
+fn order_sections(corpus: &mut Corpus) {
     for s in 0..corpus.sections.len() {
         if let Some(w) = corpus.sections[s]
             .index
@@ -288,7 +314,10 @@ pub fn assemble(
         s.children
             .sort_by(|a, b| (&orders[*a], a).cmp(&(&orders[*b], b)));
     }
+}
 
+/// Adds the other files of the notes folder as assets, with their output paths.
+fn add_assets(corpus: &mut Corpus, other_files: Files) {
     for (path, rel) in other_files {
         let out_path = out_path_for_asset(&rel);
         corpus
@@ -300,7 +329,6 @@ pub fn assemble(
             out_path,
         });
     }
-    corpus
 }
 
 /// Finds or creates the section for a folder (and its parents).
@@ -362,85 +390,19 @@ pub type Files = Vec<(PathBuf, String)>;
 /// Lists Markdown files and other files under the notes folder, sorted by relative path.
 pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
     let root = &project.notes_dir;
-    let out = &project.output_dir;
     let mut md = Vec::new();
     let mut other = Vec::new();
-    let skip_names: &[&str] = if project.vault_mode {
-        &["templates", "static", "node_modules", "target"]
-    } else {
-        &[]
-    };
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name().to_string_lossy();
-            if name.starts_with('.') || name.starts_with('~') || name.ends_with('~') {
-                return false;
-            }
-            if e.path() == out.as_path() || e.path().starts_with(out) {
-                return false;
-            }
-            // A linked folder must stay inside the notes folder (linked files are checked,
-            // with a warning, below).
-            if e.path_is_symlink()
-                && e.file_type().is_dir()
-                && !e.path().canonicalize().is_ok_and(|r| r.starts_with(root))
-            {
-                return false;
-            }
-            if e.depth() == 1 && e.file_type().is_dir() && skip_names.contains(&name.as_ref()) {
-                return false;
-            }
-            if e.depth() == 1 && name == crate::config::CONFIG_FILE {
-                return false;
-            }
-            true
-        });
-    if out.starts_with(root)
-        && out.is_dir()
-        && !out.join(crate::output::SITE_MARKER).is_file()
-        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
-    {
-        diags.push(
-            Diagnostic::warning(
-                out,
-                "this folder is not read as notes: it is where the site is written (the output folder)",
-            )
-            .with_help("give another output folder with -o or `output_dir` to publish its notes"),
-        );
-    }
+        .filter_entry(|e| is_walked(project, e));
+    warn_output_inside_notes(project, diags);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.clone());
-                let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
-                    && std::fs::metadata(&path).is_err();
-                let (what, help) = if e.loop_ancestor().is_some() {
-                    (
-                        "a symbolic link that loops back to a folder containing it",
-                        "remove the link, or point it somewhere else",
-                    )
-                } else if dangling {
-                    (
-                        "a symbolic link whose target does not exist",
-                        "remove the link or restore its target",
-                    )
-                } else {
-                    (
-                        "a file or folder that cannot be read",
-                        "check its permissions",
-                    )
-                };
-                diags.push(Diagnostic::warning(&path, format!("skipped {what}")).with_help(help));
+                diags.push(unreadable_entry(&e, root));
                 continue;
             }
         };
@@ -479,6 +441,91 @@ pub fn walk(project: &Project, diags: &mut Vec<Diagnostic>) -> (Files, Files) {
         }
     }
     (md, other)
+}
+
+/// Whether the walk goes into (or lists) this entry: not hidden, backup or output files, not
+/// a linked folder leading out of the notes folder, not the configuration, and in a vault not
+/// the top-level folders of a project's theme and tools.
+fn is_walked(project: &Project, e: &walkdir::DirEntry) -> bool {
+    let root = &project.notes_dir;
+    let out = &project.output_dir;
+    let skip_names: &[&str] = if project.vault_mode {
+        &["templates", "static", "node_modules", "target"]
+    } else {
+        &[]
+    };
+    if e.depth() == 0 {
+        return true;
+    }
+    let name = e.file_name().to_string_lossy();
+    if name.starts_with('.') || name.starts_with('~') || name.ends_with('~') {
+        return false;
+    }
+    if e.path() == out.as_path() || e.path().starts_with(out) {
+        return false;
+    }
+    // A linked folder must stay inside the notes folder (linked files are checked, with a
+    // warning, in `walk`).
+    if e.path_is_symlink()
+        && e.file_type().is_dir()
+        && !e.path().canonicalize().is_ok_and(|r| r.starts_with(root))
+    {
+        return false;
+    }
+    if e.depth() == 1 && e.file_type().is_dir() && skip_names.contains(&name.as_ref()) {
+        return false;
+    }
+    if e.depth() == 1 && name == crate::config::CONFIG_FILE {
+        return false;
+    }
+    true
+}
+
+/// Warns when the output folder is inside the notes folder and holds files corem did not
+/// write: they are not read as notes.
+fn warn_output_inside_notes(project: &Project, diags: &mut Vec<Diagnostic>) {
+    let (root, out) = (&project.notes_dir, &project.output_dir);
+    if out.starts_with(root)
+        && out.is_dir()
+        && !out.join(crate::output::SITE_MARKER).is_file()
+        && std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some())
+    {
+        diags.push(
+            Diagnostic::warning(
+                out,
+                "this folder is not read as notes: it is where the site is written (the output folder)",
+            )
+            .with_help("give another output folder with -o or `output_dir` to publish its notes"),
+        );
+    }
+}
+
+/// The warning for an entry the walk could not read: a link loop, a dangling link, or
+/// anything else unreadable (usually permissions).
+fn unreadable_entry(e: &walkdir::Error, root: &Path) -> Diagnostic {
+    let path = e
+        .path()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+        && std::fs::metadata(&path).is_err();
+    let (what, help) = if e.loop_ancestor().is_some() {
+        (
+            "a symbolic link that loops back to a folder containing it",
+            "remove the link, or point it somewhere else",
+        )
+    } else if dangling {
+        (
+            "a symbolic link whose target does not exist",
+            "remove the link or restore its target",
+        )
+    } else {
+        (
+            "a file or folder that cannot be read",
+            "check its permissions",
+        )
+    };
+    Diagnostic::warning(&path, format!("skipped {what}")).with_help(help)
 }
 
 fn is_asset_ext(rel: &str) -> bool {

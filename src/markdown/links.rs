@@ -2,24 +2,44 @@
 //! sentence around it) and placeholders the renderer fills in once the site graph has
 //! resolved it. Bare URLs and inline `#tags` in text become links here too.
 
+use std::ops::Range;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::walk::Pass;
 use super::{Ev, Link, LinkKind, Raw, Target, autolink, find_end, plain_text};
 
+/// What the start of a link or image says: its link type, destination, title and the byte
+/// range of the whole link in the body; `None` for any other event.
+fn start_parts<'r, 'a>(
+    raw: &'r Raw<'a>,
+) -> Option<(LinkType, &'r CowStr<'a>, &'r CowStr<'a>, &'r Range<usize>)> {
+    match raw {
+        (
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    ..
+                },
+            ),
+            range,
+        ) => Some((*link_type, dest_url, title, range)),
+        _ => None,
+    }
+}
+
 impl Pass<'_> {
     /// `[text](dest)`, `[[Note]]`, `<https://…>`: the link starting at `i`.
     pub(super) fn link(&mut self, raw: &[Raw<'_>], i: usize) -> usize {
-        let (
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }),
-            range,
-        ) = &raw[i]
-        else {
+        let Some((link_type, dest_url, title, range)) = start_parts(&raw[i]) else {
             return i + 1;
         };
         let end = find_end(raw, i);
@@ -65,16 +85,7 @@ impl Pass<'_> {
     /// `![alt](a.png)`, `![[a.png|300]]`, `![[clip.mp4]]` (media), or `![[Note#Section]]` (an
     /// embed): the image starting at `i`.
     pub(super) fn image(&mut self, raw: &[Raw<'_>], i: usize) -> usize {
-        let (
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }),
-            range,
-        ) = &raw[i]
-        else {
+        let Some((link_type, dest_url, title, range)) = start_parts(&raw[i]) else {
             return i + 1;
         };
         let end = find_end(raw, i);

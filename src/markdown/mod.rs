@@ -7,12 +7,12 @@
 //!
 //! The work is done in passes, each in its own file:
 //!
-//! 1. [`source`]: text rewrites before parsing (Obsidian `%%comments%%` removed, wikilink pipes
+//! 1. `source.rs`: text rewrites before parsing (Obsidian `%%comments%%` removed, wikilink pipes
 //!    in table rows escaped), with a map back to the note's own offsets;
-//! 2. pulldown-cmark, then [`highlight`]: `==marked==` text becomes `<mark>`;
-//! 3. one walk over the event tree ([`walk`]) that hands each construct to its handler:
-//!    [`heading`] (ids), [`links`] (links, images, embeds, bare URLs, `#tags`), [`callout`],
-//!    [`inline`] (code, inline values, math, task boxes), [`blocks`] (`^block-id`s), fences.
+//! 2. pulldown-cmark, then `highlight.rs`: `==marked==` text becomes `<mark>`;
+//! 3. one walk over the event tree (`walk.rs`) that hands each construct to its handler:
+//!    `heading.rs` (ids), `links.rs` (links, images, embeds, bare URLs, `#tags`), `callout.rs`,
+//!    `inline.rs` (code, inline values, math, task boxes), `blocks.rs` (`^block-id`s), fences.
 
 mod autolink;
 mod blocks;
@@ -46,6 +46,7 @@ pub fn options() -> Options {
 /// A heading of a note.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Heading {
+    /// 1 to 6.
     pub level: u8,
     /// The `id` attribute: a GitHub-style slug, unique in the note, or the `{#custom}` id.
     pub id: String,
@@ -79,12 +80,16 @@ pub enum Target {
     /// `[[Name]]`, `[[Name#Heading]]`, `[[Name#Heading#Sub]]`, `[[Name#^block]]`,
     /// `[[#Heading]]` (empty name).
     Wiki {
+        /// The note's title, file name or alias (empty for the same note).
         name: String,
+        /// The heading or `^block` after `#`.
         anchor: Option<String>,
     },
     /// A relative path `../x.md#a` (percent-decoded), or `/x.md` from the notes root.
     Path {
+        /// The file's path.
         path: String,
+        /// The fragment after `#`.
         anchor: Option<String>,
     },
     /// `#anchor` in the same note.
@@ -98,6 +103,7 @@ pub enum Target {
 /// What kind of reference a link is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
+    /// A link (`[x](y.md)`, `[[Note]]`).
     Link,
     /// An image or other media file (`![[clip.mp4]]`, `![](a.png)`).
     Image,
@@ -108,7 +114,9 @@ pub enum LinkKind {
 /// A link, image or embed found in a note.
 #[derive(Debug, Clone)]
 pub struct Link {
+    /// Link, image or embed.
     pub kind: LinkKind,
+    /// Where it points, as written.
     pub target: Target,
     /// Byte range of the whole link in the body.
     pub span: Range<usize>,
@@ -131,6 +139,7 @@ pub struct Fence {
     pub lang: String,
     /// The whole info string.
     pub info: String,
+    /// The code, without the fences.
     pub code: String,
     /// Byte offset in the body of the first line of code (after the opening fence).
     pub offset: usize,
@@ -142,9 +151,11 @@ pub struct Fence {
 /// An event of a parsed note: Markdown, or a placeholder resolved when rendering.
 #[derive(Debug, Clone)]
 pub enum Ev {
+    /// A Markdown event, rendered as pulldown-cmark renders it.
     Md(Event<'static>),
     /// Opening `<a>` of `links[i]`.
     LinkStart(usize),
+    /// Closing `</a>` of `links[i]`.
     LinkEnd(usize),
     /// `<img>` (or `<video>`, `<audio>`, PDF viewer) of `links[i]`.
     Image(usize),
@@ -152,6 +163,7 @@ pub enum Ev {
     Embed(usize),
     /// A heading start, with its index in `headings`.
     HeadingStart(usize),
+    /// A heading's end, with its index in `headings`.
     HeadingEnd(usize),
     /// The opening tag of `blocks[i]`, which carries the block's id.
     BlockStart(usize),
@@ -159,13 +171,18 @@ pub enum Ev {
     Fence(usize),
     /// `$…$` or `$$…$$`, with its body offset.
     Math {
+        /// `$$…$$`: a block of its own.
         display: bool,
+        /// The TeX between the dollars.
         tex: String,
+        /// Byte offset of the TeX in the body.
         offset: usize,
     },
     /// Inline `` `= expr` ``: a value computed in the note's calc context.
     InlineCalc {
+        /// The expression after `=`.
         expr: String,
+        /// Byte offset of the expression in the body.
         offset: usize,
     },
 }
@@ -173,25 +190,32 @@ pub enum Ev {
 /// A note body after parsing.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
+    /// The note's events, in order, with placeholders for what is resolved later.
     pub events: Vec<Ev>,
     /// Text of a level-1 heading that opens the body (the title fallback).
     pub h1: Option<String>,
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
+    /// Every block with a block id (`^my-id`), in order.
     pub blocks: Vec<Block>,
+    /// Every link, image and embed, in order.
     pub links: Vec<Link>,
+    /// Every code block, in order.
     pub fences: Vec<Fence>,
     /// Anchors that are not headings: `id="…"` in raw HTML, footnote labels, and block ids
     /// (`^my-id`).
     pub extra_ids: Vec<String>,
     /// Inline `#tags` of the text, without `#`, in order of first use.
     pub tags: Vec<String>,
+    /// Words of the text (for the reading time).
     pub word_count: usize,
     /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first
     /// use (public so that `Parsed { .., ..Default::default() }` works; leave it default).
     pub anchors: AnchorIndex,
 }
 
-/// See [`Parsed::anchors`].
+/// The lookup tables behind [`Parsed::find_heading`] and [`Parsed::has_extra_id`] (the field
+/// `Parsed::anchors`), built on first use.
 #[derive(Debug, Clone, Default)]
 pub struct AnchorIndex(std::sync::OnceLock<Anchors>);
 
@@ -344,8 +368,11 @@ fn parse_inner(body: &str, title: Option<Option<&str>>) -> (Parsed, Vec<Problem>
 /// A problem found while parsing, at a byte offset of the body (the caller knows the file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// Byte offset in the body.
     pub offset: usize,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, when known.
     pub help: Option<String>,
 }
 

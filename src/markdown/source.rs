@@ -12,6 +12,7 @@ use std::borrow::Cow;
 
 /// The text to parse and, when it differs from the note, how its offsets map back.
 pub struct Source<'a> {
+    /// The text to parse (borrowed when it is the note's own).
     pub text: Cow<'a, str>,
     /// Runs of copied text: (start in `text`, start in the note), in order. Inserted characters
     /// map to the note offset of the character after them; removed text has no run.
@@ -159,9 +160,14 @@ fn edits(body: &str) -> Vec<Edit> {
     let mut fence: Option<(u8, usize)> = None;
     // An open comment: where its `%%` starts.
     let mut comment: Option<usize> = None;
+    // The end of a code span that goes on over a line break: scanning resumes there.
+    let mut resume = 0;
     for (k, line) in lines.iter().enumerate() {
+        if line.end < resume {
+            continue;
+        }
         let text = &body[line.content..line.end];
-        if comment.is_none() {
+        if comment.is_none() && resume <= line.content {
             if let Some((c, n)) = fence {
                 if fence_marker(text).is_some_and(|(c2, n2)| c2 == c && n2 >= n)
                     && text.trim_start_matches(c as char).trim().is_empty()
@@ -175,21 +181,23 @@ fn edits(body: &str) -> Vec<Edit> {
                 continue;
             }
         }
-        scan_line(body, line, table[k], &mut comment, &mut edits);
+        scan_line(body, line, table[k], &mut comment, &mut edits, &mut resume);
     }
     edits
 }
 
-/// Finds comments and table wikilink pipes on one line (outside code spans).
+/// Finds comments and table wikilink pipes on one line (outside code spans). A code span that
+/// goes on past the line sets `resume` to its end and ends the line's scan.
 fn scan_line(
     body: &str,
     line: &Line,
     in_table: bool,
     comment: &mut Option<usize>,
     edits: &mut Vec<Edit>,
+    resume: &mut usize,
 ) {
     let b = body.as_bytes();
-    let mut i = line.content;
+    let mut i = line.content.max(*resume);
     // Inside `[[…]]` on a table row.
     let mut in_wiki = false;
     while i < line.end {
@@ -224,7 +232,13 @@ fn scan_line(
                 let ticks = &body[i..i + n];
                 match body[i + n..line.end].find(ticks) {
                     Some(close) => i += n + close + n,
-                    None => i += n,
+                    None => match span_end_on_later_line(body, line.end, ticks) {
+                        Some(end) => {
+                            *resume = end;
+                            return;
+                        }
+                        None => i += n,
+                    },
                 }
             }
             b'\\' => i += 2,
@@ -252,6 +266,27 @@ fn scan_line(
         }
     }
     // A comment still open at the end of the line goes on (a block comment).
+}
+
+/// Where a code span opened by `ticks` on a line ending at `from` closes on a later line of
+/// the same paragraph (CommonMark lets a span go over line breaks), if it does: the offset just
+/// after the closing run. A blank line, a fence or a heading ends the paragraph.
+fn span_end_on_later_line(body: &str, from: usize, ticks: &str) -> Option<usize> {
+    let mut start = from + body[from..].find('\n')? + 1;
+    for l in body[start..].split_inclusive('\n') {
+        let text = l.trim_start_matches([' ', '\t', '>']).trim_end();
+        let hashes = text.bytes().take_while(|&c| c == b'#').count();
+        let heading =
+            (1..=6).contains(&hashes) && text[hashes..].chars().next().is_none_or(|c| c == ' ');
+        if text.is_empty() || heading || fence_marker(text).is_some() {
+            return None;
+        }
+        if let Some(close) = l.find(ticks) {
+            return Some(start + close + ticks.len());
+        }
+        start += l.len();
+    }
+    None
 }
 
 fn line_start_of(body: &str, pos: usize) -> usize {
@@ -330,6 +365,22 @@ mod tests {
     fn code_keeps_its_percent_signs() {
         let src = "```mermaid\n%% title: x\n```\n\n`%%a%%` and %%b%%\n";
         assert_eq!(text(src), "```mermaid\n%% title: x\n```\n\n`%%a%%` and \n");
+    }
+
+    /// A code span may go over a line break inside its paragraph (CommonMark): a `%%` in it is
+    /// code, and must not open a comment that swallows the notes' text up to the next `%%`.
+    #[test]
+    fn a_code_span_over_two_lines_keeps_its_percent_signs() {
+        let src = "Formats `%Y %m\n%d %%` and `%%{init}%%`.\n\n## Heading\n\na %%c%% b\n";
+        assert_eq!(
+            text(src),
+            "Formats `%Y %m\n%d %%` and `%%{init}%%`.\n\n## Heading\n\na b\n"
+        );
+        // In a quote, and with a longer backtick run.
+        let src = "> x ``a `b\n> %% c`` y %%gone%%\n";
+        assert_eq!(text(src), "> x ``a `b\n> %% c`` y \n");
+        // A backtick run with no closing run in its paragraph is text: `%%` after it is scanned.
+        assert_eq!(text("a ` b %%c%% d\n\n`e\n"), "a ` b d\n\n`e\n");
     }
 
     #[test]

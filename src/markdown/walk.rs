@@ -33,7 +33,9 @@ struct TextBlock {
 
 /// What a `BlockQuote` start turned into, so its end closes the same markup.
 pub(super) enum Quote {
+    /// A plain `<blockquote>`.
     Plain,
+    /// A callout (`> [!NOTE]`); a foldable one is a `<details>`.
     Callout { foldable: bool },
 }
 
@@ -58,14 +60,17 @@ pub(super) enum Kind {
 pub(super) struct Closed {
     /// Its first and last event in the output.
     pub events: Range<usize>,
+    /// Its text in the body.
     pub span: Range<usize>,
 }
 
 /// An open container.
 pub(super) struct Frame {
+    /// What it is.
     pub kind: Kind,
     /// Index of its opening event in the output.
     pub start: usize,
+    /// Its text in the body.
     pub span: Range<usize>,
     /// A block id found inside that names this container: (id, body offset).
     pub id: Option<(String, usize)>,
@@ -75,13 +80,20 @@ pub(super) struct Frame {
     pub list: Option<(Option<u64>, u64)>,
 }
 
+/// The walk over a note's events: what it has produced so far and the state its passes share.
 pub(super) struct Pass<'b> {
+    /// The note body.
     pub body: &'b str,
+    /// The parsed note being built.
     pub out: Parsed,
+    /// Problems found so far.
     pub problems: Vec<Problem>,
     blocks: Vec<TextBlock>,
+    /// What each open block quote became (plain or callout).
     pub quotes: Vec<Quote>,
+    /// The open containers, outermost (the root) first.
     pub frames: Vec<Frame>,
+    /// Heading and block ids given so far, with the last number added to make a copy unique.
     pub used_ids: HashMap<String, usize>,
     /// Inside a link: autolinking must not nest links.
     pub in_link: usize,
@@ -110,10 +122,12 @@ impl<'b> Pass<'b> {
         }
     }
 
+    /// Adds a Markdown event.
     pub fn push(&mut self, ev: Event<'_>) {
         self.out.events.push(Ev::Md(ev.into_static()));
     }
 
+    /// Adds inline HTML.
     pub fn html(&mut self, s: String) {
         self.out.events.push(Ev::Md(Event::InlineHtml(s.into())));
     }
@@ -126,6 +140,7 @@ impl<'b> Pass<'b> {
         }
     }
 
+    /// Opens a text block (a paragraph, heading, cell…) for link contexts.
     pub fn open_block(&mut self) {
         self.blocks.push(TextBlock {
             text: String::new(),
@@ -163,6 +178,7 @@ impl<'b> Pass<'b> {
         i
     }
 
+    /// Reports a problem at a byte offset of the body.
     pub fn problem(&mut self, offset: usize, message: String, help: Option<String>) {
         self.problems.push(Problem {
             offset,
@@ -440,6 +456,7 @@ impl<'b> Pass<'b> {
         i + 1
     }
 
+    /// `base` (or `section` when empty) made unique in the note: `id`, `id-1`, `id-2`…
     pub fn unique_id(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "section".to_string()

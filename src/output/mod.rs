@@ -47,6 +47,7 @@ pub const SITE_MARKER_TEXT: &str = concat!(
 ///   (else `~/.cache/…`); without one, builds keep no cache and no spare.
 #[derive(Debug, Clone)]
 pub struct StateDir {
+    /// The folder (it may not exist yet).
     pub dir: PathBuf,
 }
 

@@ -139,9 +139,9 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
                 message: format!("{lang}: {}", e.message),
                 help: Some(
                     if bob {
-                        "see docs/diagrams.md for what an ASCII-art block may hold"
+                        "see the user guide's Diagrams note (docs/notes/diagrams.md) for what an ASCII-art block may hold"
                     } else {
-                        "corem draws Mermaid flowcharts, sequence, state, class, ER, pie, gantt, mind map and timeline diagrams at build time; see docs/diagrams.md"
+                        "corem draws Mermaid flowcharts, sequence, state, class, ER, pie, gantt, mind map and timeline diagrams at build time; see the user guide's Diagrams note (docs/notes/diagrams.md)"
                     }
                     .into(),
                 ),

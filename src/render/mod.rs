@@ -442,6 +442,11 @@ pub fn site_globals(project: &Project) -> Value {
         "search": c.search.enabled,
         "previews": c.navigation.previews,
         "graph_page": c.navigation.graph_page,
+        "footer_links": c
+            .footer_links()
+            .into_iter()
+            .map(|(text, url)| serde_json::json!({ "text": text, "url": url }))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -41,7 +41,9 @@ pub const CLIENT_JS: &str = include_str!("client.js");
 /// A message on the event stream: an event name and its JSON data.
 #[derive(Debug, Clone)]
 pub struct Message {
+    /// The event name (`reload`, `css`, `errors`, `ok`).
     pub name: &'static str,
+    /// The event's data, JSON.
     pub data: String,
 }
 
@@ -75,6 +77,7 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The state to serve `files` from, with no build counted and no open tab.
     pub fn new(files: Arc<SiteFiles>) -> Arc<Shared> {
         let (events, _) = broadcast::channel(64);
         let (settled, _) = watch::channel(0);
@@ -184,6 +187,7 @@ impl Shared {
         self.send("errors", json);
     }
 
+    /// Sends an event to every open tab (none open is fine).
     pub fn send(&self, name: &'static str, data: String) {
         // No receiver (no open tab) is not an error.
         let _ = self.events.send(Message { name, data });
@@ -496,12 +500,32 @@ async fn handle(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if !s.host_allowed(host) {
+    if let Some(refusal) = refuse(&s, &method, host) {
+        return refusal;
+    }
+    let raw = uri.path();
+    if let Some(own) = raw.strip_prefix(PREFIX) {
+        return own_resource(s, own);
+    }
+    let Some(key) = site_path(raw) else {
         return respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            "bad request: the path leaves the site\n",
+        );
+    };
+    site_file(&s, raw, key).await
+}
+
+/// The answer to a request this server does not serve: one for another host (DNS rebinding),
+/// or with a method other than GET and HEAD; `None` for the others.
+fn refuse(s: &Shared, method: &Method, host: Option<&str>) -> Option<Response> {
+    if !s.host_allowed(host) {
+        return Some(respond(
             StatusCode::MISDIRECTED_REQUEST,
             "text/plain; charset=utf-8",
             "this server answers only requests for its own address (127.0.0.1 or localhost and its port)\n",
-        );
+        ));
     }
     if method != Method::GET && method != Method::HEAD {
         let mut r = respond(
@@ -511,38 +535,40 @@ async fn handle(
         );
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return r;
+        return Some(r);
     }
-    let raw = uri.path();
-    if let Some(own) = raw.strip_prefix(PREFIX) {
-        return match own {
-            "live.js" => respond(StatusCode::OK, "text/javascript; charset=utf-8", CLIENT_JS),
-            "events" => events(s).into_response(),
-            "status" => {
-                let p = s.read();
-                let body = serde_json::json!({
-                    "builds": p.builds,
-                    "done": p.done,
-                    "failed": p.errors.is_some(),
-                    "files": p.files.len(),
-                })
-                .to_string();
-                respond(StatusCode::OK, "application/json", body)
-            }
-            _ => respond(
-                StatusCode::NOT_FOUND,
-                "text/plain; charset=utf-8",
-                "not found\n",
-            ),
-        };
-    }
-    let Some(key) = site_path(raw) else {
-        return respond(
-            StatusCode::BAD_REQUEST,
+    None
+}
+
+/// The server's own resources under [`PREFIX`]: the live-reload client, its event stream and
+/// the build status (JSON, for tests and tools).
+fn own_resource(s: Arc<Shared>, own: &str) -> Response {
+    match own {
+        "live.js" => respond(StatusCode::OK, "text/javascript; charset=utf-8", CLIENT_JS),
+        "events" => events(s).into_response(),
+        "status" => {
+            let p = s.read();
+            let body = serde_json::json!({
+                "builds": p.builds,
+                "done": p.done,
+                "failed": p.errors.is_some(),
+                "files": p.files.len(),
+            })
+            .to_string();
+            respond(StatusCode::OK, "application/json", body)
+        }
+        _ => respond(
+            StatusCode::NOT_FOUND,
             "text/plain; charset=utf-8",
-            "bad request: the path leaves the site\n",
-        );
-    };
+            "not found\n",
+        ),
+    }
+}
+
+/// A file of the site at `key` (the request path `raw`, normalised), or its folder's index
+/// page (by a redirect when the path lacks its final `/`), or the 404 page. A page being
+/// re-rendered is waited for (up to a minute) rather than served stale.
+async fn site_file(s: &Shared, raw: &str, key: String) -> Response {
     let dir_index = if key.is_empty() {
         "index.html".to_string()
     } else {
@@ -569,20 +595,7 @@ async fn handle(
             continue;
         }
         return match file {
-            Some(t) if t == dir_index && !raw.ends_with('/') => {
-                // `/section` → `/section/`, so the index page's relative links resolve. Built
-                // from the normalised path: `//x` must not become the other host `//x/`.
-                let mut r = respond(
-                    StatusCode::PERMANENT_REDIRECT,
-                    "text/plain; charset=utf-8",
-                    "",
-                );
-                let loc = format!("/{}/", crate::render::html::encode_path(&key));
-                if let Ok(v) = HeaderValue::from_str(&loc) {
-                    r.headers_mut().insert(header::LOCATION, v);
-                }
-                r
-            }
+            Some(t) if t == dir_index && !raw.ends_with('/') => folder_redirect(&key),
             Some(t) => match files.get(&t) {
                 Some(b) => file_response(StatusCode::OK, &t, b.clone()),
                 None => not_found(&files),
@@ -595,6 +608,21 @@ async fn handle(
         "text/plain; charset=utf-8",
         "the page is still being rebuilt\n",
     )
+}
+
+/// `/section` → `/section/`, so the index page's relative links resolve. Built from the
+/// normalised path `key`: `//x` must not become the other host `//x/`.
+fn folder_redirect(key: &str) -> Response {
+    let mut r = respond(
+        StatusCode::PERMANENT_REDIRECT,
+        "text/plain; charset=utf-8",
+        "",
+    );
+    let loc = format!("/{}/", crate::render::html::encode_path(key));
+    if let Ok(v) = HeaderValue::from_str(&loc) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
 }
 
 fn not_found(files: &SiteFiles) -> Response {

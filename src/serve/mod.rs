@@ -30,7 +30,9 @@ const FINISH_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(2
 /// Options of `corem serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// Options of each build (drafts).
     pub build: BuildOptions,
+    /// Address to listen on (127.0.0.1 unless asked otherwise).
     pub bind: IpAddr,
     /// `None`: 4000, or the next free port. `Some(p)`: exactly `p` (0 lets the system choose).
     pub port: Option<u16>,
@@ -52,6 +54,8 @@ impl Default for ServeOptions {
     }
 }
 
+/// Prints diagnostics to stderr and, when there are errors, that the last good build is
+/// still served.
 fn print_diagnostics(diags: &[Diagnostic], color: bool) {
     let mut out = String::new();
     for d in diags {
@@ -67,6 +71,7 @@ fn print_diagnostics(diags: &[Diagnostic], color: bool) {
     }
 }
 
+/// A duration in milliseconds with one decimal (`12.3 ms`).
 fn ms(d: std::time::Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -115,11 +120,49 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
             shared.fail(d);
         }
     }
+    let _runtime = listen(&inc, &shared, opts)?;
+    shared.set_waker(watcher.waker());
+    let mut session = Session {
+        inc,
+        shared,
+        opts,
+        color,
+        failed: first.is_err(),
+    };
+    loop {
+        let idle = session.inc.has_pending().then_some(FINISH_WHEN_IDLE);
+        let Some(paths) = watcher.next_batch(idle) else {
+            break;
+        };
+        if paths.is_empty() {
+            // Idle, or a request waits for a pending page: render the pending pages now.
+            session.finish_pending();
+            continue;
+        }
+        let root = session.inc.project().root.clone();
+        let config_before = session.inc.project().notes_dir.clone();
+        session.rebuild(&paths);
+        let project = session.inc.project();
+        if project.notes_dir != config_before || project.root != root {
+            watcher.rewatch(project)?;
+        }
+    }
+    Ok(())
+}
+
+/// Starts the HTTP server on the configured address (the runtime it returns serves until
+/// dropped), prints where, warns when the address is not a loopback one, and opens the
+/// browser when asked.
+fn listen(
+    inc: &Incremental,
+    shared: &std::sync::Arc<http::Shared>,
+    opts: &ServeOptions,
+) -> Result<tokio::runtime::Runtime, Error> {
     let listener = http::bind(opts.bind, opts.port)?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?;
-    let _runtime = http::start(listener, shared.clone())?;
+    let runtime = http::start(listener, shared.clone())?;
     let url = format!("http://{addr}/");
     if opts.port.is_none() && addr.port() != 4000 {
         eprintln!("Port 4000 is busy; using {} instead", addr.port());
@@ -138,87 +181,99 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     if opts.open {
         open_browser(&url);
     }
-    shared.set_waker(watcher.waker());
-    let mut failed = first.is_err();
-    loop {
-        let idle = inc.has_pending().then_some(FINISH_WHEN_IDLE);
-        let Some(paths) = watcher.next_batch(idle) else {
-            break;
-        };
-        if paths.is_empty() {
-            // Idle, or a request waits for a pending page: render the pending pages now.
-            if inc.has_pending() {
-                let t = Instant::now();
-                match inc.finish() {
-                    Ok(f) => {
-                        shared.publish(inc.files(), &[]);
-                        announce(&shared, &f);
-                        if opts.verbose {
-                            eprintln!("  pending pages rendered in {}", ms(t.elapsed()));
-                        }
-                    }
-                    Err(d) => {
-                        print_diagnostics(&d, color);
-                        shared.fail(&d);
-                        failed = true;
-                    }
-                }
-            }
-            continue;
+    Ok(runtime)
+}
+
+/// A running `corem serve` between edits: the build in memory, what the server publishes, and
+/// whether the tabs show a failed build's errors.
+struct Session<'a> {
+    inc: Incremental,
+    shared: std::sync::Arc<http::Shared>,
+    opts: &'a ServeOptions,
+    color: bool,
+    /// The last build failed: the next good one tells the tabs to drop the error overlay.
+    failed: bool,
+}
+
+impl Session<'_> {
+    /// Renders the pages left pending (the ones that show every note), if any, and publishes them.
+    fn finish_pending(&mut self) {
+        if !self.inc.has_pending() {
+            return;
         }
         let t = Instant::now();
-        let root = inc.project().root.clone();
-        let config_before = inc.project().notes_dir.clone();
-        shared.count_build();
-        match inc.rebuild(&paths) {
-            Ok(up) => {
-                shared.publish(inc.files(), &up.pending);
-                if failed {
-                    shared.send("ok", "{}".into());
-                    failed = false;
+        match self.inc.finish() {
+            Ok(f) => {
+                self.shared.publish(self.inc.files(), &[]);
+                announce(&self.shared, &f);
+                if self.opts.verbose {
+                    eprintln!("  pending pages rendered in {}", ms(t.elapsed()));
                 }
-                announce(&shared, &up);
-                let shown: Vec<String> = paths
-                    .iter()
-                    .map(|p| {
-                        p.strip_prefix(&root)
-                            .unwrap_or(p)
-                            .to_string_lossy()
-                            .into_owned()
-                    })
-                    .take(3)
-                    .collect();
-                let more = if paths.len() > 3 {
-                    format!(" and {} more", paths.len() - 3)
-                } else {
-                    String::new()
-                };
+            }
+            Err(d) => self.report_failure(&d),
+        }
+    }
+
+    /// Rebuilds after `paths` changed, publishes the result and reloads the tabs, and prints a
+    /// line saying what was rebuilt (or the errors).
+    fn rebuild(&mut self, paths: &[std::path::PathBuf]) {
+        let t = Instant::now();
+        let root = self.inc.project().root.clone();
+        self.shared.count_build();
+        match self.inc.rebuild(paths) {
+            Ok(up) => {
+                self.shared.publish(self.inc.files(), &up.pending);
+                if self.failed {
+                    self.shared.send("ok", "{}".into());
+                    self.failed = false;
+                }
+                announce(&self.shared, &up);
                 println!(
-                    "Rebuilt after {}{more}: {} of {} pages rendered, {} files changed in {}",
-                    shown.join(", "),
+                    "Rebuilt after {}: {} of {} pages rendered, {} files changed in {}",
+                    changed_list(paths, &root),
                     up.rendered,
                     up.pages,
                     up.changed.len(),
                     ms(t.elapsed())
                 );
-                if opts.verbose {
+                if self.opts.verbose {
                     for (stage, d) in &up.timings {
                         eprintln!("  {stage:<8} {:>10}", ms(*d));
                     }
                 }
             }
-            Err(d) => {
-                print_diagnostics(&d, color);
-                shared.fail(&d);
-                failed = true;
-            }
+            Err(d) => self.report_failure(&d),
         }
-        shared.count_done();
-        if inc.project().notes_dir != config_before || inc.project().root != root {
-            watcher.rewatch(inc.project())?;
-        }
+        self.shared.count_done();
     }
-    Ok(())
+
+    /// Prints a failed build's diagnostics and shows them over the open pages.
+    fn report_failure(&mut self, diags: &[Diagnostic]) {
+        print_diagnostics(diags, self.color);
+        self.shared.fail(diags);
+        self.failed = true;
+    }
+}
+
+/// The changed files for the rebuild line: the first three relative to `root`, then how
+/// many more (`notes/a.md, notes/b.md, notes/c.md and 2 more`).
+fn changed_list(paths: &[std::path::PathBuf], root: &Path) -> String {
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .take(3)
+        .collect();
+    let more = if paths.len() > 3 {
+        format!(" and {} more", paths.len() - 3)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// Opens `url` in the default browser; a failure is only a warning.
@@ -239,6 +294,31 @@ fn open_browser(url: &str) {
         eprintln!(
             "warning: could not open a browser ({}: {e}); open {url} yourself",
             cmd.0
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_rebuild_line_names_three_files_and_counts_the_rest() {
+        let root = Path::new("/p");
+        let paths: Vec<PathBuf> = ["/p/notes/a.md", "/p/notes/b.md", "/elsewhere/c.md"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(
+            changed_list(&paths, root),
+            "notes/a.md, notes/b.md, /elsewhere/c.md"
+        );
+        let mut more = paths.clone();
+        more.extend([PathBuf::from("/p/d.md"), PathBuf::from("/p/e.md")]);
+        assert_eq!(
+            changed_list(&more, root),
+            "notes/a.md, notes/b.md, /elsewhere/c.md and 2 more"
         );
     }
 }

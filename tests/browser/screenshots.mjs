@@ -1,4 +1,4 @@
-// The docs' screenshots (docs/img/*.png, shown in the README and docs/), taken from the current
+// The README's screenshots (docs/img/*.png), taken from the current
 // build of the bundled handbook so they cannot drift from the product. One command, from the
 // repository root:
 //
