@@ -31,11 +31,7 @@
 //! ([`super::scan::MAX_NESTING`]), and the worker has a large stack ([`STACK_SIZE`]), so numbat's
 //! recursive parser and type checker cannot overflow it.
 
-use std::alloc::{GlobalAlloc, Layout};
-
-/// The allocator underneath [`CalcAlloc`]: mimalloc, which a large build needs (glibc's
-/// malloc spent a quarter of a 100,000-note build in its own bookkeeping).
-static UNDER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -180,22 +176,22 @@ fn freeze() -> ! {
     }
 }
 
-// SAFETY: every method forwards to the underlying allocator with the same arguments; the bookkeeping around
+// SAFETY: every method forwards to `System` with the same arguments; the bookkeeping around
 // it neither allocates nor unwinds.
 unsafe impl GlobalAlloc for CalcAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         on_alloc(layout.size());
-        unsafe { UNDER.alloc(layout) }
+        unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         on_alloc(layout.size());
-        unsafe { UNDER.alloc_zeroed(layout) }
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         on_dealloc(layout.size());
-        unsafe { UNDER.dealloc(ptr, layout) }
+        unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -204,7 +200,7 @@ unsafe impl GlobalAlloc for CalcAlloc {
         } else {
             on_dealloc(layout.size() - new_size);
         }
-        unsafe { UNDER.realloc(ptr, layout, new_size) }
+        unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
