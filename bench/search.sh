@@ -1,24 +1,23 @@
 #!/usr/bin/env bash
-# Search at scale: generate an N-note corpus, build it, and measure the index in headless
-# Chromium (size, load + decode time, query latency). A benchmark, not a test.
+# Search at scale: build an N-note corpus and measure the index in headless Chromium from
+# file:// (bench/search.mjs): what the first keystroke loads, first results cold, keystrokes
+# warm. A benchmark, not a test.
 #
-# usage: bench/search.sh [NOTES=10000] [SEED=42]
-#   GEN_CORPUS=path/to/gen_corpus.py (default: ../shared/bench/gen_corpus.py beside the repo)
-#   WORK=/tmp (where the corpus and the site go)
+#   bench/search.sh [NOTES...]        e.g. bench/search.sh 1000 10000 100000 (default 10000)
+#
+# Corpora come from bench/gen_corpus.py (seed 42, format notes) and are kept under
+# ${BENCH_DIR:-/tmp/corem-bench} (the same as bench/build.sh's); each site is built there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-notes=${1:-10000}
-seed=${2:-42}
-work=${WORK:-/tmp}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
-corpus="$work/c$notes-s$seed"
-site="$corpus-out"
-if [ ! -d "$corpus/notes" ]; then
-  python3 "$gen" --notes "$notes" --seed "$seed" --out "$corpus" --format notes
-fi
-cargo build --release --quiet
-echo "building $corpus → $site"
-/usr/bin/env time -f "build: %e s wall, %U s user, %M KB max RSS" \
-  ./target/release/corem --verbose build "$corpus" -o "$site"
+work=${BENCH_DIR:-/tmp/corem-bench}
+mkdir -p "$work"
+cargo build --release --locked --quiet --bin corem
 [ -d node_modules/playwright-core ] || npm ci --silent
-node bench/search.mjs "$site" "$corpus/notes"
+for notes in "${@:-10000}"; do
+  corpus="$work/n$notes-notes"
+  site="$work/search-site-$notes"
+  [ -d "$corpus/notes" ] || python3 bench/gen_corpus.py --notes "$notes" --seed 42 --out "$corpus" --format notes >/dev/null
+  echo "== $notes notes ($(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  ./target/release/corem build "$corpus" -o "$site" 2>/dev/null
+  node bench/search.mjs "$site" "$corpus/notes"
+done

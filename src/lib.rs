@@ -166,6 +166,7 @@ impl Analysis {
             dates: &self.dates,
             nav_cache: render::NavCache::default(),
             print_parts: std::sync::OnceLock::new(),
+            colours: std::sync::OnceLock::new(),
             reparse: !self.events_kept,
         }
     }
@@ -289,6 +290,7 @@ fn analyze_with(
         dates: &dates,
         nav_cache: render::NavCache::default(),
         print_parts: std::sync::OnceLock::new(),
+        colours: std::sync::OnceLock::new(),
         reparse: !keep_events,
     };
     diags.extend(output::paths::collisions(&site, &theme));
@@ -738,24 +740,28 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         Some(s) => s.write(path, bytes).map(drop),
         None => Ok(()),
     };
-    let mut diags = Vec::new();
-    // The graph page's layout is kept in the build cache: it is rendered while the cache is
-    // in memory (and first, so that it is not the one page left running at the end).
-    let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
-        (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
-    render_listed(&a, &early, &sink, &mut diags)?;
-    t.lap("graph");
-    if write {
-        // Every cached result is computed by now: the cache is saved, and its copies leave
-        // memory before the other pages are rendered.
-        if let Some(state) =
-            output::StateDir::for_project(&a.project).filter(output::StateDir::ensure)
-        {
-            cache::store().save_and_release(&state.cache_file());
+    let state = (output::StateDir::for_project(&a.project))
+        .filter(|s| write && output::StateDir::ensure(s));
+    if let Some(state) = &state {
+        // Every result of the analysis's cache is computed by now: the cache is saved, and its
+        // copies leave memory before the pages are rendered.
+        cache::store().save_and_release(&state.cache_file());
+        if !opts.fresh {
+            cache::store().load(&state.render_cache_file());
         }
     }
     t.lap("cache");
     peak("analyze");
+    let mut diags = Vec::new();
+    // The graph page's layout is kept in the render cache, which is in memory only while that
+    // page is rendered; it goes first, so that it is not the one page left running at the end.
+    let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
+        (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
+    render_listed(&a, &early, &sink, &mut diags)?;
+    if let Some(state) = &state {
+        cache::store().save_and_release(&state.render_cache_file());
+    }
+    t.lap("graph");
     let sections = render_listed(&a, &rest, &sink, &mut diags)?;
     fail_if_render_errors(diags)?;
     let rendered = Rendered { pages, sections };

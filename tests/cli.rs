@@ -233,6 +233,10 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
             .unwrap_or(0)
     };
     let bytes = std::fs::read(&cache).expect("the cache file is written in .corem/");
+    assert!(
+        state.join("cache-render").is_file(),
+        "the layout of graph.html is cached beside it"
+    );
     assert_eq!(spare(), 0, "a first build has no old site to keep");
     assert_eq!(
         std::fs::read_to_string(state.join(".gitignore"))

@@ -351,6 +351,14 @@ fn default_name(kind: &str, labels: &[String]) -> String {
 /// the Markdown pass, which resolves them like the note's other links). A block that does not
 /// draw has none.
 pub fn link_targets(src: &str) -> Vec<(usize, String)> {
+    // Only `click` statements (`link` and `callback` in class diagrams) make links: a block
+    // without those words is not drawn here, at every parse of its note.
+    if !["click", "link", "callback"]
+        .iter()
+        .any(|k| src.contains(k))
+    {
+        return Vec::new();
+    }
     match mermaid(src).as_ref() {
         Ok(r) => r
             .link_pos

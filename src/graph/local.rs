@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
-use super::{COLOURS, Neighbour, neighbours, num, section_colours};
+use super::{COLOURS, Neighbour, neighbours, num};
 use crate::diagram::font;
 use crate::load::NoteId;
 use crate::markdown::{escape_attr, escape_html};
@@ -57,7 +57,7 @@ struct Model {
 
 fn model(site: &Site, n: NoteId, depth: u8) -> Model {
     let graph = site.graph;
-    let colours = section_colours(site.corpus);
+    let colours = site.section_colours();
     let colour = |m: NoteId| colours[site.corpus.notes[m].section];
     let all = neighbours(graph, n);
     let more = all.len().saturating_sub(MAX_NEIGHBOURS);
@@ -131,7 +131,7 @@ fn model(site: &Site, n: NoteId, depth: u8) -> Model {
 /// Hashes everything the local graph of `n` shows, for `serve` to know when to redraw it.
 pub fn digest(site: &Site, n: NoteId, depth: u8, h: &mut impl Hasher) {
     let m = model(site, n, depth);
-    let colours = section_colours(site.corpus);
+    let colours = site.section_colours();
     for node in &m.nodes {
         let note = &site.corpus.notes[node.note];
         (&note.out_path, &site.graph.titles[node.note]).hash(h);
@@ -260,7 +260,7 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
     if m.nodes.len() < 2 {
         return String::new();
     }
-    let colours = section_colours(site.corpus);
+    let colours = site.section_colours();
     let (w, h) = canvas(&m);
     let at = place(&m, w, h);
     let mut out = String::with_capacity(4096);
@@ -270,10 +270,10 @@ pub fn svg(site: &Site, n: NoteId, from: &str, depth: u8) -> String {
     );
     draw_edges(&mut out, &m, &at);
     out.push_str("</g>");
-    draw_neighbours(&mut out, site, &m, &at, &colours, from);
-    draw_current(&mut out, site, n, at[0], &colours);
+    draw_neighbours(&mut out, site, &m, &at, colours, from);
+    draw_current(&mut out, site, n, at[0], colours);
     out.push_str("</svg>");
-    let legend = legend(site, &m, &colours, from);
+    let legend = legend(site, &m, colours, from);
     format!(
         "<nav class=\"local-graph\" aria-labelledby=\"corem-local-graph\">\n<h2 id=\"corem-local-graph\">Linked notes</h2>\n<div class=\"graph-box\">{out}</div>\n{legend}</nav>\n"
     )

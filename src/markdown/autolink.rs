@@ -5,6 +5,11 @@ use std::ops::Range;
 /// Finds autolinks in `text`: byte ranges and the URL each links to.
 pub fn find(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
+    // Most text has no address at all: two substring searches say so faster than the scan
+    // below, which stops at every `h` and `w`.
+    if !text.contains("http") && !text.contains("www.") {
+        return out;
+    }
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];

@@ -134,7 +134,7 @@ impl<'b> Pass<'b> {
 
     /// Adds plain text to the innermost open block (for contexts and word counts).
     pub fn text(&mut self, t: &str) {
-        self.words += t.split_whitespace().count();
+        self.words += word_count(t);
         if let Some(b) = self.blocks.last_mut() {
             b.text.push_str(t);
         }
@@ -499,6 +499,26 @@ fn collect_ids(html: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The number of whitespace-separated words of `t` (`t.split_whitespace().count()`), counted
+/// on bytes when `t` is ASCII: every text event of every note goes through it.
+fn word_count(t: &str) -> usize {
+    if !t.is_ascii() {
+        return t.split_whitespace().count();
+    }
+    // ASCII whitespace as `char::is_whitespace` has it: space and U+0009..=U+000D.
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in t.as_bytes() {
+        let s = space(b);
+        if !s && !in_word {
+            words += 1;
+        }
+        in_word = !s;
+    }
+    words
+}
+
 /// Byte positions of the sentence-ending marks (`.`, `!`, `?` before whitespace or the end).
 fn sentence_ends(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
@@ -544,4 +564,26 @@ fn sentence_around(text: &str, ends: &[usize], pos: usize) -> String {
     }
     let cut: String = s[from..].chars().take(MAX - 6).collect();
     format!("…{}…", cut.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_count;
+
+    #[test]
+    fn word_count_agrees_with_split_whitespace() {
+        for t in [
+            "",
+            " ",
+            "one",
+            "  two words  ",
+            "tab\tnew\nline\r\nvertical\x0btab\x0cfeed",
+            "a.b,c; d!",
+            "non\u{a0}breaking space\u{2003}em",
+            "naïve café",
+            "\u{85}next line",
+        ] {
+            assert_eq!(word_count(t), t.split_whitespace().count(), "{t:?}");
+        }
+    }
 }

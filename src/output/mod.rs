@@ -90,6 +90,12 @@ impl StateDir {
         self.dir.join("cache")
     }
 
+    /// The build cache of what rendering computes (the layout of `graph.html`), kept apart from
+    /// [`StateDir::cache_file`] so that a build can let go of the one before it needs the other.
+    pub fn render_cache_file(&self) -> PathBuf {
+        self.dir.join("cache-render")
+    }
+
     /// Where the spare of the site written to `target` is kept: one per output folder.
     pub fn spare_for(&self, target: &Path) -> PathBuf {
         use sha2::{Digest, Sha256};

@@ -140,6 +140,13 @@ pub fn note_html_of(
     if html.contains("></th>") {
         html = empty_header_cells_as_td(&html);
     }
+    // A build keeps every note's section texts until the search index is made: no spare
+    // capacity (text grown by pushes has up to half).
+    for s in &mut r.sections {
+        s.text.shrink_to_fit();
+        s.code.shrink_to_fit();
+    }
+    r.sections.shrink_to_fit();
     (html, r.sections)
 }
 

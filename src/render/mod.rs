@@ -45,6 +45,9 @@ pub struct Site<'a> {
     pub nav_cache: NavCache,
     /// The print pages, worked out on first use (see [`Site::print_parts`]).
     pub print_parts: std::sync::OnceLock<print::Parts>,
+    /// Each section's colour in the graphs, worked out on first use (see
+    /// [`Site::section_colours`]).
+    pub colours: std::sync::OnceLock<Vec<usize>>,
     /// The build dropped the notes' event streams after computing their blocks (see
     /// `crate::analyze`): rendering parses each note again when it needs its events.
     pub reparse: bool,
@@ -453,6 +456,13 @@ impl<'a> Site<'a> {
         self.print_parts.get_or_init(|| {
             print::parts(self.corpus, self.graph, self.project.config.print.max_notes)
         })
+    }
+
+    /// Each section's colour in the graphs ([`crate::graph::section_colours`]), computed once
+    /// per site: every note's local graph needs it, and it costs the number of sections.
+    pub fn section_colours(&self) -> &[usize] {
+        self.colours
+            .get_or_init(|| crate::graph::section_colours(self.corpus))
     }
 
     fn title(&self, n: NoteId) -> &str {
