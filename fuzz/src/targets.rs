@@ -190,7 +190,7 @@ pub fn markdown(data: &[u8]) {
         })
         .collect();
     let (graph, _) = corem::link::link(&corpus, &parsed, BrokenLinks::Warn);
-    let prepared: Vec<Vec<Option<Special>>> = corpus
+    let prepared: Vec<render::Prepared> = corpus
         .notes
         .iter()
         .map(|n| prepare(n, &parsed[n.id]))
@@ -204,6 +204,9 @@ pub fn markdown(data: &[u8]) {
         prepared: &prepared,
         dates: &dates,
         nav_cache: Default::default(),
+        print_parts: Default::default(),
+        colours: Default::default(),
+        reparse: false,
     };
     for n in &corpus.notes {
         let (html, sections) =
@@ -245,7 +248,7 @@ fn check_parsed(body: &str, p: &Parsed) {
 
 /// A note's computed blocks, as `render::prepare_note` does, with tighter calc limits (a
 /// runaway calculation is a finding of the time limit, not a fuzzer hang).
-fn prepare(note: &corem::load::Note, p: &Parsed) -> Vec<Option<Special>> {
+fn prepare(note: &corem::load::Note, p: &Parsed) -> render::Prepared {
     let body = note.body();
     let formats = corem::calc::Formats::default();
     let mut state = render::fence::NoteState::new(note, p, formats);
@@ -255,8 +258,8 @@ fn prepare(note: &corem::load::Note, p: &Parsed) -> Vec<Option<Special>> {
     };
     let new_calc = || NoteCalc::new(body, 0, p, formats).with_limits(limits);
     let mut calc: Option<NoteCalc> = None;
-    let mut out = Vec::with_capacity(p.events.len());
-    for ev in &p.events {
+    let mut out = Vec::new();
+    for (i, ev) in p.events.iter().enumerate() {
         let res = match ev {
             Ev::Fence(f) if p.fences[*f].lang == "calc" => Some(
                 calc.get_or_insert_with(&new_calc)
@@ -286,7 +289,7 @@ fn prepare(note: &corem::load::Note, p: &Parsed) -> Vec<Option<Special>> {
             ),
             _ => None,
         };
-        out.push(match res {
+        let block = match res {
             Some(Ok(s)) => Some(s),
             Some(Err(problems)) => {
                 for pr in problems {
@@ -298,9 +301,12 @@ fn prepare(note: &corem::load::Note, p: &Parsed) -> Vec<Option<Special>> {
                 None
             }
             None => None,
-        });
+        };
+        if let Some(b) = block {
+            out.push((i as u32, b));
+        }
     }
-    out
+    render::Prepared::new(out)
 }
 
 /// Mermaid: the parsers of every supported diagram type and the layout, through the public
@@ -414,7 +420,7 @@ pub fn search(data: &[u8]) {
         }
         let _ = stem;
     }
-    let _ = corem::search::simple_slug(&s);
+    let _ = corem::search::collect::simple_slug(&s);
     assert_eq!(encode::js_len(&s), s.encode_utf16().count());
     // The dictionary: sorted, unique, front-coded with term links, decoded back.
     encode::js_sort(&mut dict);

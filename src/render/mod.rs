@@ -60,6 +60,12 @@ pub struct Site<'a> {
 pub struct Prepared(Vec<(u32, Special)>);
 
 impl Prepared {
+    /// Blocks keyed by the index of the event each replaces; sorted here, so any order works.
+    pub fn new(mut blocks: Vec<(u32, Special)>) -> Self {
+        blocks.sort_by_key(|(i, _)| *i);
+        Prepared(blocks)
+    }
+
     /// The block replacing event `i`, if any.
     pub fn get(&self, i: usize) -> Option<&Special> {
         let i = u32::try_from(i).ok()?;
