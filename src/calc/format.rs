@@ -365,7 +365,8 @@ fn auto_digits(a: f64, digits: u8) -> u8 {
     }
     while sig < 15 {
         let r = round_half_up(a, i32::from(sig) - 1 - a.log10().floor() as i32);
-        let on_power_of_ten = r > 0.0 && r.log10().fract() == 0.0 && r != a;
+        // Within float noise of the power of ten (0.1 + 9e-17 is 0.1): no digits to show.
+        let on_power_of_ten = r > 0.0 && r.log10().fract() == 0.0 && (r - a).abs() > r * NOISE;
         if !on_power_of_ten {
             break;
         }
@@ -373,6 +374,10 @@ fn auto_digits(a: f64, digits: u8) -> u8 {
     }
     sig
 }
+
+/// The relative difference below which two numbers are the same number up to binary-float
+/// noise (f64 holds about 15.9 significant digits; arithmetic loses a few ulps).
+const NOISE: f64 = 1e-13;
 
 /// Rounds to `decimals` places, halves away from zero (`1234.5` → `1235`, where Rust's
 /// formatting would round to even). Left alone where scaling would lose precision.
@@ -498,6 +503,22 @@ mod tests {
         assert_eq!(n(1.5e-9), "1.5 × 10⁻⁹");
         assert_eq!(n(0.000_12), "0.00012");
         assert_eq!(n(f64::INFINITY), "∞");
+    }
+
+    #[test]
+    fn float_noise_next_to_a_power_of_ten_is_not_precision() {
+        // `1 - 99.9 %` in percent: 0.1 plus binary noise, once shown as "0.09999999999999 %".
+        let noisy = (1.0 - 0.999) * 100.0;
+        assert_ne!(noisy, 0.1);
+        assert_eq!(n(noisy), "0.1");
+        assert_eq!(n(0.1 - 1e-16), "0.1");
+        assert_eq!(n(1000.0 * (1.0 + 1e-15)), "1,000");
+        let prose = FormatSpec::inline(DEFAULT_INLINE_SIG);
+        assert_eq!(quantity(noisy, "%", &prose).unwrap().text, "0.1 %");
+        // Real digits next to a power of ten are still shown.
+        assert_eq!(n(0.99996), "0.99996");
+        assert_eq!(n(99.95), "99.95");
+        assert_eq!(n(0.0999), "0.0999");
     }
 
     #[test]
