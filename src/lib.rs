@@ -250,36 +250,10 @@ fn analyze_with(
     diags.append(&mut link_diags);
     t.lap("link");
 
-    let tera = match render::templates::compile(&theme) {
-        Ok(mut tera) => {
-            tera.global_context()
-                .insert("site", &render::site_globals(&project));
-            Some(tera)
-        }
-        Err(mut d) => {
-            diags.append(&mut d);
-            None
-        }
-    };
-    let highlight_css = match render::highlight::stylesheet(
-        &project.config.highlight.light,
-        &project.config.highlight.dark,
-    ) {
-        Ok(c) => c,
-        Err(msg) => {
-            diags.push(
-                Diagnostic::error(
-                    project
-                        .config_file
-                        .clone()
-                        .unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE)),
-                    msg,
-                )
-                .with_help("set [highlight] light = … and dark = … to available themes"),
-            );
-            String::new()
-        }
-    };
+    let (tera, mut template_diags) = compile_templates(&project, &theme);
+    diags.append(&mut template_diags);
+    let (highlight_css, highlight_diag) = highlight_stylesheet(&project);
+    diags.extend(highlight_diag);
     t.lap("templates");
     let site = render::Site {
         project: &project,
@@ -312,6 +286,40 @@ fn analyze_with(
         warnings: diags,
         events_kept: keep_events,
     })
+}
+
+/// Compiles the theme's templates with the site globals set (`None` with the diagnostics when
+/// a template does not compile).
+pub(crate) fn compile_templates(
+    project: &Project,
+    theme: &theme::Theme,
+) -> (Option<tera::Tera>, Vec<Diagnostic>) {
+    match render::templates::compile(theme) {
+        Ok(mut tera) => {
+            tera.global_context()
+                .insert("site", &render::site_globals(project));
+            (Some(tera), Vec::new())
+        }
+        Err(d) => (None, d),
+    }
+}
+
+/// The code highlighting stylesheet of the configured themes, or an error at the
+/// configuration file naming the fix (the site then has no highlighting rules).
+pub(crate) fn highlight_stylesheet(project: &Project) -> (String, Option<Diagnostic>) {
+    match render::highlight::stylesheet(
+        &project.config.highlight.light,
+        &project.config.highlight.dark,
+    ) {
+        Ok(c) => (c, None),
+        Err(msg) => {
+            let file =
+                (project.config_file.clone()).unwrap_or_else(|| PathBuf::from(config::CONFIG_FILE));
+            let d = Diagnostic::error(file, msg)
+                .with_help("set [highlight] light = … and dark = … to available themes");
+            (String::new(), Some(d))
+        }
+    }
 }
 
 /// Parses every note in parallel; problems become diagnostics at the note's file and line.

@@ -832,7 +832,26 @@ pub fn page_extras(site: &Site, page: &Page) -> Vec<String> {
     }
 }
 
-/// Renders one page through its template.
+/// What rendering one page's own part gives: the template to use, the note's sections (for
+/// the search index) and the files that go with the page.
+struct PageParts {
+    template: String,
+    sections: Vec<SectionText>,
+    extra: Vec<(String, String)>,
+}
+
+impl PageParts {
+    fn template(name: &str) -> Self {
+        PageParts {
+            template: name.into(),
+            sections: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// Renders one page through its template: the page's own fields (by kind), then what every
+/// page carries (links to the site's pages, navigation, breadcrumbs).
 pub fn render_page(
     site: &Site,
     tera: &tera::Tera,
@@ -846,217 +865,296 @@ pub fn render_page(
         canonical: site.canonical(from),
         ..Default::default()
     };
-    let mut sections = Vec::new();
+    let parts = match &page.kind {
+        PageKind::Note(n) => note_page(site, *n, from, &mut pc, &mut ctx),
+        kind => generated_page(site, theme, kind, from, &mut pc, &mut ctx)?,
+    };
+    if !matches!(page.kind, PageKind::Tag(_)) {
+        pc.breadcrumbs = site.breadcrumbs(from, &page.kind);
+    }
+    site_links(&mut ctx, from);
+    ctx.insert_value("nav", site.nav_value(from, &page.kind));
+    ctx.insert("page", &pc);
+    check_template(site, tera, theme, page, &parts.template)?;
+    let html = tera
+        .render(&parts.template, &ctx)
+        .map_err(|e| templates::to_diagnostic(theme, &e))?;
+    Ok(Rendered {
+        html,
+        sections: parts.sections,
+        extra: parts.extra,
+    })
+}
+
+/// A note's page: its HTML, table of contents, tags, backlinks, neighbours in the reading
+/// order, dates; its preview script and local graph when the site has them.
+fn note_page(
+    site: &Site,
+    n: NoteId,
+    from: &str,
+    pc: &mut PageCtx,
+    ctx: &mut tera::Context,
+) -> PageParts {
+    let note = &site.corpus.notes[n];
+    // Parsed again when the build kept no event streams: once for page and preview.
+    let events = html::note_events(site, n);
+    let (content, sections) = html::note_html_of(site, n, &events, Mode::Page(from), true);
+    let is_home = note.is_index && note.section == 0;
+    pc.kind = if is_home {
+        "home"
+    } else if note.is_index {
+        "section"
+    } else {
+        "note"
+    };
+    pc.content = content;
+    note_fields(site, n, from, pc);
+    let template = match &note.meta.template {
+        Some(t) => t.clone(),
+        None if is_home => "home.html".into(),
+        None if note.is_index => "section.html".into(),
+        None => "note.html".into(),
+    };
+    if note.is_index {
+        ctx.insert("section", &site.section_ctx(from, note.section));
+    }
     let mut extra = Vec::new();
-    let template: String;
-    match &page.kind {
-        PageKind::Note(n) => {
-            let n = *n;
-            let note = &site.corpus.notes[n];
-            // Parsed again when the build kept no event streams: once for page and preview.
-            let events = html::note_events(site, n);
-            let (content, secs) = html::note_html_of(site, n, &events, Mode::Page(from), true);
-            sections = secs;
-            let parsed = &site.parsed[n];
-            let is_home = note.is_index && note.section == 0;
-            pc.kind = if is_home {
-                "home"
-            } else if note.is_index {
-                "section"
-            } else {
-                "note"
-            };
-            pc.title = site.title(n).to_string();
-            pc.description = site.description(n);
-            pc.content = content;
-            pc.toc = parsed
-                .headings
-                .iter()
-                .filter(|h| (2..=4).contains(&h.level))
-                .map(|h| TocCtx {
-                    level: h.level,
-                    id: h.id.clone(),
-                    title: h.text.clone(),
-                })
-                .collect();
-            pc.tags = site.tag_links(from, &site.graph.note_tags[n]);
-            pc.aliases = note.meta.aliases.clone();
-            pc.cssclasses = note.meta.cssclasses.clone();
-            pc.backlinks = site.graph.backlinks[n]
-                .iter()
-                .map(|b| BacklinkCtx {
-                    title: site.title(b.from).to_string(),
-                    url: rel_url(from, &site.corpus.notes[b.from].out_path),
-                    context: site.context(b.from, &b.context),
-                })
-                .collect();
-            pc.related = site.graph.related[n]
-                .iter()
-                .map(|&r| site.link(from, r))
-                .collect();
-            let pos = site.graph.position[n];
-            pc.prev = pos
-                .checked_sub(1)
-                .map(|p| site.link(from, site.graph.order[p]));
-            pc.next = site.graph.order.get(pos + 1).map(|&x| site.link(from, x));
-            pc.edit_url = site.edit_url(n);
-            pc.date = note.meta.date.clone();
-            pc.updated = site.updated(n);
-            pc.extra = note.meta.extra.clone().into_iter().collect();
-            pc.word_count = parsed.word_count;
-            pc.reading_minutes = parsed.word_count.div_ceil(200).max(1);
-            pc.source = note.rel.clone();
-            template = match &note.meta.template {
-                Some(t) => t.clone(),
-                None if is_home => "home.html".into(),
-                None if note.is_index => "section.html".into(),
-                None => "note.html".into(),
-            };
-            if note.is_index {
-                ctx.insert("section", &site.section_ctx(from, note.section));
-            }
-            if site.project.config.navigation.previews {
-                extra.push(preview::shard(site, n, &events));
-            }
-            let nav = &site.project.config.navigation;
-            if nav.local_graph {
-                ctx.insert(
-                    "local_graph",
-                    &crate::graph::local::svg(site, n, from, nav.local_graph_depth),
-                );
-            }
-        }
+    if site.project.config.navigation.previews {
+        extra.push(preview::shard(site, n, &events));
+    }
+    let nav = &site.project.config.navigation;
+    if nav.local_graph {
+        ctx.insert(
+            "local_graph",
+            &crate::graph::local::svg(site, n, from, nav.local_graph_depth),
+        );
+    }
+    PageParts {
+        template,
+        sections,
+        extra,
+    }
+}
+
+/// A note page's fields that come from the note and the link graph rather than its HTML.
+fn note_fields(site: &Site, n: NoteId, from: &str, pc: &mut PageCtx) {
+    let note = &site.corpus.notes[n];
+    let parsed = &site.parsed[n];
+    pc.title = site.title(n).to_string();
+    pc.description = site.description(n);
+    pc.toc = parsed
+        .headings
+        .iter()
+        .filter(|h| (2..=4).contains(&h.level))
+        .map(|h| TocCtx {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.text.clone(),
+        })
+        .collect();
+    pc.tags = site.tag_links(from, &site.graph.note_tags[n]);
+    pc.aliases = note.meta.aliases.clone();
+    pc.cssclasses = note.meta.cssclasses.clone();
+    pc.backlinks = site.graph.backlinks[n]
+        .iter()
+        .map(|b| BacklinkCtx {
+            title: site.title(b.from).to_string(),
+            url: rel_url(from, &site.corpus.notes[b.from].out_path),
+            context: site.context(b.from, &b.context),
+        })
+        .collect();
+    pc.related = site.graph.related[n]
+        .iter()
+        .map(|&r| site.link(from, r))
+        .collect();
+    let pos = site.graph.position[n];
+    pc.prev = pos
+        .checked_sub(1)
+        .map(|p| site.link(from, site.graph.order[p]));
+    pc.next = site.graph.order.get(pos + 1).map(|&x| site.link(from, x));
+    pc.edit_url = site.edit_url(n);
+    pc.date = note.meta.date.clone();
+    pc.updated = site.updated(n);
+    pc.extra = note.meta.extra.clone().into_iter().collect();
+    pc.word_count = parsed.word_count;
+    pc.reading_minutes = parsed.word_count.div_ceil(200).max(1);
+    pc.source = note.rel.clone();
+}
+
+/// A page corem generates (section list, home without a note, tags, search, print, graph,
+/// 404): its title and the data its template lists.
+fn generated_page(
+    site: &Site,
+    theme: &Theme,
+    kind: &PageKind,
+    from: &str,
+    pc: &mut PageCtx,
+    ctx: &mut tera::Context,
+) -> Result<PageParts, Diagnostic> {
+    let template = match kind {
+        PageKind::Note(_) => unreachable!("note pages are rendered by note_page"),
         PageKind::Section(s) => {
             pc.kind = "section";
             pc.title = site.graph.section_titles[*s].clone();
             ctx.insert("section", &site.section_ctx(from, *s));
-            template = "section.html".into();
+            "section.html"
         }
         PageKind::Home => {
             pc.kind = "home";
             pc.title = site.graph.section_titles[0].clone();
             pc.description = site.project.config.description.clone();
             ctx.insert("section", &site.section_ctx(from, 0));
-            template = "home.html".into();
+            "home.html"
         }
         PageKind::Tags => {
             pc.kind = "tags";
             pc.title = "Tags".into();
-            let tags: Vec<Value> = site
-                .graph
-                .tags
-                .values()
-                .map(|t| {
-                    serde_json::json!({
-                        "name": t.name,
-                        "url": rel_url(from, &format!("tags/{}.html", t.slug)),
-                        "count": t.notes.len(),
-                    })
-                })
-                .collect();
-            ctx.insert("tags", &tags);
-            template = "tags.html".into();
+            ctx.insert("tags", &tags_list(site, from));
+            "tags.html"
         }
         PageKind::Tag(slug) => {
-            let tag = &site.graph.tags[slug];
-            pc.kind = "tag";
-            pc.title = format!("Tagged “{}”", tag.name);
-            pc.breadcrumbs = vec![LinkCtx {
-                title: "Tags".into(),
-                url: rel_url(from, "tags/index.html"),
-            }];
-            let notes: Vec<EntryCtx> = tag.notes.iter().map(|&n| site.entry(from, n)).collect();
-            ctx.insert(
-                "tag",
-                &serde_json::json!({ "name": tag.name, "notes": notes }),
-            );
-            template = "tag.html".into();
+            tag_page(site, slug, from, pc, ctx);
+            "tag.html"
         }
         PageKind::Search => {
             pc.kind = "search";
             pc.title = "Search".into();
-            template = "search.html".into();
+            "search.html"
         }
         PageKind::Print => {
-            pc.kind = "print";
-            pc.title = site.graph.section_titles[0].clone();
-            let parts = site.print_parts();
-            let notes = if parts.is_split() {
-                Vec::new()
-            } else {
-                print_notes(site, 0..site.graph.order.len(), Mode::OnePage)
-            };
-            let list: Vec<PrintPartCtx> = (parts.parts.iter())
-                .map(|p| PrintPartCtx::new(p, rel_url(from, &p.out_path)))
-                .collect();
-            ctx.insert("notes", &notes);
-            ctx.insert("parts", &list);
-            ctx.insert("part", &None::<PrintPartCtx>);
-            template = "print.html".into();
+            print_page(site, from, pc, ctx);
+            "print.html"
         }
         PageKind::PrintPart(i) => {
-            let parts = site.print_parts();
-            let Some(part) = parts.parts.get(*i) else {
-                return Err(Diagnostic::error(
-                    templates::template_path(theme, "print.html"),
-                    format!("no print page {i}"),
-                ));
-            };
-            pc.kind = "print";
-            pc.title = PrintPartCtx::new(part, String::new()).label;
-            let notes = print_notes(site, part.notes.clone(), Mode::PrintPart(parts, *i));
-            let mut this = PrintPartCtx::new(part, rel_url(from, &part.out_path));
-            this.index_url = rel_url(from, "print.html");
-            ctx.insert("notes", &notes);
-            ctx.insert("parts", &Vec::<PrintPartCtx>::new());
-            ctx.insert("part", &Some(this));
-            template = "print.html".into();
+            print_part_page(site, theme, *i, from, pc, ctx)?;
+            "print.html"
         }
         PageKind::Graph => {
             pc.kind = "graph";
             pc.title = "Graph of all notes".into();
             ctx.insert("graph", &crate::graph::site::build(site, from));
-            template = "graph.html".into();
+            "graph.html"
         }
         PageKind::NotFound => {
             pc.kind = "404";
             pc.title = "Page not found".into();
-            template = "404.html".into();
+            "404.html"
         }
-    }
-    if !matches!(page.kind, PageKind::Tag(_)) {
-        pc.breadcrumbs = site.breadcrumbs(from, &page.kind);
-    }
+    };
+    Ok(PageParts::template(template))
+}
+
+/// Every tag with its page and how many notes carry it (the tags page).
+fn tags_list(site: &Site, from: &str) -> Vec<Value> {
+    site.graph
+        .tags
+        .values()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name,
+                "url": rel_url(from, &format!("tags/{}.html", t.slug)),
+                "count": t.notes.len(),
+            })
+        })
+        .collect()
+}
+
+/// One tag's page: its notes, under a breadcrumb back to the tags page.
+fn tag_page(site: &Site, slug: &str, from: &str, pc: &mut PageCtx, ctx: &mut tera::Context) {
+    let tag = &site.graph.tags[slug];
+    pc.kind = "tag";
+    pc.title = format!("Tagged “{}”", tag.name);
+    pc.breadcrumbs = vec![LinkCtx {
+        title: "Tags".into(),
+        url: rel_url(from, "tags/index.html"),
+    }];
+    let notes: Vec<EntryCtx> = tag.notes.iter().map(|&n| site.entry(from, n)).collect();
+    ctx.insert(
+        "tag",
+        &serde_json::json!({ "name": tag.name, "notes": notes }),
+    );
+}
+
+/// `print.html`: every note when the site is small, else the list of its print pages.
+fn print_page(site: &Site, from: &str, pc: &mut PageCtx, ctx: &mut tera::Context) {
+    pc.kind = "print";
+    pc.title = site.graph.section_titles[0].clone();
+    let parts = site.print_parts();
+    let notes = if parts.is_split() {
+        Vec::new()
+    } else {
+        print_notes(site, 0..site.graph.order.len(), Mode::OnePage)
+    };
+    let list: Vec<PrintPartCtx> = (parts.parts.iter())
+        .map(|p| PrintPartCtx::new(p, rel_url(from, &p.out_path)))
+        .collect();
+    ctx.insert("notes", &notes);
+    ctx.insert("parts", &list);
+    ctx.insert("part", &None::<PrintPartCtx>);
+}
+
+/// Print page `i` of a large site: the notes of one part, linked back to `print.html`.
+fn print_part_page(
+    site: &Site,
+    theme: &Theme,
+    i: usize,
+    from: &str,
+    pc: &mut PageCtx,
+    ctx: &mut tera::Context,
+) -> Result<(), Diagnostic> {
+    let parts = site.print_parts();
+    let Some(part) = parts.parts.get(i) else {
+        return Err(Diagnostic::error(
+            templates::template_path(theme, "print.html"),
+            format!("no print page {i}"),
+        ));
+    };
+    pc.kind = "print";
+    pc.title = PrintPartCtx::new(part, String::new()).label;
+    let notes = print_notes(site, part.notes.clone(), Mode::PrintPart(parts, i));
+    let mut this = PrintPartCtx::new(part, rel_url(from, &part.out_path));
+    this.index_url = rel_url(from, "print.html");
+    ctx.insert("notes", &notes);
+    ctx.insert("parts", &Vec::<PrintPartCtx>::new());
+    ctx.insert("part", &Some(this));
+    Ok(())
+}
+
+/// The links every page carries: the site root and its home, search, tags, print and graph
+/// pages, relative to the page.
+fn site_links(ctx: &mut tera::Context, from: &str) {
     ctx.insert("root", &root_prefix(from));
     ctx.insert("home_url", &rel_url(from, "index.html"));
     ctx.insert("search_url", &rel_url(from, "search.html"));
     ctx.insert("tags_url", &rel_url(from, "tags/index.html"));
     ctx.insert("print_url", &rel_url(from, "print.html"));
     ctx.insert("graph_url", &rel_url(from, crate::graph::site::PAGE));
-    ctx.insert_value("nav", site.nav_value(from, &page.kind));
-    ctx.insert("page", &pc);
-    if !tera.contains_template(&template) {
-        let mut d = Diagnostic::error(
-            templates::template_path(theme, &template),
-            format!("missing template `{template}`"),
-        );
-        if let PageKind::Note(n) = page.kind {
-            let note = &site.corpus.notes[n];
-            let off = note.source[..note.body_start].find("template").unwrap_or(0);
-            d = Diagnostic::error(&note.path, format!("missing template `{template}`"))
-                .at(&note.source, off)
-                .with_help("create it under templates/, or remove the `template:` key");
-        }
-        return Err(d);
+}
+
+/// A missing template is an error at the note's `template:` key when a note asked for it,
+/// else at the theme's templates folder.
+fn check_template(
+    site: &Site,
+    tera: &tera::Tera,
+    theme: &Theme,
+    page: &Page,
+    template: &str,
+) -> Result<(), Diagnostic> {
+    if tera.contains_template(template) {
+        return Ok(());
     }
-    let html = tera
-        .render(&template, &ctx)
-        .map_err(|e| templates::to_diagnostic(theme, &e))?;
-    Ok(Rendered {
-        html,
-        sections,
-        extra,
-    })
+    let mut d = Diagnostic::error(
+        templates::template_path(theme, template),
+        format!("missing template `{template}`"),
+    );
+    if let PageKind::Note(n) = page.kind {
+        let note = &site.corpus.notes[n];
+        let off = note.source[..note.body_start].find("template").unwrap_or(0);
+        d = Diagnostic::error(&note.path, format!("missing template `{template}`"))
+            .at(&note.source, off)
+            .with_help("create it under templates/, or remove the `template:` key");
+    }
+    Err(d)
 }
 
 /// The notes at positions `range` of the reading order, rendered for a print page.

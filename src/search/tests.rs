@@ -70,6 +70,121 @@ fn file<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
     &files.iter().find(|(f, _)| f == name).expect(name).1
 }
 
+/// The dictionary decoded: words, their stems and posting lists, by term id.
+type Dictionary = (Vec<String>, Vec<String>, Vec<Vec<(usize, bool, usize)>>);
+
+/// A postings shard's text.
+fn postings_text(files: &[(String, String)], p: usize) -> String {
+    assigned(
+        file(files, &shard_name('p', p)),
+        &format!("COREM_SEARCH_SHARDS.p{p}"),
+    )
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// One term's posting list: (entry, heading, impact level) for each of its `df` entries.
+fn posting_list(text: &str, df: u64) -> Vec<(usize, bool, usize)> {
+    let mut r = Reader::new(text);
+    let mut e: i64 = -1;
+    let mut list = Vec::new();
+    for _ in 0..df {
+        let v = r.num().expect("posting");
+        let l = encode::LEVELS as u64;
+        e += (v / (2 * l)) as i64 + 1;
+        list.push((e as usize, v % (2 * l) >= l, (v % l) as usize));
+    }
+    assert!(r.at_end(), "exactly its postings");
+    list
+}
+
+/// The words, stems and posting lists of dictionary shard `i` (which holds `count` words),
+/// reading its postings from shard `p_files` on; returns the next postings shard's number.
+fn decode_dictionary_shard(
+    files: &[(String, String)],
+    i: usize,
+    count: u64,
+    first: &str,
+    p_files: usize,
+    out: &mut Dictionary,
+) -> usize {
+    let name = shard_name('d', i);
+    let d = assigned(file(files, &name), &format!("COREM_SEARCH_SHARDS.d{i}"));
+    let ws: Vec<String> = front_decode(d["w"].as_str().unwrap())
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
+    assert_eq!(ws.len() as u64, count, "{name}");
+    assert_eq!(ws[0], first, "{name} starts at the word the core names");
+    let table = nums(d["t"].as_str().unwrap());
+    let mut apart = d["x"].as_str().unwrap().split('\n');
+    // Postings shards of this dictionary shard, in order.
+    let mut p = d["p"].as_u64().unwrap() as usize;
+    assert_eq!(p, p_files, "postings shards are numbered in order");
+    let per_p = nums(d["n"].as_str().unwrap());
+    let (mut in_shard, mut left, mut k) = (0, per_p[0], 0);
+    let mut text = postings_text(files, p);
+    for (j, w) in ws.iter().enumerate() {
+        if left == 0 {
+            assert_eq!(in_shard, text.len(), "p{p} holds exactly its lists");
+            (p, k, in_shard) = (p + 1, k + 1, 0);
+            left = per_p[k];
+            text = postings_text(files, p);
+        }
+        left -= 1;
+        let (df, len, code) = (table[3 * j], table[3 * j + 1] as usize, table[3 * j + 2]);
+        let stem = if code == 0 {
+            apart.next().expect("a stem apart").to_string()
+        } else {
+            let units: Vec<u16> = w.encode_utf16().collect();
+            String::from_utf16_lossy(&units[..units.len() + 1 - code as usize])
+        };
+        out.2
+            .push(posting_list(&text[in_shard..in_shard + len], df));
+        in_shard += len;
+        out.0.push(w.clone());
+        out.1.push(stem);
+    }
+    assert_eq!(in_shard, text.len());
+    p + 1
+}
+
+/// The entries of sections shard `i`: each note's own entry, then one per heading.
+fn decode_sections_shard(files: &[(String, String)], i: usize) -> Vec<EntryView> {
+    let v = assigned(
+        file(files, &shard_name('s', i)),
+        &format!("COREM_SEARCH_SHARDS.s{i}"),
+    );
+    let mut entries = Vec::new();
+    for note in v.as_array().unwrap() {
+        let a = note.as_array().unwrap();
+        let s = |k: usize| a[k].as_str().unwrap().to_string();
+        let base = EntryView {
+            url: s(0),
+            title: s(1),
+            path: s(2),
+            ..Default::default()
+        };
+        entries.push(EntryView {
+            text: s(3),
+            ..base.clone()
+        });
+        for sec in &a[4..] {
+            let x = sec.as_array().unwrap();
+            entries.push(EntryView {
+                level: x[0].as_u64().unwrap(),
+                parent: x[1].as_u64().unwrap(),
+                heading: x[2].as_str().unwrap().into(),
+                anchor: x[3].as_str().unwrap().into(),
+                text: x[4].as_str().unwrap().into(),
+                ..base.clone()
+            });
+        }
+    }
+    entries
+}
+
 fn decode(files: &[(String, String)]) -> Decoded {
     assert_eq!(files[0].0, INDEX_FILE);
     let core = assigned(&files[0].1, "window.COREM_SEARCH_INDEX");
@@ -85,109 +200,17 @@ fn decode(files: &[(String, String)]) -> Decoded {
     let first: Vec<&str> = core["dfirst"].as_str().unwrap().split('\n').collect();
     let dterms = nums(core["dterms"].as_str().unwrap());
     assert_eq!(first.len(), dterms.len());
-    let (mut words, mut stems, mut postings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut dict: Dictionary = (Vec::new(), Vec::new(), Vec::new());
     let mut p_files = 0;
     for (i, &count) in dterms.iter().enumerate() {
-        let name = shard_name('d', i);
-        let d = assigned(file(files, &name), &format!("COREM_SEARCH_SHARDS.d{i}"));
-        let ws: Vec<String> = front_decode(d["w"].as_str().unwrap())
-            .into_iter()
-            .map(|x| x.0)
-            .collect();
-        assert_eq!(ws.len() as u64, count, "{name}");
-        assert_eq!(ws[0], first[i], "{name} starts at the word the core names");
-        let table = nums(d["t"].as_str().unwrap());
-        let mut apart = d["x"].as_str().unwrap().split('\n');
-        // Postings shards of this dictionary shard, in order.
-        let mut p = d["p"].as_u64().unwrap() as usize;
-        assert_eq!(p, p_files, "postings shards are numbered in order");
-        let per_p = nums(d["n"].as_str().unwrap());
-        let mut in_shard = 0;
-        let mut left = per_p[0];
-        let mut k = 0;
-        let mut text = assigned(
-            file(files, &shard_name('p', p)),
-            &format!("COREM_SEARCH_SHARDS.p{p}"),
-        )
-        .as_str()
-        .unwrap()
-        .to_string();
-        for (j, w) in ws.iter().enumerate() {
-            if left == 0 {
-                assert_eq!(in_shard, text.len(), "p{p} holds exactly its lists");
-                p += 1;
-                k += 1;
-                left = per_p[k];
-                in_shard = 0;
-                text = assigned(
-                    file(files, &shard_name('p', p)),
-                    &format!("COREM_SEARCH_SHARDS.p{p}"),
-                )
-                .as_str()
-                .unwrap()
-                .to_string();
-            }
-            left -= 1;
-            let (df, len, code) = (table[3 * j], table[3 * j + 1] as usize, table[3 * j + 2]);
-            let stem = if code == 0 {
-                apart.next().expect("a stem apart").to_string()
-            } else {
-                let units: Vec<u16> = w.encode_utf16().collect();
-                String::from_utf16_lossy(&units[..units.len() + 1 - code as usize])
-            };
-            let mut r = Reader::new(&text[in_shard..in_shard + len]);
-            let mut e: i64 = -1;
-            let mut list = Vec::new();
-            for _ in 0..df {
-                let v = r.num().expect("posting");
-                let l = encode::LEVELS as u64;
-                e += (v / (2 * l)) as i64 + 1;
-                list.push((e as usize, v % (2 * l) >= l, (v % l) as usize));
-            }
-            assert!(r.at_end(), "{w}: exactly its postings");
-            in_shard += len;
-            words.push(w.clone());
-            stems.push(stem);
-            postings.push(list);
-        }
-        assert_eq!(in_shard, text.len());
-        p_files = p + 1;
+        p_files = decode_dictionary_shard(files, i, count, first[i], p_files, &mut dict);
     }
-    // Sections shards.
     let sshards = nums(core["sshards"].as_str().unwrap());
     let mut entries = Vec::new();
     for (i, &count) in sshards.iter().enumerate() {
-        let v = assigned(
-            file(files, &shard_name('s', i)),
-            &format!("COREM_SEARCH_SHARDS.s{i}"),
-        );
-        let before = entries.len();
-        for note in v.as_array().unwrap() {
-            let a = note.as_array().unwrap();
-            let s = |k: usize| a[k].as_str().unwrap().to_string();
-            let base = EntryView {
-                url: s(0),
-                title: s(1),
-                path: s(2),
-                ..Default::default()
-            };
-            entries.push(EntryView {
-                text: s(3),
-                ..base.clone()
-            });
-            for sec in &a[4..] {
-                let x = sec.as_array().unwrap();
-                entries.push(EntryView {
-                    level: x[0].as_u64().unwrap(),
-                    parent: x[1].as_u64().unwrap(),
-                    heading: x[2].as_str().unwrap().into(),
-                    anchor: x[3].as_str().unwrap().into(),
-                    text: x[4].as_str().unwrap().into(),
-                    ..base.clone()
-                });
-            }
-        }
-        assert_eq!((entries.len() - before) as u64, count, "s{i}");
+        let shard = decode_sections_shard(files, i);
+        assert_eq!(shard.len() as u64, count, "s{i}");
+        entries.extend(shard);
     }
     assert_eq!(core["n"].as_u64().unwrap() as usize, entries.len());
     assert_eq!(
@@ -195,6 +218,7 @@ fn decode(files: &[(String, String)]) -> Decoded {
         1 + dterms.len() + p_files + sshards.len(),
         "no other file"
     );
+    let (words, stems, postings) = dict;
     Decoded {
         core,
         words,

@@ -202,6 +202,55 @@ impl<'a> Digests<'a> {
         }
     }
 
+    /// What a note's page shows besides its own HTML: tags, backlinks with their sentences,
+    /// related notes, neighbours in the reading order, its section, its local graph.
+    fn note_page(&self, n: NoteId, s: &mut DefaultHasher) {
+        let site = self.site;
+        let graph = site.graph;
+        let corpus = site.corpus;
+        let note = &corpus.notes[n];
+        0u8.hash(s);
+        self.deep[n].hash(s);
+        self.tags(n, s);
+        for b in &graph.backlinks[n] {
+            self.note_link(b.from, s);
+            site.context(b.from, &b.context).hash(s);
+        }
+        0xffu8.hash(s);
+        for &r in &graph.related[n] {
+            self.note_link(r, s);
+        }
+        0xffu8.hash(s);
+        let pos = graph.position[n];
+        let prev = pos.checked_sub(1).map(|p| graph.order[p]);
+        let next = graph.order.get(pos + 1).copied();
+        for x in [prev, next] {
+            x.is_some().hash(s);
+            if let Some(x) = x {
+                self.note_link(x, s);
+            }
+        }
+        note.section.hash(s);
+        corpus.sections[note.section].out_dir.hash(s);
+        if note.is_index {
+            self.section_ctx[note.section].hash(s);
+        }
+        let nav = &site.project.config.navigation;
+        if nav.local_graph {
+            crate::graph::local::digest(site, n, nav.local_graph_depth, s);
+        }
+    }
+
+    /// The notes at positions `range` of the reading order, as a print page shows them.
+    fn printed(&self, range: std::ops::Range<usize>, s: &mut DefaultHasher) {
+        let corpus = self.site.corpus;
+        for &n in &self.site.graph.order[range] {
+            self.deep[n].hash(s);
+            self.file[n].hash(s);
+            self.depth[corpus.notes[n].section].hash(s);
+        }
+    }
+
     /// The digest of one page.
     pub fn page(&self, kind: &PageKind, out_path: &str) -> u64 {
         let site = self.site;
@@ -211,40 +260,7 @@ impl<'a> Digests<'a> {
         out_path.hash(&mut s);
         self.chrome(kind, &mut s);
         match kind {
-            PageKind::Note(n) => {
-                let n = *n;
-                let note = &corpus.notes[n];
-                0u8.hash(&mut s);
-                self.deep[n].hash(&mut s);
-                self.tags(n, &mut s);
-                for b in &graph.backlinks[n] {
-                    self.note_link(b.from, &mut s);
-                    site.context(b.from, &b.context).hash(&mut s);
-                }
-                0xffu8.hash(&mut s);
-                for &r in &graph.related[n] {
-                    self.note_link(r, &mut s);
-                }
-                0xffu8.hash(&mut s);
-                let pos = graph.position[n];
-                let prev = pos.checked_sub(1).map(|p| graph.order[p]);
-                let next = graph.order.get(pos + 1).copied();
-                for x in [prev, next] {
-                    x.is_some().hash(&mut s);
-                    if let Some(x) = x {
-                        self.note_link(x, &mut s);
-                    }
-                }
-                note.section.hash(&mut s);
-                corpus.sections[note.section].out_dir.hash(&mut s);
-                if note.is_index {
-                    self.section_ctx[note.section].hash(&mut s);
-                }
-                let nav = &site.project.config.navigation;
-                if nav.local_graph {
-                    crate::graph::local::digest(site, n, nav.local_graph_depth, &mut s);
-                }
-            }
+            PageKind::Note(n) => self.note_page(*n, &mut s),
             PageKind::Section(sec) => {
                 1u8.hash(&mut s);
                 self.section_ctx[*sec].hash(&mut s);
@@ -287,23 +303,13 @@ impl<'a> Digests<'a> {
             }
             PageKind::Print => {
                 7u8.hash(&mut s);
-                for &n in &graph.order {
-                    let note = &corpus.notes[n];
-                    self.deep[n].hash(&mut s);
-                    self.file[n].hash(&mut s);
-                    self.depth[note.section].hash(&mut s);
-                }
+                self.printed(0..graph.order.len(), &mut s);
             }
             PageKind::PrintPart(i) => {
                 8u8.hash(&mut s);
                 self.print_parts.hash(&mut s);
                 let range = (site.print_parts().parts.get(*i)).map_or(0..0, |p| p.notes.clone());
-                for &n in &graph.order[range] {
-                    let note = &corpus.notes[n];
-                    self.deep[n].hash(&mut s);
-                    self.file[n].hash(&mut s);
-                    self.depth[note.section].hash(&mut s);
-                }
+                self.printed(range, &mut s);
             }
         }
         s.finish()

@@ -34,6 +34,8 @@ use crate::{Analysis, BuildOptions, Error, FileSource};
 
 use super::deps::{Digests, note_file_hash};
 
+mod fast;
+
 /// A rendered page: output path, HTML, and the note's section texts (for search).
 /// A rendered page: output path, HTML, section texts, and the files that go with it.
 type RenderedPage = (
@@ -42,6 +44,14 @@ type RenderedPage = (
     Vec<render::SectionText>,
     Vec<(String, String)>,
 );
+
+/// What [`Incremental::plan`] decided: the digests to keep, the pages to render now (by
+/// index), and the pages left for [`Incremental::finish`] with their new digests.
+struct Plan {
+    digests: HashMap<String, u64>,
+    todo: Vec<usize>,
+    deferred: Vec<(Page, u64)>,
+}
 
 /// The served site: output path → bytes.
 pub type SiteFiles = HashMap<String, Bytes>;
@@ -151,6 +161,55 @@ struct NoteCache {
     hash: u64,
 }
 
+/// Each note's derived data for a reload, by note id: kept from the old state where the
+/// note's text is the same, else empty and listed in `redo`.
+struct Kept {
+    parsed: Vec<Option<Parsed>>,
+    prepared: Vec<Option<render::Prepared>>,
+    parse_diags: Vec<Vec<Diagnostic>>,
+    prep_diags: Vec<Vec<Diagnostic>>,
+    hashes: Vec<u64>,
+    redo: Vec<usize>,
+}
+
+impl Kept {
+    /// Moves over the old data of every note of `corpus` whose path and text are unchanged.
+    fn reuse(corpus: &load::Corpus, mut old: HashMap<String, NoteCache>) -> Kept {
+        let n = corpus.notes.len();
+        let mut kept = Kept {
+            parsed: Vec::with_capacity(n),
+            prepared: Vec::with_capacity(n),
+            parse_diags: Vec::with_capacity(n),
+            prep_diags: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            redo: Vec::new(),
+        };
+        for note in &corpus.notes {
+            match old.remove(&note.rel) {
+                Some(c)
+                    if c.path == note.path
+                        && c.source.as_ref().is_none_or(|s| *s == note.source) =>
+                {
+                    kept.parsed.push(Some(c.parsed));
+                    kept.prepared.push(Some(c.prepared));
+                    kept.parse_diags.push(c.parse_diags);
+                    kept.prep_diags.push(c.prep_diags);
+                    kept.hashes.push(c.hash);
+                }
+                _ => {
+                    kept.redo.push(note.id);
+                    kept.parsed.push(None);
+                    kept.prepared.push(None);
+                    kept.parse_diags.push(Vec::new());
+                    kept.prep_diags.push(Vec::new());
+                    kept.hashes.push(0);
+                }
+            }
+        }
+        kept
+    }
+}
+
 /// The live-preview build state. See the module documentation.
 pub struct Incremental {
     dir: PathBuf,
@@ -214,26 +273,8 @@ impl Incremental {
     pub fn open(dir: &Path, opts: &BuildOptions) -> Result<Incremental, Error> {
         let project = Project::open(dir, &opts.overrides)?;
         let theme = Theme::load(&project.templates_dir, &project.static_dir)?;
-        let (tera, theme_diags) = compile(&project, &theme);
-        let (highlight_css, highlight_diag) = match render::highlight::stylesheet(
-            &project.config.highlight.light,
-            &project.config.highlight.dark,
-        ) {
-            Ok(c) => (c, None),
-            Err(msg) => (
-                String::new(),
-                Some(
-                    Diagnostic::error(
-                        project
-                            .config_file
-                            .clone()
-                            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
-                        msg,
-                    )
-                    .with_help("set [highlight] light = … and dark = … to available themes"),
-                ),
-            ),
-        };
+        let (tera, theme_diags) = crate::compile_templates(&project, &theme);
+        let (highlight_css, highlight_diag) = crate::highlight_stylesheet(&project);
         // Read once when serving starts: a commit made while serving shows after a restart.
         let dates = load::git::last_commit_dates(&project.notes_dir);
         let mut inc = Incremental {
@@ -399,293 +440,6 @@ impl Incremental {
         Ok(up)
     }
 
-    /// The fast path for the most common edit: only the body text of known notes changed, and
-    /// in a way nothing else can see (same front matter, title, headings and anchors, same
-    /// link targets, no link problem). Then only those notes are re-parsed and re-linked, and
-    /// only their pages, the pages showing their backlink sentences, and the pages embedding
-    /// them are rendered; nothing proportional to the site's size is done before the reload.
-    /// `None` when the edit does not qualify (the general path then runs); state is left
-    /// untouched in that case.
-    fn try_fast(&mut self, kinds: &[(Kind, &PathBuf)]) -> Option<Result<Update, Vec<Diagnostic>>> {
-        if !self.last_ok
-            || self.force_all
-            || self.reopen
-            || kinds.is_empty()
-            || self
-                .pending
-                .iter()
-                .any(|(p, _)| !matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)))
-            || kinds.iter().any(|(k, _)| *k != Kind::Note)
-        {
-            return None;
-        }
-        let t0 = Instant::now();
-        // Read and check every edited note before touching any state.
-        let mut edits: Vec<(usize, String, Parsed, Vec<Diagnostic>)> = Vec::new();
-        for (_, path) in kinds {
-            let id = self.a.corpus.notes.iter().position(|n| n.path == **path)?;
-            if edits.iter().any(|e| e.0 == id) {
-                continue;
-            }
-            let note = &self.a.corpus.notes[id];
-            let (_, _, source, body_start, _) =
-                load::read_note(note.path.clone(), note.rel.clone()).ok()?;
-            if source[..body_start] != note.source[..note.body_start]
-                || self.link_diags.iter().any(|d| d.file == note.path)
-            {
-                return None;
-            }
-            let (p, problems) =
-                crate::markdown::parse(&source[body_start..], note.meta.title.as_deref());
-            let old = &self.a.parsed[id];
-            if p.h1 != old.h1
-                || p.headings != old.headings
-                || p.extra_ids != old.extra_ids
-                || p.tags != old.tags
-            {
-                return None;
-            }
-            let diags = problems
-                .into_iter()
-                .map(|pr| {
-                    let mut d = Diagnostic::error(&note.path, pr.message)
-                        .at(&source, body_start + pr.offset);
-                    d.help = pr.help;
-                    d
-                })
-                .collect();
-            edits.push((id, source, p, diags));
-        }
-        // Install the new text (kept aside to put back if the links do not qualify).
-        let mut undo = Vec::new();
-        for (id, source, p, _) in &mut edits {
-            let note = &mut self.a.corpus.notes[*id];
-            let old_source = std::mem::replace(&mut note.source, std::mem::take(source));
-            let old_parsed = std::mem::replace(&mut self.a.parsed[*id], std::mem::take(p));
-            undo.push((*id, old_source, old_parsed));
-        }
-        let policy = self.a.project.config.broken_links;
-        // Names are the same as at the last full link (titles, aliases, paths unchanged).
-        let lookups = self
-            .lookups
-            .take()
-            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph.titles));
-        let mut relinked = Vec::new();
-        let mut qualifies = true;
-        for (id, _, _, _) in &edits {
-            let (resolved, diags) = crate::link::resolve_note(
-                &self.a.corpus,
-                &self.a.parsed,
-                &self.a.graph.titles,
-                &lookups,
-                policy,
-                *id,
-            );
-            let targets = |links: &[crate::markdown::Link], res: &[crate::link::Resolved]| {
-                let mut notes = Vec::new();
-                let mut embeds = Vec::new();
-                let mut assets = Vec::new();
-                for (l, r) in links.iter().zip(res) {
-                    match (l.kind, r) {
-                        (crate::markdown::LinkKind::Embed, _) => embeds.push(r.clone()),
-                        (
-                            crate::markdown::LinkKind::Link,
-                            crate::link::Resolved::Note { note, .. },
-                        ) if !notes.contains(note) => notes.push(*note),
-                        (_, crate::link::Resolved::Asset(a)) => assets.push(*a),
-                        _ => {}
-                    }
-                }
-                notes.sort_unstable();
-                assets.sort_unstable();
-                assets.dedup();
-                (notes, embeds, assets)
-            };
-            let old_links = &undo.iter().find(|u| u.0 == *id).map(|u| &u.2.links);
-            let Some(old_links) = old_links else {
-                qualifies = false;
-                break;
-            };
-            let before = targets(old_links, &self.a.graph.resolved[*id]);
-            let after = targets(&self.a.parsed[*id].links, &resolved);
-            if !diags.is_empty() || before != after {
-                qualifies = false;
-                break;
-            }
-            relinked.push((*id, resolved));
-        }
-        self.lookups = Some(lookups);
-        if !qualifies {
-            for (id, source, parsed) in undo {
-                self.a.corpus.notes[id].source = source;
-                self.a.parsed[id] = parsed;
-            }
-            return None;
-        }
-        let t_link = t0.elapsed();
-
-        // Commit: links, backlink sentences, computed blocks, hashes.
-        let mut pages: Vec<usize> = Vec::new();
-        for (id, resolved) in relinked {
-            let links = &self.a.parsed[id].links;
-            // As in `link`: a target's backlink shows the first link's sentence.
-            let mut seen = Vec::new();
-            for (l, r) in links.iter().zip(&resolved) {
-                if let crate::link::Resolved::Note { note: t, .. } = r
-                    && *t != id
-                    && l.kind == crate::markdown::LinkKind::Link
-                    && !seen.contains(t)
-                {
-                    seen.push(*t);
-                    if let Some(b) = self.a.graph.backlinks[*t].iter_mut().find(|b| b.from == id)
-                        && b.context != l.context
-                    {
-                        b.context = l.context.clone();
-                        if !pages.contains(t) {
-                            pages.push(*t);
-                        }
-                    }
-                }
-            }
-            self.a.graph.resolved[id] = resolved;
-            pages.push(id);
-        }
-        for (id, _, _, diags) in edits {
-            self.parse_diags[id] = diags;
-            let formats = self.a.project.config.calc.formats();
-            let (specials, d) =
-                render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], formats);
-            // A changed inline value shows in the "Linked from" sentences of the notes it
-            // links to: those pages change too.
-            if specials != self.a.prepared[id] {
-                for (t, backs) in self.a.graph.backlinks.iter().enumerate() {
-                    let shows_values = backs
-                        .iter()
-                        .any(|b| b.from == id && b.context.contains(crate::markdown::VALUE_START));
-                    if shows_values && !pages.contains(&t) {
-                        pages.push(t);
-                    }
-                }
-            }
-            self.a.prepared[id] = specials;
-            self.prep_diags[id] = d;
-            self.file_hash[id] = note_file_hash(&self.a.corpus.notes[id]);
-        }
-        self.last_reparsed = undo.len();
-        self.fast_rebuilds += 1;
-        // Notes that embed an edited note, transitively.
-        let edited: Vec<usize> = undo.iter().map(|u| u.0).collect();
-        let mut frontier = edited.clone();
-        while let Some(x) = frontier.pop() {
-            for (n, (links, res)) in self
-                .a
-                .parsed
-                .iter()
-                .map(|p| &p.links)
-                .zip(&self.a.graph.resolved)
-                .enumerate()
-            {
-                let embeds_x = links.iter().zip(res).any(|(l, r)| {
-                    l.kind == crate::markdown::LinkKind::Embed
-                        && matches!(r, crate::link::Resolved::Note { note, .. } if *note == x)
-                });
-                if embeds_x && !pages.contains(&n) {
-                    pages.push(n);
-                    frontier.push(n);
-                }
-            }
-        }
-        let diags = self.diagnostics();
-        if diags.iter().any(Diagnostic::is_error) {
-            return Some(Err(diags));
-        }
-        let t_prep = t0.elapsed();
-        let site = self.a.site();
-        let (tera, theme) = (&self.a.tera, &self.a.theme);
-        let todo: Vec<Page> = pages
-            .iter()
-            .map(|&n| Page {
-                kind: PageKind::Note(n),
-                out_path: self.a.corpus.notes[n].out_path.clone(),
-            })
-            .collect();
-        // The print pages showing the re-rendered notes (rendered after the reload).
-        let mut print_pages = vec![Page {
-            kind: PageKind::Print,
-            out_path: "print.html".into(),
-        }];
-        let parts = site.print_parts();
-        let mut part_ids: Vec<usize> = pages.iter().filter_map(|&n| parts.part_of(n)).collect();
-        part_ids.sort_unstable();
-        part_ids.dedup();
-        print_pages.extend(part_ids.into_iter().map(|i| Page {
-            kind: PageKind::PrintPart(i),
-            out_path: parts.parts[i].out_path.clone(),
-        }));
-        let results: Vec<Result<RenderedPage, Diagnostic>> = todo
-            .par_iter()
-            .map(|p| {
-                render::render_page(&site, tera, theme, p)
-                    .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
-            })
-            .collect();
-        let mut rendered = Vec::new();
-        let mut errors = Vec::new();
-        let mut sections = Vec::new();
-        for (r, page) in results.into_iter().zip(&todo) {
-            match r {
-                Ok((path, html, secs, extra)) => {
-                    rendered.push((path, html));
-                    rendered.extend(extra);
-                    sections.push((page.clone(), secs));
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-        if !errors.is_empty() {
-            return Some(Err(errors));
-        }
-        for (page, secs) in sections {
-            self.keep_sections(&page, secs);
-        }
-        let t_render = t0.elapsed();
-        let mut files: SiteFiles = (*self.files).clone();
-        let mut changed = Vec::new();
-        for (path, html) in rendered {
-            self.digests.remove(&path);
-            let b = Bytes::from(html);
-            if files.get(&path) != Some(&b) {
-                files.insert(path.clone(), b);
-                changed.push(path);
-            }
-        }
-        changed.sort();
-        self.files = Arc::new(files);
-        self.digests_stale = true;
-        // The print pages show every note: render them after the reload, in `finish`.
-        let mut pending = Vec::new();
-        for p in &print_pages {
-            self.digests.remove(&p.out_path);
-            pending.push(p.out_path.clone());
-        }
-        self.pending = print_pages.into_iter().map(|p| (p, 0)).collect();
-        self.search_after_rebuild(&mut pending);
-        Some(Ok(Update {
-            changed,
-            pending,
-            rendered: todo.len(),
-            pages: self.page_paths.len(),
-            full: false,
-            warnings: diags,
-            timings: vec![
-                ("link", t_link),
-                ("prepare", t_prep - t_link),
-                ("render", t_render - t_prep),
-                ("output", t0.elapsed() - t_render),
-            ],
-        }))
-    }
-
     fn reload_theme(&mut self) -> Result<(), Error> {
         let p = &self.a.project;
         let theme = Theme::load(&p.templates_dir, &p.static_dir)?;
@@ -697,7 +451,7 @@ impl Incremental {
                 .all(|(x, y)| x.name == y.name && x.text == y.text && x.origin == y.origin);
         self.a.theme = theme;
         if !same {
-            let (tera, diags) = compile(&self.a.project, &self.a.theme);
+            let (tera, diags) = crate::compile_templates(&self.a.project, &self.a.theme);
             self.theme_diags = diags;
             if let Some(t) = tera {
                 self.a.tera = t;
@@ -714,6 +468,45 @@ impl Incremental {
         let t0 = Instant::now();
         self.lookups = None;
         self.note_timings.clear();
+        self.walk_if_needed(changed, rescan);
+        let mut old = self.take_note_caches();
+        let files = self.read_notes(changed, &mut old);
+        self.note_timings.push(("read", t0.elapsed()));
+        let mut load_diags = Vec::new();
+        let corpus = load::assemble(
+            &self.a.project,
+            load::LoadOptions {
+                drafts: self.opts.drafts,
+            },
+            files,
+            self.other_files.clone(),
+            &mut load_diags,
+        );
+        self.load_diags = load_diags;
+        let mut kept = Kept::reuse(&corpus, old);
+        self.recompute(&corpus, &mut kept);
+        self.last_reparsed = kept.redo.len();
+        self.note_timings.push(("parse", t0.elapsed()));
+        let parsed: Vec<Parsed> = (kept.parsed.into_iter())
+            .map(Option::unwrap_or_default)
+            .collect();
+        let (graph, link_diags) =
+            crate::link::link(&corpus, &parsed, self.a.project.config.broken_links);
+        self.note_timings.push(("link", t0.elapsed()));
+        self.a.corpus = corpus;
+        self.a.parsed = parsed;
+        self.a.prepared = (kept.prepared.into_iter())
+            .map(Option::unwrap_or_default)
+            .collect();
+        self.a.graph = graph;
+        self.file_hash = kept.hashes;
+        self.parse_diags = kept.parse_diags;
+        self.prep_diags = kept.prep_diags;
+        self.link_diags = link_diags;
+    }
+
+    /// Walks the notes folder again when notes may have appeared or gone.
+    fn walk_if_needed(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
         let need_walk = rescan || {
             let known: HashSet<&Path> = self.md_files.iter().map(|(p, _)| p.as_path()).collect();
             changed
@@ -727,8 +520,10 @@ impl Incremental {
             self.other_files = other;
             self.walk_diags = d;
         }
+    }
 
-        // Take the old notes apart, by relative path.
+    /// Takes the notes and everything derived from them out of the state, by relative path.
+    fn take_note_caches(&mut self) -> HashMap<String, NoteCache> {
         let old_notes = std::mem::take(&mut self.a.corpus.notes);
         let old_parsed = std::mem::take(&mut self.a.parsed);
         let old_prepared = std::mem::take(&mut self.a.prepared);
@@ -759,8 +554,16 @@ impl Incremental {
                 },
             );
         }
+        old
+    }
 
-        // Unchanged files are moved over; the others are read (in parallel).
+    /// Every note file of the walk: unchanged ones moved over from `old`, the others read (in
+    /// parallel).
+    fn read_notes(
+        &self,
+        changed: &HashSet<PathBuf>,
+        old: &mut HashMap<String, NoteCache>,
+    ) -> Vec<Result<LoadedFile, Vec<Diagnostic>>> {
         let mut slots: Vec<Option<Result<LoadedFile, Vec<Diagnostic>>>> =
             (0..self.md_files.len()).map(|_| None).collect();
         let mut to_read = Vec::new();
@@ -785,51 +588,12 @@ impl Incremental {
         for (i, r) in read {
             slots[i] = Some(r);
         }
-        self.note_timings.push(("read", t0.elapsed()));
-        let mut load_diags = Vec::new();
-        let corpus = load::assemble(
-            &self.a.project,
-            load::LoadOptions {
-                drafts: self.opts.drafts,
-            },
-            slots.into_iter().flatten().collect(),
-            self.other_files.clone(),
-            &mut load_diags,
-        );
-        self.load_diags = load_diags;
+        slots.into_iter().flatten().collect()
+    }
 
-        // Keep each note's parse and computed blocks while its text is the same.
-        let n = corpus.notes.len();
-        let mut parsed: Vec<Option<Parsed>> = Vec::with_capacity(n);
-        let mut prepared: Vec<Option<render::Prepared>> = Vec::with_capacity(n);
-        let mut parse_diags = Vec::with_capacity(n);
-        let mut prep_diags = Vec::with_capacity(n);
-        let mut hashes = Vec::with_capacity(n);
-        let mut redo = Vec::new();
-        for note in &corpus.notes {
-            match old.remove(&note.rel) {
-                Some(c)
-                    if c.path == note.path
-                        && c.source.as_ref().is_none_or(|s| *s == note.source) =>
-                {
-                    parsed.push(Some(c.parsed));
-                    prepared.push(Some(c.prepared));
-                    parse_diags.push(c.parse_diags);
-                    prep_diags.push(c.prep_diags);
-                    hashes.push(c.hash);
-                }
-                _ => {
-                    redo.push(note.id);
-                    parsed.push(None);
-                    prepared.push(None);
-                    parse_diags.push(Vec::new());
-                    prep_diags.push(Vec::new());
-                    hashes.push(0);
-                }
-            }
-        }
-        let fresh: Vec<(usize, Parsed, Vec<Diagnostic>, u64)> = redo
-            .par_iter()
+    /// Parses the notes of `kept.redo` and computes their blocks (in parallel).
+    fn recompute(&self, corpus: &load::Corpus, kept: &mut Kept) {
+        let fresh: Vec<(usize, Parsed, Vec<Diagnostic>, u64)> = (kept.redo.par_iter())
             .map(|&id| {
                 let note = &corpus.notes[id];
                 let (p, problems) = crate::markdown::parse(note.body(), note.meta.title.as_deref());
@@ -846,40 +610,22 @@ impl Incremental {
             })
             .collect();
         for (id, p, d, h) in fresh {
-            parsed[id] = Some(p);
-            parse_diags[id] = d;
-            hashes[id] = h;
+            kept.parsed[id] = Some(p);
+            kept.parse_diags[id] = d;
+            kept.hashes[id] = h;
         }
-        let parsed: Vec<Parsed> = parsed.into_iter().map(Option::unwrap_or_default).collect();
-        let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = redo
-            .par_iter()
-            .map(|&id| {
-                let formats = self.a.project.config.calc.formats();
-                let (s, d) = render::prepare_note(&corpus, id, &parsed[id], formats);
-                (id, s, d)
+        let formats = self.a.project.config.calc.formats();
+        let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = (kept.redo.par_iter())
+            .filter_map(|&id| {
+                let parsed = kept.parsed[id].as_ref()?;
+                let (s, d) = render::prepare_note(corpus, id, parsed, formats);
+                Some((id, s, d))
             })
             .collect();
         for (id, s, d) in computed {
-            prepared[id] = Some(s);
-            prep_diags[id] = d;
+            kept.prepared[id] = Some(s);
+            kept.prep_diags[id] = d;
         }
-        self.last_reparsed = redo.len();
-        self.note_timings.push(("parse", t0.elapsed()));
-
-        let (graph, link_diags) =
-            crate::link::link(&corpus, &parsed, self.a.project.config.broken_links);
-        self.note_timings.push(("link", t0.elapsed()));
-        self.a.corpus = corpus;
-        self.a.parsed = parsed;
-        self.a.prepared = prepared
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect();
-        self.a.graph = graph;
-        self.file_hash = hashes;
-        self.parse_diags = parse_diags;
-        self.prep_diags = prep_diags;
-        self.link_diags = link_diags;
     }
 
     /// Every diagnostic of the current state, sorted.
@@ -911,53 +657,24 @@ impl Incremental {
         Ok(b)
     }
 
-    /// Renders the pages whose inputs changed and updates the output (see the module docs).
-    fn render(&mut self) -> Result<Update, Vec<Diagnostic>> {
-        let t0 = Instant::now();
-        let diags = self.diagnostics();
-        if diags.iter().any(Diagnostic::is_error) {
-            return Err(diags);
-        }
-        let first = self.files.is_empty();
+    /// Renders `todo` in parallel and keeps their notes' section texts (for search): the
+    /// output path and bytes of every page and of the files that go with it. All errors, sorted
+    /// and without repeats, when any page fails.
+    fn render_pages(&mut self, todo: &[&Page]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let site = self.a.site();
-        let pages = render::pages(&site);
-        let digests = Digests::new(&site, &self.file_hash);
-        let mut new_digests: HashMap<String, u64> = HashMap::with_capacity(pages.len());
-        let mut todo: Vec<&Page> = Vec::new();
-        let mut deferred: Vec<(Page, u64)> = Vec::new();
-        for p in &pages {
-            let d = digests.page(&p.kind, &p.out_path);
-            let old = self.digests.get(&p.out_path).copied();
-            if !self.force_all && old == Some(d) {
-                new_digests.insert(p.out_path.clone(), d);
-            } else if matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)) && !first {
-                // Keep the old digest until the page is rendered by `finish`.
-                if let Some(o) = old {
-                    new_digests.insert(p.out_path.clone(), o);
-                }
-                deferred.push((p.clone(), d));
-            } else {
-                new_digests.insert(p.out_path.clone(), d);
-                todo.push(p);
-            }
-        }
-        let t_digest = t0.elapsed();
-        let (a, tera, theme) = (&site, &self.a.tera, &self.a.theme);
+        let (tera, theme) = (&self.a.tera, &self.a.theme);
         let results: Vec<Result<RenderedPage, Diagnostic>> = todo
             .par_iter()
             .map(|p| {
-                render::render_page(a, tera, theme, p)
+                render::render_page(&site, tera, theme, p)
                     .map(|r| (p.out_path.clone(), r.html, r.sections, r.extra))
             })
             .collect();
-        let companions: Vec<String> = pages
-            .iter()
-            .flat_map(|p| render::page_extras(&site, p))
-            .collect();
+        drop(site);
         let mut rendered = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         let mut sections = Vec::new();
-        for (r, page) in results.into_iter().zip(&todo) {
+        for (r, page) in results.into_iter().zip(todo) {
             match r {
                 Ok((path, html, secs, extra)) => {
                     rendered.push((path, html));
@@ -975,9 +692,93 @@ impl Incremental {
         for (page, secs) in sections {
             self.keep_sections(&page, secs);
         }
-        let t_render = t0.elapsed();
-        let extra = crate::extra_files(&self.a, &pages);
+        Ok(rendered)
+    }
 
+    /// Renders the pages whose inputs changed and updates the output (see the module docs).
+    fn render(&mut self) -> Result<Update, Vec<Diagnostic>> {
+        let t0 = Instant::now();
+        let diags = self.diagnostics();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let site = self.a.site();
+        let pages = render::pages(&site);
+        let plan = self.plan(&site, &pages);
+        let t_digest = t0.elapsed();
+        let companions: Vec<String> = pages
+            .iter()
+            .flat_map(|p| render::page_extras(&site, p))
+            .collect();
+        drop(site);
+        let todo: Vec<&Page> = plan.todo.iter().map(|&i| &pages[i]).collect();
+        let rendered = self.render_pages(&todo)?;
+        let t_render = t0.elapsed();
+        let count = rendered.len();
+        let changed = self.store_full(&pages, companions, rendered)?;
+        let mut pending: Vec<String> = (plan.deferred.iter())
+            .map(|(p, _)| p.out_path.clone())
+            .collect();
+        self.search_after_rebuild(&mut pending);
+        self.digests = plan.digests;
+        self.pending = plan.deferred;
+        self.force_all = false;
+        let t_total = t0.elapsed();
+        Ok(Update {
+            changed,
+            pending,
+            rendered: count,
+            pages: self.page_paths.len(),
+            full: false,
+            warnings: diags,
+            timings: vec![
+                ("digest", t_digest),
+                ("render", t_render - t_digest),
+                ("output", t_total - t_render),
+            ],
+        })
+    }
+
+    /// Which pages to render now (their digest changed, or every page when forced), which to
+    /// leave for [`Incremental::finish`] (the print pages, once the site is served), and the
+    /// digests to keep.
+    fn plan(&self, site: &render::Site, pages: &[Page]) -> Plan {
+        let first = self.files.is_empty();
+        let digests = Digests::new(site, &self.file_hash);
+        let mut plan = Plan {
+            digests: HashMap::with_capacity(pages.len()),
+            todo: Vec::new(),
+            deferred: Vec::new(),
+        };
+        for (i, p) in pages.iter().enumerate() {
+            let d = digests.page(&p.kind, &p.out_path);
+            let old = self.digests.get(&p.out_path).copied();
+            if !self.force_all && old == Some(d) {
+                plan.digests.insert(p.out_path.clone(), d);
+            } else if matches!(p.kind, PageKind::Print | PageKind::PrintPart(_)) && !first {
+                // Keep the old digest until the page is rendered by `finish`.
+                if let Some(o) = old {
+                    plan.digests.insert(p.out_path.clone(), o);
+                }
+                plan.deferred.push((p.clone(), d));
+            } else {
+                plan.digests.insert(p.out_path.clone(), d);
+                plan.todo.push(i);
+            }
+        }
+        plan
+    }
+
+    /// Makes the served files those of the site `pages` describe: files of pages (and their
+    /// companions) the site no longer has are dropped, `rendered` pages and the copied and
+    /// generated files are put in. Returns the paths whose bytes changed, sorted.
+    fn store_full(
+        &mut self,
+        pages: &[Page],
+        companions: Vec<String>,
+        rendered: Vec<(String, String)>,
+    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let extra = crate::extra_files(&self.a, pages);
         let mut files: SiteFiles = (*self.files).clone();
         let mut changed = Vec::new();
         let page_paths: HashSet<String> = pages.iter().map(|p| p.out_path.clone()).collect();
@@ -995,29 +796,23 @@ impl Incremental {
                 changed.push(gone.clone());
             }
         }
-        let count = rendered.len();
-        for (path, html) in rendered {
-            let b = Bytes::from(html);
+        let mut put = |path: String, b: Bytes| {
             if files.get(&path) != Some(&b) {
                 files.insert(path.clone(), b);
                 changed.push(path);
             }
+        };
+        for (path, html) in rendered {
+            put(path, Bytes::from(html));
         }
         let mut copy_errors = Vec::new();
         for (path, src) in extra {
-            let b = match src {
-                FileSource::Bytes(v) => Bytes::from(v),
+            match src {
+                FileSource::Bytes(v) => put(path, Bytes::from(v)),
                 FileSource::Copy(p) => match self.read_copied(&p) {
-                    Ok(b) => b,
-                    Err(d) => {
-                        copy_errors.push(d);
-                        continue;
-                    }
+                    Ok(b) => put(path, b),
+                    Err(d) => copy_errors.push(d),
                 },
-            };
-            if files.get(&path) != Some(&b) {
-                files.insert(path.clone(), b);
-                changed.push(path);
             }
         }
         if !copy_errors.is_empty() {
@@ -1025,28 +820,10 @@ impl Incremental {
         }
         changed.sort();
         changed.dedup();
-        let mut pending: Vec<String> = deferred.iter().map(|(p, _)| p.out_path.clone()).collect();
-        self.search_after_rebuild(&mut pending);
         self.files = Arc::new(files);
-        self.digests = new_digests;
         self.page_paths = page_paths;
         self.extra_paths = extra_paths;
-        self.pending = deferred;
-        self.force_all = false;
-        let t_total = t0.elapsed();
-        Ok(Update {
-            changed,
-            pending,
-            rendered: count,
-            pages: self.page_paths.len(),
-            full: false,
-            warnings: diags,
-            timings: vec![
-                ("digest", t_digest),
-                ("render", t_render - t_digest),
-                ("output", t_total - t_render),
-            ],
-        })
+        Ok(changed)
     }
 
     /// Renders the pages [`Incremental::rebuild`] left pending (see the module docs).
@@ -1137,17 +914,5 @@ impl Incremental {
             timings: vec![("finish", started.elapsed())],
             ..Default::default()
         })
-    }
-}
-
-/// Compiles the theme's templates with the site globals set.
-fn compile(project: &Project, theme: &Theme) -> (Option<tera::Tera>, Vec<Diagnostic>) {
-    match render::templates::compile(theme) {
-        Ok(mut tera) => {
-            tera.global_context()
-                .insert("site", &render::site_globals(project));
-            (Some(tera), Vec::new())
-        }
-        Err(d) => (None, d),
     }
 }
