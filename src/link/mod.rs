@@ -350,12 +350,19 @@ fn orphans(corpus: &Corpus, parsed: &[Parsed], graph: &Graph, diags: &mut Vec<Di
 }
 
 /// The name tables links are resolved against (titles, aliases, file names, paths, assets,
-/// folders), kept by `serve` between edits that change no name (see [`resolve_note`]).
-pub struct Lookups(Names);
+/// folders) and the tags (a tag link's target), kept by `serve` between edits that change no
+/// name and no tag (see [`resolve_note`]).
+pub struct Lookups {
+    names: Names,
+    tags: BTreeSet<String>,
+}
 
-/// Builds the name tables of the site.
-pub fn lookups(corpus: &Corpus, titles: &[String]) -> Lookups {
-    Lookups(names::names(corpus, titles))
+/// Builds the name tables of a linked site.
+pub fn lookups(corpus: &Corpus, graph: &Graph) -> Lookups {
+    Lookups {
+        names: names::names(corpus, &graph.titles),
+        tags: tag_slugs(&graph.note_tags),
+    }
 }
 
 /// Resolves the links of one note against the rest of the site, with the same rules and
@@ -369,13 +376,12 @@ pub fn resolve_note(
     policy: BrokenLinks,
     note: NoteId,
 ) -> (Vec<Resolved>, Vec<Diagnostic>) {
-    let tags = tag_slugs(&note_tags(corpus, parsed));
     let ctx = Ctx {
         corpus,
         parsed,
-        names: &lookups.0,
+        names: &lookups.names,
         titles,
-        tags: &tags,
+        tags: &lookups.tags,
         policy,
         suggestions_left: resolve::SUGGESTIONS.into(),
     };

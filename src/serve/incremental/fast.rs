@@ -192,7 +192,7 @@ impl Incremental {
         let lookups = self
             .lookups
             .take()
-            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph.titles));
+            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph));
         let mut relinked = Vec::new();
         let mut qualifies = true;
         for e in edits {
