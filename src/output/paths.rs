@@ -168,10 +168,14 @@ fn collision(path: &str, first: &Owner, second: &Owner) -> Diagnostic {
             this.what, other.what
         ),
     )
-    .with_help(
+    .with_help(if path.starts_with("tags/") {
+        "corem writes the tag pages under `tags/`, so a notes folder named `tags` collides with \
+         them; Quartz's `tags/<tag>.md` intro notes are not supported: move these notes to another \
+         folder (or give them another `slug:`) and describe the tag in a note of its own"
+    } else {
         "rename the note or folder, or give the note another `slug:` in its front matter; \
-         every file of the site must have one owner",
-    )
+         every file of the site must have one owner"
+    })
 }
 
 /// File names longer than most file systems allow (255 bytes).
