@@ -592,3 +592,51 @@ fn file_names_come_before_titles_and_urls() {
         "{home}"
     );
 }
+
+/// Quartz's `tags/<tag>.md` introduces a tag: the note is the tag's page (its text, then the
+/// tag's notes), and `tags/index.md` the page of all tags. Both were a collision error.
+#[test]
+fn quartz_tag_notes_are_the_tag_pages() {
+    let b = build("vault-quartz-tags");
+    assert!(
+        b.report.warnings.is_empty(),
+        "{}",
+        render(&b.report.warnings)
+    );
+    let tag = b.read("tags/component.html");
+    assert!(
+        tag.contains("<h1>Components</h1>") || tag.contains(">Components</h1>"),
+        "{tag}"
+    );
+    assert!(
+        tag.contains("<strong>building blocks</strong>"),
+        "the note's text: {tag}"
+    );
+    let listing = &tag[tag
+        .find("id=\"corem-tagged\"")
+        .expect("the tag's notes are listed")..];
+    assert!(listing.contains("Tagged “component”"), "{listing}");
+    for (title, url) in [("Caching", "../caching.html"), ("Queues", "../queues.html")] {
+        assert!(
+            listing.contains(title) && listing.contains(url),
+            "{title}: {listing}"
+        );
+    }
+    // A tag without a note of its own keeps its generated page.
+    let perf = b.read("tags/performance.html");
+    assert!(perf.contains("Caching"), "{perf}");
+    // tags/index.md is the list of tags, with its own text first.
+    let all = b.read("tags/index.html");
+    assert!(all.contains("Every tag of the garden"), "{all}");
+    let list = &all[all
+        .find("id=\"corem-all-tags\"")
+        .expect("every tag is listed")..];
+    assert!(
+        list.contains("component.html") && list.contains("performance.html"),
+        "{list}"
+    );
+    // Links to the tag and to the note reach the same page.
+    let home = b.read("index.html");
+    assert!(home.contains("href=\"tags/component.html\""), "{home}");
+    assert!(home.contains("href=\"tags/index.html\""), "{home}");
+}

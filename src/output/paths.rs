@@ -1,8 +1,8 @@
 //! Every file of the site has exactly one owner. Two notes, folders or generated pages that
 //! would write the same output path (folders `Sec A/` and `sec-a/`, a note named `search.md`
-//! and the search page, `notes/tags/foo.md` and the tag page `foo`, an image named `style.css`
-//! and the theme's stylesheet) are an error naming both, instead of one silently replacing the
-//! other.
+//! and the search page, an image named `style.css` and the theme's stylesheet) are an error
+//! naming both, instead of one silently replacing the other. (A note `tags/foo.md` is not one
+//! of them: it stands in for the tag page `foo`, see `render::TagListing`.)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -168,14 +168,10 @@ fn collision(path: &str, first: &Owner, second: &Owner) -> Diagnostic {
             this.what, other.what
         ),
     )
-    .with_help(if path.starts_with("tags/") {
-        "corem writes the tag pages under `tags/`, so a notes folder named `tags` collides with \
-         them; Quartz's `tags/<tag>.md` intro notes are not supported: move these notes to another \
-         folder (or give them another `slug:`) and describe the tag in a note of its own"
-    } else {
+    .with_help(
         "rename the note or folder, or give the note another `slug:` in its front matter; \
-         every file of the site must have one owner"
-    })
+         every file of the site must have one owner",
+    )
 }
 
 /// File names longer than most file systems allow (255 bytes).

@@ -14,7 +14,7 @@ pub mod preview;
 pub mod print;
 pub mod templates;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -211,15 +211,28 @@ pub fn pages(site: &Site) -> Vec<Page> {
             });
         }
     }
-    out.push(Page {
-        kind: PageKind::Tags,
-        out_path: "tags/index.html".into(),
-    });
-    for slug in site.graph.tags.keys() {
+    // A note may stand in for a tag's page, as Quartz's `tags/<tag>.md` does (see
+    // [`TagListing`]): then it is the page, and lists the notes.
+    let by_notes: HashSet<&str> = (site.corpus.notes.iter())
+        .map(|n| n.out_path.as_str())
+        .filter(|p| p.starts_with("tags/"))
+        .collect();
+    // A folder named `tags` without an index note: the list of tags is its page.
+    out.retain(|p| !(matches!(p.kind, PageKind::Section(_)) && p.out_path == TAGS_PAGE));
+    if !by_notes.contains(TAGS_PAGE) {
         out.push(Page {
-            kind: PageKind::Tag(slug.clone()),
-            out_path: format!("tags/{slug}.html"),
+            kind: PageKind::Tags,
+            out_path: TAGS_PAGE.into(),
         });
+    }
+    for slug in site.graph.tags.keys() {
+        let out_path = format!("tags/{slug}.html");
+        if !by_notes.contains(out_path.as_str()) {
+            out.push(Page {
+                kind: PageKind::Tag(slug.clone()),
+                out_path,
+            });
+        }
     }
     for (kind, path) in [
         (PageKind::Search, "search.html"),
@@ -244,6 +257,32 @@ pub fn pages(site: &Site) -> Vec<Page> {
         });
     }
     out
+}
+
+/// The page listing every tag.
+pub const TAGS_PAGE: &str = "tags/index.html";
+
+/// What a note at a tag page's address lists besides its own text: Quartz's convention of a
+/// note `tags/<tag>.md` introducing a tag (and `tags/index.md` the list of tags). Such a note
+/// takes the generated page's place, so the address, links and search stay the note's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagListing<'a> {
+    /// The note is at `tags/index.html`: every tag.
+    All,
+    /// The note is at `tags/<slug>.html` for a tag of the site: that tag's notes.
+    One(&'a str),
+}
+
+/// The listing a page at `out_path` carries, if a note there stands in for a tag page.
+pub fn tag_listing<'a>(site: &Site, out_path: &'a str) -> Option<TagListing<'a>> {
+    if out_path == TAGS_PAGE {
+        return Some(TagListing::All);
+    }
+    let slug = out_path.strip_prefix("tags/")?.strip_suffix(".html")?;
+    site.graph
+        .tags
+        .contains_key(slug)
+        .then_some(TagListing::One(slug))
 }
 
 #[derive(Serialize, Clone)]
@@ -918,6 +957,11 @@ fn note_page(
     if note.is_index {
         ctx.insert("section", &site.section_ctx(from, note.section));
     }
+    match tag_listing(site, from) {
+        Some(TagListing::All) => ctx.insert("all_tags", &tags_list(site, from)),
+        Some(TagListing::One(slug)) => ctx.insert("tag", &tag_ctx(site, slug, from)),
+        None => {}
+    }
     let mut extra = Vec::new();
     if site.project.config.navigation.previews {
         extra.push(preview::shard(site, n, &events));
@@ -1068,11 +1112,14 @@ fn tag_page(site: &Site, slug: &str, from: &str, pc: &mut PageCtx, ctx: &mut ter
         title: "Tags".into(),
         url: rel_url(from, "tags/index.html"),
     }];
+    ctx.insert("tag", &tag_ctx(site, slug, from));
+}
+
+/// A tag's name and its notes as listed on a page at `from`.
+fn tag_ctx(site: &Site, slug: &str, from: &str) -> Value {
+    let tag = &site.graph.tags[slug];
     let notes: Vec<EntryCtx> = tag.notes.iter().map(|&n| site.entry(from, n)).collect();
-    ctx.insert(
-        "tag",
-        &serde_json::json!({ "name": tag.name, "notes": notes }),
-    );
+    serde_json::json!({ "name": tag.name, "notes": notes })
 }
 
 /// `print.html`: every note when the site is small, else the list of its print pages.

@@ -16,7 +16,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::link::Resolved;
 use crate::load::{NoteId, SectionId};
-use crate::render::{PageKind, Site};
+use crate::render::{PageKind, Site, TagListing};
 
 fn h() -> DefaultHasher {
     DefaultHasher::new()
@@ -239,6 +239,30 @@ impl<'a> Digests<'a> {
         if nav.local_graph {
             crate::graph::local::digest(site, n, nav.local_graph_depth, s);
         }
+        match crate::render::tag_listing(site, &note.out_path) {
+            Some(TagListing::All) => self.all_tags(s),
+            Some(TagListing::One(slug)) => self.tag(slug, s),
+            None => 0xfeu8.hash(s),
+        }
+    }
+
+    /// The list of tags: each tag's name, page and note count.
+    fn all_tags(&self, s: &mut DefaultHasher) {
+        for t in self.site.graph.tags.values() {
+            t.name.hash(s);
+            t.slug.hash(s);
+            t.notes.len().hash(s);
+        }
+    }
+
+    /// One tag's listing: its name and its notes as listed.
+    fn tag(&self, slug: &str, s: &mut DefaultHasher) {
+        if let Some(t) = self.site.graph.tags.get(slug) {
+            t.name.hash(s);
+            for &n in &t.notes {
+                self.entry(n, s);
+            }
+        }
     }
 
     /// The notes at positions `range` of the reading order, as a print page shows them.
@@ -271,20 +295,11 @@ impl<'a> Digests<'a> {
             }
             PageKind::Tags => {
                 3u8.hash(&mut s);
-                for t in graph.tags.values() {
-                    t.name.hash(&mut s);
-                    t.slug.hash(&mut s);
-                    t.notes.len().hash(&mut s);
-                }
+                self.all_tags(&mut s);
             }
             PageKind::Tag(slug) => {
                 4u8.hash(&mut s);
-                if let Some(t) = graph.tags.get(slug) {
-                    t.name.hash(&mut s);
-                    for &n in &t.notes {
-                        self.entry(n, &mut s);
-                    }
-                }
+                self.tag(slug, &mut s);
             }
             PageKind::Graph => {
                 8u8.hash(&mut s);
