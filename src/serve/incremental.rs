@@ -249,8 +249,8 @@ pub struct Incremental {
     pub last_reparsed: usize,
     /// Rebuilds that took the fast path (see `try_fast`), for tests.
     pub fast_rebuilds: usize,
-    /// Name tables of the link stage, valid while no name changes (fast path only).
-    lookups: Option<crate::link::Lookups>,
+    /// The fast path's tables, valid until the next full link.
+    tables: Option<fast::FastTables>,
     /// Time per step of the last note reload.
     note_timings: Vec<(&'static str, Duration)>,
     /// The text of each section of each note, by the note's path in the notes folder, as
@@ -258,6 +258,8 @@ pub struct Incremental {
     note_sections: HashMap<String, Vec<render::SectionText>>,
     /// `search-index.js` is out of date: [`Incremental::finish`] rebuilds it.
     search_pending: bool,
+    /// The search index's shard files being served, sorted (the core not included).
+    search_shards: Vec<String>,
 }
 
 fn error_diags(e: Error) -> Vec<Diagnostic> {
@@ -315,12 +317,13 @@ impl Incremental {
             reopen: false,
             last_reparsed: 0,
             fast_rebuilds: 0,
-            lookups: None,
+            tables: None,
             note_timings: Vec::new(),
             digests_stale: false,
             last_ok: false,
             note_sections: HashMap::new(),
             search_pending: false,
+            search_shards: Vec::new(),
         };
         inc.reload_notes(&HashSet::new(), true);
         Ok(inc)
@@ -347,12 +350,7 @@ impl Incremental {
             pending.push(crate::SEARCH_INDEX_FILE.to_string());
             // Its shards too (the client asks for them only after the core, so a shard the
             // new index adds is there by then).
-            let mut shards: Vec<String> = (self.files.keys())
-                .filter(|n| crate::search::is_index_file(n) && *n != crate::SEARCH_INDEX_FILE)
-                .cloned()
-                .collect();
-            shards.sort();
-            pending.extend(shards);
+            pending.extend(self.search_shards.iter().cloned());
         }
     }
 
@@ -391,6 +389,7 @@ impl Incremental {
                     fresh.files = self.files.clone();
                     fresh.page_paths = std::mem::take(&mut self.page_paths);
                     fresh.extra_paths = std::mem::take(&mut self.extra_paths);
+                    fresh.search_shards = std::mem::take(&mut self.search_shards);
                     fresh.fast_rebuilds = self.fast_rebuilds;
                     *self = fresh;
                     full = true;
@@ -468,7 +467,7 @@ impl Incremental {
     /// missing), and everything derived from a note's text is kept unless the text changed.
     fn reload_notes(&mut self, changed: &HashSet<PathBuf>, rescan: bool) {
         let t0 = Instant::now();
-        self.lookups = None;
+        self.tables = None;
         self.note_timings.clear();
         self.walk_if_needed(changed, rescan);
         let mut old = self.take_note_caches();
@@ -831,9 +830,9 @@ impl Incremental {
     /// Renders the pages [`Incremental::rebuild`] left pending (see the module docs).
     pub fn finish(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let started = Instant::now();
-        if self.lookups.is_none() {
+        if self.tables.is_none() {
             // Built while the user is idle, so the next edit's fast path does not pay for it.
-            self.lookups = Some(crate::link::lookups(&self.a.corpus, &self.a.graph));
+            self.tables = Some(fast::FastTables::new(&self.a));
         }
         let pending = std::mem::take(&mut self.pending);
         let mut changed = Vec::new();
@@ -855,6 +854,11 @@ impl Incremental {
                 // The core and its shards; shards the new index no longer has are dropped.
                 let mut files: Option<SiteFiles> = None;
                 let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
+                let mut shards: Vec<String> = (new.iter())
+                    .filter(|n| **n != crate::SEARCH_INDEX_FILE)
+                    .map(|n| n.to_string())
+                    .collect();
+                shards.sort();
                 for name in self.files.keys() {
                     if crate::search::is_index_file(name) && !new.contains(name.as_str()) {
                         changed.push(name.clone());
@@ -877,6 +881,7 @@ impl Incremental {
                 if let Some(files) = files {
                     self.files = Arc::new(files);
                 }
+                self.search_shards = shards;
             }
         }
         if pending.is_empty() {

@@ -8,6 +8,7 @@
 //! ([`Incremental::render_pages`], [`Incremental::store_fast`]). Nothing proportional to the
 //! site's size is done before the reload.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,10 +47,22 @@ impl Incremental {
         if !self.fast_path_open(kinds) {
             return None;
         }
+        let tables = (self.tables.take()).unwrap_or_else(|| FastTables::new(&self.a));
+        let result = self.fast(&tables, kinds);
+        self.tables = Some(tables);
+        result
+    }
+
+    /// [`Incremental::try_fast`] with the tables of the last full link.
+    fn fast(
+        &mut self,
+        tables: &FastTables,
+        kinds: &[(Kind, &PathBuf)],
+    ) -> Option<Result<Update, Vec<Diagnostic>>> {
         let t0 = Instant::now();
-        let mut edits = self.read_edits(kinds)?;
+        let mut edits = self.read_edits(tables, kinds)?;
         let undo = self.install_edits(&mut edits);
-        let Some(relinked) = self.relink_edits(&edits, &undo) else {
+        let Some(relinked) = self.relink_edits(tables, &edits, &undo) else {
             for (id, source, parsed) in undo {
                 self.a.corpus.notes[id].source = source;
                 self.a.parsed[id] = parsed;
@@ -62,7 +75,7 @@ impl Incremental {
         self.last_reparsed = undo.len();
         self.fast_rebuilds += 1;
         let edited: Vec<usize> = undo.iter().map(|u| u.0).collect();
-        self.add_embedders(edited, &mut pages);
+        add_embedders(tables, edited, &mut pages);
         let diags = self.diagnostics();
         if diags.iter().any(Diagnostic::is_error) {
             return Some(Err(diags));
@@ -123,10 +136,10 @@ impl Incremental {
     /// What changed: every edited note read and parsed, before any state is touched. `None`
     /// when a note is new, unreadable, has other front matter or a link problem, or its
     /// title, headings, anchors or tags changed.
-    fn read_edits(&self, kinds: &[(Kind, &PathBuf)]) -> Option<Vec<Edit>> {
+    fn read_edits(&self, tables: &FastTables, kinds: &[(Kind, &PathBuf)]) -> Option<Vec<Edit>> {
         let mut edits: Vec<Edit> = Vec::new();
         for (_, path) in kinds {
-            let id = self.a.corpus.notes.iter().position(|n| n.path == **path)?;
+            let id = *tables.by_path.get(*path)?;
             if edits.iter().any(|e| e.id == id) {
                 continue;
             }
@@ -184,15 +197,12 @@ impl Incremental {
     /// name changed). `None` when a link has a problem or a note now links, embeds or uses
     /// other targets than before (other pages would change).
     fn relink_edits(
-        &mut self,
+        &self,
+        tables: &FastTables,
         edits: &[Edit],
         undo: &[Undo],
     ) -> Option<Vec<(usize, Vec<Resolved>)>> {
         let policy = self.a.project.config.broken_links;
-        let lookups = self
-            .lookups
-            .take()
-            .unwrap_or_else(|| crate::link::lookups(&self.a.corpus, &self.a.graph));
         let mut relinked = Vec::new();
         let mut qualifies = true;
         for e in edits {
@@ -200,7 +210,7 @@ impl Incremental {
                 &self.a.corpus,
                 &self.a.parsed,
                 &self.a.graph.titles,
-                &lookups,
+                &tables.lookups,
                 policy,
                 e.id,
             );
@@ -216,7 +226,6 @@ impl Incremental {
             }
             relinked.push((e.id, resolved));
         }
-        self.lookups = Some(lookups);
         qualifies.then_some(relinked)
     }
 
@@ -275,29 +284,6 @@ impl Incremental {
         }
     }
 
-    /// Adds the notes that embed an edited note, transitively, to `pages`.
-    fn add_embedders(&self, mut frontier: Vec<usize>, pages: &mut Vec<usize>) {
-        while let Some(x) = frontier.pop() {
-            for (n, (links, res)) in self
-                .a
-                .parsed
-                .iter()
-                .map(|p| &p.links)
-                .zip(&self.a.graph.resolved)
-                .enumerate()
-            {
-                let embeds_x = links.iter().zip(res).any(|(l, r)| {
-                    l.kind == LinkKind::Embed
-                        && matches!(r, Resolved::Note { note, .. } if *note == x)
-                });
-                if embeds_x && !pages.contains(&n) {
-                    pages.push(n);
-                    frontier.push(n);
-                }
-            }
-        }
-    }
-
     /// `print.html` and the print pages holding any of `notes` (rendered after the reload).
     fn print_pages_of(&self, notes: &[usize]) -> Vec<Page> {
         let site = self.a.site();
@@ -333,6 +319,50 @@ impl Incremental {
         self.files = Arc::new(files);
         self.digests_stale = true;
         changed
+    }
+}
+
+/// What the fast path looks up, made from the last full link and valid until the next one (an
+/// edit the fast path takes changes no name, tag or link target).
+pub(super) struct FastTables {
+    lookups: crate::link::Lookups,
+    /// Note id by the note file's path.
+    by_path: HashMap<PathBuf, usize>,
+    /// For each note, the notes that embed it.
+    embedders: Vec<Vec<usize>>,
+}
+
+impl FastTables {
+    /// The tables of the current state.
+    pub(super) fn new(a: &crate::Analysis) -> FastTables {
+        let notes = &a.corpus.notes;
+        let mut embedders = vec![Vec::new(); notes.len()];
+        for (n, (p, res)) in a.parsed.iter().zip(&a.graph.resolved).enumerate() {
+            for (l, r) in p.links.iter().zip(res) {
+                if let (LinkKind::Embed, Resolved::Note { note, .. }) = (l.kind, r)
+                    && !embedders[*note].contains(&n)
+                {
+                    embedders[*note].push(n);
+                }
+            }
+        }
+        FastTables {
+            lookups: crate::link::lookups(&a.corpus, &a.graph),
+            by_path: notes.iter().map(|n| (n.path.clone(), n.id)).collect(),
+            embedders,
+        }
+    }
+}
+
+/// Adds the notes that embed an edited note, transitively, to `pages`.
+fn add_embedders(tables: &FastTables, mut frontier: Vec<usize>, pages: &mut Vec<usize>) {
+    while let Some(x) = frontier.pop() {
+        for &n in tables.embedders.get(x).into_iter().flatten() {
+            if !pages.contains(&n) {
+                pages.push(n);
+                frontier.push(n);
+            }
+        }
     }
 }
 
