@@ -93,7 +93,8 @@ impl Pass<'_> {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         let (kind, target) = if wiki {
             let t = wiki_target(dest_url);
-            if is_asset_name(dest_url) {
+            // In a table, `![[a.png\|300]]` leaves the escaping backslash on the target.
+            if is_asset_name(dest_url.trim().trim_end_matches('\\')) {
                 (LinkKind::Image, t)
             } else {
                 (LinkKind::Embed, t)

@@ -72,6 +72,25 @@ fn wikilink_with_escaped_pipe_in_table() {
     assert_eq!(d.links[0].text, "label");
 }
 
+/// Obsidian's way to size an image in a table, `![[a.png\|300]]`, was read as a note embed
+/// (the escaping backslash stayed on the file name) and drawn as an unresolved embed.
+#[test]
+fn sized_image_embed_in_table() {
+    for row in ["| ![[img.png\\|300]] | x |", "| ![[img.png|300]] | x |"] {
+        let d = p(&format!("| a | b |\n|---|---|\n{row}\n"));
+        assert_eq!(d.links.len(), 1, "{row}: {:?}", d.links);
+        assert_eq!(d.links[0].kind, LinkKind::Image, "{row}");
+        assert_eq!(
+            d.links[0].target,
+            Target::Wiki {
+                name: "img.png".into(),
+                anchor: None
+            }
+        );
+        assert_eq!(d.links[0].size, Some((300, None)), "{row}");
+    }
+}
+
 #[test]
 fn markdown_links_are_classified() {
     let d = p(

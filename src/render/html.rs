@@ -468,6 +468,10 @@ impl<'s> Writer<'s, '_> {
             // An unpublished note's text stays out of the published pages.
             return;
         }
+        if matches!(resolved, Resolved::Asset(_)) {
+            // A file named like a note (`![[notes.txt]]`): shown as the file, never dropped.
+            return self.media(from, l);
+        }
         let Resolved::Note {
             note: target,
             anchor,
