@@ -13,7 +13,7 @@ use super::flowchart::{define_classes, parse_dir};
 use super::graph::{Cluster, Edge, Graph, Node, Shape, Stroke, Style};
 use super::layout::Dir;
 use super::lex::{Extras, Result, Stmt, err, label_text, unquote};
-use super::svg::{BOLD, ITALIC};
+use super::svg::ITALIC;
 
 /// A class diagram being read.
 struct B {
@@ -390,18 +390,12 @@ impl B {
     }
 
     fn apply_styles(&mut self) {
-        for (id, class) in &self.classes {
-            let (Some(&n), Some(s)) = (self.ids.get(id), self.class_defs.get(class)) else {
-                continue;
-            };
-            let node = &mut self.g.nodes[n];
-            node.style.dashed |= s.dashed;
-            node.style.thick |= s.thick;
-            if s.bold && !node.style.bold {
-                node.style.bold = true;
-                node.label = format!("{BOLD}{}{BOLD}", node.label);
-            }
-        }
+        super::graph::apply_classes(
+            &mut self.g.nodes,
+            &self.ids,
+            &self.class_defs,
+            &self.classes,
+        );
     }
 }
 

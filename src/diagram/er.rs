@@ -12,7 +12,6 @@ use super::flowchart::{css, define_classes, markdown, parse_dir};
 use super::graph::{Edge, Graph, Node, Shape, Stroke, Style};
 use super::layout::Dir;
 use super::lex::{Extras, Result, Stmt, err, label_text};
-use super::svg::BOLD;
 
 /// How many of an entity take part: the marker drawn at its end of the line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -240,30 +239,22 @@ impl B {
     fn apply_styles(&mut self) {
         let default = self.class_defs.get("default").copied();
         let mut styled = vec![false; self.g.nodes.len()];
-        let apply = |node: &mut Node, s: Style| {
-            node.style.dashed |= s.dashed;
-            node.style.thick |= s.thick;
-            if s.bold && !node.style.bold {
-                node.style.bold = true;
-                node.label = format!("{BOLD}{}{BOLD}", node.label);
-            }
-        };
         for (id, class) in &self.classes {
             if let (Some(&n), Some(s)) = (self.ids.get(id), self.class_defs.get(class)) {
-                apply(&mut self.g.nodes[n], *s);
+                self.g.nodes[n].apply_style(*s);
                 styled[n] = true;
             }
         }
         if let Some(d) = default {
             for (n, node) in self.g.nodes.iter_mut().enumerate() {
                 if !styled[n] {
-                    apply(node, d);
+                    node.apply_style(d);
                 }
             }
         }
         for (id, s) in &self.styles {
             if let Some(&n) = self.ids.get(id) {
-                apply(&mut self.g.nodes[n], *s);
+                self.g.nodes[n].apply_style(*s);
             }
         }
     }

@@ -145,6 +145,21 @@ pub struct Style {
     pub bold: bool,
 }
 
+/// Gives the nodes named in `classes` (node id, class name) the style of their class, for the
+/// diagram types whose `classDef`s only dash, thicken or embolden (class and state diagrams).
+pub fn apply_classes(
+    nodes: &mut [Node],
+    ids: &std::collections::HashMap<String, usize>,
+    defs: &std::collections::HashMap<String, Style>,
+    classes: &[(String, String)],
+) {
+    for (id, class) in classes {
+        if let (Some(&n), Some(s)) = (ids.get(id), defs.get(class)) {
+            nodes[n].apply_style(*s);
+        }
+    }
+}
+
 /// A node of a graph diagram, as its parser read it.
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -169,6 +184,16 @@ pub struct Node {
 }
 
 impl Node {
+    /// Adds a class or `style` statement's styling: dashes, weight, and a bold label.
+    pub fn apply_style(&mut self, s: Style) {
+        self.style.dashed |= s.dashed;
+        self.style.thick |= s.thick;
+        if s.bold && !self.style.bold {
+            self.style.bold = true;
+            self.label = format!("{b}{}{b}", self.label, b = svg::BOLD);
+        }
+    }
+
     /// A node with nothing but a label, a shape and its cluster.
     pub fn new(label: impl Into<String>, shape: Shape, cluster: Option<usize>) -> Self {
         Node {

@@ -2,9 +2,10 @@
 // playwright-core (never a downloaded browser) and watch a page for console errors and
 // requests that leave the machine.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const CHROMIUM = process.env.COREM_CHROMIUM || '/usr/bin/chromium';
@@ -80,4 +81,27 @@ export function finish(problems, okMessage) {
 
 export function assert(cond, message, problems) {
   if (!cond) problems.push(message);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+  '.svg': 'image/svg+xml', '.ttf': 'font/ttf',
+};
+
+// A static file server for a built site on a free loopback port (folders serve their
+// index.html); resolves to the listening server.
+export function serveDir(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = normalize(join(dir, path.endsWith('/') ? path + 'index.html' : path));
+    if (!file.startsWith(normalize(dir))) { res.writeHead(403); res.end(); return; }
+    try {
+      if (!statSync(file).isFile()) throw new Error('not a file');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } catch {
+      res.writeHead(404); res.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }

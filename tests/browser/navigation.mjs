@@ -6,10 +6,9 @@
 // finds one. No request may leave the site.
 //
 // usage: node tests/browser/navigation.mjs <site-dir> <number of notes>
-import { createServer } from 'node:http';
-import { readFileSync, statSync, existsSync } from 'node:fs';
-import { join, normalize, extname } from 'node:path';
-import { launch, watch, fileUrl, finish, assert } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, watch, fileUrl, finish, assert, serveDir } from './lib.mjs';
 
 const [siteDir, notesArg] = process.argv.slice(2);
 if (!siteDir || !notesArg) {
@@ -27,22 +26,6 @@ await context.addInitScript(() => {
   } catch { /* not supported */ }
 });
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ttf': 'font/ttf' };
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(dir, path.endsWith('/') ? path + 'index.html' : path));
-    if (!file.startsWith(normalize(dir))) { res.writeHead(403); res.end(); return; }
-    try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404); res.end('not found');
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
 
@@ -331,7 +314,7 @@ async function pass(base, label, allowed, isFile) {
 }
 
 await pass(fileUrl(siteDir) + '/', 'file://', ['file://', 'data:', 'about:'], true);
-const server = await serve(siteDir);
+const server = await serveDir(siteDir);
 const http = `http://127.0.0.1:${server.address().port}/`;
 await pass(http, 'http', [http, 'data:', 'about:'], false);
 server.close();

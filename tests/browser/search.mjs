@@ -4,10 +4,9 @@
 //
 // usage: node tests/browser/search.mjs <site-dir> <stems.json>
 //   stems.json: [[word, stem], …] from rust-stemmers (written by tests/browser_search.rs)
-import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, normalize, extname } from 'node:path';
-import { launch, watch, fileUrl, finish, assert } from './lib.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, watch, fileUrl, finish, assert, serveDir } from './lib.mjs';
 
 const [siteDir, stemsFile] = process.argv.slice(2);
 if (!siteDir || !stemsFile) {
@@ -17,22 +16,6 @@ if (!siteDir || !stemsFile) {
 const problems = [];
 const context = await launch();
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(dir, path.endsWith('/') ? path + 'index.html' : path));
-    if (!file.startsWith(normalize(dir))) { res.writeHead(403); res.end(); return; }
-    try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404); res.end('not found');
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function results(page) {
   return page.$$eval('.site-header [data-search-results] a', (as) =>
@@ -167,7 +150,7 @@ async function pass(base, label, allowed) {
 }
 
 const fileCount = await pass(fileUrl(siteDir) + '/', 'file://', ['file://', 'data:', 'about:']);
-const server = await serve(siteDir);
+const server = await serveDir(siteDir);
 const origin = `http://127.0.0.1:${server.address().port}/`;
 const httpCount = await pass(origin, 'http', [origin, 'data:', 'about:']);
 server.close();
