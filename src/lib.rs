@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`config`] → [`load`] → [`markdown`] → [`link`] → [`render`] → [`search`] → [`output`].
-//! [`build`] runs it and writes the site; [`check`] runs it and writes nothing; [`serve`]
+//! [`build`] runs it and writes the site; [`check`] runs it and writes nothing; [`serve()`]
 //! keeps it in memory, serves it and rebuilds what each edit changes; [`build_single_file`]
 //! writes the whole handbook as one self-contained HTML file.
 

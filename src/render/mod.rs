@@ -360,7 +360,7 @@ enum NavTop {
 }
 
 /// The nav items of each output folder for pages that leave them closed (see
-/// [`Site::nav_value`]). Lives as long as the [`Site`]: one build or one `serve` rebuild.
+/// `Site::nav_value`). Lives as long as the [`Site`]: one build or one `serve` rebuild.
 #[derive(Default)]
 pub struct NavCache(std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<TeraValue>>>>);
 

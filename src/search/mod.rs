@@ -176,7 +176,7 @@ pub fn write(input: Input, sink: &mut shard::Sink) -> Result<Stats, crate::Error
     Ok(stats)
 }
 
-/// [`write`] into memory: the files, the core first.
+/// [`write()`] into memory: the files, the core first.
 pub fn build(input: Input) -> Index {
     let mut files: Vec<(String, String)> = Vec::new();
     let stats = write(input, &mut |name, js| {

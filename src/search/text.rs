@@ -3,7 +3,7 @@
 //! The client (`static/search.js`) mirrors each function here: `Intl.Segmenter` for
 //! [`words`], `toLowerCase` plus the same apostrophe rule for [`fold`], the stop-word list
 //! shipped inside the index, and a JavaScript port of the same Snowball English (Porter2)
-//! stemmer, which tests check against [`stem`] on the whole vocabulary.
+//! stemmer, which tests check against [`Stemmer::stem`] on the whole vocabulary.
 
 use unicode_segmentation::UnicodeSegmentation;
 
