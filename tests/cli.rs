@@ -468,3 +468,72 @@ fn single_file_refuses_to_replace_what_it_did_not_write() {
         );
     }
 }
+
+/// Issue 24: the walk names what it skipped — a link that loops back to a folder holding it, a
+/// link whose target is gone — and a slug too long for a file system is an error at the note.
+#[cfg(unix)]
+#[test]
+fn skipped_links_and_long_names_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("p/notes");
+    std::fs::create_dir_all(notes.join("sub")).unwrap();
+    std::fs::write(
+        notes.join("index.md"),
+        "---\ntitle: Home\n---\nsee [[Long]]",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&notes, notes.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(notes.join("gone.md"), notes.join("dangling.md")).unwrap();
+    let run = |args: &[&str]| {
+        let out = corem()
+            .args(args)
+            .arg(dir.path().join("p"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["check"]);
+    assert_eq!(code, Some(1), "the link to Long is broken: {err}");
+    assert!(
+        err.contains("skipped a symbolic link that loops back to a folder containing it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("skipped a symbolic link whose target does not exist"),
+        "{err}"
+    );
+    let slug = "a".repeat(300);
+    std::fs::write(
+        notes.join("long.md"),
+        format!("---\ntitle: Long\nslug: {slug}\n---\ntext"),
+    )
+    .unwrap();
+    let (code, err) = run(&["build"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("`slug` is 300 bytes long; at most 200 make a file name")
+            && err.contains("long.md:3:1"),
+        "{err}"
+    );
+    // A tag's page is named after the tag, which front matter does not bound.
+    std::fs::write(
+        notes.join("long.md"),
+        format!("---\ntitle: Long\ntags: [{slug}]\n---\ntext"),
+    )
+    .unwrap();
+    let (code, err) = run(&["build"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("would be written as a file name of 305 bytes")
+            && err.contains("file systems allow 255"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("p/public").exists(),
+        "a failed build writes nothing"
+    );
+}
