@@ -5,8 +5,9 @@
 // Opens every page of the site that holds a diagram (or the pages named) from file:// in
 // Debian's Chromium, light and dark (as the system preference). The file given with
 // --every-look (the single-file handbook, which holds every diagram of the site) is also checked
-// in the other looks: dark and light through the theme toggle (data-theme on <html>) and the
-// print stylesheet. For every diagram:
+// in the other looks: dark and light through the theme toggle (data-theme on <html>), the
+// print stylesheet, forced colours (Windows' high-contrast themes) and "more contrast", each
+// light and dark. For every diagram:
 //   - every label (<text>) is painted (fill not none, not transparent) and its colour has WCAG
 //     contrast >= 4.5 against what is actually behind it: the topmost filled shape under it
 //     (its node, a group box, a label background, with their opacities), else the figure;
@@ -52,7 +53,8 @@ if (pages.length === 0) {
   process.exit(1);
 }
 
-// [name, system colour scheme, data-theme set by the toggle or null, media, pages]
+// [name, system colour scheme, data-theme set by the toggle or null, media, pages, other media
+// features to emulate]
 const LOOKS = [
   ['light', 'light', null, 'screen', pages],
   ['dark (system)', 'dark', null, 'screen', pages],
@@ -63,6 +65,11 @@ if (everyLook) {
     ['dark (toggle)', 'light', 'dark', 'screen', [everyLook]],
     ['light (toggle)', 'dark', 'light', 'screen', [everyLook]],
     ['print', 'light', null, 'print', [everyLook]],
+    // Windows' high-contrast themes and the "more contrast" preference have rules of their own.
+    ['forced colours', 'light', null, 'screen', [everyLook], { forcedColors: 'active' }],
+    ['forced colours, dark', 'dark', null, 'screen', [everyLook], { forcedColors: 'active' }],
+    ['more contrast', 'light', null, 'screen', [everyLook], { contrast: 'more' }],
+    ['more contrast, dark', 'dark', null, 'screen', [everyLook], { contrast: 'more' }],
   );
 }
 
@@ -214,14 +221,14 @@ const browser = await chromium.launch({
 const problems = [];
 const summary = [];
 try {
-  for (const [look, scheme, toggle, media, files] of LOOKS) {
+  for (const [look, scheme, toggle, media, files, features = {}] of LOOKS) {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
     if (toggle) {
       // What the toggle leaves behind: the stored choice, applied by the inline head script.
       await context.addInitScript((t) => localStorage.setItem('corem-theme', t), toggle);
     }
     const page = await context.newPage();
-    await page.emulateMedia({ media, colorScheme: scheme });
+    await page.emulateMedia({ media, colorScheme: scheme, ...features });
     let figures = 0;
     let texts = 0;
     let shapes = 0;
@@ -235,6 +242,10 @@ try {
         if (applied !== toggle) problems.push(`${rel} [${look}]: the stored theme choice was not applied (data-theme=${applied})`);
       }
       await page.evaluate(() => document.fonts.ready);
+      const query = features.forcedColors ? '(forced-colors: active)' : features.contrast ? '(prefers-contrast: more)' : null;
+      if (query && !(await page.evaluate((q) => matchMedia(q).matches, query))) {
+        problems.push(`${rel} [${look}]: ${query} is not in effect, so this look was not checked`);
+      }
       const res = await page.evaluate(inspect);
       for (const p of res.problems) problems.push(`${rel} [${look}]: ${p}`);
       figures += res.figures;
