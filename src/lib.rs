@@ -331,12 +331,7 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
         .collect();
     let mut parsed = Vec::with_capacity(parsed_all.len());
     for (n, (p, problems)) in corpus.notes.iter().zip(parsed_all) {
-        for pr in problems {
-            let mut d =
-                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
-            d.help = pr.help;
-            diags.push(d);
-        }
+        diags.extend(problems.into_iter().map(|pr| pr.note_error(n)));
         parsed.push(p);
     }
     parsed
@@ -369,12 +364,7 @@ fn parse_and_prepare(
     let mut parsed = Vec::with_capacity(all.len());
     let mut prepared = Vec::with_capacity(all.len());
     for (n, (p, problems, pr, mut prep_diags)) in corpus.notes.iter().zip(all) {
-        for pr in problems {
-            let mut d =
-                Diagnostic::error(&n.path, pr.message).at(&n.source, n.body_start + pr.offset);
-            d.help = pr.help;
-            diags.push(d);
-        }
+        diags.extend(problems.into_iter().map(|pr| pr.note_error(n)));
         diags.append(&mut prep_diags);
         parsed.push(p);
         prepared.push(pr);

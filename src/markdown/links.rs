@@ -93,8 +93,7 @@ impl Pass<'_> {
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         let (kind, target) = if wiki {
             let t = wiki_target(dest_url);
-            // In a table, `![[a.png\|300]]` leaves the escaping backslash on the target.
-            if is_asset_name(dest_url.trim().trim_end_matches('\\')) {
+            if is_asset_name(dest_url) {
                 (LinkKind::Image, t)
             } else {
                 (LinkKind::Embed, t)
@@ -325,8 +324,7 @@ impl Pass<'_> {
 
 /// Splits a wikilink target `Name#Heading` (the `|label` part is already removed by the parser).
 fn wiki_target(dest: &str) -> Target {
-    // In a table, `[[Note\|label]]` escapes the pipe; the parser leaves the backslash.
-    let dest = dest.trim().trim_end_matches('\\');
+    let dest = wiki_dest(dest);
     match dest.split_once('#') {
         Some((name, anchor)) => Target::Wiki {
             name: name.trim().to_string(),
@@ -374,8 +372,15 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
+/// A wikilink's destination as written, without the backslash a table leaves on it
+/// (`[[Note\|label]]` escapes the pipe; the parser keeps the `\`).
+fn wiki_dest(dest: &str) -> &str {
+    dest.trim().trim_end_matches('\\')
+}
+
 /// True when a wikilink embed names a file that is not a note (`![[diagram.png]]`).
 fn is_asset_name(dest: &str) -> bool {
+    let dest = wiki_dest(dest);
     let name = dest.split('#').next().unwrap_or(dest);
     match name.rsplit_once('.') {
         Some((_, ext)) => {

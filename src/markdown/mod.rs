@@ -376,6 +376,33 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
+impl Problem {
+    /// This problem as a diagnostic of `severity` at its place in the note file `path`, whose
+    /// whole text (front matter included) is `source` with the body starting at `body_start`.
+    pub fn located(
+        self,
+        severity: crate::diagnostic::Severity,
+        path: &std::path::Path,
+        source: &str,
+        body_start: usize,
+    ) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::{Diagnostic, Severity};
+        let d = match severity {
+            Severity::Error => Diagnostic::error(path, self.message),
+            Severity::Warning => Diagnostic::warning(path, self.message),
+        };
+        let mut d = d.at(source, body_start + self.offset);
+        d.help = self.help;
+        d
+    }
+
+    /// This problem as an error at its place in `note`.
+    pub fn note_error(self, note: &crate::load::Note) -> crate::diagnostic::Diagnostic {
+        let severity = crate::diagnostic::Severity::Error;
+        self.located(severity, &note.path, &note.source, note.body_start)
+    }
+}
+
 /// An event with its byte range in the body.
 type Raw<'a> = (Event<'a>, Range<usize>);
 

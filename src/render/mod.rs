@@ -143,19 +143,14 @@ pub fn prepare_note(
         }
     }
     warnings.extend(state.take_warnings());
-    let located = |pr: crate::markdown::Problem, d: Diagnostic| {
-        let mut d = d.at(&note.source, note.body_start + pr.offset);
-        d.help = pr.help;
-        d
+    use crate::diagnostic::Severity;
+    let at = |severity| {
+        move |pr: crate::markdown::Problem| {
+            pr.located(severity, &note.path, &note.source, note.body_start)
+        }
     };
-    let diags = problems
-        .into_iter()
-        .map(|pr| located(pr.clone(), Diagnostic::error(&note.path, pr.message)))
-        .chain(
-            warnings
-                .into_iter()
-                .map(|pr| located(pr.clone(), Diagnostic::warning(&note.path, pr.message))),
-        )
+    let diags = (problems.into_iter().map(at(Severity::Error)))
+        .chain(warnings.into_iter().map(at(Severity::Warning)))
         .collect();
     (Prepared(out), diags)
 }

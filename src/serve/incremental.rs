@@ -598,15 +598,7 @@ impl Incremental {
             .map(|&id| {
                 let note = &corpus.notes[id];
                 let (p, problems) = crate::markdown::parse(note.body(), note.meta.title.as_deref());
-                let diags = problems
-                    .into_iter()
-                    .map(|pr| {
-                        let mut d = Diagnostic::error(&note.path, pr.message)
-                            .at(&note.source, note.body_start + pr.offset);
-                        d.help = pr.help;
-                        d
-                    })
-                    .collect();
+                let diags = problems.into_iter().map(|pr| pr.note_error(note)).collect();
                 (id, p, diags, note_file_hash(note))
             })
             .collect();

@@ -16,7 +16,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::{Incremental, Kind, SiteFiles, Update};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::Resolved;
 use crate::load;
 use crate::markdown::{Link, LinkKind, Parsed};
@@ -88,7 +88,7 @@ impl Incremental {
                 out_path: self.a.corpus.notes[n].out_path.clone(),
             })
             .collect();
-        let print_pages = self.print_pages_of(&pages);
+        let print_pages = tables.print_pages(&pages);
         let rendered = match self.render_pages(&todo.iter().collect::<Vec<_>>()) {
             Ok(r) => r,
             Err(errors) => return Some(Err(errors)),
@@ -161,14 +161,8 @@ impl Incremental {
             {
                 return None;
             }
-            let diags = problems
-                .into_iter()
-                .map(|pr| {
-                    let mut d = Diagnostic::error(&note.path, pr.message)
-                        .at(&source, body_start + pr.offset);
-                    d.help = pr.help;
-                    d
-                })
+            let diags = (problems.into_iter())
+                .map(|pr| pr.located(Severity::Error, &note.path, &source, body_start))
                 .collect();
             edits.push(Edit {
                 id,
@@ -269,8 +263,12 @@ impl Incremental {
             let (specials, d) =
                 render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], formats);
             if specials != self.a.prepared[id] {
-                for (t, backs) in self.a.graph.backlinks.iter().enumerate() {
-                    let shows_values = backs
+                // Only the notes it links to list it among their backlinks.
+                for r in &self.a.graph.resolved[id] {
+                    let Resolved::Note { note: t, .. } = *r else {
+                        continue;
+                    };
+                    let shows_values = self.a.graph.backlinks[t]
                         .iter()
                         .any(|b| b.from == id && b.context.contains(crate::markdown::VALUE_START));
                     if shows_values && !pages.contains(&t) {
@@ -282,24 +280,6 @@ impl Incremental {
             self.prep_diags[id] = d;
             self.file_hash[id] = super::note_file_hash(&self.a.corpus.notes[id]);
         }
-    }
-
-    /// `print.html` and the print pages holding any of `notes` (rendered after the reload).
-    fn print_pages_of(&self, notes: &[usize]) -> Vec<Page> {
-        let site = self.a.site();
-        let mut print_pages = vec![Page {
-            kind: PageKind::Print,
-            out_path: "print.html".into(),
-        }];
-        let parts = site.print_parts();
-        let mut part_ids: Vec<usize> = notes.iter().filter_map(|&n| parts.part_of(n)).collect();
-        part_ids.sort_unstable();
-        part_ids.dedup();
-        print_pages.extend(part_ids.into_iter().map(|i| Page {
-            kind: PageKind::PrintPart(i),
-            out_path: parts.parts[i].out_path.clone(),
-        }));
-        print_pages
     }
 
     /// Puts the re-rendered files into the served site; returns the paths whose bytes changed.
@@ -330,6 +310,9 @@ pub(super) struct FastTables {
     by_path: HashMap<PathBuf, usize>,
     /// For each note, the notes that embed it.
     embedders: Vec<Vec<usize>>,
+    /// The print pages (they follow the reading order and the sections, which such an edit
+    /// keeps).
+    print: crate::render::print::Parts,
 }
 
 impl FastTables {
@@ -350,7 +333,29 @@ impl FastTables {
             lookups: crate::link::lookups(&a.corpus, &a.graph),
             by_path: notes.iter().map(|n| (n.path.clone(), n.id)).collect(),
             embedders,
+            print: crate::render::print::parts(
+                &a.corpus,
+                &a.graph,
+                a.project.config.print.max_notes,
+            ),
         }
+    }
+
+    /// `print.html` and the print pages holding any of `notes` (rendered after the reload).
+    fn print_pages(&self, notes: &[usize]) -> Vec<Page> {
+        let mut print_pages = vec![Page {
+            kind: PageKind::Print,
+            out_path: "print.html".into(),
+        }];
+        let parts = &self.print;
+        let mut part_ids: Vec<usize> = notes.iter().filter_map(|&n| parts.part_of(n)).collect();
+        part_ids.sort_unstable();
+        part_ids.dedup();
+        print_pages.extend(part_ids.into_iter().map(|i| Page {
+            kind: PageKind::PrintPart(i),
+            out_path: parts.parts[i].out_path.clone(),
+        }));
+        print_pages
     }
 }
 
