@@ -50,6 +50,10 @@ pub struct Store {
     used: Mutex<HashSet<Key>>,
     /// Files already read into `entries`.
     loaded: Mutex<HashSet<PathBuf>>,
+    /// Per cache file, a digest of the keys it holds (as read or last written): a save that
+    /// would write the same keys leaves the file alone (an entry's value is a function of its
+    /// key, so the same keys are the same file).
+    on_disk: Mutex<HashMap<PathBuf, [u8; 32]>>,
 }
 
 /// More entries than this and the store forgets everything (a long `serve` session must not
@@ -67,6 +71,7 @@ impl Store {
             entries: RwLock::new(HashMap::new()),
             used: Mutex::new(HashSet::new()),
             loaded: Mutex::new(HashSet::new()),
+            on_disk: Mutex::new(HashMap::new()),
         }
     }
 
@@ -106,10 +111,18 @@ impl Store {
         let Some(entries) = verified(machine_key(), &bytes).and_then(decode) else {
             return;
         };
+        self.remember(path, keys_digest(entries.iter().map(|(k, _)| k)));
         if let Ok(mut e) = self.entries.write() {
+            e.reserve(entries.len());
             for (k, v) in entries {
-                e.entry(k).or_insert_with(|| v.into());
+                e.entry(k).or_insert_with(|| Arc::from(v));
             }
+        }
+    }
+
+    fn remember(&self, path: &Path, digest: [u8; 32]) {
+        if let Ok(mut d) = self.on_disk.lock() {
+            d.insert(path.to_path_buf(), digest);
         }
     }
 
@@ -118,7 +131,31 @@ impl Store {
     /// the cache's copies do not stay in memory beside them while the pages are rendered. A
     /// later build in the same process reads the file again.
     pub fn save_and_release(&self, path: &Path) {
-        self.save(path);
+        let pending = self.pending(path);
+        self.release(path);
+        if let Some(p) = pending {
+            p.write(self);
+        }
+    }
+
+    /// [`Store::save_and_release`], the file written on a thread of its own (the build goes on
+    /// rendering meanwhile; the entries leave memory once written). The write is waited for by
+    /// [`Saving::finish`], or when the `Saving` is dropped (a failed build too, so that no
+    /// half-written temporary file is left behind).
+    pub fn save_and_release_in_background(&'static self, path: &Path) -> Saving {
+        let pending = self.pending(path);
+        self.release(path);
+        let Some(p) = pending else {
+            return Saving::default();
+        };
+        let spawned = std::thread::Builder::new()
+            .name("corem-cache-save".into())
+            .spawn(move || p.write(self));
+        // No thread (resource limits): the cache is only an optimisation, so it is not written.
+        Saving(spawned.ok())
+    }
+
+    fn release(&self, path: &Path) {
         if let Ok(mut e) = self.entries.write() {
             *e = HashMap::new();
         }
@@ -127,23 +164,70 @@ impl Store {
         }
     }
 
-    /// Writes the entries used since the last save to `path`, atomically. Failing to write a
+    /// Writes the entries used since the last save to `path`, atomically, unless the file
+    /// already holds exactly those entries (a rebuild that changed nothing). Failing to write a
     /// cache never fails a build.
     pub fn save(&self, path: &Path) {
-        let used: Vec<Key> = match self.used.lock() {
-            Ok(mut u) => u.drain().collect(),
-            Err(_) => return,
-        };
-        let Ok(entries) = self.entries.read() else {
-            return;
-        };
-        let mut keep: Vec<(&Key, &Arc<[u8]>)> = used
+        if let Some(p) = self.pending(path) {
+            p.write(self);
+        }
+    }
+
+    /// What a save of `path` would write (the used entries, sorted), or `None` when the file
+    /// already holds exactly those (or the store is unusable).
+    fn pending(&self, path: &Path) -> Option<PendingSave> {
+        let used: Vec<Key> = self.used.lock().ok()?.drain().collect();
+        let entries = self.entries.read().ok()?;
+        let mut keep: Vec<(Key, Arc<[u8]>)> = used
             .iter()
-            .filter_map(|k| entries.get_key_value(k))
+            .filter_map(|k| entries.get(k).map(|v| (*k, Arc::clone(v))))
             .collect();
-        keep.sort_unstable_by_key(|(k, _)| **k);
-        // Streamed to the file (and its tag computed as it goes): a large site's cache is
-        // hundreds of MB, not to be copied.
+        drop(entries);
+        keep.sort_unstable_by_key(|(k, _)| *k);
+        let digest = keys_digest(keep.iter().map(|(k, _)| k));
+        let unchanged = (self.on_disk.lock()).is_ok_and(|d| d.get(path) == Some(&digest));
+        if unchanged && path.is_file() {
+            return None;
+        }
+        Some(PendingSave {
+            path: path.to_path_buf(),
+            keep,
+            digest,
+        })
+    }
+}
+
+/// A cache file being written on a thread of its own.
+#[derive(Default)]
+pub struct Saving(Option<std::thread::JoinHandle<()>>);
+
+impl Saving {
+    /// Waits for the file to be written (failing to write it never fails a build).
+    pub fn finish(&mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// A cache file to write: its entries, sorted by key.
+struct PendingSave {
+    path: PathBuf,
+    keep: Vec<(Key, Arc<[u8]>)>,
+    digest: [u8; 32],
+}
+
+impl PendingSave {
+    /// Streams the entries to a temporary file (its tag computed as it goes: a large site's
+    /// cache is hundreds of MB, not to be copied) renamed over the file.
+    fn write(self, store: &Store) {
+        let path = &self.path;
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -157,7 +241,7 @@ impl Store {
                 out.write_all(bytes)
             };
             put(MAGIC)?;
-            for (k, v) in keep {
+            for (k, v) in &self.keep {
                 put(k)?;
                 put(&(v.len() as u64).to_le_bytes())?;
                 put(v)?;
@@ -166,11 +250,21 @@ impl Store {
             out.write_all(&t)?;
             out.flush()
         })();
-        drop(entries);
         if written.is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
+        } else {
+            store.remember(path, self.digest);
         }
     }
+}
+
+/// A digest of a sorted list of keys (what a cache file holds, its values aside).
+fn keys_digest<'a>(keys: impl Iterator<Item = &'a Key>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for k in keys {
+        h.update(k);
+    }
+    h.finalize().into()
 }
 
 /// Length of the HMAC-SHA256 tag that ends a cache file.
@@ -245,7 +339,8 @@ fn verified<'a>(key: &[u8; 32], bytes: &'a [u8]) -> Option<&'a [u8]> {
     Some(content)
 }
 
-fn decode(bytes: &[u8]) -> Option<Vec<(Key, Vec<u8>)>> {
+/// The entries of a cache file's content, in file order (sorted by key).
+fn decode(bytes: &[u8]) -> Option<Vec<(Key, &[u8])>> {
     let mut rest = bytes.strip_prefix(MAGIC)?;
     let mut out = Vec::new();
     while !rest.is_empty() {
@@ -256,7 +351,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<(Key, Vec<u8>)>> {
             return None;
         }
         let (v, r) = r.split_at(len);
-        out.push((*k, v.to_vec()));
+        out.push((*k, v));
         rest = r;
     }
     Some(out)
@@ -314,6 +409,49 @@ mod tests {
         t.load(&file);
         assert_eq!(t.get(&key("t", &[b"1"])), None);
         assert_eq!(t.get(&key("t", &[b"2"])).as_deref(), Some(&b"two"[..]));
+    }
+
+    /// A rebuild that uses exactly what the file holds does not write it again (at 100,000
+    /// notes it is 640 MB); one that uses anything else does.
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_cache_is_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c");
+        let inode = || std::fs::metadata(&file).unwrap().ino();
+        let s = Store::new();
+        s.put(key("t", &[b"1"]), b"one".to_vec());
+        s.put(key("t", &[b"2"]), b"two".to_vec());
+        s.save(&file);
+        let first = inode();
+
+        // Another process reads it and uses the same entries: the file stays.
+        let t = Store::new();
+        t.load(&file);
+        assert!(t.get(&key("t", &[b"1"])).is_some() && t.get(&key("t", &[b"2"])).is_some());
+        t.save(&file);
+        assert_eq!(inode(), first, "the same entries were written again");
+
+        // One entry fewer: written, and it is what a third process reads.
+        assert!(t.get(&key("t", &[b"2"])).is_some());
+        t.save(&file);
+        assert_ne!(inode(), first);
+        let u = Store::new();
+        u.load(&file);
+        assert_eq!(u.get(&key("t", &[b"1"])), None);
+        assert_eq!(u.get(&key("t", &[b"2"])).as_deref(), Some(&b"two"[..]));
+
+        // A new entry is written too, and a deleted file is written again.
+        u.put(key("t", &[b"3"]), b"three".to_vec());
+        let before = inode();
+        u.save(&file);
+        assert_ne!(inode(), before);
+        std::fs::remove_file(&file).unwrap();
+        assert!(u.get(&key("t", &[b"3"])).is_some());
+        u.get(&key("t", &[b"2"]));
+        u.save(&file);
+        assert!(file.is_file());
     }
 
     #[test]

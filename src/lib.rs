@@ -740,27 +740,39 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     };
     let state = (output::StateDir::for_project(&a.project))
         .filter(|s| write && output::StateDir::ensure(s));
+    let mut cache_saved = cache::Saving::default();
     if let Some(state) = &state {
-        // Every result of the analysis's cache is computed by now: the cache is saved, and its
-        // copies leave memory before the pages are rendered.
-        cache::store().save_and_release(&state.cache_file());
+        // Every result of the analysis's cache is computed by now: the cache is saved (on a
+        // thread of its own, while the pages are rendered), and its copies leave memory.
+        cache_saved = cache::store().save_and_release_in_background(&state.cache_file());
         if !opts.fresh {
             cache::store().load(&state.render_cache_file());
         }
     }
     t.lap("cache");
     peak("analyze");
-    let mut diags = Vec::new();
-    // The graph page's layout is kept in the render cache, which is in memory only while that
-    // page is rendered; it goes first, so that it is not the one page left running at the end.
+    // The graph page's layout (one long computation on one core at a large size) is kept in
+    // the render cache; it is rendered beside the other pages, and the render cache saved and
+    // released once it is done.
     let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
         (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
-    render_listed(&a, &early, &sink, &mut diags)?;
-    if let Some(state) = &state {
-        cache::store().save_and_release(&state.render_cache_file());
-    }
-    t.lap("graph");
-    let sections = render_listed(&a, &rest, &sink, &mut diags)?;
+    let (graph, others) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            let done = render_listed(&a, &early, &sink, &mut diags);
+            if let Some(state) = &state {
+                cache::store().save_and_release(&state.render_cache_file());
+            }
+            done.map(|_| diags)
+        },
+        || {
+            let mut diags = Vec::new();
+            render_listed(&a, &rest, &sink, &mut diags).map(|s| (s, diags))
+        },
+    );
+    let mut diags = graph?;
+    let (sections, mut more) = others?;
+    diags.append(&mut more);
     fail_if_render_errors(diags)?;
     let rendered = Rendered { pages, sections };
     t.lap("render");
@@ -793,6 +805,8 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
                 }
             }
         }
+        // The next build finds the whole cache.
+        cache_saved.finish();
         writes = Some(s.commit()?);
         t.lap("write");
         peak("write");
