@@ -547,7 +547,7 @@ pub fn search_index(a: &Analysis, sections: Vec<NoteSections>) -> Option<search:
 pub fn write_search_index(
     a: &Analysis,
     sections: Vec<NoteSections>,
-    sink: &mut search::shard::Sink,
+    sink: &search::shard::Sink,
 ) -> Result<Option<search::Stats>, Error> {
     let cfg = &a.project.config.search;
     if !cfg.enabled {
@@ -781,16 +781,15 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     // The pages are written: their computed blocks are no longer needed.
     a.prepared = Vec::new();
     // The index cannot fail, so `check` skips it; each file is written as soon as it is made.
-    let mut index_files = 0;
     let search_stats = match &staging {
-        Some(s) => write_search_index(&a, rendered.sections, &mut |name, js| {
-            index_files += 1;
+        Some(s) => write_search_index(&a, rendered.sections, &|name, js| {
             s.write(&name, js.as_bytes()).map(drop)
         })?,
         None => None,
     };
     t.lap("search");
     peak("search");
+    let index_files = search_stats.as_ref().map_or(0, |s| s.files);
     let files = rendered.pages.len() + extra.len() + index_files;
     let mut writes = None;
     if let Some(s) = staging {

@@ -145,7 +145,7 @@ pub struct Stats {
 /// Builds the index: [`collect`], [`tokenise`], [`encode`], [`shard`] (the costly phases run
 /// in parallel on rayon's pool), and hands each file to `sink` as soon as it is made (the core
 /// last).
-pub fn write(input: Input, sink: &mut shard::Sink) -> Result<Stats, crate::Error> {
+pub fn write(input: Input, sink: &shard::Sink) -> Result<Stats, crate::Error> {
     let Input {
         corpus,
         parsed,
@@ -178,12 +178,17 @@ pub fn write(input: Input, sink: &mut shard::Sink) -> Result<Stats, crate::Error
 
 /// [`write()`] into memory: the files, the core first.
 pub fn build(input: Input) -> Index {
-    let mut files: Vec<(String, String)> = Vec::new();
-    let stats = write(input, &mut |name, js| {
-        files.push((name, js));
+    let made = std::sync::Mutex::new(Vec::new());
+    let stats = write(input, &|name, js| {
+        if let Ok(mut files) = made.lock() {
+            files.push((name, js));
+        }
         Ok(())
     })
     .unwrap_or_default();
+    let mut files: Vec<(String, String)> = made.into_inner().unwrap_or_default();
+    // Made in parallel: in name order, as the output's file list is.
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     if let Some(core) = files.iter().position(|(n, _)| n == INDEX_FILE) {
         let core = files.remove(core);
         files.insert(0, core);

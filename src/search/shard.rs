@@ -146,8 +146,20 @@ fn shard_file(kind: char, i: usize, value: &Value) -> (String, String) {
     )
 }
 
-/// Where the files go: `sink(name, contents)`, in the order they are made (the core last).
-pub type Sink<'a> = dyn FnMut(String, String) -> Result<(), crate::Error> + 'a;
+/// Where the files go: `sink(name, contents)`, called from several threads at once (each file
+/// once; the core last).
+pub type Sink<'a> = dyn Fn(String, String) -> Result<(), crate::Error> + Sync + 'a;
+
+/// Hands files to `sink` in parallel; their sizes, in order.
+fn put_all(files: Vec<(String, String)>, sink: &Sink) -> Result<Vec<usize>, crate::Error> {
+    files
+        .into_par_iter()
+        .map(|(name, js)| {
+            let len = js.len();
+            sink(name, js).map(|()| len)
+        })
+        .collect()
+}
 
 /// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
 /// frees as it goes, so a large site never holds its texts and its sections shards at once).
@@ -156,30 +168,30 @@ pub fn files(
     notes: Vec<Note>,
     terms: &Terms,
     postings: &Postings,
-    sink: &mut Sink,
+    sink: &Sink,
 ) -> Result<Stats, crate::Error> {
     let mut stats = Stats::default();
-    let mut files = 0;
-    let mut put = |name: String, js: String, stats: &mut Stats| -> Result<(), crate::Error> {
-        files += 1;
-        stats.file_bytes += js.len();
-        sink(name, js)
-    };
     // Sections shards: notes in chunks, each chunk's notes made in parallel, then grouped in
-    // order into shards; a shard is written once full.
+    // order into shards; the full shards of a chunk are written in parallel.
     let mut s_table = Writer::default();
     let mut entries = 0;
     let mut open: Option<(usize, String)> = None;
     let mut shard = 0;
-    let mut flush = |(n, body): (usize, String), stats: &mut Stats| -> Result<(), crate::Error> {
+    let mut full: Vec<(String, String)> = Vec::new();
+    let mut close = |(n, body): (usize, String), full: &mut Vec<(String, String)>| {
         s_table.num(n as u64);
         entries += n;
         let js = safe(format!("COREM_SEARCH_SHARDS.s{shard}=[{body}];\n"));
-        stats.sections_bytes += js.len();
-        stats.largest_sections_shard = stats.largest_sections_shard.max(js.len());
-        put(shard_name('s', shard), js, stats)?;
+        full.push((shard_name('s', shard), js));
         shard += 1;
-        Ok(())
+    };
+    let count_sections = |sizes: Vec<usize>, stats: &mut Stats| {
+        for len in sizes {
+            stats.sections_bytes += len;
+            stats.largest_sections_shard = stats.largest_sections_shard.max(len);
+            stats.file_bytes += len;
+            stats.files += 1;
+        }
     };
     let mut notes = notes.into_iter();
     loop {
@@ -199,37 +211,56 @@ pub fn files(
                     s.push_str(&text);
                     Some((m + n, s))
                 }
-                Some(full) => {
-                    flush(full, &mut stats)?;
+                Some(done) => {
+                    close(done, &mut full);
                     Some((n, text))
                 }
                 None => Some((n, text)),
             };
         }
+        count_sections(put_all(std::mem::take(&mut full), sink)?, &mut stats);
     }
     if let Some(last) = open.take() {
-        flush(last, &mut stats)?;
+        close(last, &mut full);
     }
-    // Dictionary and postings shards.
+    count_sections(put_all(full, sink)?, &mut stats);
+    // Dictionary and postings shards: each dictionary shard's first postings shard number
+    // first, then every shard made and written in parallel.
     let dict = dictionary_shards(terms, postings);
-    let mut first_words = Vec::with_capacity(dict.len());
+    let first_p: Vec<usize> = (dict.iter())
+        .scan(0, |next, d| {
+            let first = *next;
+            *next += d.postings.len();
+            Some(first)
+        })
+        .collect();
+    let made: Vec<(usize, usize)> = (dict.par_iter().zip(&first_p).enumerate())
+        .map(|(i, (d, &first))| -> Result<(usize, usize), crate::Error> {
+            let value = dictionary_shard(terms, postings, d, first);
+            let (name, js) = shard_file('d', i, &value);
+            let d_len = js.len();
+            sink(name, js)?;
+            let mut p_bytes = 0;
+            for (k, (_, lists)) in d.postings.iter().enumerate() {
+                let (name, js) = shard_file('p', first + k, &Value::from(lists.as_str()));
+                p_bytes += js.len();
+                sink(name, js)?;
+            }
+            Ok((d_len, p_bytes))
+        })
+        .collect::<Result<_, _>>()?;
     let mut d_table = Writer::default();
-    let mut next_p = 0;
-    for (i, d) in dict.iter().enumerate() {
-        let value = dictionary_shard(terms, postings, d, next_p);
-        let (name, js) = shard_file('d', i, &value);
-        stats.dictionary_bytes += js.len();
-        stats.largest_dictionary_shard = stats.largest_dictionary_shard.max(js.len());
-        put(name, js, &mut stats)?;
-        first_words.push(terms.dictionary[d.terms.start].as_str());
+    for (d, (d_len, p_bytes)) in dict.iter().zip(made) {
+        stats.dictionary_bytes += d_len;
+        stats.largest_dictionary_shard = stats.largest_dictionary_shard.max(d_len);
+        stats.postings_bytes += p_bytes;
+        stats.file_bytes += d_len + p_bytes;
+        stats.files += 1 + d.postings.len();
         d_table.num(d.terms.len() as u64);
-        for (_, lists) in &d.postings {
-            let (name, js) = shard_file('p', next_p, &Value::from(lists.as_str()));
-            stats.postings_bytes += js.len();
-            put(name, js, &mut stats)?;
-            next_p += 1;
-        }
     }
+    let first_words: Vec<&str> = (dict.iter())
+        .map(|d| terms.dictionary[d.terms.start].as_str())
+        .collect();
     let core = json!({
         "v": 3,
         "alphabet": encode::ALPHABET,
@@ -244,8 +275,9 @@ pub fn files(
         "/* corem search index: generated, see docs/notes/search.md */\nwindow.COREM_SEARCH_INDEX={core};\n"
     ));
     stats.core_bytes = js.len();
-    put(INDEX_FILE.to_string(), js, &mut stats)?;
-    stats.files = files;
+    stats.file_bytes += js.len();
+    stats.files += 1;
+    sink(INDEX_FILE.to_string(), js)?;
     Ok(stats)
 }
 
