@@ -43,9 +43,30 @@ pub fn key(kind: &str, parts: &[&[u8]]) -> Key {
     k
 }
 
+/// A cached value: a range of a shared buffer (a cache file is read into one buffer, and its
+/// entries point into it rather than each being copied out).
+#[derive(Clone, Debug)]
+pub struct Value {
+    buf: Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
+}
+
+impl std::ops::Deref for Value {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.range.clone()]
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        **self == **other
+    }
+}
+
 /// The process-wide store.
 pub struct Store {
-    entries: RwLock<HashMap<Key, Arc<[u8]>>>,
+    entries: RwLock<HashMap<Key, Value>>,
     /// Keys read or written since the last [`Store::save`]: what the file keeps.
     used: Mutex<HashSet<Key>>,
     /// Files already read into `entries`.
@@ -75,7 +96,7 @@ impl Store {
         }
     }
 
-    pub fn get(&self, key: &Key) -> Option<Arc<[u8]>> {
+    pub fn get(&self, key: &Key) -> Option<Value> {
         let v = self.entries.read().ok()?.get(key).cloned()?;
         if let Ok(mut u) = self.used.lock() {
             u.insert(*key);
@@ -88,7 +109,9 @@ impl Store {
             if e.len() >= MAX_ENTRIES {
                 e.clear();
             }
-            e.insert(key, value.into());
+            let range = 0..value.len();
+            let buf = Arc::new(value);
+            e.insert(key, Value { buf, range });
         }
         if let Ok(mut u) = self.used.lock() {
             u.insert(key);
@@ -112,10 +135,12 @@ impl Store {
             return;
         };
         self.remember(path, keys_digest(entries.iter().map(|(k, _)| k)));
+        let buf = Arc::new(bytes);
         if let Ok(mut e) = self.entries.write() {
             e.reserve(entries.len());
-            for (k, v) in entries {
-                e.entry(k).or_insert_with(|| Arc::from(v));
+            for (k, range) in entries {
+                let buf = Arc::clone(&buf);
+                e.entry(k).or_insert(Value { buf, range });
             }
         }
     }
@@ -178,9 +203,9 @@ impl Store {
     fn pending(&self, path: &Path) -> Option<PendingSave> {
         let used: Vec<Key> = self.used.lock().ok()?.drain().collect();
         let entries = self.entries.read().ok()?;
-        let mut keep: Vec<(Key, Arc<[u8]>)> = used
+        let mut keep: Vec<(Key, Value)> = used
             .iter()
-            .filter_map(|k| entries.get(k).map(|v| (*k, Arc::clone(v))))
+            .filter_map(|k| entries.get(k).map(|v| (*k, v.clone())))
             .collect();
         drop(entries);
         keep.sort_unstable_by_key(|(k, _)| *k);
@@ -219,7 +244,7 @@ impl Drop for Saving {
 /// A cache file to write: its entries, sorted by key.
 struct PendingSave {
     path: PathBuf,
-    keep: Vec<(Key, Arc<[u8]>)>,
+    keep: Vec<(Key, Value)>,
     digest: [u8; 32],
 }
 
@@ -339,20 +364,22 @@ fn verified<'a>(key: &[u8; 32], bytes: &'a [u8]) -> Option<&'a [u8]> {
     Some(content)
 }
 
-/// The entries of a cache file's content, in file order (sorted by key).
-fn decode(bytes: &[u8]) -> Option<Vec<(Key, &[u8])>> {
-    let mut rest = bytes.strip_prefix(MAGIC)?;
+/// The entries of a cache file's content (its tag left out): each key and the range of its
+/// value in the content, in file order (sorted by key).
+fn decode(content: &[u8]) -> Option<Vec<(Key, std::ops::Range<usize>)>> {
+    content.strip_prefix(MAGIC)?;
+    let mut at = MAGIC.len();
     let mut out = Vec::new();
-    while !rest.is_empty() {
-        let (k, r) = rest.split_first_chunk::<16>()?;
+    while at < content.len() {
+        let (k, r) = content[at..].split_first_chunk::<16>()?;
         let (len, r) = r.split_first_chunk::<8>()?;
         let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
         if len > r.len() {
             return None;
         }
-        let (v, r) = r.split_at(len);
-        out.push((*k, v));
-        rest = r;
+        let start = at + 24;
+        out.push((*k, start..start + len));
+        at = start + len;
     }
     Some(out)
 }
