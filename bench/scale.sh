@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Linear scale (issue 18, row 1): corem at 10,000 and 100,000 notes, `--fresh` then a warm
-# rebuild (cache and spare in place), each with `-v` (per-stage times and peak memory), and Hugo
-# on the same corpora — one run each, in the same session, with the load average before each.
-# Then the print view of the 100,000-note site (bench/print_open.mjs).
+# Linear scale (issue 18, row 1): corem at 10,000 and 100,000 notes, `--fresh` then two warm
+# rebuilds (the cache in place; the second also finds the same site in its spare), each with
+# `-v` (per-stage times and peak memory), and Hugo on the same corpora — one run each, in the
+# same session, with the load average before each. Then the print view of the 100,000-note site (bench/print_open.mjs).
 #
 #   bench/scale.sh [SIZES="10000 100000"]
 #
@@ -28,7 +28,8 @@ for n in ${1:-10000 100000}; do
   echo "== $n notes, $(du -sh --apparent-size "$work/n$n-notes/notes" | cut -f1) of Markdown; $(nproc) cores; $(date -u +%FT%TZ)"
   rm -rf "$work/n$n-notes/.corem" "$work/scale-out-$n"
   run "corem build --fresh" "$corem" -v build --fresh "$work/n$n-notes" -o "$work/scale-out-$n"
-  run "corem build (warm: cache and spare of the run before)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
+  run "corem build (warm: the cache of the run before; its spare is empty, every file is written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
+  run "corem build (warm again: cache, and a spare holding the same site: files compared, not written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
   run "floor (examples/floor.rs)" target/release/examples/floor "$work/n$n-notes/notes" "$work/scale-floor-$n"
   if command -v hugo >/dev/null; then
     rm -rf "$work/scale-hugo-$n"
