@@ -640,3 +640,69 @@ fn quartz_tag_notes_are_the_tag_pages() {
     assert!(home.contains("href=\"tags/component.html\""), "{home}");
     assert!(home.contains("href=\"tags/index.html\""), "{home}");
 }
+
+/// Quartz's own docs link `[[index#🪴 Get Started]]` from `getting-started/index.md`: the
+/// `index` nearest to that note is the note itself, which has no such heading, and corem
+/// reported a broken link where Quartz goes to the one `index.md` that has the heading. An
+/// anchor now decides between notes of the same name when exactly one has it; the nearest note
+/// still wins when it has the anchor itself.
+#[test]
+fn an_anchor_picks_the_one_note_of_a_shared_name_that_has_it() {
+    let b = build("vault-anchor-names");
+    assert!(
+        b.report.warnings.is_empty(),
+        "{}",
+        render(&b.report.warnings)
+    );
+    let started = b.read("getting-started/index.html");
+    assert!(
+        started.contains("href=\"../index.html#-get-started\""),
+        "to the home note's heading: {started}"
+    );
+    assert!(
+        started.contains("href=\"#setup\"") || started.contains("href=\"index.html#setup\""),
+        "its own Setup heading: {started}"
+    );
+    let features = b.read("features/index.html");
+    assert!(
+        features.contains("href=\"#setup\"") || features.contains("href=\"index.html#setup\""),
+        "the nearest index has Setup itself: {features}"
+    );
+    assert!(
+        features.contains("href=\"../index.html#features\""),
+        "{features}"
+    );
+}
+
+/// What stays an error: an anchor no note of that name has (reported on the nearest note), and
+/// one that several others have (the author must say which).
+#[test]
+fn an_anchor_no_single_note_has_is_still_an_error() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("vault");
+    support::copy_dir(&support::fixture("vault-anchor-names"), &dir);
+    let append = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        let mut s = std::fs::read_to_string(&p).expect("fixture note");
+        s.push_str(text);
+        std::fs::write(&p, s).expect("write note");
+    };
+    append("getting-started/index.md", "\nAnd [[index#Nowhere]].\n");
+    append("index.md", "\nBoth guides have [[index#Setup]].\n");
+    let out = tmp.path().join("site");
+    let Err(Error::Diagnostics(d)) = corem::build(&dir, &support::options(&out)) else {
+        panic!("the build should fail on the two links");
+    };
+    let text = render(&d);
+    assert!(
+        text.contains("getting-started/index.md:12:5")
+            && text.contains("no heading `Nowhere` in `Getting started`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("index.md:15:18")
+            && text.contains("no heading `Setup` in `Welcome to the garden`"),
+        "{text}"
+    );
+    assert!(!out.exists(), "a failed build writes no site");
+}

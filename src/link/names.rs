@@ -180,6 +180,20 @@ impl Names {
         Found::None
     }
 
+    /// Every note a name (not a relative path) could mean, before nearness decides: the notes
+    /// of the first of paths, titles and URLs that knows the name.
+    pub fn candidates(&self, name: &str) -> &[NoteId] {
+        let key = normalise(name);
+        let key = key.trim_start_matches('/');
+        if key.is_empty() || key.starts_with("./") || key.starts_with("../") {
+            return &[];
+        }
+        [&self.paths, &self.titles, &self.urls]
+            .into_iter()
+            .find_map(|map| map.get(key))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The note at a relative path (`a/b.md`, `a/b`, or the folder `a` for its index note).
     pub fn note_at(&self, rel: &str) -> Option<NoteId> {
         let key = rel.trim_end_matches('/').to_lowercase();

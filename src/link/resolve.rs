@@ -142,7 +142,10 @@ impl Ctx<'_> {
             return r;
         }
         match self.names.note(self.corpus, rel, name) {
-            Found::One(id) => self.with_anchor(from, id, anchor, offset, diags, &link.text),
+            Found::One(id) => {
+                let id = self.note_with_anchor(id, name, anchor);
+                self.with_anchor(from, id, anchor, offset, diags, &link.text)
+            }
             Found::Many(ids) => {
                 let d = self.ambiguous(from, name, offset, &ids, "wikilink");
                 self.broken(diags, d, &link.text)
@@ -336,6 +339,34 @@ impl Ctx<'_> {
                     .with_help(help);
                 self.broken(diags, d, text)
             }
+        }
+    }
+
+    /// The note a wikilink with an anchor means when its name fits several notes: the nearest
+    /// (`nearest`), unless it lacks the anchor and exactly one other note of that name has it
+    /// (`[[index#Get Started]]` written in `guide/index.md` means the index that has that
+    /// heading, as Quartz resolves it). Otherwise `nearest`, whose missing anchor is the error.
+    fn note_with_anchor(&self, nearest: NoteId, name: &str, anchor: Option<&str>) -> NoteId {
+        let Some(a) = anchor else {
+            return nearest;
+        };
+        if self.has_anchor(nearest, a) {
+            return nearest;
+        }
+        let mut with = (self.names.candidates(name).iter()).filter(|&&n| self.has_anchor(n, a));
+        match (with.next(), with.next()) {
+            (Some(&only), None) => only,
+            _ => nearest,
+        }
+    }
+
+    /// True when [`Ctx::anchor`] finds `wanted` in the note (without making a suggestion).
+    fn has_anchor(&self, note: NoteId, wanted: &str) -> bool {
+        let p = &self.parsed[note];
+        if wanted.starts_with('^') {
+            p.find_block(wanted).is_some()
+        } else {
+            p.find_heading_chain(wanted).is_some() || p.has_extra_id(wanted)
         }
     }
 
