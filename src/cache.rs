@@ -367,7 +367,9 @@ fn verified<'a>(key: &[u8; 32], bytes: &'a [u8]) -> Option<&'a [u8]> {
 /// The entries of a cache file's content (its tag left out): each key and the range of its
 /// value in the content, in file order (sorted by key).
 fn decode(content: &[u8]) -> Option<Vec<(Key, std::ops::Range<usize>)>> {
-    content.strip_prefix(MAGIC)?;
+    if !content.starts_with(MAGIC) {
+        return None;
+    }
     let mut at = MAGIC.len();
     let mut out = Vec::new();
     while at < content.len() {

@@ -44,16 +44,27 @@ fn build(name: &str) -> Built {
     build_dir(&support::fixture(name))
 }
 
+/// Asserts the build reported no diagnostic at all.
+fn assert_clean(b: &Built) {
+    assert!(
+        b.report.warnings.is_empty(),
+        "no diagnostics at all:\n{}",
+        render(&b.report.warnings)
+    );
+}
+
+/// [`build`] of a fixture that must build without a single diagnostic.
+fn build_clean(name: &str) -> Built {
+    let b = build(name);
+    assert_clean(&b);
+    b
+}
+
 /// Issue 23: `[[Note|label]]` in a table row kept its `|` as a cell separator, which cut the
 /// link in two and dropped the row's last cell, with no diagnostic.
 #[test]
 fn wikilink_labels_in_table_cells_stay_links() {
-    let b = build("vault-table");
-    assert!(
-        b.report.warnings.is_empty(),
-        "{}",
-        render(&b.report.warnings)
-    );
+    let b = build_clean("vault-table");
     let page = b.read("sharding.html");
     assert!(
         page.contains(
@@ -100,12 +111,7 @@ fn embed<'a>(page: &'a str, href: &str) -> &'a str {
 /// Every construct of issue 16 in one vault: zero diagnostics, and each renders as meant.
 #[test]
 fn an_obsidian_vault_builds_as_its_author_meant() {
-    let b = build("vault-obsidian");
-    assert!(
-        b.report.warnings.is_empty(),
-        "no diagnostics at all:\n{}",
-        render(&b.report.warnings)
-    );
+    let b = build_clean("vault-obsidian");
 
     // Block ids: on the paragraph, list item, quote, tables (id line after a blank line, and
     // right under the table), callout, and an id on the line after a paragraph.
@@ -545,11 +551,7 @@ fn a_path_may_start_with_the_notes_folder_name() {
         ),
     ]);
     let b = build_dir(&dir.path().join("vault"));
-    assert!(
-        b.report.warnings.is_empty(),
-        "{}",
-        render(&b.report.warnings)
-    );
+    assert_clean(&b);
     assert!(
         b.read("guide.html")
             .contains(r##"<a href="index.html#get-started">the start</a>"##)
@@ -573,11 +575,7 @@ fn file_names_come_before_titles_and_urls() {
         ),
     ]);
     let b = build_dir(&dir.path().join("vault"));
-    assert!(
-        b.report.warnings.is_empty(),
-        "{}",
-        render(&b.report.warnings)
-    );
+    assert_clean(&b);
     let home = b.read("index.html");
     assert!(
         home.contains(r#"<a href="b/my-note.html">my-note</a>"#),
@@ -597,12 +595,7 @@ fn file_names_come_before_titles_and_urls() {
 /// tag's notes), and `tags/index.md` the page of all tags. Both were a collision error.
 #[test]
 fn quartz_tag_notes_are_the_tag_pages() {
-    let b = build("vault-quartz-tags");
-    assert!(
-        b.report.warnings.is_empty(),
-        "{}",
-        render(&b.report.warnings)
-    );
+    let b = build_clean("vault-quartz-tags");
     let tag = b.read("tags/component.html");
     assert!(
         tag.contains("<h1>Components</h1>") || tag.contains(">Components</h1>"),
@@ -648,12 +641,7 @@ fn quartz_tag_notes_are_the_tag_pages() {
 /// still wins when it has the anchor itself.
 #[test]
 fn an_anchor_picks_the_one_note_of_a_shared_name_that_has_it() {
-    let b = build("vault-anchor-names");
-    assert!(
-        b.report.warnings.is_empty(),
-        "{}",
-        render(&b.report.warnings)
-    );
+    let b = build_clean("vault-anchor-names");
     let started = b.read("getting-started/index.html");
     assert!(
         started.contains("href=\"../index.html#-get-started\""),

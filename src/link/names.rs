@@ -164,20 +164,15 @@ impl Names {
                 None => Found::None,
             };
         }
-        let key = key.trim_start_matches('/');
-        let pick = |ids: &Vec<NoteId>| {
-            let c: Vec<(NoteId, &str)> = ids
-                .iter()
-                .map(|&i| (i, dir_of(&corpus.notes[i].rel)))
-                .collect();
-            nearest(from_dir, &c)
-        };
-        for map in [&self.paths, &self.titles, &self.urls] {
-            if let Some(ids) = map.get(key) {
-                return pick(ids);
-            }
+        let ids = self.candidates(name);
+        if ids.is_empty() {
+            return Found::None;
         }
-        Found::None
+        let c: Vec<(NoteId, &str)> = ids
+            .iter()
+            .map(|&i| (i, dir_of(&corpus.notes[i].rel)))
+            .collect();
+        nearest(from_dir, &c)
     }
 
     /// Every note a name (not a relative path) could mean, before nearness decides: the notes

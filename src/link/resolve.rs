@@ -350,34 +350,36 @@ impl Ctx<'_> {
         let Some(a) = anchor else {
             return nearest;
         };
-        if self.has_anchor(nearest, a) {
+        if self.found_anchor(nearest, a).is_some() {
             return nearest;
         }
-        let mut with = (self.names.candidates(name).iter()).filter(|&&n| self.has_anchor(n, a));
+        let mut with =
+            (self.names.candidates(name).iter()).filter(|&&n| self.found_anchor(n, a).is_some());
         match (with.next(), with.next()) {
             (Some(&only), None) => only,
             _ => nearest,
         }
     }
 
-    /// True when [`Ctx::anchor`] finds `wanted` in the note (without making a suggestion).
-    fn has_anchor(&self, note: NoteId, wanted: &str) -> bool {
+    /// The id an anchor names in a note, if the note has it: a block (`^id`), a heading (by
+    /// text or id, or a chain `Heading#Subheading`), or another id.
+    fn found_anchor(&self, note: NoteId, wanted: &str) -> Option<String> {
         let p = &self.parsed[note];
         if wanted.starts_with('^') {
-            p.find_block(wanted).is_some()
-        } else {
-            p.find_heading_chain(wanted).is_some() || p.has_extra_id(wanted)
+            return p.find_block(wanted).map(|b| format!("^{}", b.id));
         }
+        (p.find_heading_chain(wanted).map(|h| h.id.clone()))
+            .or_else(|| p.has_extra_id(wanted).then(|| wanted.to_string()))
     }
 
     /// The id an anchor names in a note: a heading (by text or id, or a chain
     /// `Heading#Subheading`), a block (`^id`), or another id; else a help text.
     pub fn anchor(&self, note: NoteId, wanted: &str) -> Result<String, String> {
+        if let Some(id) = self.found_anchor(note, wanted) {
+            return Ok(id);
+        }
         let p = &self.parsed[note];
         if wanted.starts_with('^') {
-            if let Some(b) = p.find_block(wanted) {
-                return Ok(format!("^{}", b.id));
-            }
             let ids = p.blocks.iter().map(|b| format!("^{}", b.id));
             let ids: Vec<String> = ids.collect();
             return Err(match self.suggest(wanted, ids.iter().map(String::as_str)) {
@@ -388,12 +390,6 @@ impl Ctx<'_> {
                 }
                 None => format!("its block ids are: {}", list(&ids)),
             });
-        }
-        if let Some(h) = p.find_heading_chain(wanted) {
-            return Ok(h.id.clone());
-        }
-        if p.has_extra_id(wanted) {
-            return Ok(wanted.to_string());
         }
         if let Some(help) = chain_help(p, wanted) {
             return Err(help);
