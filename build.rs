@@ -61,4 +61,31 @@ fn main() {
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("theme.rs");
     std::fs::write(out, code).expect("write theme.rs");
+    build_id(&root);
+}
+
+/// `COREM_BUILD_ID`: a hash of everything that decides what this corem renders (its source,
+/// the default theme, the locked dependencies, the compiler). A build reuses pages of an
+/// earlier one only when it was made by the same corem (see `src/output/reuse.rs`), so a
+/// rebuilt corem, even of the same version, never keeps a page the old one rendered.
+fn build_id(root: &Path) {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for dir in ["src", "templates", "static"] {
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
+        for f in files(&root.join(dir)) {
+            f.strip_prefix(root).unwrap_or(&f).hash(&mut h);
+            std::fs::read(&f).unwrap_or_default().hash(&mut h);
+        }
+    }
+    for f in ["Cargo.lock", "Cargo.toml", "build.rs"] {
+        println!("cargo:rerun-if-changed={}", root.join(f).display());
+        std::fs::read(root.join(f)).unwrap_or_default().hash(&mut h);
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    if let Ok(out) = std::process::Command::new(rustc).arg("-vV").output() {
+        out.stdout.hash(&mut h);
+    }
+    std::env::var("PROFILE").unwrap_or_default().hash(&mut h);
+    println!("cargo:rustc-env=COREM_BUILD_ID={:016x}", h.finish());
 }

@@ -84,6 +84,9 @@ pub struct BuildReport {
     pub search: Option<search::Stats>,
     /// Files written, left unchanged and removed in the output (`None` for `check`).
     pub writes: Option<output::WriteStats>,
+    /// Pages not rendered: the staging folder held them as rendering would make them (see
+    /// [`output::reuse`]).
+    pub reused: usize,
     /// The process's peak resident memory (bytes) at the end of each part of the build, in
     /// order (empty where the system does not report it): where memory goes at scale.
     pub peak_rss: Vec<(&'static str, u64)>,
@@ -701,11 +704,9 @@ pub enum FileSource {
 fn open_staging(
     a: &Analysis,
     pages: &[render::Page],
+    spare: Option<PathBuf>,
     fresh: bool,
 ) -> Result<output::Staging, Error> {
-    let spare = output::StateDir::for_project(&a.project)
-        .filter(output::StateDir::ensure)
-        .map(|state| state.spare_for(&a.project.output_dir));
     let s = if fresh {
         output::Staging::rewrite(&a.project.output_dir, spare)?
     } else {
@@ -721,6 +722,79 @@ fn open_staging(
     Ok(s)
 }
 
+/// Which pages a build keeps from its staging folder instead of rendering them, and the record
+/// of what it wrote for the next builds (see [`output::reuse`]).
+struct PagePlan {
+    reuse: output::reuse::Reuse,
+    dir: PathBuf,
+    /// The digest of each page, and of each page's companion files, by output path.
+    digests: std::collections::HashMap<String, u64>,
+    /// The search index's digest.
+    search: u64,
+}
+
+impl PagePlan {
+    /// The plan of a build into `staging`, whose record sits beside `spare`; `allow` false
+    /// (`--fresh`) renders every page and only records them.
+    fn new(
+        a: &Analysis,
+        pages: &[render::Page],
+        staging: &output::Staging,
+        spare: &Path,
+        allow: bool,
+    ) -> PagePlan {
+        let site = a.site();
+        let files: Vec<u64> = (a.corpus.notes.par_iter())
+            .map(render::deps::note_file_hash)
+            .collect();
+        let d = render::deps::Digests::new(&site, &files);
+        let digests = pages
+            .par_iter()
+            .flat_map_iter(|p| {
+                let digest = d.page(&p.kind, &p.out_path);
+                let extras = render::page_extras(&site, p).into_iter();
+                std::iter::once(p.out_path.clone())
+                    .chain(extras)
+                    .map(move |path| (path, digest))
+            })
+            .collect();
+        let key = render::deps::site_key(&a.project, &a.theme);
+        PagePlan {
+            reuse: output::reuse::Reuse::open(spare, key, allow),
+            dir: staging.dir.clone(),
+            digests,
+            search: d.search(),
+        }
+    }
+
+    /// Keeps `page` (and its companion files) as the staging folder holds it, when that is
+    /// what rendering it would give; false when it must be rendered.
+    fn keep(&self, site: &render::Site, staging: &output::Staging, page: &render::Page) -> bool {
+        let paths: Vec<String> = std::iter::once(page.out_path.clone())
+            .chain(render::page_extras(site, page))
+            .collect();
+        let digest = |p: &str| self.digests.get(p).copied().unwrap_or_default();
+        let found: Option<Vec<_>> = (paths.iter())
+            .map(|p| self.reuse.holds(&self.dir, p, digest(p)))
+            .collect();
+        let Some(found) = found else {
+            return false;
+        };
+        for (p, id) in paths.iter().zip(found) {
+            staging.keep(p);
+            self.reuse.keep(p, id, digest(p));
+        }
+        true
+    }
+
+    /// Records a page or companion file this build wrote (or found already written).
+    fn wrote(&self, path: &str) {
+        if let Some(&d) = self.digests.get(path) {
+            self.reuse.record(&self.dir, path, d);
+        }
+    }
+}
+
 fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut timings = Vec::new();
     let mut peaks = Vec::new();
@@ -731,19 +805,32 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings: Vec::new(),
     };
     let pages = render::pages(&a.site());
-    let staging = if write {
+    if write {
         // Refuse a foreign output before touching the project's working folder.
         output::check_target(&a.project.output_dir)?;
-        Some(open_staging(&a, &pages, opts.fresh)?)
+    }
+    let state = (output::StateDir::for_project(&a.project))
+        .filter(|s| write && output::StateDir::ensure(s));
+    let spare = (state.as_ref()).map(|s| s.spare_for(&a.project.output_dir));
+    let staging = if write {
+        Some(open_staging(&a, &pages, spare.clone(), opts.fresh)?)
     } else {
         None
     };
+    let plan = match (&staging, &spare) {
+        (Some(s), Some(spare)) => Some(PagePlan::new(&a, &pages, s, spare, !opts.fresh)),
+        _ => None,
+    };
     let sink = |path: &str, bytes: &[u8]| match &staging {
-        Some(s) => s.write(path, bytes).map(drop),
+        Some(s) => {
+            s.write(path, bytes)?;
+            if let Some(plan) = &plan {
+                plan.wrote(path);
+            }
+            Ok(())
+        }
         None => Ok(()),
     };
-    let state = (output::StateDir::for_project(&a.project))
-        .filter(|s| write && output::StateDir::ensure(s));
     let mut cache_saved = cache::Saving::default();
     if let Some(state) = &state {
         // Every result of the analysis's cache is computed by now: the cache is saved (on a
@@ -755,42 +842,29 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     }
     t.lap("cache");
     peak("analyze");
-    // The graph page's layout (one long computation on one core at a large size) is kept in
-    // the render cache; it is rendered beside the other pages, and the render cache saved and
-    // released once it is done.
-    let (early, rest): (Vec<render::Page>, Vec<render::Page>) =
-        (pages.iter().cloned()).partition(|p| write && matches!(p.kind, render::PageKind::Graph));
-    let (graph, others) = rayon::join(
-        || {
-            let mut diags = Vec::new();
-            let done = render_listed(&a, &early, &sink, &mut diags);
-            if let Some(state) = &state {
-                cache::store().save_and_release(&state.render_cache_file());
-            }
-            done.map(|_| diags)
-        },
-        || {
-            let mut diags = Vec::new();
-            render_listed(&a, &rest, &sink, &mut diags).map(|s| (s, diags))
-        },
-    );
-    let mut diags = graph?;
-    let (sections, mut more) = others?;
-    diags.append(&mut more);
-    fail_if_render_errors(diags)?;
+    let todo: Vec<render::Page> = match (&plan, &staging) {
+        (Some(plan), Some(s)) => {
+            let site = a.site();
+            (pages.par_iter())
+                .filter(|p| !plan.keep(&site, s, p))
+                .cloned()
+                .collect()
+        }
+        _ => pages.clone(),
+    };
+    let reused = pages.len() - todo.len();
+    let sections = render_todo(&a, &todo, &sink, state.as_ref())?;
     let rendered = Rendered { pages, sections };
     t.lap("render");
     peak("render");
     let extra = extra_files(&a, &rendered.pages);
-    // The pages are written: their computed blocks are no longer needed.
-    a.prepared = Vec::new();
-    // The index cannot fail, so `check` skips it; each file is written as soon as it is made.
     let search_stats = match &staging {
-        Some(s) => write_search_index(&a, rendered.sections, &|name, js| {
-            s.write(&name, js.as_bytes()).map(drop)
-        })?,
+        Some(s) => search_stage(&a, s, plan.as_ref(), rendered.sections)?,
+        // The index cannot fail, so `check` skips it.
         None => None,
     };
+    // The pages are written: their computed blocks are no longer needed.
+    a.prepared = Vec::new();
     t.lap("search");
     peak("search");
     let index_files = search_stats.as_ref().map_or(0, |s| s.files);
@@ -811,6 +885,9 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         // The next build finds the whole cache.
         cache_saved.finish();
         writes = Some(s.commit()?);
+        if let Some(plan) = plan {
+            plan.reuse.save();
+        }
         t.lap("write");
         peak("write");
     }
@@ -826,6 +903,98 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         timings,
         search: search_stats,
         writes,
+        reused,
         peak_rss: peaks,
     })
+}
+
+/// Renders `pages` and passes them to `sink`, template errors reported together. The graph
+/// page's layout (one long computation on one core at a large size) is kept in the render
+/// cache; it is rendered beside the other pages, and the render cache saved and released once
+/// it is done. Returns the rendered note pages' section texts.
+fn render_todo(
+    a: &Analysis,
+    pages: &[render::Page],
+    sink: &PageSink,
+    state: Option<&output::StateDir>,
+) -> Result<Vec<NoteSections>, Error> {
+    let (early, rest): (Vec<render::Page>, Vec<render::Page>) = (pages.iter().cloned())
+        .partition(|p| state.is_some() && matches!(p.kind, render::PageKind::Graph));
+    let (graph, others) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            let done = render_listed(a, &early, sink, &mut diags);
+            if let Some(state) = state {
+                cache::store().save_and_release(&state.render_cache_file());
+            }
+            done.map(|_| diags)
+        },
+        || {
+            let mut diags = Vec::new();
+            render_listed(a, &rest, sink, &mut diags).map(|s| (s, diags))
+        },
+    );
+    let mut diags = graph?;
+    let (sections, mut more) = others?;
+    diags.append(&mut more);
+    fail_if_render_errors(diags)?;
+    Ok(sections)
+}
+
+/// Writes the search index into `staging`, or keeps the one it holds when that is the index
+/// these notes make (see [`output::reuse`]). `sections` are those of the note pages rendered;
+/// the others' are worked out again when the index must be made. `None` when search is off.
+fn search_stage(
+    a: &Analysis,
+    staging: &output::Staging,
+    plan: Option<&PagePlan>,
+    mut sections: Vec<NoteSections>,
+) -> Result<Option<search::Stats>, Error> {
+    if !a.project.config.search.enabled {
+        return Ok(None);
+    }
+    if let Some(plan) = plan
+        && let Some(record) = plan.reuse.search(&plan.dir, plan.search)
+    {
+        for f in &record.files {
+            staging.keep(f);
+        }
+        let stats = record.stats.clone();
+        plan.reuse.record_search(&plan.dir, record);
+        return Ok(Some(stats));
+    }
+    let have: std::collections::HashSet<load::NoteId> = sections.iter().map(|s| s.0).collect();
+    if have.len() < a.corpus.notes.len() {
+        // Pages kept from the last site but one: their sections again, in reading order.
+        let site = a.site();
+        let mut missing: Vec<NoteSections> = (a.graph.order.par_iter())
+            .filter(|n| !have.contains(n))
+            .map(|&n| {
+                let page = render::Mode::Page(&a.corpus.notes[n].out_path);
+                (n, render::html::note_html(&site, n, page, true).1)
+            })
+            .collect();
+        sections.append(&mut missing);
+        sections.sort_by_key(|(n, _)| a.graph.position[*n]);
+    }
+    let written = std::sync::Mutex::new(Vec::new());
+    let stats = write_search_index(a, sections, &|name, js| {
+        staging.write(&name, js.as_bytes())?;
+        if let Ok(mut w) = written.lock() {
+            w.push(name);
+        }
+        Ok(())
+    })?;
+    if let (Some(plan), Some(stats)) = (plan, &stats) {
+        let files = written.into_inner().unwrap_or_default();
+        plan.reuse.record_search(
+            &plan.dir,
+            output::reuse::SearchRecord {
+                digest: plan.search,
+                stats: stats.clone(),
+                files,
+            },
+        );
+    }
+    Ok(stats)
 }

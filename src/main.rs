@@ -307,6 +307,10 @@ fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: 
                 "  output: {} files written, {} unchanged, {} stale removed",
                 w.written, w.unchanged, w.removed
             );
+            eprintln!(
+                "  pages kept from the last site but one (not rendered): {} of {}",
+                r.reused, r.pages
+            );
         }
         if !r.peak_rss.is_empty() {
             let parts: Vec<String> = (r.peak_rss.iter())

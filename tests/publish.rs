@@ -79,6 +79,55 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     );
 }
 
+/// A rebuild keeps the pages of the last site but one whose inputs are the same; a page whose
+/// note is unchanged but whose last commit is newer is not among them.
+#[test]
+fn a_new_commit_date_reaches_a_page_a_rebuild_would_keep() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("project");
+    support::copy_dir(&support::fixture("git-dates"), &project);
+    git(&project, &["init", "-q"], "2025-01-01T12:00:00+00:00");
+    git(&project, &["add", "."], "2025-01-01T12:00:00+00:00");
+    git(
+        &project,
+        &["commit", "-q", "-m", "first"],
+        "2025-01-01T12:00:00+00:00",
+    );
+    let out = tmp.path().join("site");
+    let opts = support::options(&out);
+    for _ in 0..2 {
+        corem::build(&project, &opts).expect("builds");
+    }
+    let again = corem::build(&project, &opts).expect("builds");
+    assert_eq!(
+        again.reused, again.pages,
+        "nothing changed: every page kept"
+    );
+    assert!(read(&out, "guide/committed.html").contains("<time datetime=\"2025-01-01\">"));
+    // The same files, committed again on another day.
+    git(
+        &project,
+        &["commit", "-q", "--amend", "--no-edit", "--reset-author"],
+        "2026-03-04T10:00:00+00:00",
+    );
+    let after = corem::build(&project, &opts).expect("builds");
+    let page = read(&out, "guide/committed.html");
+    assert!(
+        page.contains("<time datetime=\"2026-03-04\">2026-03-04</time>"),
+        "the new commit's date: {page}"
+    );
+    assert!(
+        read(&out, "guide/dated.html").contains("<time datetime=\"2024-05-31\">"),
+        "front matter still wins"
+    );
+    assert!(
+        after.reused > 0 && after.reused < after.pages,
+        "pages without a date kept, dated ones rendered: {} of {}",
+        after.reused,
+        after.pages
+    );
+}
+
 #[test]
 fn last_updated_comes_from_front_matter_else_the_last_commit() {
     let tmp = tempfile::tempdir().expect("temp dir");

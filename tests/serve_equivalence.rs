@@ -1,4 +1,6 @@
-//! `corem serve`'s incremental rebuilds always give the site a clean `corem build` gives.
+//! `corem serve`'s incremental rebuilds always give the site a clean `corem build` gives, and
+//! so do repeated `corem build`s that keep pages of an earlier build instead of rendering them
+//! (`src/output/reuse.rs`).
 //!
 //! A seeded random sequence of edits (body, title, headings, tags, notes added, removed,
 //! renamed and moved between sections, sections renamed, links broken and fixed, embeds,
@@ -448,6 +450,99 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -
     assert!(ok > steps / 3, "too few successful steps to mean anything");
     assert!(partial > 0, "no step was incremental");
     inc.fast_rebuilds
+}
+
+/// Like [`run_sequence`] for `corem build` run again and again in the project (its output and
+/// `.corem/` kept, so pages are reused from the last site but one): after every edit, the
+/// output folder must be byte for byte a fresh build's, and a failed build must leave it alone.
+/// Returns how many pages were kept rather than rendered, over the whole sequence.
+fn run_build_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    copy_dir(&support::fixture("serve-site"), &root);
+    let cfg = root.join("corem.toml");
+    let t = std::fs::read_to_string(&cfg).unwrap().replace(
+        "broken_links = \"warn\"",
+        &format!("broken_links = \"{broken_links}\""),
+    );
+    std::fs::write(&cfg, t).unwrap();
+    let root = root.canonicalize().unwrap();
+    let scratch = tmp.path().join("scratch");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let site = root.join("public");
+    let opts = BuildOptions::default();
+    corem::build(&root, &opts).expect("first build");
+    let mut rng = Rng(seed | 1);
+    let (mut reused, mut most_kept, mut ok) = (0, 0, 0);
+    let mut last_good = support::read_tree(&site);
+    let mut good = snapshot(&root.join("notes"));
+    let mut failing = false;
+    for step in 0..steps {
+        let what = if failing && rng.below(2) == 0 {
+            restore(&root.join("notes"), &good);
+            "revert the notes to the last good state".into()
+        } else {
+            random_edit(&mut rng, &root, step, body_bias).0
+        };
+        let warm = corem::build(&root, &opts);
+        let fresh = fresh_build(&root, &scratch, step);
+        let got = support::read_tree(&site);
+        match (warm, fresh) {
+            (Ok(r), Ok(expected)) => {
+                ok += 1;
+                reused += r.reused;
+                if r.reused * 2 > r.pages {
+                    most_kept += 1;
+                }
+                if got != expected {
+                    let diff: Vec<&String> = (expected.keys().chain(got.keys()))
+                        .filter(|k| expected.get(*k) != got.get(*k))
+                        .collect();
+                    panic!(
+                        "seed {seed}, step {step} ({what}): the rebuilt site differs from a fresh \
+                         build ({} pages kept) in {diff:?}",
+                        r.reused
+                    );
+                }
+                last_good = got;
+                good = snapshot(&root.join("notes"));
+                failing = false;
+            }
+            (Err(_), Err(_)) => {
+                failing = true;
+                assert!(
+                    got == last_good,
+                    "seed {seed}, step {step} ({what}): a failed build changed the site"
+                );
+            }
+            (Ok(_), Err(e)) => {
+                panic!("seed {seed}, step {step} ({what}): the fresh build failed:\n{e}")
+            }
+            (Err(e), Ok(_)) => {
+                panic!("seed {seed}, step {step} ({what}): the rebuild failed:\n{e}")
+            }
+        }
+    }
+    eprintln!(
+        "seed {seed}: {steps} steps, {ok} built; {reused} pages kept in all, most of the site in {most_kept} steps"
+    );
+    assert!(ok > steps / 3, "too few successful steps to mean anything");
+    assert!(most_kept > 0, "no rebuild kept most of the site");
+    reused
+}
+
+/// Every kind of edit (templates, static files and configuration too) between builds.
+#[test]
+fn repeated_builds_that_keep_pages_match_fresh_builds() {
+    let steps = env_or("COREM_EQ_STEPS", 40) as usize;
+    run_build_sequence(env_or("COREM_EQ_SEED", 0x5eed_0004), steps, "error", 0);
+}
+
+/// Mostly text edits, where most pages are kept.
+#[test]
+fn repeated_builds_after_text_edits_match_fresh_builds() {
+    let steps = env_or("COREM_EQ_STEPS", 40) as usize;
+    run_build_sequence(env_or("COREM_EQ_SEED", 0x5eed_0005), steps, "warn", 70);
 }
 
 fn env_or(name: &str, default: u64) -> u64 {

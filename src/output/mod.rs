@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod paths;
+pub mod reuse;
 pub mod single;
 
 use crate::Error;
@@ -233,6 +234,11 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(true)
+    }
+
+    /// Keeps the file the staging folder holds at `rel` as this build's (see [`reuse`]).
+    pub fn keep(&self, rel: &str) {
+        self.record(rel);
     }
 
     /// Creates every folder the given output paths need.

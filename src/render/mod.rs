@@ -5,6 +5,7 @@
 //! depend on which page shows them), then [`render_page`] writes one page with its links made
 //! relative to that page.
 
+pub mod deps;
 pub mod fence;
 pub mod highlight;
 pub mod html;

@@ -118,7 +118,7 @@ pub struct Index {
 }
 
 /// Sizes, for the build report and the docs.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Size of all the index's files.
     pub file_bytes: usize,

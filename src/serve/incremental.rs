@@ -32,7 +32,7 @@ use crate::render::{self, Page, PageKind};
 use crate::theme::Theme;
 use crate::{Analysis, BuildOptions, Error, FileSource};
 
-use super::deps::{Digests, note_file_hash};
+use crate::render::deps::{Digests, note_file_hash};
 
 mod fast;
 

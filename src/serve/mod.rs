@@ -8,7 +8,6 @@
 //!
 //! The site is served from memory and never written to disk: the output folder is left alone.
 
-pub mod deps;
 pub mod http;
 pub mod incremental;
 pub mod watch;

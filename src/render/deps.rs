@@ -5,8 +5,9 @@
 //! do not count as changes), the titles and paths of every note it names (backlinks, related,
 //! previous/next, navigation, breadcrumbs, section listings, embeds), tag names, and so on.
 //! Two builds give a page the same digest only if they would render it to the same bytes, so
-//! `serve` re-renders exactly the pages whose digest changed. Templates and configuration are
-//! not hashed: a change to either re-renders everything.
+//! `serve` re-renders exactly the pages whose digest changed, and `corem build` keeps the pages
+//! of the last site but one whose digest is the same (see [`crate::output::reuse`]). Templates
+//! and configuration are not hashed: a change to either re-renders everything ([`site_key`]).
 //!
 //! Everything is keyed by output path, never by note id, because ids shift when notes are added
 //! or removed.
@@ -31,6 +32,26 @@ pub fn note_file_hash(note: &crate::load::Note) -> u64 {
     note.out_path.hash(&mut s);
     note.path.hash(&mut s);
     note.is_index.hash(&mut s);
+    s.finish()
+}
+
+/// One number for what every page depends on and [`Digests`] does not hash: the
+/// configuration and folders, the templates, and the static files' names and where they come
+/// from. (corem itself is part of the page record's header: see [`crate::output::reuse`].) A
+/// build reuses a page of an earlier one only under the same key.
+pub fn site_key(project: &crate::config::Project, theme: &crate::theme::Theme) -> u64 {
+    let mut s = h();
+    format!("{project:?}").hash(&mut s);
+    for t in &theme.templates {
+        (&t.name, &t.text).hash(&mut s);
+    }
+    for (rel, file) in &theme.static_files {
+        rel.hash(&mut s);
+        match file {
+            crate::theme::StaticFile::Builtin(_) => 0u8.hash(&mut s),
+            crate::theme::StaticFile::Project(p) => p.hash(&mut s),
+        }
+    }
     s.finish()
 }
 
@@ -232,6 +253,8 @@ impl<'a> Digests<'a> {
         }
         note.section.hash(s);
         corpus.sections[note.section].out_dir.hash(s);
+        // Front matter `updated`, else the last commit's date.
+        site.updated(n).hash(s);
         if note.is_index {
             self.section_ctx[note.section].hash(s);
         }
@@ -273,6 +296,23 @@ impl<'a> Digests<'a> {
             self.file[n].hash(s);
             self.depth[corpus.notes[n].section].hash(s);
         }
+    }
+
+    /// The digest of the search index: every note's text, title, place in the reading order,
+    /// path, tags and folders (the search options are part of the site key).
+    pub fn search(&self) -> u64 {
+        let corpus = self.site.corpus;
+        let mut s = h();
+        for &n in &self.site.graph.order {
+            (self.deep[n], self.file[n], self.entry[n]).hash(&mut s);
+            let mut sec = Some(corpus.notes[n].section);
+            while let Some(id) = sec {
+                self.section_link(id, &mut s);
+                sec = corpus.sections[id].parent;
+            }
+            0xffu8.hash(&mut s);
+        }
+        s.finish()
     }
 
     /// The digest of one page.
