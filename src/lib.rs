@@ -767,22 +767,49 @@ impl PagePlan {
         }
     }
 
-    /// Keeps `page` (and its companion files) as the staging folder holds it, when that is
-    /// what rendering it would give; false when it must be rendered.
+    /// Keeps `page` (and its companion files) as the staging folder holds it, or else as the
+    /// current site holds it (by a hard link), when that is what rendering it would give; false
+    /// when it must be rendered.
     fn keep(&self, site: &render::Site, staging: &output::Staging, page: &render::Page) -> bool {
         let paths: Vec<String> = std::iter::once(page.out_path.clone())
             .chain(render::page_extras(site, page))
             .collect();
         let digest = |p: &str| self.digests.get(p).copied().unwrap_or_default();
-        let found: Option<Vec<_>> = (paths.iter())
-            .map(|p| self.reuse.holds(&self.dir, p, digest(p)))
-            .collect();
-        let Some(found) = found else {
-            return false;
+        self.keep_files(staging, &paths, digest)
+    }
+
+    /// Keeps `paths` as the staging folder or the current site holds them (all from the one or
+    /// all from the other) when each was made from inputs of `digest(path)`.
+    fn keep_files(
+        &self,
+        staging: &output::Staging,
+        paths: &[String],
+        digest: impl Fn(&str) -> u64,
+    ) -> bool {
+        let held = |dir: &Path| -> Option<Vec<output::reuse::Identity>> {
+            (paths.iter())
+                .map(|p| self.reuse.holds(dir, p, digest(p)))
+                .collect()
         };
-        for (p, id) in paths.iter().zip(found) {
-            staging.keep(p);
-            self.reuse.keep(p, id, digest(p));
+        if let Some(found) = held(&self.dir) {
+            for (p, id) in paths.iter().zip(found) {
+                staging.keep(p);
+                self.reuse.keep(p, id, digest(p));
+            }
+            return true;
+        }
+        if held(staging.target()).is_none() {
+            return false;
+        }
+        for p in paths {
+            // Linking changes the file's status-change time: recorded as it is now.
+            let linked = staging.link(p)
+                && output::reuse::identity(&self.dir.join(p))
+                    .map(|id| self.reuse.keep(p, id, digest(p)))
+                    .is_some();
+            if !linked {
+                return false;
+            }
         }
         true
     }
@@ -924,7 +951,8 @@ fn render_todo(
         || {
             let mut diags = Vec::new();
             let done = render_listed(a, &early, sink, &mut diags);
-            if let Some(state) = state {
+            // A graph page kept from an earlier site used nothing: the cache stays as it is.
+            if let Some(state) = state.filter(|_| !early.is_empty()) {
                 cache::store().save_and_release(&state.render_cache_file());
             }
             done.map(|_| diags)
@@ -954,13 +982,12 @@ fn search_stage(
         return Ok(None);
     }
     if let Some(plan) = plan
-        && let Some(record) = plan.reuse.search(&plan.dir, plan.search)
+        && let Some(record) = (plan.reuse.search(&plan.dir, plan.search))
+            .or_else(|| plan.reuse.search(staging.target(), plan.search))
+        && plan.keep_files(staging, &record.files, |_| plan.search)
     {
-        for f in &record.files {
-            staging.keep(f);
-        }
         let stats = record.stats.clone();
-        plan.reuse.record_search(&plan.dir, record);
+        plan.reuse.set_search(record);
         return Ok(Some(stats));
     }
     let have: std::collections::HashSet<load::NoteId> = sections.iter().map(|s| s.0).collect();

@@ -227,10 +227,22 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     assert!(said.contains("unchanged, 0 stale removed"), "{said}");
     let state = project.join(".corem");
     let cache = state.join("cache");
+    // Spare sites (folders), beside the record of their pages.
     let spare = || {
         std::fs::read_dir(state.join("spare"))
-            .map(|d| d.count())
+            .map(|d| {
+                d.filter(|e| e.as_ref().is_ok_and(|e| e.path().is_dir()))
+                    .count()
+            })
             .unwrap_or(0)
+    };
+    let forget_pages = || {
+        for e in std::fs::read_dir(state.join("spare")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "pages") {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
     };
     let bytes = std::fs::read(&cache).expect("the cache file is written in .corem/");
     assert!(
@@ -261,6 +273,19 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     let (again, said) = build();
     assert_eq!(first, again);
     assert!(said.contains("output: 0 files written"), "{said}");
+    let pages = said
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("pages kept from the last site but one (not rendered): ")
+        })
+        .and_then(|l| l.split_once(" of "))
+        .map(|(kept, of)| (kept.to_string(), of.to_string()))
+        .expect("the build says how many pages it kept");
+    assert_eq!(
+        pages.0, pages.1,
+        "nothing changed: every page kept, none rendered"
+    );
 
     // A cache edited by hand (or shipped in a repository) is not this machine's: its
     // values never reach a page (issue 24: cached HTML is inserted as is).
@@ -272,11 +297,15 @@ fn second_build_reuses_the_cache_and_writes_nothing_with_identical_output() {
     let mut tampered = bytes.clone();
     tampered[at..at + marker.len()].copy_from_slice(b"calc-STEPS");
     std::fs::write(&cache, &tampered).unwrap();
-    let (third, _) = build();
+    // Every page rendered (from the cache, were it accepted), none kept.
+    forget_pages();
+    let (third, said) = build();
+    assert!(said.contains("(not rendered): 0 of"), "{said}");
     assert_eq!(first, third, "the tampered cache was ignored");
 
     // …and a corrupt cache is an empty one: the build computes everything again.
     std::fs::write(&cache, b"corem-cache garbage").unwrap();
+    forget_pages();
     let (fourth, _) = build();
     assert_eq!(first, fourth);
     // `corem clean` deletes cache and spare, and nothing else.

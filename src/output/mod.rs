@@ -241,6 +241,25 @@ impl Staging {
         self.record(rel);
     }
 
+    /// The current site (the output folder this build replaces).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Makes `rel` in the staging folder another name of the current site's file `rel` (see
+    /// [`reuse`]): the file is shared, never written into (a later write replaces it, see
+    /// [`clear_non_file`]). False when it cannot be linked (then the page is rendered).
+    pub fn link(&self, rel: &str) -> bool {
+        let to = self.dir.join(rel);
+        if clear_non_file(&to).is_err() || (std::fs::remove_file(&to).is_err() && to.exists()) {
+            return false;
+        }
+        std::fs::hard_link(self.target.join(rel), &to).is_ok() && {
+            self.record(rel);
+            true
+        }
+    }
+
     /// Creates every folder the given output paths need.
     pub fn create_dirs<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
         let mut dirs: Vec<&str> = paths
@@ -413,13 +432,31 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Removes whatever stands at `path` that is not a regular file (a folder or a link of an
-/// older build), so writing there cannot follow a link out of the site.
+/// Removes whatever stands at `path` that is not a regular file of its own: a folder or a
+/// link of an older build (so writing there cannot follow a link out of the site), or a file
+/// with other names (a page kept from the current site by a hard link, see [`Staging::link`]:
+/// writing into it would change the live site too).
 fn clear_non_file(path: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e)),
-        Ok(m) if !m.is_file() => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
+        Ok(m) if !m.is_file() || links(&m) > 1 => {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))
+        }
         _ => Ok(()),
+    }
+}
+
+/// How many names a file has (1 where the system does not say).
+fn links(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
     }
 }
 
@@ -697,6 +734,37 @@ mod tests {
                 .unwrap()
                 .is_symlink()
         );
+    }
+
+    /// A page kept from the current site by a hard link is never written into: the next build
+    /// that writes it (in that folder, now the spare) writes a file of its own.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_page_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let sp = spare(dir.path(), &out);
+        let s = Staging::new(&out, Some(sp.clone()), true).unwrap();
+        s.create_dirs(["a/x.html"]).unwrap();
+        s.write("a/x.html", b"x1").unwrap();
+        s.write("index.html", b"home").unwrap();
+        s.commit().unwrap();
+        // Build 2 keeps both pages of the site by links.
+        let s = Staging::new(&out, Some(sp.clone()), true).unwrap();
+        s.create_dirs(["a/x.html"]).unwrap();
+        assert!(s.link("a/x.html") && s.link("index.html"));
+        assert!(!s.link("missing.html"), "nothing to link");
+        s.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/x.html")).unwrap(), "x1");
+        // Build 3 writes into the spare, which shares its files with the site until then.
+        let s = Staging::new(&out, Some(sp.clone()), true).unwrap();
+        s.create_dirs(["a/x.html"]).unwrap();
+        s.write("a/x.html", b"x2").unwrap();
+        s.write("index.html", b"home").unwrap();
+        // Not committed: the live site is as it was.
+        drop(s);
+        assert_eq!(std::fs::read_to_string(out.join("a/x.html")).unwrap(), "x1");
+        assert_eq!(std::fs::read_to_string(sp.join("a/x.html")).unwrap(), "x2");
     }
 
     #[test]

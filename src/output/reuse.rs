@@ -171,6 +171,11 @@ impl Reuse {
         for f in &record.files {
             self.record(dir, f, record.digest);
         }
+        self.set_search(record);
+    }
+
+    /// Records the search index this build kept (its files already recorded).
+    pub fn set_search(&self, record: SearchRecord) {
         if let Ok(mut r) = self.recorded.lock() {
             r.search = Some(record);
         }
