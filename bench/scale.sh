@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Linear scale (issue 18, row 1): corem at 10,000 and 100,000 notes, `--fresh` then two warm
-# rebuilds (the cache in place; the second also finds the same site in its spare), each with
+# rebuilds (the cache in place; the first keeps unchanged pages from the current site by hard
+# links, the second finds them in its spare: see src/output/reuse.rs), then one after a
+# one-note edit, each with
 # `-v` (per-stage times and peak memory), and Hugo on the same corpora — one run each, in the
 # same session, with the load average before each. Then the print view of the 100,000-note site (bench/print_open.mjs).
 #
@@ -19,7 +21,7 @@ run() { # label, command...
   echo "-- $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   shift
   /usr/bin/time -f "   wall %e s, cpu %U s user + %S s system, peak RSS %M KB" "$@" 2>&1 |
-    grep -E '^  [a-z+]+ +[0-9.]+ ms|peak memory|output:|wall|search index|exited' || true
+    grep -E '^  [a-z+]+ +[0-9.]+ ms|peak memory|output:|pages kept|wall|search index|exited' || true
 }
 for n in ${1:-10000 100000}; do
   for fmt in notes hugo; do
@@ -30,6 +32,13 @@ for n in ${1:-10000 100000}; do
   run "corem build --fresh" "$corem" -v build --fresh "$work/n$n-notes" -o "$work/scale-out-$n"
   run "corem build (warm: the cache of the run before; its spare is empty, every file is written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
   run "corem build (warm again: cache, and a spare holding the same site: files compared, not written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
+  # One note's text edited (a sentence appended), as when writing: the pages showing it are
+  # rendered, the rest kept; then the note is put back.
+  edited=$(find "$work/n$n-notes/notes" -name '*.md' ! -name '_index.md' ! -name 'index.md' | sort | sed -n '100p')
+  cp "$edited" "$work/edited.bak"
+  printf '\nOne more sentence about consistent hashing.\n' >>"$edited"
+  run "corem build (one note edited: $(basename "$edited"))" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
+  cp "$work/edited.bak" "$edited"
   run "floor (examples/floor.rs)" target/release/examples/floor "$work/n$n-notes/notes" "$work/scale-floor-$n"
   if command -v hugo >/dev/null; then
     rm -rf "$work/scale-hugo-$n"

@@ -814,6 +814,19 @@ impl PagePlan {
         true
     }
 
+    /// Keeps the search index the staging folder or the current site holds when it is the one
+    /// these notes make; its figures then.
+    fn keep_search(&self, staging: &output::Staging) -> Option<search::Stats> {
+        let record = (self.reuse.search(&self.dir, self.search))
+            .or_else(|| self.reuse.search(staging.target(), self.search))?;
+        if !self.keep_files(staging, &record.files, |_| self.search) {
+            return None;
+        }
+        let stats = record.stats.clone();
+        self.reuse.set_search(record);
+        Some(stats)
+    }
+
     /// Records a page or companion file this build wrote (or found already written).
     fn wrote(&self, path: &str) {
         if let Some(&d) = self.digests.get(path) {
@@ -885,12 +898,21 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
     t.lap("render");
     peak("render");
     let extra = extra_files(&a, &rendered.pages);
+    // The index cannot fail, so `check` skips it.
     let search_stats = match &staging {
-        Some(s) => search_stage(&a, s, plan.as_ref(), rendered.sections)?,
-        // The index cannot fail, so `check` skips it.
-        None => None,
+        Some(s) if a.project.config.search.enabled => {
+            match plan.as_ref().and_then(|p| p.keep_search(s)) {
+                Some(stats) => Some(stats),
+                None => {
+                    let sections = with_kept_sections(&a, rendered.sections);
+                    // The pages are written: their computed blocks are no longer needed.
+                    a.prepared = Vec::new();
+                    write_index(&a, s, plan.as_ref(), sections)?
+                }
+            }
+        }
+        _ => None,
     };
-    // The pages are written: their computed blocks are no longer needed.
     a.prepared = Vec::new();
     t.lap("search");
     peak("search");
@@ -969,30 +991,11 @@ fn render_todo(
     Ok(sections)
 }
 
-/// Writes the search index into `staging`, or keeps the one it holds when that is the index
-/// these notes make (see [`output::reuse`]). `sections` are those of the note pages rendered;
-/// the others' are worked out again when the index must be made. `None` when search is off.
-fn search_stage(
-    a: &Analysis,
-    staging: &output::Staging,
-    plan: Option<&PagePlan>,
-    mut sections: Vec<NoteSections>,
-) -> Result<Option<search::Stats>, Error> {
-    if !a.project.config.search.enabled {
-        return Ok(None);
-    }
-    if let Some(plan) = plan
-        && let Some(record) = (plan.reuse.search(&plan.dir, plan.search))
-            .or_else(|| plan.reuse.search(staging.target(), plan.search))
-        && plan.keep_files(staging, &record.files, |_| plan.search)
-    {
-        let stats = record.stats.clone();
-        plan.reuse.set_search(record);
-        return Ok(Some(stats));
-    }
+/// `sections` (those of the note pages rendered) with those of the pages kept from an earlier
+/// site worked out again, in reading order: what the search index is made of.
+fn with_kept_sections(a: &Analysis, mut sections: Vec<NoteSections>) -> Vec<NoteSections> {
     let have: std::collections::HashSet<load::NoteId> = sections.iter().map(|s| s.0).collect();
-    if have.len() < a.corpus.notes.len() {
-        // Pages kept from the last site but one: their sections again, in reading order.
+    if have.len() < a.graph.order.len() {
         let site = a.site();
         let mut missing: Vec<NoteSections> = (a.graph.order.par_iter())
             .filter(|n| !have.contains(n))
@@ -1004,6 +1007,16 @@ fn search_stage(
         sections.append(&mut missing);
         sections.sort_by_key(|(n, _)| a.graph.position[*n]);
     }
+    sections
+}
+
+/// Writes the search index into `staging` and records it for the next builds.
+fn write_index(
+    a: &Analysis,
+    staging: &output::Staging,
+    plan: Option<&PagePlan>,
+    sections: Vec<NoteSections>,
+) -> Result<Option<search::Stats>, Error> {
     let written = std::sync::Mutex::new(Vec::new());
     let stats = write_search_index(a, sections, &|name, js| {
         staging.write(&name, js.as_bytes())?;
