@@ -1,6 +1,8 @@
 //! End-to-end tests of the engine: fixture note folders under `tests/fixtures/` are built with
 //! the library and the produced files and diagnostics are asserted on.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use corem::config::Overrides;
@@ -287,6 +289,51 @@ fn failed_build_writes_nothing_and_keeps_the_old_site() {
         1,
         "no staging folder left behind"
     );
+}
+
+/// A rebuild keeps unchanged pages from the last sites (`src/output/reuse.rs`); a page edited
+/// by hand in the site, in place (and so in the spare too, which shares its file after a
+/// rebuild that linked it), is never kept: the next builds give the page as rendered.
+#[test]
+fn a_page_edited_by_hand_in_the_site_is_never_kept() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    support::copy_dir(&fixture("basic"), &project);
+    let out = dir.path().join("site");
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(out.clone()),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    let first = corem::build(&project, &opts).unwrap();
+    assert_eq!(first.reused, 0);
+    let expected = support::read_tree(&out);
+    for _ in 0..2 {
+        let again = corem::build(&project, &opts).unwrap();
+        assert_eq!(
+            again.reused, again.pages,
+            "nothing changed: every page kept"
+        );
+        assert_eq!(support::read_tree(&out), expected);
+    }
+    for round in 0..3 {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(out.join("index.html"))
+            .unwrap();
+        f.write_all(b"<!-- edited by hand -->").unwrap();
+        drop(f);
+        let r = corem::build(&project, &opts).unwrap();
+        assert_eq!(
+            support::read_tree(&out),
+            expected,
+            "round {round}: the edited page is rendered again"
+        );
+        assert!(r.reused > 0 && r.reused < r.pages, "the other pages kept");
+    }
 }
 
 #[test]
