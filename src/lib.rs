@@ -734,14 +734,14 @@ struct PagePlan {
 }
 
 impl PagePlan {
-    /// The plan of a build into `staging`, whose record sits beside `spare`; `allow` false
-    /// (`--fresh`) renders every page and only records them.
+    /// The plan of a build into `staging`, whose record sits beside `spare`; `--fresh` renders
+    /// every page and only records them.
     fn new(
         a: &Analysis,
         pages: &[render::Page],
         staging: &output::Staging,
         spare: &Path,
-        allow: bool,
+        opts: &BuildOptions,
     ) -> PagePlan {
         let site = a.site();
         let files: Vec<u64> = (a.corpus.notes.par_iter())
@@ -758,9 +758,10 @@ impl PagePlan {
                     .map(move |path| (path, digest))
             })
             .collect();
-        let key = render::deps::site_key(&a.project, &a.theme);
+        // Notes left out or in (`--drafts`) show in the digests; the flag is in the key too.
+        let key = render::deps::site_key(&a.project, &a.theme) ^ u64::from(opts.drafts);
         PagePlan {
-            reuse: output::reuse::Reuse::open(spare, key, allow),
+            reuse: output::reuse::Reuse::open(spare, key, !opts.fresh),
             dir: staging.dir.clone(),
             digests,
             search: d.search(),
@@ -858,7 +859,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         None
     };
     let plan = match (&staging, &spare) {
-        (Some(s), Some(spare)) => Some(PagePlan::new(&a, &pages, s, spare, !opts.fresh)),
+        (Some(s), Some(spare)) => Some(PagePlan::new(&a, &pages, s, spare, opts)),
         _ => None,
     };
     let sink = |path: &str, bytes: &[u8]| match &staging {
