@@ -248,7 +248,7 @@ impl Staging {
 
     /// Makes `rel` in the staging folder another name of the current site's file `rel` (see
     /// [`reuse`]): the file is shared, never written into (a later write replaces it, see
-    /// [`clear_non_file`]). False when it cannot be linked (then the page is rendered).
+    /// `clear_non_file`). False when it cannot be linked (then the page is rendered).
     pub fn link(&self, rel: &str) -> bool {
         let to = self.dir.join(rel);
         if clear_non_file(&to).is_err() || (std::fs::remove_file(&to).is_err() && to.exists()) {

@@ -1,25 +1,31 @@
 //! Reusing pages an earlier build wrote: a build skips rendering a page whose inputs are those
-//! the staging folder's copy was rendered from.
+//! an existing copy of it was rendered from.
 //!
-//! The staging folder is the spare, a site two builds old (see [`super::Staging`]). A build
-//! records, for every page it puts in the site, the page's digest (everything it is rendered
-//! from: [`crate::render::deps`]) together with the file's identity on disk: device, inode,
-//! size, modification and status-change times. The record is kept in the project's working
-//! folder beside the spare (`spare/NAME-HASH.pages`), for the site just built and for the one
-//! before it (now the spare). The next build but one finds the spare's file, checks that its
-//! identity is the recorded one and its digest the page's new digest, and leaves it as it is.
+//! A build records, for every page it puts in the site, the page's digest (everything it is
+//! rendered from: [`crate::render::deps`]) together with the file's identity on disk: device,
+//! inode, size, modification and status-change times. The record is kept in the project's
+//! working folder beside the spare (`spare/NAME-HASH.pages`), for the site just built and for
+//! the one before it (now the spare, see [`super::Staging`]). The next build looks for each
+//! page first in its staging folder (the spare) and then in the current site: a file whose
+//! identity is the recorded one, under the page's new digest, is kept as it is in the first
+//! case and made another name of the current site's file (a hard link) in the second. A file
+//! with two names is never written into: a build that must change it replaces it
+//! (`clear_non_file`), so the live site never changes under a build.
 //!
 //! Why a stale page cannot come out of this:
 //! - Any write to a file changes its status-change time (which, unlike the modification time,
 //!   no program can set back), so a file written since it was recorded, by corem or anyone
-//!   else, is not reused. A record that describes another folder (a crash between the swap and
-//!   the record's update) names inodes that folder does not have. A folder copied or cloned
-//!   from elsewhere has new inodes and times.
+//!   else, is not reused. (Linking or unlinking another name changes it too: such a file is
+//!   recorded again as it is after the link, or not reused.) A record that describes another
+//!   folder (a crash between the swap and the record's update) names inodes that folder does
+//!   not have. A folder copied or cloned from elsewhere has new inodes and times.
 //! - The record is valid only for the corem that wrote it (`COREM_BUILD_ID`: a hash of corem's
 //!   source, theme, locked dependencies and compiler, made by `build.rs`) and for the same
-//!   configuration, templates, static file names and git dates (the site key): anything else
+//!   configuration, templates, static file names and `--drafts` (the site key): anything else
 //!   and the whole record is ignored.
 //! - `--fresh` reuses nothing. Outside Unix (no inode or status-change time) nothing is reused.
+//! - A test applies random edits and checks the rebuilt site against a fresh build after each
+//!   (`tests/serve_equivalence.rs`).
 //!
 //! The search index is reused the same way, as a whole: its files and their identities under
 //! one digest of every note's text, title, place and links.

@@ -3,7 +3,7 @@
 //!
 //! State kept: every note's source, parse, computed blocks (calc, diagrams, highlighting) and
 //! diagnostics; the link graph; the compiled templates; the bytes of every output file; and a
-//! digest of each page's inputs ([`super::deps`]).
+//! digest of each page's inputs ([`crate::render::deps`]).
 //!
 //! On a change: changed notes are re-read (unchanged ones are moved over, not re-read); a note
 //! whose text is unchanged keeps its parse and computed blocks; the link stage re-runs over all
