@@ -1002,7 +1002,7 @@ fn with_kept_sections(a: &Analysis, mut sections: Vec<NoteSections>) -> Vec<Note
             .filter(|n| !have.contains(n))
             .map(|&n| {
                 let page = render::Mode::Page(&a.corpus.notes[n].out_path);
-                (n, render::html::note_html(&site, n, page, true).1)
+                (n, render::html::note_sections(&site, n, page))
             })
             .collect();
         sections.append(&mut missing);

@@ -336,6 +336,34 @@ fn a_page_edited_by_hand_in_the_site_is_never_kept() {
     }
 }
 
+/// The section texts a rebuild works out for the search index from a kept page are those the
+/// page's rendering collects.
+#[test]
+fn section_texts_without_the_html_are_those_rendering_collects() {
+    let handbook = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (dir, lean) in [(handbook.to_path_buf(), false), (fixture("basic"), true)] {
+        let mut timings = Vec::new();
+        let opts = BuildOptions::default();
+        let a = if lean {
+            corem::analyze_lean(&dir, &opts, &mut timings)
+        } else {
+            corem::analyze(&dir, &opts, &mut timings)
+        }
+        .unwrap();
+        let site = a.site();
+        for &n in &a.graph.order {
+            let mode = corem::render::Mode::Page(&a.corpus.notes[n].out_path);
+            let rendered = corem::render::html::note_html(&site, n, mode, true).1;
+            assert_eq!(
+                corem::render::html::note_sections(&site, n, mode),
+                rendered,
+                "{}",
+                a.corpus.notes[n].rel
+            );
+        }
+    }
+}
+
 #[test]
 fn warn_mode_marks_broken_links_and_builds() {
     let b = build("warn");

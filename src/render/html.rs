@@ -140,14 +140,36 @@ pub fn note_html_of(
     if html.contains("></th>") {
         html = empty_header_cells_as_td(&html);
     }
-    // A build keeps every note's section texts until the search index is made: no spare
-    // capacity (text grown by pushes has up to half).
-    for s in &mut r.sections {
+    tighten(&mut r.sections);
+    (html, r.sections)
+}
+
+/// A build keeps every note's section texts until the search index is made: no spare capacity
+/// (text grown by pushes has up to half).
+fn tighten(sections: &mut Vec<SectionText>) {
+    for s in sections.iter_mut() {
         s.text.shrink_to_fit();
         s.code.shrink_to_fit();
     }
-    r.sections.shrink_to_fit();
-    (html, r.sections)
+    sections.shrink_to_fit();
+}
+
+/// The text of each section of a note as [`note_html`] collects it, without making the HTML
+/// (what the search index needs of a page a build kept rather than rendered).
+pub fn note_sections(site: &Site, note: NoteId, mode: Mode) -> Vec<SectionText> {
+    let events = note_events(site, note);
+    let mut r = Writer {
+        site,
+        mode,
+        events: Vec::new(),
+        sections: vec![SectionText::default()],
+        collect: true,
+        depth: 0,
+        transcluded: 0,
+    };
+    r.emit(note, &events, 0..events.len(), true);
+    tighten(&mut r.sections);
+    r.sections
 }
 
 /// HTML of events `range` of `note` (its event stream `events`, see [`note_events`]) as another
