@@ -364,6 +364,46 @@ fn section_texts_without_the_html_are_those_rendering_collects() {
     }
 }
 
+/// A local graph takes the strongest few neighbours of each note, hubs included: the cut list
+/// is the full list's head, and the count is the full count.
+#[test]
+fn the_strongest_neighbours_are_the_head_of_the_full_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("p/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    // A hub every note links to (some twice), which links back to every third note.
+    let mut hub = String::from("# Hub\n\n");
+    for i in 0..60 {
+        let mut text = format!("# Note {i}\n\nSee [[Hub]] and [[Note {}]].\n", (i + 7) % 60);
+        if i % 4 == 0 {
+            text.push_str("Again [[Hub]], and [[Note 3]].\n");
+        }
+        std::fs::write(notes.join(format!("note-{i:02}.md")), text).unwrap();
+        if i % 3 == 0 {
+            hub.push_str(&format!("- [[Note {i}]]\n"));
+        }
+    }
+    std::fs::write(notes.join("hub.md"), hub).unwrap();
+    let mut timings = Vec::new();
+    let a = corem::analyze(
+        &dir.path().join("p"),
+        &BuildOptions::default(),
+        &mut timings,
+    )
+    .unwrap();
+    for n in 0..a.corpus.notes.len() {
+        let all = corem::graph::neighbours(&a.graph, n);
+        assert!(all.len() > 1);
+        for k in [0, 1, 2, 5, 14, 40, 100] {
+            let (top, count) = corem::graph::neighbours_top(&a.graph, n, k);
+            assert_eq!(count, all.len());
+            let head: Vec<_> = all.iter().take(k).map(|x| (x.note, x.out, x.inn)).collect();
+            let got: Vec<_> = top.iter().map(|x| (x.note, x.out, x.inn)).collect();
+            assert_eq!(got, head, "note {n}, k {k}");
+        }
+    }
+}
+
 #[test]
 fn warn_mode_marks_broken_links_and_builds() {
     let b = build("warn");

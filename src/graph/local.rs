@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
-use super::{COLOURS, Neighbour, neighbours, num};
+use super::{COLOURS, Neighbour, neighbours_top, num};
 use crate::diagram::font;
 use crate::load::NoteId;
 use crate::markdown::{escape_attr, escape_html};
@@ -59,9 +59,8 @@ fn model(site: &Site, n: NoteId, depth: u8) -> Model {
     let graph = site.graph;
     let colours = site.section_colours();
     let colour = |m: NoteId| colours[site.corpus.notes[m].section];
-    let all = neighbours(graph, n);
-    let more = all.len().saturating_sub(MAX_NEIGHBOURS);
-    let mut first: Vec<Neighbour> = all.into_iter().take(MAX_NEIGHBOURS).collect();
+    let (mut first, all) = neighbours_top(graph, n, MAX_NEIGHBOURS);
+    let more = all.saturating_sub(MAX_NEIGHBOURS);
     // Sections as colour bands: by colour, then in reading order.
     first.sort_by_key(|x| (colour(x.note), graph.position[x.note]));
     let mut nodes = vec![Node {
@@ -86,7 +85,9 @@ fn model(site: &Site, n: NoteId, depth: u8) -> Model {
         let ring1 = nodes.len();
         for p in 1..ring1 {
             let mut taken = 0;
-            for x in neighbours(graph, nodes[p].note) {
+            // Enough of them that `SECOND_PER_NODE` remain after those already shown.
+            let wanted = SECOND_PER_NODE + nodes.len();
+            for x in neighbours_top(graph, nodes[p].note, wanted).0 {
                 if nodes.len() - ring1 >= MAX_SECOND || taken >= SECOND_PER_NODE {
                     break;
                 }

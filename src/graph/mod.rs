@@ -10,6 +10,8 @@ pub mod layout;
 pub mod local;
 pub mod site;
 
+use std::collections::HashMap;
+
 use crate::link::{Graph, Resolved};
 use crate::load::{Corpus, NoteId, SectionId};
 
@@ -56,16 +58,22 @@ pub struct Neighbour {
     pub inn: bool,
 }
 
-/// Distinct notes a note links to, with how many links go to each (links to itself left out).
+/// Distinct notes a note links to, with how many links go to each (links to itself left out),
+/// in the order of their first link.
 pub fn links_out(graph: &Graph, n: NoteId) -> Vec<(NoteId, usize)> {
     let mut out: Vec<(NoteId, usize)> = Vec::new();
+    // Where each target is in `out`: a note of thousands of links must not scan `out` each time.
+    let mut at: HashMap<NoteId, usize> = HashMap::new();
     for r in &graph.resolved[n] {
         if let Resolved::Note { note, .. } = r
             && *note != n
         {
-            match out.iter_mut().find(|(m, _)| m == note) {
-                Some(e) => e.1 += 1,
-                None => out.push((*note, 1)),
+            match at.get(note) {
+                Some(&i) => out[i].1 += 1,
+                None => {
+                    at.insert(*note, out.len());
+                    out.push((*note, 1));
+                }
             }
         }
     }
@@ -75,6 +83,13 @@ pub fn links_out(graph: &Graph, n: NoteId) -> Vec<(NoteId, usize)> {
 /// The notes a note links to and the notes linking to it, strongest first: linked both ways,
 /// then by the number of links, then in reading order.
 pub fn neighbours(graph: &Graph, n: NoteId) -> Vec<Neighbour> {
+    neighbours_top(graph, n, usize::MAX).0
+}
+
+/// The first `k` of [`neighbours`], and how many neighbours there are in all. Linear in the
+/// note's links and backlinks (a local graph asks for the strongest few neighbours of notes
+/// that thousands of notes link to).
+pub fn neighbours_top(graph: &Graph, n: NoteId, k: usize) -> (Vec<Neighbour>, usize) {
     let mut list: Vec<Neighbour> = links_out(graph, n)
         .into_iter()
         .map(|(note, out)| Neighbour {
@@ -83,27 +98,40 @@ pub fn neighbours(graph: &Graph, n: NoteId) -> Vec<Neighbour> {
             inn: false,
         })
         .collect();
+    let mut at: HashMap<NoteId, usize> = (list.iter().enumerate())
+        .map(|(i, x)| (x.note, i))
+        .collect();
     for b in &graph.backlinks[n] {
         if b.from == n {
             continue;
         }
-        match list.iter_mut().find(|x| x.note == b.from) {
-            Some(x) => x.inn = true,
-            None => list.push(Neighbour {
-                note: b.from,
-                out: 0,
-                inn: true,
-            }),
+        match at.get(&b.from) {
+            Some(&i) => list[i].inn = true,
+            None => {
+                at.insert(b.from, list.len());
+                list.push(Neighbour {
+                    note: b.from,
+                    out: 0,
+                    inn: true,
+                });
+            }
         }
     }
-    list.sort_by_key(|x| {
+    let total = list.len();
+    // Reading positions are distinct, so the order is total: the same list however it is cut.
+    let key = |x: &Neighbour| {
         (
             !(x.inn && x.out > 0),
             std::cmp::Reverse(x.out + usize::from(x.inn)),
             graph.position[x.note],
         )
-    });
-    list
+    };
+    if k < list.len() {
+        list.select_nth_unstable_by_key(k, key);
+        list.truncate(k);
+    }
+    list.sort_unstable_by_key(key);
+    (list, total)
 }
 
 /// A number for SVG: at most one decimal, no trailing zero.
