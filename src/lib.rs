@@ -818,8 +818,7 @@ impl PagePlan {
     /// Keeps the search index the staging folder or the current site holds when it is the one
     /// these notes make; its figures then.
     fn keep_search(&self, staging: &output::Staging) -> Option<search::Stats> {
-        let record = (self.reuse.search(&self.dir, self.search))
-            .or_else(|| self.reuse.search(staging.target(), self.search))?;
+        let record = self.reuse.search(self.search)?;
         if !self.keep_files(staging, &record.files, |_| self.search) {
             return None;
         }

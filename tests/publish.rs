@@ -86,13 +86,7 @@ fn a_new_commit_date_reaches_a_page_a_rebuild_would_keep() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = tmp.path().join("project");
     support::copy_dir(&support::fixture("git-dates"), &project);
-    git(&project, &["init", "-q"], "2025-01-01T12:00:00+00:00");
-    git(&project, &["add", "."], "2025-01-01T12:00:00+00:00");
-    git(
-        &project,
-        &["commit", "-q", "-m", "first"],
-        "2025-01-01T12:00:00+00:00",
-    );
+    first_commit(&project);
     let out = tmp.path().join("site");
     let opts = support::options(&out);
     for _ in 0..2 {
@@ -128,6 +122,14 @@ fn a_new_commit_date_reaches_a_page_a_rebuild_would_keep() {
     );
 }
 
+/// `git init` in `project` and everything committed on 2025-01-01.
+fn first_commit(project: &Path) {
+    let day = "2025-01-01T12:00:00+00:00";
+    git(project, &["init", "-q"], day);
+    git(project, &["add", "."], day);
+    git(project, &["commit", "-q", "-m", "first"], day);
+}
+
 #[test]
 fn last_updated_comes_from_front_matter_else_the_last_commit() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -136,13 +138,7 @@ fn last_updated_comes_from_front_matter_else_the_last_commit() {
     let fresh = project.join("notes/guide/fresh.md");
     let fresh_text = std::fs::read_to_string(&fresh).expect("fixture");
     std::fs::remove_file(&fresh).expect("remove");
-    git(&project, &["init", "-q"], "2025-01-01T12:00:00+00:00");
-    git(&project, &["add", "."], "2025-01-01T12:00:00+00:00");
-    git(
-        &project,
-        &["commit", "-q", "-m", "first"],
-        "2025-01-01T12:00:00+00:00",
-    );
+    first_commit(&project);
     let committed = project.join("notes/guide/committed.md");
     let mut text = std::fs::read_to_string(&committed).expect("fixture");
     text.push_str("\nEdited.\n");

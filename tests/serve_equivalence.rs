@@ -356,10 +356,10 @@ fn restore(root: &Path, snap: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<PathBuf> {
     touched
 }
 
-/// Runs a sequence; returns how many steps took the fast path.
-fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("project");
+/// A copy of the `serve-site` fixture under `tmp` with `broken_links` set, and a scratch
+/// folder for fresh builds: (project root, scratch).
+fn project(tmp: &Path, broken_links: &str) -> (PathBuf, PathBuf) {
+    let root = tmp.join("project");
     copy_dir(&support::fixture("serve-site"), &root);
     let cfg = root.join("corem.toml");
     let t = std::fs::read_to_string(&cfg).unwrap().replace(
@@ -367,9 +367,15 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -
         &format!("broken_links = \"{broken_links}\""),
     );
     std::fs::write(&cfg, t).unwrap();
-    let root = root.canonicalize().unwrap();
-    let scratch = tmp.path().join("scratch");
+    let scratch = tmp.join("scratch");
     std::fs::create_dir_all(&scratch).unwrap();
+    (root.canonicalize().unwrap(), scratch)
+}
+
+/// Runs a sequence; returns how many steps took the fast path.
+fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, scratch) = project(tmp.path(), broken_links);
 
     let opts = BuildOptions::default();
     let mut inc = Incremental::open(&root, &opts).expect("open");
@@ -458,17 +464,7 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -
 /// Returns how many pages were kept rather than rendered, over the whole sequence.
 fn run_build_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("project");
-    copy_dir(&support::fixture("serve-site"), &root);
-    let cfg = root.join("corem.toml");
-    let t = std::fs::read_to_string(&cfg).unwrap().replace(
-        "broken_links = \"warn\"",
-        &format!("broken_links = \"{broken_links}\""),
-    );
-    std::fs::write(&cfg, t).unwrap();
-    let root = root.canonicalize().unwrap();
-    let scratch = tmp.path().join("scratch");
-    std::fs::create_dir_all(&scratch).unwrap();
+    let (root, scratch) = project(tmp.path(), broken_links);
     let site = root.join("public");
     let opts = BuildOptions::default();
     corem::build(&root, &opts).expect("first build");

@@ -193,7 +193,7 @@ impl<'a> Digests<'a> {
         for &c in &section.children {
             self.section_link(c, &mut s);
             self.description(corpus.sections[c].index).hash(&mut s);
-            count_notes(corpus, c).hash(&mut s);
+            crate::render::count_notes(corpus, c).hash(&mut s);
         }
         s.finish()
     }
@@ -379,16 +379,6 @@ impl<'a> Digests<'a> {
         }
         s.finish()
     }
-}
-
-fn count_notes(corpus: &crate::load::Corpus, s: SectionId) -> usize {
-    let sec = &corpus.sections[s];
-    sec.notes.len()
-        + sec
-            .children
-            .iter()
-            .map(|&c| count_notes(corpus, c))
-            .sum::<usize>()
 }
 
 /// Where a note's links went, by output path.

@@ -837,7 +837,8 @@ impl<'a> Site<'a> {
     }
 }
 
-fn count_notes(corpus: &Corpus, s: SectionId) -> usize {
+/// Notes in section `s` and the sections under it.
+pub(crate) fn count_notes(corpus: &Corpus, s: SectionId) -> usize {
     let sec = &corpus.sections[s];
     sec.notes.len()
         + sec
