@@ -408,28 +408,31 @@ fn render_listed(
     let site = a.site();
     // Pages differ in cost by a thousand times (a tag page of 5,000 notes, a print page of 50,
     // a note): small batches, so that no core is left alone with a long run of costly pages at
-    // the end (without this, one core rendered alone for 12 s of a 100,000-note build).
-    let results: Vec<Result<Option<NoteSections>, Error>> = pages
+    // the end (without this, one core rendered alone for 12 s of a 100,000-note build). A
+    // print page is rendered with its notes, which parse once for both.
+    let results = std::sync::Mutex::new(Vec::new());
+    let each = |page: &render::Page, rendered: render::Rendered| -> Result<(), Error> {
+        sink(&page.out_path, rendered.html.as_bytes())?;
+        for (path, text) in &rendered.extra {
+            sink(path, text.as_bytes())?;
+        }
+        if let render::PageKind::Note(n) = page.kind
+            && let Ok(mut r) = results.lock()
+        {
+            r.push((n, rendered.sections));
+        }
+        Ok(())
+    };
+    let outcomes: Vec<Result<(), Error>> = render::print_groups(&site, pages)
         .par_iter()
         .with_max_len(16)
-        .map(|page| {
-            let rendered = render::render_page(&site, &a.tera, &a.theme, page)
-                .map_err(|d| Error::Diagnostics(vec![d]))?;
-            sink(&page.out_path, rendered.html.as_bytes())?;
-            for (path, text) in &rendered.extra {
-                sink(path, text.as_bytes())?;
-            }
-            Ok(match page.kind {
-                render::PageKind::Note(n) => Some((n, rendered.sections)),
-                _ => None,
-            })
-        })
+        .map(|group| render::render_group(&site, &a.tera, &a.theme, group, &each))
         .collect();
-    let mut sections = Vec::new();
-    for r in results {
+    let mut sections = results.into_inner().unwrap_or_default();
+    sections.sort_by_key(|(n, _)| a.graph.position[*n]);
+    for r in outcomes {
         match r {
-            Ok(Some(s)) => sections.push(s),
-            Ok(None) => {}
+            Ok(()) => {}
             Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
             Err(e) => return Err(e),
         }

@@ -513,3 +513,36 @@ fn a_tag_named_index_does_not_overwrite_the_tags_page() {
     let a = std::fs::read_to_string(out.join("a.html")).unwrap();
     assert!(a.contains("tags/index-tag.html"));
 }
+
+/// A large site's print page is rendered with the note pages it prints, from the HTML they
+/// made for it (each note parsed once for both): every print page equals the one rendered on
+/// its own, which parses its notes again. On the handbook (diagrams, calculations, embeds,
+/// links across print pages), cut into print pages of at most 12 notes.
+#[test]
+fn a_print_page_rendered_with_its_notes_equals_one_rendered_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    support::copy_dir(&repo.join("notes"), &project.join("notes"));
+    let toml = std::fs::read_to_string(repo.join("corem.toml")).unwrap();
+    std::fs::write(
+        project.join("corem.toml"),
+        format!("{toml}\n[print]\nmax_notes = 12\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    let opts = support::options(&out);
+    corem::build(&project, &opts).unwrap_or_else(|e| panic!("build: {e}"));
+    let a = corem::analyze_lean(&project, &opts, &mut Vec::new()).unwrap();
+    let site = a.site();
+    let mut parts = 0;
+    for page in corem::render::pages(&site) {
+        if let corem::render::PageKind::PrintPart(_) = page.kind {
+            let alone = corem::render::render_page(&site, &a.tera, &a.theme, &page).unwrap();
+            let built = std::fs::read_to_string(out.join(&page.out_path)).unwrap();
+            assert!(built == alone.html, "{} differs", page.out_path);
+            parts += 1;
+        }
+    }
+    assert!(parts >= 8, "the handbook is cut into print pages ({parts})");
+}

@@ -855,6 +855,142 @@ pub struct Rendered {
     pub sections: Vec<SectionText>,
     /// Files that go with the page: a note's link-preview script (output path, text).
     pub extra: Vec<(String, String)>,
+    /// The note as its print page shows it, when [`Print::Capture`] asked for it and the site
+    /// has print pages.
+    pub print: Option<String>,
+}
+
+/// What rendering a page shares with the print page of a large site, so that a build parses
+/// each note once for both (parsing is a sixth of the time of rendering a note page).
+#[derive(Debug, Default)]
+pub enum Print {
+    /// Nothing shared.
+    #[default]
+    Alone,
+    /// A note page: render the note for its print page too, from the same events.
+    Capture,
+    /// A print page: the HTML of its notes, by position on the page, from their pages'
+    /// [`Print::Capture`]; a `None` (or a missing entry) is rendered here.
+    Given(Vec<Option<String>>),
+}
+
+/// The pages of `pages` in groups to render together: a print page of a large site with the
+/// note pages it prints (so those pass it their HTML, see [`Print`]), and each other page
+/// alone. Print pages whose notes are not in `pages` are alone too.
+pub fn print_groups<'p>(site: &Site, pages: &'p [Page]) -> Vec<PageGroup<'p>> {
+    let parts = site.print_parts();
+    let mut of_part: Vec<Option<usize>> = vec![None; parts.parts.len()];
+    let mut groups: Vec<PageGroup<'p>> = Vec::new();
+    for page in pages {
+        if let PageKind::PrintPart(i) = page.kind
+            && i < of_part.len()
+        {
+            of_part[i] = Some(groups.len());
+            groups.push(PageGroup {
+                notes: Vec::new(),
+                print: Some(page),
+            });
+        }
+    }
+    for page in pages {
+        let group = match page.kind {
+            PageKind::Note(n) => parts.part_of(n).and_then(|i| of_part[i]),
+            PageKind::PrintPart(_) => continue,
+            _ => None,
+        };
+        match group {
+            Some(g) => groups[g].notes.push(page),
+            None => groups.push(PageGroup {
+                notes: vec![page],
+                print: None,
+            }),
+        }
+    }
+    groups
+}
+
+/// Pages rendered together (see [`print_groups`]).
+#[derive(Debug)]
+pub struct PageGroup<'p> {
+    /// Pages rendered first; note pages among them pass their print HTML to `print`.
+    pub notes: Vec<&'p Page>,
+    /// The print page showing those notes, rendered last.
+    pub print: Option<&'p Page>,
+}
+
+/// Renders each page of `group` (in parallel) and passes it to `each`; a print page last, with
+/// the HTML its notes' pages made for it. Every page is tried: the errors of all come back
+/// together.
+pub fn render_group(
+    site: &Site,
+    tera: &tera::Tera,
+    theme: &Theme,
+    group: &PageGroup,
+    each: &(dyn Fn(&Page, Rendered) -> Result<(), crate::Error> + Sync),
+) -> Result<(), crate::Error> {
+    let capture = || match group.print {
+        Some(_) => Print::Capture,
+        None => Print::Alone,
+    };
+    let one = |page: &Page, print: Print| -> Result<Option<String>, crate::Error> {
+        let mut r = render_page_sharing(site, tera, theme, page, print)
+            .map_err(|d| crate::Error::Diagnostics(vec![d]))?;
+        let print = r.print.take();
+        each(page, r)?;
+        Ok(print)
+    };
+    let made: Vec<Result<Option<String>, crate::Error>> = if group.notes.len() > 1 {
+        (group.notes.par_iter())
+            .map(|p| one(p, capture()))
+            .collect()
+    } else {
+        (group.notes.iter()).map(|p| one(p, capture())).collect()
+    };
+    let mut errors = Vec::new();
+    let Some(print_page) = group.print else {
+        return errors_of(made, &mut errors);
+    };
+    let part = match print_page.kind {
+        PageKind::PrintPart(i) => site.print_parts().parts.get(i),
+        _ => None,
+    };
+    let (start, len) = part.map_or((0, 0), |p| (p.notes.start, p.notes.len()));
+    let mut given = vec![None; len];
+    for (page, m) in group.notes.iter().zip(made) {
+        match (m, &page.kind) {
+            (Ok(Some(html)), PageKind::Note(n)) => {
+                let k = site.graph.position[*n].wrapping_sub(start);
+                if let Some(slot) = given.get_mut(k) {
+                    *slot = Some(html);
+                }
+            }
+            (Ok(_), _) => {}
+            (Err(e), _) => errors.push(e),
+        }
+    }
+    let printed = one(print_page, Print::Given(given));
+    errors_of(vec![printed], &mut errors)
+}
+
+/// The errors of `results` after `errors`, as one: diagnostics together, else the first
+/// other error.
+fn errors_of<T>(
+    results: Vec<Result<T, crate::Error>>,
+    errors: &mut Vec<crate::Error>,
+) -> Result<(), crate::Error> {
+    errors.extend(results.into_iter().filter_map(Result::err));
+    let mut diags = Vec::new();
+    for e in errors.drain(..) {
+        match e {
+            crate::Error::Diagnostics(mut d) => diags.append(&mut d),
+            other => return Err(other),
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::Diagnostics(diags))
+    }
 }
 
 /// The files [`render_page`] writes beside a page (a note's preview script), so the output
@@ -874,6 +1010,7 @@ struct PageParts {
     template: String,
     sections: Vec<SectionText>,
     extra: Vec<(String, String)>,
+    print: Option<String>,
 }
 
 impl PageParts {
@@ -882,6 +1019,7 @@ impl PageParts {
             template: name.into(),
             sections: Vec::new(),
             extra: Vec::new(),
+            print: None,
         }
     }
 }
@@ -894,6 +1032,17 @@ pub fn render_page(
     theme: &Theme,
     page: &Page,
 ) -> Result<Rendered, Diagnostic> {
+    render_page_sharing(site, tera, theme, page, Print::Alone)
+}
+
+/// [`render_page`], sharing a note's rendering with its print page as `print` says.
+pub fn render_page_sharing(
+    site: &Site,
+    tera: &tera::Tera,
+    theme: &Theme,
+    page: &Page,
+    print: Print,
+) -> Result<Rendered, Diagnostic> {
     let from = page.out_path.as_str();
     let mut ctx = tera::Context::new();
     let mut pc = PageCtx {
@@ -902,8 +1051,11 @@ pub fn render_page(
         ..Default::default()
     };
     let parts = match &page.kind {
-        PageKind::Note(n) => note_page(site, *n, from, &mut pc, &mut ctx),
-        kind => generated_page(site, theme, kind, from, &mut pc, &mut ctx)?,
+        PageKind::Note(n) => {
+            let capture = matches!(print, Print::Capture);
+            note_page(site, *n, from, capture, &mut pc, &mut ctx)
+        }
+        kind => generated_page(site, theme, kind, from, print, &mut pc, &mut ctx)?,
     };
     if !matches!(page.kind, PageKind::Tag(_)) {
         pc.breadcrumbs = site.breadcrumbs(from, &page.kind);
@@ -919,15 +1071,18 @@ pub fn render_page(
         html,
         sections: parts.sections,
         extra: parts.extra,
+        print: parts.print,
     })
 }
 
 /// A note's page: its HTML, table of contents, tags, backlinks, neighbours in the reading
-/// order, dates; its preview script and local graph when the site has them.
+/// order, dates; its preview script and local graph when the site has them; with `capture`,
+/// the note as its print page shows it.
 fn note_page(
     site: &Site,
     n: NoteId,
     from: &str,
+    capture: bool,
     pc: &mut PageCtx,
     ctx: &mut tera::Context,
 ) -> PageParts {
@@ -935,6 +1090,10 @@ fn note_page(
     // Parsed again when the build kept no event streams: once for page and preview.
     let events = html::note_events(site, n);
     let (content, sections) = html::note_html_of(site, n, &events, Mode::Page(from), true);
+    let parts = site.print_parts();
+    let print = (parts.part_of(n))
+        .filter(|_| capture)
+        .map(|i| html::note_html_of(site, n, &events, Mode::PrintPart(parts, i), false).0);
     let is_home = note.is_index && note.section == 0;
     pc.kind = if is_home {
         "home"
@@ -974,6 +1133,7 @@ fn note_page(
         template,
         sections,
         extra,
+        print,
     }
 }
 
@@ -1029,6 +1189,7 @@ fn generated_page(
     theme: &Theme,
     kind: &PageKind,
     from: &str,
+    print: Print,
     pc: &mut PageCtx,
     ctx: &mut tera::Context,
 ) -> Result<PageParts, Diagnostic> {
@@ -1067,7 +1228,11 @@ fn generated_page(
             "print.html"
         }
         PageKind::PrintPart(i) => {
-            print_part_page(site, theme, *i, from, pc, ctx)?;
+            let given = match print {
+                Print::Given(g) => g,
+                _ => Vec::new(),
+            };
+            print_part_page(site, theme, (*i, given), from, pc, ctx)?;
             "print.html"
         }
         PageKind::Graph => {
@@ -1127,7 +1292,7 @@ fn print_page(site: &Site, from: &str, pc: &mut PageCtx, ctx: &mut tera::Context
     let notes = if parts.is_split() {
         Vec::new()
     } else {
-        print_notes(site, 0..site.graph.order.len(), Mode::OnePage)
+        print_notes(site, 0..site.graph.order.len(), Mode::OnePage, Vec::new())
     };
     let list: Vec<PrintPartCtx> = (parts.parts.iter())
         .map(|p| PrintPartCtx::new(p, rel_url(from, &p.out_path)))
@@ -1137,11 +1302,12 @@ fn print_page(site: &Site, from: &str, pc: &mut PageCtx, ctx: &mut tera::Context
     ctx.insert("part", &None::<PrintPartCtx>);
 }
 
-/// Print page `i` of a large site: the notes of one part, linked back to `print.html`.
+/// Print page `i` of a large site: the notes of one part, linked back to `print.html`;
+/// `given` holds those of its notes already rendered for it, by position on the page.
 fn print_part_page(
     site: &Site,
     theme: &Theme,
-    i: usize,
+    (i, given): (usize, Vec<Option<String>>),
     from: &str,
     pc: &mut PageCtx,
     ctx: &mut tera::Context,
@@ -1155,7 +1321,7 @@ fn print_part_page(
     };
     pc.kind = "print";
     pc.title = PrintPartCtx::new(part, String::new()).label;
-    let notes = print_notes(site, part.notes.clone(), Mode::PrintPart(parts, i));
+    let notes = print_notes(site, part.notes.clone(), Mode::PrintPart(parts, i), given);
     let mut this = PrintPartCtx::new(part, rel_url(from, &part.out_path));
     this.index_url = rel_url(from, "print.html");
     ctx.insert("notes", &notes);
@@ -1201,18 +1367,25 @@ fn check_template(
     Err(d)
 }
 
-/// The notes at positions `range` of the reading order, rendered for a print page.
-fn print_notes(site: &Site, range: std::ops::Range<usize>, mode: Mode) -> Vec<PrintNote> {
-    site.graph.order[range]
-        .par_iter()
-        .map(|&n| {
+/// The notes at positions `range` of the reading order, rendered for a print page, except
+/// those `given` holds already (by position in `range`).
+fn print_notes(
+    site: &Site,
+    range: std::ops::Range<usize>,
+    mode: Mode,
+    mut given: Vec<Option<String>>,
+) -> Vec<PrintNote> {
+    given.resize(range.len(), None);
+    (site.graph.order[range].par_iter())
+        .zip(given.into_par_iter())
+        .map(|(&n, given)| {
             let note = &site.corpus.notes[n];
             PrintNote {
                 anchor: note_anchor(&note.out_path),
                 title: site.title(n).to_string(),
                 description: site.description(n),
                 depth: depth_of(site.corpus, note.section) + usize::from(!note.is_index),
-                content: html::note_html(site, n, mode, false).0,
+                content: given.unwrap_or_else(|| html::note_html(site, n, mode, false).0),
             }
         })
         .collect()
