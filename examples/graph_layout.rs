@@ -40,10 +40,16 @@ fn main() {
         sections,
         corem::graph::layout::Detail::Coarse,
     );
+    let took = t.elapsed().as_secs_f64();
+    let g = &layout.groups;
+    let overlapping = (0..g.len())
+        .flat_map(|i| (i + 1..g.len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| (g[i].0 - g[j].0).hypot(g[i].1 - g[j].1) < g[i].2 + g[j].2)
+        .count();
     println!(
-        "{sections} sections, {} notes, {} links: laid out in {:.2} s",
+        "{sections} sections, {} notes, {} links: laid out in {took:.2} s; \
+         {overlapping} pairs of section discs overlap",
         layout.nodes.len(),
         edges.len(),
-        t.elapsed().as_secs_f64()
     );
 }
