@@ -416,9 +416,10 @@ fn render_listed(
         for (path, text) in &rendered.extra {
             sink(path, text.as_bytes())?;
         }
-        if let render::PageKind::Note(n) = page.kind
-            && let Ok(mut r) = results.lock()
-        {
+        if let render::PageKind::Note(n) = page.kind {
+            let mut r = results
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             r.push((n, rendered.sections));
         }
         Ok(())
@@ -428,7 +429,9 @@ fn render_listed(
         .with_max_len(16)
         .map(|group| render::render_group(&site, &a.tera, &a.theme, group, &each))
         .collect();
-    let mut sections = results.into_inner().unwrap_or_default();
+    let mut sections = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     sections.sort_by_key(|(n, _)| a.graph.position[*n]);
     for r in outcomes {
         match r {

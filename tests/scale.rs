@@ -194,3 +194,29 @@ fn up_to_max_notes_print_html_holds_every_note() {
     assert!(!out.join("print-home.html").exists());
     assert!(!read(&out, "index.html").contains("card-print"));
 }
+
+/// Note pages are rendered together with the print page that shows them; a template error in
+/// two notes of one print page is still reported for each of them.
+#[test]
+fn template_errors_of_notes_on_one_print_page_are_all_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), 3, 7, "[print]\nmax_notes = 5\n");
+    for n in [1, 2] {
+        let file = dir.path().join(format!("notes/000-sec0/{n:03}-n{n}.md"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("---\ntemplate: nope.html\n---\n{text}")).unwrap();
+    }
+    let out = dir.path().join("site");
+    let err = match corem::build(dir.path(), &support::options(&out)) {
+        Err(corem::Error::Diagnostics(d)) => d,
+        other => panic!("expected template errors, got {other:?}"),
+    };
+    for n in [1, 2] {
+        let file = format!("{n:03}-n{n}.md");
+        assert!(
+            err.iter()
+                .any(|d| d.file.ends_with(&file) && d.message.contains("nope.html")),
+            "{file} reported: {err:?}"
+        );
+    }
+}

@@ -107,7 +107,7 @@ fn simulate(
     {
         return pos;
     }
-    let pos = run_simulation(radius, links, charge, detail);
+    let pos = run_simulation(radius, links, charge, (ticks, passes));
     let mut bytes = Vec::with_capacity(16 * n);
     for &(x, y) in &pos {
         floats(&mut bytes, x);
@@ -129,12 +129,13 @@ fn decode_positions(bytes: &[u8], n: usize) -> Option<Vec<(f64, f64)>> {
         .collect()
 }
 
-/// The simulation behind [`simulate`].
+/// The simulation behind [`simulate`], `ticks` long with `passes` collision passes a tick (see
+/// [`effort`]).
 fn run_simulation(
     radius: &[f64],
     links: &[(usize, usize, f64)],
     charge: f64,
-    detail: Detail,
+    (ticks, passes): (usize, usize),
 ) -> Vec<(f64, f64)> {
     let n = radius.len();
     let step = radius.iter().copied().fold(0.0, f64::max) * 1.2;
@@ -143,7 +144,6 @@ fn run_simulation(
     let rr = radius.to_vec();
     let strengths: Vec<f64> = links.iter().map(|l| l.2).collect();
     let pairs: Vec<(usize, usize)> = links.iter().map(|l| (l.0, l.1)).collect();
-    let (ticks, passes) = effort(n, detail);
     let mut sim = SimulationBuilder::default()
         .with_alpha_decay(1.0 - 0.001f64.powf(1.0 / ticks as f64))
         .build(start.into_iter().map(Node::from))
@@ -515,7 +515,10 @@ mod tests {
         let radius = [9.0, 9.0, 12.0, 9.0];
         let links = [(0, 1, 0.7), (2, 3, 0.7)];
         let a = simulate(&radius, &links, -28.0, Detail::Full);
-        assert_eq!(a, run_simulation(&radius, &links, -28.0, Detail::Full));
+        assert_eq!(
+            a,
+            run_simulation(&radius, &links, -28.0, effort(radius.len(), Detail::Full))
+        );
         // Cached: the same positions again.
         assert_eq!(a, simulate(&radius, &links, -28.0, Detail::Full));
         // Other inputs, another entry.

@@ -928,10 +928,6 @@ pub fn render_group(
     group: &PageGroup,
     each: &(dyn Fn(&Page, Rendered) -> Result<(), crate::Error> + Sync),
 ) -> Result<(), crate::Error> {
-    let capture = || match group.print {
-        Some(_) => Print::Capture,
-        None => Print::Alone,
-    };
     let one = |page: &Page, print: Print| -> Result<Option<String>, crate::Error> {
         let mut r = render_page_sharing(site, tera, theme, page, print)
             .map_err(|d| crate::Error::Diagnostics(vec![d]))?;
@@ -939,23 +935,23 @@ pub fn render_group(
         each(page, r)?;
         Ok(print)
     };
-    let made: Vec<Result<Option<String>, crate::Error>> = if group.notes.len() > 1 {
-        (group.notes.par_iter())
-            .map(|p| one(p, capture()))
-            .collect()
-    } else {
-        (group.notes.iter()).map(|p| one(p, capture())).collect()
-    };
-    let mut errors = Vec::new();
+    let made: Vec<Result<Option<String>, crate::Error>> = (group.notes.par_iter())
+        .map(|p| match group.print {
+            Some(_) => one(p, Print::Capture),
+            None => one(p, Print::Alone),
+        })
+        .collect();
     let Some(print_page) = group.print else {
-        return errors_of(made, &mut errors);
+        return together(made.into_iter().filter_map(Result::err));
     };
+    // The print HTML by position on the print page (some of its notes may not be in `group`).
     let part = match print_page.kind {
         PageKind::PrintPart(i) => site.print_parts().parts.get(i),
         _ => None,
     };
     let (start, len) = part.map_or((0, 0), |p| (p.notes.start, p.notes.len()));
     let mut given = vec![None; len];
+    let mut errors = Vec::new();
     for (page, m) in group.notes.iter().zip(made) {
         match (m, &page.kind) {
             (Ok(Some(html)), PageKind::Note(n)) => {
@@ -968,19 +964,14 @@ pub fn render_group(
             (Err(e), _) => errors.push(e),
         }
     }
-    let printed = one(print_page, Print::Given(given));
-    errors_of(vec![printed], &mut errors)
+    errors.extend(one(print_page, Print::Given(given)).err());
+    together(errors.into_iter())
 }
 
-/// The errors of `results` after `errors`, as one: diagnostics together, else the first
-/// other error.
-fn errors_of<T>(
-    results: Vec<Result<T, crate::Error>>,
-    errors: &mut Vec<crate::Error>,
-) -> Result<(), crate::Error> {
-    errors.extend(results.into_iter().filter_map(Result::err));
+/// `errors` as one: their diagnostics together, else the first other error.
+fn together(errors: impl Iterator<Item = crate::Error>) -> Result<(), crate::Error> {
     let mut diags = Vec::new();
-    for e in errors.drain(..) {
+    for e in errors {
         match e {
             crate::Error::Diagnostics(mut d) => diags.append(&mut d),
             other => return Err(other),
@@ -1232,7 +1223,7 @@ fn generated_page(
                 Print::Given(g) => g,
                 _ => Vec::new(),
             };
-            print_part_page(site, theme, (*i, given), from, pc, ctx)?;
+            print_part_page(site, theme, *i, given, from, pc, ctx)?;
             "print.html"
         }
         PageKind::Graph => {
@@ -1307,7 +1298,8 @@ fn print_page(site: &Site, from: &str, pc: &mut PageCtx, ctx: &mut tera::Context
 fn print_part_page(
     site: &Site,
     theme: &Theme,
-    (i, given): (usize, Vec<Option<String>>),
+    i: usize,
+    given: Vec<Option<String>>,
     from: &str,
     pc: &mut PageCtx,
     ctx: &mut tera::Context,
