@@ -239,12 +239,16 @@ fn analyze_with(
         let parsed = parse_all(&corpus, &mut diags);
         t.lap("parse");
         let (prepared, mut prep_diags) =
-            render::prepare(&corpus, &parsed, project.config.calc.formats());
+            render::prepare(&corpus, &parsed, render::BlockOptions::of(&project.config));
         diags.append(&mut prep_diags);
         t.lap("prepare");
         (parsed, prepared)
     } else {
-        let pp = parse_and_prepare(&corpus, project.config.calc.formats(), &mut diags);
+        let pp = parse_and_prepare(
+            &corpus,
+            render::BlockOptions::of(&project.config),
+            &mut diags,
+        );
         t.lap("parse+prepare");
         pp
     };
@@ -344,7 +348,7 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
 /// what linking and rendering read besides its events (see [`analyze_lean`]).
 fn parse_and_prepare(
     corpus: &load::Corpus,
-    formats: calc::Formats,
+    opts: render::BlockOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
     type Done = (
@@ -358,7 +362,7 @@ fn parse_and_prepare(
         .map(|id| {
             let n = &corpus.notes[id];
             let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
-            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, formats);
+            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
             p.events = Vec::new();
             p.fences = Vec::new();
             (p, problems, prepared, prep_diags)
@@ -530,7 +534,7 @@ pub fn used_highlight_css(a: &Analysis) -> String {
             .filter(|s| s.is_code)
             .map(|s| s.html.as_str()),
     );
-    render::highlight::prune(&a.highlight_css, &used)
+    render::highlight::css_for_classes(&a.highlight_css, &used)
 }
 
 /// The search index's core file name at the output root (its shards sit beside it).

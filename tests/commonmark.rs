@@ -32,7 +32,11 @@ fn normalize(html: &str) -> String {
             "<pre>".to_string()
         } else if tag.starts_with("<code class=\"language-") {
             "<code>".to_string()
-        } else if tag.starts_with("<span class=\"hl-") {
+        } else if tag
+            .strip_prefix("<span class=\"h")
+            .and_then(|c| c.bytes().next())
+            .is_some_and(|b| b == b'-' || b.is_ascii_hexdigit())
+        {
             String::new()
         } else {
             tag.to_string()

@@ -172,7 +172,7 @@ fn markdown_extensions_render() {
         r#"<sup class="footnote-reference">"#,
         "<math",
         r#"<math display="block""#,
-        r#"<pre class="code" data-lang="rust"><code><span class="hl-"#,
+        r#"<pre class="code" data-lang="rust"><code><span class="h"#,
         r#"<div class="table-wrap"><table>"#,
         r#"<h2 id="blocks">"#,
         r#"<div class="embed"><p class="embed-source"><a href="second-note.html#part-two">Second note › Part two</a></p>"#,

@@ -491,8 +491,13 @@ pub fn escape_attr(s: &str) -> String {
 /// Escapes text for HTML element content.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    push_escaped_html(&mut out, s);
     out
+}
+
+/// Appends `s` escaped for HTML element content.
+pub fn push_escaped_html(out: &mut String, s: &str) {
+    pulldown_cmark_escape::escape_html(out, s).ok();
 }
 
 /// Opens the marker of an inline `` `= expr` `` value in link contexts: the marker holds the

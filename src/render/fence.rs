@@ -32,7 +32,7 @@ pub fn link_placeholder(k: usize) -> String {
 pub struct NoteState<'a> {
     note: &'a Note,
     parsed: &'a Parsed,
-    formats: crate::calc::Formats,
+    opts: super::BlockOptions,
     /// The note's calc context, created by its first calc block or inline value.
     calc: Option<NoteCalc<'a>>,
     /// Hash of the note's path, so diagram ids differ between notes shown on one page
@@ -43,11 +43,11 @@ pub struct NoteState<'a> {
 }
 
 impl<'a> NoteState<'a> {
-    pub fn new(note: &'a Note, parsed: &'a Parsed, formats: crate::calc::Formats) -> Self {
+    pub fn new(note: &'a Note, parsed: &'a Parsed, opts: super::BlockOptions) -> Self {
         NoteState {
             note,
             parsed,
-            formats,
+            opts,
             calc: None,
             scope: crate::diagram::hash(note.rel.as_bytes()),
             diagrams: 0,
@@ -61,7 +61,7 @@ impl<'a> NoteState<'a> {
 
     /// The note's calc context (names defined so far), started on first use.
     fn calc(&mut self) -> &mut NoteCalc<'a> {
-        let (note, parsed, formats) = (self.note, self.parsed, self.formats);
+        let (note, parsed, formats) = (self.note, self.parsed, self.opts.formats);
         self.calc.get_or_insert_with(|| {
             let lines_before_body = note.source[..note.body_start].matches('\n').count();
             NoteCalc::new(note.body(), lines_before_body, parsed, formats)
@@ -119,7 +119,7 @@ pub fn fence(f: &Fence, state: &mut NoteState) -> Result<Special, Vec<Problem>> 
         }),
         "mermaid" => diagram(f, state, false),
         "svgbob" | "bob" => diagram(f, state, true),
-        _ => Ok(code_block(f)),
+        _ => Ok(code_block(f, state.opts.themes)),
     }
 }
 
@@ -193,7 +193,7 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
 }
 
 /// A highlighted code block.
-pub fn code_block(f: &Fence) -> Special {
+pub fn code_block(f: &Fence, themes: &highlight::Themes) -> Special {
     let lang_attr = if f.lang.is_empty() {
         String::new()
     } else {
@@ -202,7 +202,7 @@ pub fn code_block(f: &Fence) -> Special {
     Special {
         html: format!(
             "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-            highlight::highlight(&f.code, &f.lang)
+            highlight::highlight(&f.code, &f.lang, themes)
         ),
         text: f.code.clone(),
         is_code: true,

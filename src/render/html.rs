@@ -630,7 +630,11 @@ pub fn standalone_html(parsed: &crate::markdown::Parsed) -> String {
                 events.push(Event::End(TagEnd::Image));
             }
             Ev::Fence(f) => events.push(Event::Html(CowStr::from(
-                super::fence::code_block(&parsed.fences[*f]).html,
+                super::fence::code_block(
+                    &parsed.fences[*f],
+                    super::highlight::Themes::default_pair(),
+                )
+                .html,
             ))),
             Ev::Math { display, tex, .. } => events.push(Event::InlineHtml(CowStr::from(
                 super::math::to_mathml(tex, *display).unwrap_or_else(|_| escape_html(tex)),

@@ -82,17 +82,44 @@ impl Prepared {
     }
 }
 
+/// What a note's build-time blocks depend on besides the note: the formats of computed values
+/// and the themes code is coloured with.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockOptions {
+    pub formats: crate::calc::Formats,
+    pub themes: &'static highlight::Themes,
+}
+
+impl BlockOptions {
+    /// The options a project's configuration sets.
+    pub fn of(config: &crate::config::Config) -> Self {
+        BlockOptions {
+            formats: config.calc.formats(),
+            themes: highlight::Themes::get(&config.highlight.light, &config.highlight.dark),
+        }
+    }
+}
+
+impl Default for BlockOptions {
+    fn default() -> Self {
+        BlockOptions {
+            formats: crate::calc::Formats::default(),
+            themes: highlight::Themes::default_pair(),
+        }
+    }
+}
+
 /// Computes every note's build-time blocks, in parallel across notes and in document order
 /// within a note (so a note's calculations see the names defined above them).
 pub fn prepare(
     corpus: &Corpus,
     parsed: &[Parsed],
-    formats: crate::calc::Formats,
+    opts: BlockOptions,
 ) -> (Vec<Prepared>, Vec<Diagnostic>) {
     let results: Vec<(Prepared, Vec<Diagnostic>)> = parsed
         .par_iter()
         .enumerate()
-        .map(|(id, p)| prepare_note(corpus, id, p, formats))
+        .map(|(id, p)| prepare_note(corpus, id, p, opts))
         .collect();
     let mut diags = Vec::new();
     let mut out = Vec::with_capacity(results.len());
@@ -108,10 +135,10 @@ pub fn prepare_note(
     corpus: &Corpus,
     id: NoteId,
     p: &Parsed,
-    formats: crate::calc::Formats,
+    opts: BlockOptions,
 ) -> (Prepared, Vec<Diagnostic>) {
     let note = &corpus.notes[id];
-    let mut state = fence::NoteState::new(note, p, formats);
+    let mut state = fence::NoteState::new(note, p, opts);
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let mut warnings = Vec::new();

@@ -607,11 +607,11 @@ impl Incremental {
             kept.parse_diags[id] = d;
             kept.hashes[id] = h;
         }
-        let formats = self.a.project.config.calc.formats();
+        let opts = render::BlockOptions::of(&self.a.project.config);
         let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = (kept.redo.par_iter())
             .filter_map(|&id| {
                 let parsed = kept.parsed[id].as_ref()?;
-                let (s, d) = render::prepare_note(corpus, id, parsed, formats);
+                let (s, d) = render::prepare_note(corpus, id, parsed, opts);
                 Some((id, s, d))
             })
             .collect();

@@ -259,9 +259,8 @@ impl Incremental {
     fn commit_blocks(&mut self, edits: Vec<Edit>, pages: &mut Vec<usize>) {
         for Edit { id, diags, .. } in edits {
             self.parse_diags[id] = diags;
-            let formats = self.a.project.config.calc.formats();
-            let (specials, d) =
-                render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], formats);
+            let opts = render::BlockOptions::of(&self.a.project.config);
+            let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], opts);
             if specials != self.a.prepared[id] {
                 // Only the notes it links to list it among their backlinks.
                 for r in &self.a.graph.resolved[id] {

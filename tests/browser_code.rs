@@ -1,0 +1,29 @@
+//! What a reader sees of highlighted code, in real Chromium (tests/browser/code_colours.mjs):
+//! every token readable (WCAG contrast >= 4.5 on the code background) in light and dark mode,
+//! by system preference and by the theme toggle. Syntect's scope classes once left tokens in
+//! the light theme's colours in dark mode (`corem check` in a Markdown block was #323232 on
+//! #161b22, contrast 1.4).
+
+mod support;
+
+fn check(site: &std::path::Path, pages: &[&str]) -> String {
+    let mut args = vec![site.to_str().expect("utf-8 temp path")];
+    args.extend_from_slice(pages);
+    let out = support::run_browser_script("code_colours.mjs", &args);
+    println!("{out}");
+    out
+}
+
+#[test]
+fn code_in_every_language_is_readable_in_light_and_dark() {
+    let (_dir, site) = support::build_into_temp(&support::fixture("code"), None);
+    let out = check(&site, &["languages.html"]);
+    assert!(out.contains("0 code colour problem(s)"), "{out}");
+}
+
+#[test]
+fn the_guides_code_is_readable_in_light_and_dark() {
+    let (_dir, site) = support::build_into_temp(&support::repo().join("docs"), None);
+    let out = check(&site, &["notes.html", "development.html", "diagrams.html"]);
+    assert!(out.contains("0 code colour problem(s)"), "{out}");
+}
