@@ -193,7 +193,7 @@ fn diagram(f: &Fence, state: &mut NoteState, bob: bool) -> Result<Special, Vec<P
 }
 
 /// A highlighted code block.
-pub fn code_block(f: &Fence, themes: &highlight::Themes) -> Special {
+pub fn code_block(f: &Fence, themes: &'static highlight::Themes) -> Special {
     let lang_attr = if f.lang.is_empty() {
         String::new()
     } else {

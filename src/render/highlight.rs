@@ -11,13 +11,13 @@
 //! Python snippet was 7 KB of nested `<span class="hl-meta hl-statement hl-import hl-python">`,
 //! and every page, print page and preview carried it.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
-use syntect::highlighting::{
-    Color, FontStyle, HighlightIterator, HighlightState, Highlighter, Style, ThemeSet,
-};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, Highlighter, Style, ThemeSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::markdown::escape_html;
@@ -101,7 +101,7 @@ impl std::fmt::Debug for Themes {
 
 /// The inner HTML of `<code>` for `code` in language `lang`, coloured by `themes` (plain
 /// escaped text when the language is unknown).
-pub fn highlight(code: &str, lang: &str, themes: &Themes) -> String {
+pub fn highlight(code: &str, lang: &str, themes: &'static Themes) -> String {
     if lang.is_empty() || matches!(lang, "text" | "plain" | "txt" | "plaintext") {
         return escape_html(code);
     }
@@ -137,70 +137,62 @@ pub fn highlight(code: &str, lang: &str, themes: &Themes) -> String {
     html
 }
 
-/// Runs syntect over `code` and writes each stretch of text under the class of its two styles
-/// (`None` if syntect fails on a line).
+/// A token's class (`None`: plain in both themes), shared by the runs that use it.
+type Class = Option<Rc<str>>;
+
+thread_local! {
+    /// Per pair of themes (by address: they live as long as the process), the class of each
+    /// scope stack seen on this thread. Resolving a stack against a theme walks all its rules;
+    /// the stacks of one language repeat from block to block.
+    static CLASSES: RefCell<HashMap<usize, HashMap<Vec<Scope>, Class>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Runs syntect over `code` and writes each stretch of text under the class its scope stack
+/// has in the two themes (`None` if syntect fails on a line).
 fn colour(
     code: &str,
     syntax: &SyntaxReference,
     set: &SyntaxSet,
-    themes: &Themes,
+    themes: &'static Themes,
 ) -> Option<String> {
     let mut parse = ParseState::new(syntax);
-    let mut light = HighlightState::new(&themes.light, ScopeStack::new());
-    let mut dark = HighlightState::new(&themes.dark, ScopeStack::new());
-    let defaults = (
-        themes.light.get_default().foreground,
-        themes.dark.get_default().foreground,
-    );
-    let mut classes: HashMap<(Style, Style), Option<String>> = HashMap::new();
+    let mut stack = ScopeStack::new();
     let mut out = Spans::with_capacity(code.len() * 2);
-    for line in LinesWithEndings::from(code) {
-        let ops = parse.parse_line(line, set).ok()?;
-        let l = ends(HighlightIterator::new(
-            &mut light,
-            &ops,
-            line,
-            &themes.light,
-        ));
-        let d = ends(HighlightIterator::new(&mut dark, &ops, line, &themes.dark));
-        let (mut i, mut j, mut pos) = (0, 0, 0);
-        while pos < line.len() {
-            while l.get(i).is_some_and(|&(end, _)| end <= pos) {
-                i += 1;
+    CLASSES.with_borrow_mut(|all| {
+        let classes = all.entry(std::ptr::from_ref(themes) as usize).or_default();
+        let mut class = |stack: &ScopeStack| -> Class {
+            if let Some(c) = classes.get(stack.as_slice()) {
+                return c.clone();
             }
-            while d.get(j).is_some_and(|&(end, _)| end <= pos) {
-                j += 1;
+            let c: Class = themes.class_of(stack.as_slice()).map(Rc::from);
+            classes.insert(stack.as_slice().to_vec(), c.clone());
+            c
+        };
+        for line in LinesWithEndings::from(code) {
+            let ops = parse.parse_line(line, set).ok()?;
+            let mut pos = 0;
+            for (at, op) in &ops {
+                let at = (*at).min(line.len());
+                if at > pos {
+                    out.push(&line[pos..at], class(&stack));
+                    pos = at;
+                }
+                stack.apply(op).ok()?;
             }
-            let (Some(&(le, ls)), Some(&(de, ds))) = (l.get(i), d.get(j)) else {
-                // The iterators cover the whole line; if not, the rest is plain.
-                out.push(&line[pos..], None);
-                break;
-            };
-            let end = le.min(de);
-            let class = classes
-                .entry((ls, ds))
-                .or_insert_with(|| class_of(ls, ds, defaults));
-            out.push(&line[pos..end], class.as_deref());
-            pos = end;
+            if pos < line.len() {
+                out.push(&line[pos..], class(&stack));
+            }
         }
-    }
+        Some(())
+    })?;
     Some(out.finish())
-}
-
-/// The end offset and style of each run of a line.
-fn ends<'t>(runs: impl Iterator<Item = (Style, &'t str)>) -> Vec<(usize, Style)> {
-    let mut at = 0;
-    runs.map(|(style, text)| {
-        at += text.len();
-        (at, style)
-    })
-    .collect()
 }
 
 /// Highlighted HTML being written: the span open now, so runs of one class share it.
 struct Spans {
     html: String,
-    open: Option<String>,
+    open: Class,
 }
 
 impl Spans {
@@ -211,10 +203,10 @@ impl Spans {
         }
     }
 
-    fn push(&mut self, text: &str, class: Option<&str>) {
+    fn push(&mut self, text: &str, class: Class) {
         let blank = text.bytes().all(|b| b.is_ascii_whitespace());
         let underlined = |c: &str| c.contains('u');
-        let joins = match (&self.open, class) {
+        let joins = match (&self.open, &class) {
             (Some(open), Some(c)) => open == c || (blank && !underlined(open) && !underlined(c)),
             (Some(open), None) => blank && !underlined(open),
             (None, None) => true,
@@ -226,9 +218,9 @@ impl Spans {
             }
             if let Some(c) = class {
                 self.html.push_str("<span class=\"");
-                self.html.push_str(c);
+                self.html.push_str(&c);
                 self.html.push_str("\">");
-                self.open = Some(c.to_string());
+                self.open = Some(c);
             }
         }
         crate::markdown::push_escaped_html(&mut self.html, text);
@@ -242,12 +234,21 @@ impl Spans {
     }
 }
 
-/// The class of a token styled `light` and `dark` (`None` when both are the themes' plain
-/// text).
-fn class_of(light: Style, dark: Style, defaults: (Color, Color)) -> Option<String> {
-    let l = part(light, defaults.0, CODE_BG_LIGHT);
-    let d = part(dark, defaults.1, CODE_BG_DARK);
-    (!l.is_empty() || !d.is_empty()).then(|| format!("h{l}-{d}"))
+impl Themes {
+    /// The class of text under the scope `stack` (`None` when both themes leave it plain).
+    fn class_of(&self, stack: &[Scope]) -> Option<String> {
+        let l = part(
+            self.light.style_for_stack(stack),
+            self.light.get_default().foreground,
+            CODE_BG_LIGHT,
+        );
+        let d = part(
+            self.dark.style_for_stack(stack),
+            self.dark.get_default().foreground,
+            CODE_BG_DARK,
+        );
+        (!l.is_empty() || !d.is_empty()).then(|| format!("h{l}-{d}"))
+    }
 }
 
 /// One theme's part of a class: the colour readable on `bg` and the font style, or empty for
