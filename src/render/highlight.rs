@@ -12,10 +12,11 @@
 //! and every page, print page and preview carried it.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
+use rustc_hash::FxHashMap;
 use syntect::highlighting::{Color, FontStyle, Highlighter, Style, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -144,8 +145,8 @@ thread_local! {
     /// Per pair of themes (by address: they live as long as the process), the class of each
     /// scope stack seen on this thread. Resolving a stack against a theme walks all its rules;
     /// the stacks of one language repeat from block to block.
-    static CLASSES: RefCell<HashMap<usize, HashMap<Vec<Scope>, Class>>> =
-        RefCell::new(HashMap::new());
+    static CLASSES: RefCell<FxHashMap<usize, FxHashMap<Vec<Scope>, Class>>> =
+        RefCell::new(FxHashMap::default());
 }
 
 /// Runs syntect over `code` and writes each stretch of text under the class its scope stack
