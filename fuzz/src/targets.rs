@@ -250,8 +250,9 @@ fn check_parsed(body: &str, p: &Parsed) {
 /// runaway calculation is a finding of the time limit, not a fuzzer hang).
 fn prepare(note: &corem::load::Note, p: &Parsed) -> render::Prepared {
     let body = note.body();
-    let formats = corem::calc::Formats::default();
-    let mut state = render::fence::NoteState::new(note, p, formats);
+    let opts = render::BlockOptions::default();
+    let formats = opts.formats;
+    let mut state = render::fence::NoteState::new(note, p, opts);
     let limits = Limits {
         time: Duration::from_secs(2),
         memory: 64 * 1024 * 1024,
