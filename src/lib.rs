@@ -147,7 +147,8 @@ pub struct Analysis {
     pub graph: link::Graph,
     pub prepared: Vec<render::Prepared>,
     pub tera: tera::Tera,
-    pub highlight_css: String,
+    /// The first line of `highlight.css`, naming the themes.
+    pub highlight_header: String,
     /// Last-commit dates of the notes, read once per build (empty outside a git checkout).
     pub dates: load::git::Dates,
     /// Warnings found so far (errors end the analysis).
@@ -259,7 +260,7 @@ fn analyze_with(
 
     let (tera, mut template_diags) = compile_templates(&project, &theme);
     diags.append(&mut template_diags);
-    let (highlight_css, highlight_diag) = highlight_stylesheet(&project);
+    let (highlight_header, highlight_diag) = highlight_header(&project);
     diags.extend(highlight_diag);
     t.lap("templates");
     let site = render::Site {
@@ -288,7 +289,7 @@ fn analyze_with(
         graph,
         prepared,
         tera,
-        highlight_css,
+        highlight_header,
         dates,
         warnings: diags,
         events_kept: keep_events,
@@ -311,10 +312,11 @@ pub(crate) fn compile_templates(
     }
 }
 
-/// The code highlighting stylesheet of the configured themes, or an error at the
-/// configuration file naming the fix (the site then has no highlighting rules).
-pub(crate) fn highlight_stylesheet(project: &Project) -> (String, Option<Diagnostic>) {
-    match render::highlight::stylesheet(
+/// The first line of `highlight.css` for the configured themes (its rules follow from the
+/// classes the site's code uses, see [`used_highlight_css`]), or an error at the configuration
+/// file naming the fix.
+pub(crate) fn highlight_header(project: &Project) -> (String, Option<Diagnostic>) {
+    match render::highlight::header(
         &project.config.highlight.light,
         &project.config.highlight.dark,
     ) {
@@ -534,7 +536,7 @@ pub fn used_highlight_css(a: &Analysis) -> String {
             .filter(|s| s.is_code)
             .map(|s| s.html.as_str()),
     );
-    render::highlight::css_for_classes(&a.highlight_css, &used)
+    render::highlight::css_for_classes(&a.highlight_header, &used)
 }
 
 /// The search index's core file name at the output root (its shards sit beside it).

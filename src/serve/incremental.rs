@@ -278,7 +278,7 @@ impl Incremental {
         let project = Project::open(dir, &opts.overrides)?;
         let theme = Theme::load(&project.templates_dir, &project.static_dir)?;
         let (tera, theme_diags) = crate::compile_templates(&project, &theme);
-        let (highlight_css, highlight_diag) = crate::highlight_stylesheet(&project);
+        let (highlight_header, highlight_diag) = crate::highlight_header(&project);
         // Read once when serving starts: a commit made while serving shows after a restart.
         let dates = load::git::last_commit_dates(&project.notes_dir);
         let mut inc = Incremental {
@@ -292,7 +292,7 @@ impl Incremental {
                 graph: crate::link::Graph::default(),
                 prepared: Vec::new(),
                 tera: tera.unwrap_or_default(),
-                highlight_css,
+                highlight_header,
                 dates,
                 warnings: Vec::new(),
                 events_kept: true,
