@@ -226,14 +226,20 @@ impl Staging {
             .is_ok_and(|mut w| w.insert(rel.to_string()))
     }
 
+    /// Records that this build writes `rel` and says what to look at first: `None` when nothing
+    /// can stand at its path (this build's first write there, into a folder it made empty),
+    /// else whether to compare the bytes there before clearing whatever is not a plain file.
+    /// A rewrite still compares a file this build already wrote (the site marker, say).
+    fn claim(&self, rel: &str) -> Option<bool> {
+        let first = self.record(rel);
+        (!(first && self.started_empty)).then_some(!first || self.compare)
+    }
+
     /// Writes a file (its folders must exist: see [`Staging::create_dirs`]), unless the staging
     /// folder already holds exactly these bytes. Returns whether it wrote.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, Error> {
-        // A rewrite still compares a file this build already wrote (the site marker, say).
-        let first = self.record(rel);
-        let compare = !first || self.compare;
         let path = self.dir.join(rel);
-        if !(first && self.started_empty) {
+        if let Some(compare) = self.claim(rel) {
             if compare && same_bytes(&path, bytes) {
                 return Ok(false);
             }
@@ -305,17 +311,19 @@ impl Staging {
 
     /// Copies a file into the site (unless the same bytes are already there).
     pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, Error> {
-        let compare = !self.record(rel) || self.compare;
+        let look = self.claim(rel);
         let to = self.dir.join(rel);
         if let Some(parent) = to.parent() {
             self.create_dir(parent)?;
         }
         // Read once: compared with what the spare holds, and written only when different.
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        if compare && same_bytes(&to, &bytes) {
-            return Ok(false);
+        if let Some(compare) = look {
+            if compare && same_bytes(&to, &bytes) {
+                return Ok(false);
+            }
+            clear_non_file(&to)?;
         }
-        clear_non_file(&to)?;
         std::fs::write(&to, &bytes).map_err(|e| Error::io(&to, e))?;
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(true)
@@ -628,6 +636,33 @@ mod tests {
             "the old site became the spare"
         );
         assert_eq!(entries(&out), [SITE_MARKER, "index.html"]);
+    }
+
+    #[test]
+    fn a_folder_made_empty_is_written_without_looking_yet_a_second_write_still_compares() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let from = dir.path().join("logo.svg");
+        std::fs::write(&from, "<svg/>").unwrap();
+        let s = Staging::rewrite(&out, Some(spare(dir.path(), &out))).unwrap();
+        assert!(
+            s.started_empty,
+            "no spare to take: the staging folder is new"
+        );
+        s.create_dirs(["a/page.html"]).unwrap();
+        assert!(s.write("a/page.html", b"one").unwrap());
+        assert!(s.copy(&from, "logo.svg").unwrap());
+        // Written again by the same build: compared, and the same bytes are left alone.
+        assert!(!s.write("a/page.html", b"one").unwrap());
+        assert!(!s.copy(&from, "logo.svg").unwrap());
+        assert!(s.write("a/page.html", b"two").unwrap());
+        let stats = s.commit().unwrap();
+        assert_eq!(stats.removed, 0);
+        assert_eq!(entries(&out), [SITE_MARKER, "a", "logo.svg"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/page.html")).unwrap(),
+            "two"
+        );
     }
 
     #[test]
