@@ -46,6 +46,17 @@ if (await toggle.count()) {
   const after = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
   assert(after && after !== before, `theme toggle did not change data-theme (${before} → ${after})`, problems);
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  // Chromium passes a page's localStorage writes to the browser process asynchronously, so a
+  // navigation started the instant after the click can still read the old value (CI saw
+  // "dark → null" once in seven runs). Wait, on state, until another page of the context sees
+  // the choice, as a reader who clicks and then follows a link would find it.
+  const probe = await context.newPage();
+  await probe.goto(start);
+  const stored = await probe
+    .waitForFunction((t) => localStorage.getItem('corem-theme') === t, after, { timeout: 10000 })
+    .then(() => true, () => false);
+  await probe.close();
+  assert(stored, `theme choice ${after} never reached localStorage`, problems);
   const next = await page.$eval('a[href$=".html"]:not([href^="http"])', (a) => a.href);
   await page.goto(next);
   const kept = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
