@@ -365,8 +365,7 @@ fn parse_and_prepare(
             let n = &corpus.notes[id];
             let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
             let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
-            p.events = Vec::new();
-            p.fences = Vec::new();
+            p.drop_streams();
             (p, problems, prepared, prep_diags)
         })
         .collect();

@@ -228,6 +228,16 @@ struct Anchors {
 }
 
 impl Parsed {
+    /// Frees the event stream and the code blocks once the note's blocks are computed
+    /// ([`crate::render::prepare_note`]): rendering parses the note again
+    /// ([`crate::render::html::note_events`]), which costs far less than keeping every
+    /// note's stream (about 2.6 GB at 100,000 notes). What the link stage and the fast
+    /// path of `serve` compare (links, headings, ids, tags) is kept.
+    pub fn drop_streams(&mut self) {
+        self.events = Vec::new();
+        self.fences = Vec::new();
+    }
+
     /// Finds a heading by id, by slug of the given text, or by its text (case-insensitively).
     /// Each lookup is a hash-map probe: a note with thousands of headings and links to them
     /// costs its links, not its links times its headings.

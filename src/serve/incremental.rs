@@ -1,9 +1,10 @@
 //! The live-preview build: the same stages as `corem build`, kept in memory between edits so
 //! one edited note costs about one note's work.
 //!
-//! State kept: every note's source, parse, computed blocks (calc, diagrams, highlighting) and
-//! diagnostics; the link graph; the compiled templates; the bytes of every output file; and a
-//! digest of each page's inputs ([`crate::render::deps`]).
+//! State kept: every note's source, parse (without its event stream: rendering parses the
+//! note again), computed blocks (calc, diagrams, highlighting) and diagnostics; the link graph;
+//! the compiled templates; the bytes of every output file; and a digest of each page's inputs
+//! ([`crate::render::deps`]).
 //!
 //! On a change: changed notes are re-read (unchanged ones are moved over, not re-read); a note
 //! whose text is unchanged keeps its parse and computed blocks; the link stage re-runs over all
@@ -295,7 +296,7 @@ impl Incremental {
                 highlight_header,
                 dates,
                 warnings: Vec::new(),
-                events_kept: true,
+                events_kept: false,
             },
             md_files: Vec::new(),
             other_files: Vec::new(),
@@ -619,6 +620,12 @@ impl Incremental {
             kept.prepared[id] = Some(s);
             kept.prep_diags[id] = d;
         }
+        // As in `corem build`: rendering parses a note again rather than keep its events.
+        for &id in &kept.redo {
+            if let Some(p) = kept.parsed[id].as_mut() {
+                p.drop_streams();
+            }
+        }
     }
 
     /// Every diagnostic of the current state, sorted.
@@ -917,5 +924,78 @@ impl Incremental {
             timings: vec![("finish", started.elapsed())],
             ..Default::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The serve fixture's notes and configuration, copied where a test may edit them.
+    fn fixture_copy() -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site");
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.expect("the fixture is readable");
+            let rel = entry
+                .path()
+                .strip_prefix(&from)
+                .expect("inside the fixture");
+            if rel.starts_with(".corem") {
+                continue;
+            }
+            let to = tmp.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("a folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("a copy");
+            }
+        }
+        tmp
+    }
+
+    fn served(inc: &Incremental, path: &str) -> String {
+        let files = inc.files();
+        let bytes = files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} is not served"));
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    fn streams_kept(inc: &Incremental) -> usize {
+        (inc.a.parsed.iter())
+            .filter(|p| !p.events.is_empty() || !p.fences.is_empty())
+            .count()
+    }
+
+    #[test]
+    fn serve_keeps_no_event_streams_yet_renders_edits_and_the_pages_embedding_them() {
+        let tmp = fixture_copy();
+        let root = tmp.path().canonicalize().expect("a path");
+        let mut inc = Incremental::open(&root, &BuildOptions::default()).expect("opens");
+        inc.rebuild(&[]).expect("builds");
+        inc.finish().expect("finishes");
+        assert_eq!(
+            streams_kept(&inc),
+            0,
+            "event streams kept after the first build"
+        );
+        assert!(served(&inc, "basics/beta.html").contains("Gamma details, shown in embeds"));
+
+        // Beta embeds Gamma's "Details" section: an edit there shows on both pages. (The
+        // same length: headings keep their places, which the fast path requires.)
+        let gamma = root.join("notes/01-basics/03-gamma.md");
+        let text = std::fs::read_to_string(&gamma).expect("reads");
+        let edited = text.replace(
+            "Gamma details, shown in embeds.",
+            "Gamma details, xyzzy in embeds.",
+        );
+        assert_ne!(text, edited);
+        std::fs::write(&gamma, edited).expect("writes");
+        inc.rebuild(std::slice::from_ref(&gamma)).expect("rebuilds");
+        assert_eq!(inc.fast_rebuilds, 1, "the edit took the fast path");
+        assert_eq!(streams_kept(&inc), 0, "event streams kept after an edit");
+        assert!(served(&inc, "basics/gamma.html").contains("Gamma details, xyzzy in embeds"));
+        assert!(served(&inc, "basics/beta.html").contains("Gamma details, xyzzy in embeds"));
     }
 }

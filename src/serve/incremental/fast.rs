@@ -261,6 +261,7 @@ impl Incremental {
             self.parse_diags[id] = diags;
             let opts = render::BlockOptions::of(&self.a.project.config);
             let (specials, d) = render::prepare_note(&self.a.corpus, id, &self.a.parsed[id], opts);
+            self.a.parsed[id].drop_streams();
             if specials != self.a.prepared[id] {
                 // Only the notes it links to list it among their backlinks.
                 for r in &self.a.graph.resolved[id] {
