@@ -407,8 +407,10 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -
                     partial += 1;
                 }
                 let files = inc.files();
-                let got: BTreeMap<String, Vec<u8>> =
-                    files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+                let got: BTreeMap<String, Vec<u8>> = files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.bytes().expect("decompresses").to_vec()))
+                    .collect();
                 if got != expected {
                     let mut report = String::new();
                     for k in expected.keys().chain(got.keys()) {

@@ -19,7 +19,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -28,6 +28,7 @@ use futures_util::StreamExt;
 use tokio::sync::{broadcast, watch};
 
 use super::incremental::SiteFiles;
+use super::stored::Stored;
 use crate::Error;
 use crate::diagnostic::Diagnostic;
 
@@ -480,7 +481,14 @@ fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>) -> Res
     r
 }
 
-fn file_response(status: StatusCode, path: &str, bytes: Bytes) -> Response {
+fn file_response(status: StatusCode, path: &str, stored: &Stored) -> Response {
+    let Some(bytes) = stored.bytes() else {
+        return respond(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/plain; charset=utf-8",
+            format!("corem serve: the stored bytes of {path} are damaged; restart corem serve\n"),
+        );
+    };
     let mime = mime_type(path);
     if mime.starts_with("text/html") {
         respond(
@@ -597,7 +605,7 @@ async fn site_file(s: &Shared, raw: &str, key: String) -> Response {
         return match file {
             Some(t) if t == dir_index && !raw.ends_with('/') => folder_redirect(&key),
             Some(t) => match files.get(&t) {
-                Some(b) => file_response(StatusCode::OK, &t, b.clone()),
+                Some(b) => file_response(StatusCode::OK, &t, b),
                 None => not_found(&files),
             },
             None => not_found(&files),
@@ -627,7 +635,7 @@ fn folder_redirect(key: &str) -> Response {
 
 fn not_found(files: &SiteFiles) -> Response {
     match files.get("404.html") {
-        Some(b) => file_response(StatusCode::NOT_FOUND, "404.html", b.clone()),
+        Some(b) => file_response(StatusCode::NOT_FOUND, "404.html", b),
         None => respond(
             StatusCode::NOT_FOUND,
             "text/html; charset=utf-8",

@@ -4,12 +4,14 @@
 //! - [`incremental`]: the build kept in memory between edits, and what each edit re-renders;
 //! - [`crate::render::deps`] (shared with `corem build`): the inputs of each page, as a digest;
 //! - [`http`]: the HTTP server (axum on tokio), the event stream and the injected client;
-//! - [`watch`]: file watching (notify with a debouncer) and coalescing into rebuilds.
+//! - [`watch`]: file watching (notify with a debouncer) and coalescing into rebuilds;
+//! - [`stored`]: how each served file's bytes are kept (compressed).
 //!
 //! The site is served from memory and never written to disk: the output folder is left alone.
 
 pub mod http;
 pub mod incremental;
+pub mod stored;
 pub mod watch;
 
 use std::io::IsTerminal;
@@ -18,6 +20,7 @@ use std::path::Path;
 use std::time::Instant;
 
 pub use incremental::{Incremental, SiteFiles, Update};
+pub use stored::Stored;
 
 use crate::diagnostic::Diagnostic;
 use crate::{BuildOptions, Error};

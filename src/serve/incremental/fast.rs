@@ -13,9 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
-
-use super::{Incremental, Kind, SiteFiles, Update};
+use super::{Incremental, Kind, SiteFiles, Stored, Update};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::Resolved;
 use crate::load;
@@ -284,12 +282,11 @@ impl Incremental {
 
     /// Puts the re-rendered files into the served site; returns the paths whose bytes changed.
     /// Their stored digests are dropped ([`Incremental::finish`] recomputes them).
-    fn store_fast(&mut self, rendered: Vec<(String, String)>) -> Vec<String> {
+    fn store_fast(&mut self, rendered: Vec<(String, Stored)>) -> Vec<String> {
         let mut files: SiteFiles = (*self.files).clone();
         let mut changed = Vec::new();
-        for (path, html) in rendered {
+        for (path, b) in rendered {
             self.digests.remove(&path);
-            let b = Bytes::from(html);
             if files.get(&path) != Some(&b) {
                 files.insert(path.clone(), b);
                 changed.push(path);
