@@ -29,17 +29,17 @@ for n in $sizes; do
   port=$((port + 1))
   echo "-- corem serve: edit → reload event"
   python3 "$here/sse_latency.py" --file "$work/n$n-notes/notes/$section/$note" --page "$section/$slug.html" \
-    --port $port --samples "$samples" --settle 2 -- "$corem" serve "$work/n$n-notes" --port $port | grep -E 'startup|median'
+    --port $port --samples "$samples" --settle 2 -- "$corem" serve "$work/n$n-notes" --port $port | grep -E 'startup|median|peak'
   port=$((port + 1))
   echo "-- corem serve: edit → page served with the edit"
   python3 "$here/incr_latency.py" --file "$work/n$n-notes/notes/$section/$note" \
     --url "http://127.0.0.1:$port/$section/$slug.html" --samples "$samples" --settle 2 \
-    -- "$corem" serve "$work/n$n-notes" --port $port | grep -E 'startup|median'
+    -- "$corem" serve "$work/n$n-notes" --port $port | grep -E 'startup|median|peak'
   if command -v hugo >/dev/null; then
     port=$((port + 1))
     echo "-- hugo server: edit → page served with the edit"
     python3 "$here/incr_latency.py" --file "$work/n$n-hugo/content/$section/$note" \
       --url "http://127.0.0.1:$port/$section/$slug/" --samples "$samples" --settle 2 \
-      -- hugo server -s "$work/n$n-hugo" --bind 127.0.0.1 --port $port | grep -E 'startup|median'
+      -- hugo server -s "$work/n$n-hugo" --bind 127.0.0.1 --port $port | grep -E 'startup|median|peak'
   fi
 done

@@ -78,6 +78,22 @@ fn ms(d: std::time::Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// How much memory the served files take, against their size (`-v`).
+fn memory_line(files: &SiteFiles) -> String {
+    let (mut stored, mut size) = (0usize, 0usize);
+    for f in files.values() {
+        stored += f.stored_len();
+        size += f.len();
+    }
+    let mb = |b: usize| b as f64 / 1e6;
+    format!(
+        "served site: {} files, {:.1} MB held in {:.1} MB of memory",
+        files.len(),
+        mb(size),
+        mb(stored)
+    )
+}
+
 /// Sends the outcome of a successful rebuild to the open tabs.
 fn announce(shared: &http::Shared, up: &Update) {
     if up.changed.is_empty() {
@@ -104,8 +120,15 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     // being lost.
     let project = crate::config::Project::open(dir, &opts.build.overrides)?;
     let mut watcher = watch::Watcher::new(&project)?;
+    let t_open = Instant::now();
     let mut inc = Incremental::open(dir, &opts.build)?;
-    let first = inc.rebuild(&[]).and_then(|u| inc.finish().map(|_| u));
+    let opened = t_open.elapsed();
+    let first = inc.rebuild(&[]).and_then(|mut u| {
+        u.timings.insert(0, ("open", opened));
+        let f = inc.finish()?;
+        u.timings.extend(f.timings);
+        Ok(u)
+    });
     let shared = http::Shared::new(inc.files());
     match &first {
         Ok(u) => {
@@ -116,6 +139,13 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                 u.pages,
                 started.elapsed().as_millis()
             );
+            if opts.verbose {
+                // Each step's own time (a rebuild's "total" would leave out opening).
+                for (stage, d) in u.timings.iter().filter(|(s, _)| *s != "total") {
+                    eprintln!("  {stage:<8} {:>10}", ms(*d));
+                }
+                eprintln!("  {}", memory_line(&inc.files()));
+            }
         }
         Err(d) => {
             print_diagnostics(d, color);

@@ -52,6 +52,19 @@ impl Stored {
         }
     }
 
+    /// The file's size (what [`Stored::bytes`] gives; 0 if the compressed bytes are damaged).
+    pub fn len(&self) -> usize {
+        match self {
+            Stored::Plain(b) => b.len(),
+            Stored::Lz4(b) => lz4_flex::block::uncompressed_size(b).map_or(0, |(n, _)| n),
+        }
+    }
+
+    /// True for an empty file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Bytes of memory the file takes.
     pub fn stored_len(&self) -> usize {
         match self {
@@ -80,6 +93,7 @@ mod tests {
             page.len()
         );
         assert_eq!(s.bytes().as_deref(), Some(page.as_bytes()));
+        assert_eq!(s.len(), page.len());
         // Equal bytes are stored equally, different bytes differently.
         assert_eq!(Stored::new(page.clone()), s);
         assert_ne!(Stored::new(page.replace("Note 7<", "Note 8<")), s);
