@@ -353,21 +353,9 @@ fn parse_and_prepare(
     opts: render::BlockOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
-    type Done = (
-        markdown::Parsed,
-        Vec<markdown::Problem>,
-        render::Prepared,
-        Vec<Diagnostic>,
-    );
-    let all: Vec<Done> = (0..corpus.notes.len())
+    let all: Vec<NoteDone> = (0..corpus.notes.len())
         .into_par_iter()
-        .map(|id| {
-            let n = &corpus.notes[id];
-            let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
-            let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
-            p.drop_streams();
-            (p, problems, prepared, prep_diags)
-        })
+        .map(|id| parse_and_prepare_note(corpus, id, opts))
         .collect();
     let mut parsed = Vec::with_capacity(all.len());
     let mut prepared = Vec::with_capacity(all.len());
@@ -378,6 +366,30 @@ fn parse_and_prepare(
         prepared.push(pr);
     }
     (parsed, prepared)
+}
+
+/// One note parsed and its blocks computed: its parse (without its event stream), the parse's
+/// problems, its blocks and their diagnostics.
+pub type NoteDone = (
+    markdown::Parsed,
+    Vec<markdown::Problem>,
+    render::Prepared,
+    Vec<Diagnostic>,
+);
+
+/// Parses note `id` and computes its blocks, then drops its event stream (rendering parses it
+/// again): the one pass over a note that `corem build` and `corem serve` share. Only one
+/// note's stream at a time per thread is alive.
+pub fn parse_and_prepare_note(
+    corpus: &load::Corpus,
+    id: load::NoteId,
+    opts: render::BlockOptions,
+) -> NoteDone {
+    let n = &corpus.notes[id];
+    let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
+    let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
+    p.drop_streams();
+    (p, problems, prepared, prep_diags)
 }
 
 /// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).

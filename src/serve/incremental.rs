@@ -595,36 +595,24 @@ impl Incremental {
 
     /// Parses the notes of `kept.redo` and computes their blocks (in parallel).
     fn recompute(&self, corpus: &load::Corpus, kept: &mut Kept) {
-        let fresh: Vec<(usize, Parsed, Vec<Diagnostic>, u64)> = (kept.redo.par_iter())
-            .map(|&id| {
-                let note = &corpus.notes[id];
-                let (p, problems) = crate::markdown::parse(note.body(), note.meta.title.as_deref());
-                let diags = problems.into_iter().map(|pr| pr.note_error(note)).collect();
-                (id, p, diags, note_file_hash(note))
-            })
-            .collect();
-        for (id, p, d, h) in fresh {
-            kept.parsed[id] = Some(p);
-            kept.parse_diags[id] = d;
-            kept.hashes[id] = h;
-        }
         let opts = render::BlockOptions::of(&self.a.project.config);
-        let computed: Vec<(usize, render::Prepared, Vec<Diagnostic>)> = (kept.redo.par_iter())
-            .filter_map(|&id| {
-                let parsed = kept.parsed[id].as_ref()?;
-                let (s, d) = render::prepare_note(corpus, id, parsed, opts);
-                Some((id, s, d))
+        // One pass per note, as in `corem build`: its event stream is dropped as soon as its
+        // blocks are computed, so the notes' streams are never all in memory at once.
+        let done: Vec<(usize, crate::NoteDone, u64)> = (kept.redo.par_iter())
+            .map(|&id| {
+                let d = crate::parse_and_prepare_note(corpus, id, opts);
+                (id, d, note_file_hash(&corpus.notes[id]))
             })
             .collect();
-        for (id, s, d) in computed {
-            kept.prepared[id] = Some(s);
-            kept.prep_diags[id] = d;
-        }
-        // As in `corem build`: rendering parses a note again rather than keep its events.
-        for &id in &kept.redo {
-            if let Some(p) = kept.parsed[id].as_mut() {
-                p.drop_streams();
-            }
+        for (id, (p, problems, prepared, prep_diags), hash) in done {
+            let note = &corpus.notes[id];
+            kept.parse_diags[id] = (problems.into_iter())
+                .map(|pr| pr.note_error(note))
+                .collect();
+            kept.parsed[id] = Some(p);
+            kept.prepared[id] = Some(prepared);
+            kept.prep_diags[id] = prep_diags;
+            kept.hashes[id] = hash;
         }
     }
 
