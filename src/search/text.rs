@@ -21,14 +21,51 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 /// True for a word in [`STOP_WORDS`] (already folded). Called for every word of every
-/// section, so it looks at the length and the first letter before comparing.
+/// section, so it looks at the length and the first letter, then compares numbers: a word of
+/// at most 7 bytes read as one integer ([`stop_key`]) against the stop words' (a binary
+/// search of strings called `memcmp` about six times per word: 2.6 % of a fresh build).
 pub fn is_stop(word: &str) -> bool {
     let b = word.as_bytes();
     if b.is_empty() || b.len() > STOP_MAX_LEN || !STOP_FIRST[b[0] as usize] {
         return false;
     }
-    STOP_WORDS.binary_search(&word).is_ok()
+    STOP_KEYS.binary_search(&stop_key(b)).is_ok()
 }
+
+/// A word of at most 7 bytes as one number: its bytes (little-endian) and its length in the
+/// top byte, so that two words get the same number only if they are the same.
+const fn stop_key(b: &[u8]) -> u64 {
+    let mut k = (b.len() as u64) << 56;
+    let mut i = 0;
+    while i < b.len() && i < 7 {
+        k |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+const _: () = assert!(
+    STOP_MAX_LEN <= 7,
+    "stop words are compared as numbers of 7 bytes"
+);
+
+/// [`stop_key`] of every stop word, sorted.
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0u64; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        // Insertion sort (this runs at compile time).
+        let k = stop_key(STOP_WORDS[i].as_bytes());
+        let mut j = i;
+        while j > 0 && keys[j - 1] > k {
+            keys[j] = keys[j - 1];
+            j -= 1;
+        }
+        keys[j] = k;
+        i += 1;
+    }
+    keys
+};
 
 /// Length of the longest stop word.
 const STOP_MAX_LEN: usize = {
@@ -159,6 +196,13 @@ mod tests {
         assert!(is_stop("the") && !is_stop("theorem"));
         assert!(STOP_WORDS.iter().all(|w| is_stop(w)));
         assert!(!is_stop("") && !is_stop("zebra") && !is_stop("anotherone"));
+        // Prefixes, extensions and near neighbours of stop words are not stop words.
+        for w in [
+            "th", "thes", "ther", "thence", "anothe", "versu", "v", "yo", "yours", "ist",
+        ] {
+            assert!(!is_stop(w), "{w}");
+        }
+        assert!(!is_stop("thé") && !is_stop("t\u{0}") && !is_stop("a\u{0}\u{0}"));
     }
 
     #[test]
