@@ -23,7 +23,8 @@ pub const STOP_WORDS: &[&str] = &[
 /// True for a word in [`STOP_WORDS`] (already folded). Called for every word of every
 /// section, so it looks at the length and the first letter, then compares numbers: a word of
 /// at most 7 bytes read as one integer ([`stop_key`]) against the stop words' (a binary
-/// search of strings called `memcmp` about six times per word: 2.6 % of a fresh build).
+/// search of strings called `memcmp` about six times per word: 2.6 % of the CPU samples of a
+/// fresh 10,000-note build).
 pub fn is_stop(word: &str) -> bool {
     let b = word.as_bytes();
     if b.is_empty() || b.len() > STOP_MAX_LEN || !STOP_FIRST[b[0] as usize] {
