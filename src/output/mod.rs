@@ -311,22 +311,12 @@ impl Staging {
 
     /// Copies a file into the site (unless the same bytes are already there).
     pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, Error> {
-        let look = self.claim(rel);
-        let to = self.dir.join(rel);
-        if let Some(parent) = to.parent() {
+        if let Some(parent) = self.dir.join(rel).parent() {
             self.create_dir(parent)?;
         }
         // Read once: compared with what the spare holds, and written only when different.
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        if let Some(compare) = look {
-            if compare && same_bytes(&to, &bytes) {
-                return Ok(false);
-            }
-            clear_non_file(&to)?;
-        }
-        std::fs::write(&to, &bytes).map_err(|e| Error::io(&to, e))?;
-        self.changed.fetch_add(1, Ordering::Relaxed);
-        Ok(true)
+        self.write(rel, &bytes)
     }
 
     /// Deletes what an older build left in the staging folder and this one did not write.

@@ -725,6 +725,31 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_file_is_served_whole_and_a_damaged_one_refused() {
+        let page = "<html><body><p>Quorum reads and writes.</p></body></html>\n".repeat(30);
+        let stored = Stored::new(page.clone());
+        assert!(matches!(stored, Stored::Lz4(_)));
+        let ok = file_response(StatusCode::OK, "a/page.html", &stored);
+        assert_eq!(ok.status(), StatusCode::OK);
+        let body = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(axum::body::to_bytes(ok.into_body(), usize::MAX))
+            .unwrap();
+        assert_eq!(body, inject(page.as_bytes(), false));
+        let Stored::Lz4(packed) = stored else {
+            unreachable!()
+        };
+        let damaged = Stored::Lz4(packed.slice(..packed.len() - 4));
+        let refused = file_response(StatusCode::OK, "a/page.html", &damaged);
+        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            refused.headers()[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+    }
+
+    #[test]
     fn mime_types() {
         assert_eq!(mime_type("a/b.html"), "text/html; charset=utf-8");
         assert_eq!(mime_type("style.CSS"), "text/css; charset=utf-8");

@@ -263,6 +263,15 @@ pub struct Incremental {
     search_shards: Vec<String>,
 }
 
+/// Puts `b` at `path` unless `files` holds the same bytes there, and then lists `path` in
+/// `changed`.
+fn put_changed(files: &mut SiteFiles, path: String, b: Stored, changed: &mut Vec<String>) {
+    if files.get(&path) != Some(&b) {
+        files.insert(path.clone(), b);
+        changed.push(path);
+    }
+}
+
 fn error_diags(e: Error) -> Vec<Diagnostic> {
     match e {
         Error::Diagnostics(d) => d,
@@ -789,12 +798,7 @@ impl Incremental {
                 changed.push(gone.clone());
             }
         }
-        let mut put = |path: String, b: Stored| {
-            if files.get(&path) != Some(&b) {
-                files.insert(path.clone(), b);
-                changed.push(path);
-            }
-        };
+        let mut put = |path: String, b: Stored| put_changed(&mut files, path, b, &mut changed);
         for (path, stored) in rendered {
             put(path, stored);
         }
@@ -845,7 +849,8 @@ impl Incremental {
             self.note_sections.retain(|rel, _| live.contains(rel));
             if let Some(index) = crate::search_index(&self.a, sections) {
                 // The core and its shards; shards the new index no longer has are dropped.
-                let mut files: Option<SiteFiles> = None;
+                // A copy of a persistent map shares everything: nothing is copied.
+                let mut files: SiteFiles = (*self.files).clone();
                 let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
                 let mut shards: Vec<String> = (new.iter())
                     .filter(|n| **n != crate::SEARCH_INDEX_FILE)
@@ -854,28 +859,17 @@ impl Incremental {
                 shards.sort();
                 for name in self.files.keys() {
                     if crate::search::is_index_file(name) && !new.contains(name.as_str()) {
+                        files.remove(name);
                         changed.push(name.clone());
                     }
-                }
-                for name in &changed {
-                    files
-                        .get_or_insert_with(|| (*self.files).clone())
-                        .remove(name);
                 }
                 let packed: Vec<(String, Stored)> = (index.files.into_par_iter())
                     .map(|(name, js)| (name, Stored::new(js)))
                     .collect();
                 for (name, b) in packed {
-                    if self.files.get(&name) != Some(&b) {
-                        files
-                            .get_or_insert_with(|| (*self.files).clone())
-                            .insert(name.clone(), b);
-                        changed.push(name);
-                    }
+                    put_changed(&mut files, name, b, &mut changed);
                 }
-                if let Some(files) = files {
-                    self.files = Arc::new(files);
-                }
+                self.files = Arc::new(files);
                 self.search_shards = shards;
             }
         }
@@ -909,10 +903,7 @@ impl Incremental {
         let mut files: SiteFiles = (*self.files).clone();
         for ((page, digest), made) in pending.iter().zip(made) {
             let b = made.map_err(|d| vec![d])?;
-            if files.get(&page.out_path) != Some(&b) {
-                files.insert(page.out_path.clone(), b);
-                changed.push(page.out_path.clone());
-            }
+            put_changed(&mut files, page.out_path.clone(), b, &mut changed);
             if !recomputed && *digest != 0 {
                 self.digests.insert(page.out_path.clone(), *digest);
             }

@@ -287,10 +287,7 @@ impl Incremental {
         let mut changed = Vec::new();
         for (path, b) in rendered {
             self.digests.remove(&path);
-            if files.get(&path) != Some(&b) {
-                files.insert(path.clone(), b);
-                changed.push(path);
-            }
+            super::put_changed(&mut files, path, b, &mut changed);
         }
         changed.sort();
         self.files = Arc::new(files);
