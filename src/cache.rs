@@ -18,6 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -75,6 +76,9 @@ pub struct Store {
     /// would write the same keys leaves the file alone (an entry's value is a function of its
     /// key, so the same keys are the same file).
     on_disk: Mutex<HashMap<PathBuf, [u8; 32]>>,
+    /// Look-ups that found their value, and those that did not (see [`Store::reads`]).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 /// More entries than this and the store forgets everything (a long `serve` session must not
@@ -93,15 +97,31 @@ impl Store {
             used: Mutex::new(HashSet::new()),
             loaded: Mutex::new(HashSet::new()),
             on_disk: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
     pub fn get(&self, key: &Key) -> Option<Value> {
-        let v = self.entries.read().ok()?.get(key).cloned()?;
+        let found = self.entries.read().ok().and_then(|e| e.get(key).cloned());
+        let Some(v) = found else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut u) = self.used.lock() {
             u.insert(*key);
         }
         Some(v)
+    }
+
+    /// How many look-ups since the process started found their result in the cache, and how
+    /// many had to compute it (what `corem -v serve` reports of its first build).
+    pub fn reads(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     pub fn put(&self, key: Key, value: Vec<u8>) {
@@ -170,6 +190,18 @@ impl Store {
     pub fn save_and_release_in_background(&'static self, path: &Path) -> Saving {
         let pending = self.pending(path);
         self.release(path);
+        self.write_in_background(pending)
+    }
+
+    /// [`Store::save`] on a thread of its own, the entries kept in memory: `serve` saves what
+    /// its first build computed, so that the next `serve` or `build` starts from it, and goes
+    /// on using the entries for the notes edited meanwhile.
+    pub fn save_in_background(&'static self, path: &Path) -> Saving {
+        let pending = self.pending(path);
+        self.write_in_background(pending)
+    }
+
+    fn write_in_background(&'static self, pending: Option<PendingSave>) -> Saving {
         let Some(p) = pending else {
             return Saving::default();
         };

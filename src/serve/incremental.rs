@@ -286,6 +286,15 @@ impl Incremental {
     /// reported by `rebuild`.
     pub fn open(dir: &Path, opts: &BuildOptions) -> Result<Incremental, Error> {
         let project = Project::open(dir, &opts.overrides)?;
+        // What an earlier `build` or `serve` of this project computed (highlighted code, calc
+        // results, the layout of `graph.html`), read once per process as `corem build` does:
+        // notes unchanged since are not highlighted or evaluated again.
+        if !opts.fresh
+            && let Some(state) = crate::output::StateDir::for_project(&project)
+        {
+            crate::cache::store().load(&state.cache_file());
+            crate::cache::store().load(&state.render_cache_file());
+        }
         let theme = Theme::load(&project.templates_dir, &project.static_dir)?;
         let (tera, theme_diags) = crate::compile_templates(&project, &theme);
         let (highlight_header, highlight_diag) = crate::highlight_header(&project);
@@ -337,6 +346,20 @@ impl Incremental {
         };
         inc.reload_notes(&HashSet::new(), true);
         Ok(inc)
+    }
+
+    /// Saves the build cache's entries used since the last save into `file` of the project's
+    /// working folder, on a thread of its own (the entries stay in memory for later edits):
+    /// `serve` saves what its first build computed, so that the next `serve` or `build` of the
+    /// project starts from it. Never fails: the cache is only an optimisation.
+    pub fn save_cache(
+        &self,
+        file: fn(&crate::output::StateDir) -> PathBuf,
+    ) -> crate::cache::Saving {
+        match crate::output::StateDir::for_project(&self.a.project).filter(|s| s.ensure()) {
+            Some(state) => crate::cache::store().save_in_background(&file(&state)),
+            None => crate::cache::Saving::default(),
+        }
     }
 
     /// True when pages are left for [`Incremental::finish`].

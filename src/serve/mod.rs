@@ -123,12 +123,16 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
     let t_open = Instant::now();
     let mut inc = Incremental::open(dir, &opts.build)?;
     let opened = t_open.elapsed();
+    // The notes' results (highlighted code, calc) are all computed once opened: saved while
+    // the pages render, as `corem build` does; the layout of `graph.html` once it is drawn.
+    let _notes_cache_saved = inc.save_cache(crate::output::StateDir::cache_file);
     let first = inc.rebuild(&[]).and_then(|mut u| {
         u.timings.insert(0, ("open", opened));
         let f = inc.finish()?;
         u.timings.extend(f.timings);
         Ok(u)
     });
+    let _render_cache_saved = inc.save_cache(crate::output::StateDir::render_cache_file);
     let shared = http::Shared::new(inc.files());
     match &first {
         Ok(u) => {
@@ -145,6 +149,11 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                     eprintln!("  {stage:<8} {:>10}", ms(*d));
                 }
                 eprintln!("  {}", memory_line(&inc.files()));
+                let (reused, computed) = crate::cache::store().reads();
+                eprintln!(
+                    "  build cache: {reused} results reused, {computed} computed \
+                     (highlighted code, calc results, graph layouts)"
+                );
             }
         }
         Err(d) => {
