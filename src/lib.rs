@@ -745,6 +745,13 @@ fn open_staging(
     Ok(s)
 }
 
+/// The key of the record of a built site's pages ([`output::reuse`]): the configuration,
+/// templates and static files (the site key) and `--drafts` (notes left out or in show in the
+/// digests; the flag is in the key too).
+pub(crate) fn reuse_key(a: &Analysis, opts: &BuildOptions) -> u64 {
+    render::deps::site_key(&a.project, &a.theme) ^ u64::from(opts.drafts)
+}
+
 /// Which pages a build keeps from its staging folder instead of rendering them, and the record
 /// of what it wrote for the next builds (see [`output::reuse`]).
 struct PagePlan {
@@ -781,10 +788,8 @@ impl PagePlan {
                     .map(move |path| (path, digest))
             })
             .collect();
-        // Notes left out or in (`--drafts`) show in the digests; the flag is in the key too.
-        let key = render::deps::site_key(&a.project, &a.theme) ^ u64::from(opts.drafts);
         PagePlan {
-            reuse: output::reuse::Reuse::open(spare, key, !opts.fresh),
+            reuse: output::reuse::Reuse::open(spare, reuse_key(a, opts), !opts.fresh),
             dir: staging.dir.clone(),
             digests,
             search: d.search(),

@@ -22,12 +22,26 @@ fn project(tmp: &Path) -> PathBuf {
     project
 }
 
-/// `(reused, computed)` from the `build cache:` line of `corem -v serve`.
-fn cache_line(output: &str) -> (u64, u64) {
+/// `(reused, computed)` from the `build cache:` line of `corem -v serve` (its banner, on
+/// standard output, may be read before the lines it wrote to standard error: waits for it).
+fn cache_line(server: &support::Server) -> (u64, u64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let output = loop {
+        let output = server.output();
+        if output.contains("build cache: ") {
+            break output;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no build cache line in:\n{output}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
     let line = output
         .lines()
         .find_map(|l| l.trim().strip_prefix("build cache: "))
-        .unwrap_or_else(|| panic!("no build cache line in:\n{output}"));
+        .unwrap_or_default()
+        .to_string();
     let number = |word: &str| -> u64 {
         let before = line.split(word).next().unwrap_or("");
         let n = before.trim_end().rsplit([' ', ',']).next().unwrap_or("");
@@ -77,7 +91,7 @@ fn serve_saves_what_it_computed_and_the_next_start_computes_nothing() {
     let files = [state.join("cache"), state.join("cache-render")];
 
     let first = start_serve_env(&project, &["-v"], &env);
-    let (reused, computed) = cache_line(&first.output());
+    let (reused, computed) = cache_line(&first);
     assert_eq!(reused, 0, "nothing was cached yet:\n{}", first.output());
     assert!(computed > 0, "{}", first.output());
     let pages = served_pages(first.port);
@@ -85,7 +99,7 @@ fn serve_saves_what_it_computed_and_the_next_start_computes_nothing() {
     drop(first);
 
     let second = start_serve_env(&project, &["-v"], &env);
-    let (reused, computed) = cache_line(&second.output());
+    let (reused, computed) = cache_line(&second);
     assert_eq!(
         computed,
         0,
@@ -106,16 +120,24 @@ fn serve_saves_what_it_computed_and_the_next_start_computes_nothing() {
         std::fs::remove_file(f).unwrap();
     }
     let built = std::process::Command::new(env!("CARGO_BIN_EXE_corem"))
-        .args(["build", ".", "-o", "site"])
+        .args(["build", "."])
         .current_dir(&project)
         .env("XDG_CACHE_HOME", &xdg)
         .output()
         .unwrap();
     assert!(built.status.success());
     let third = start_serve_env(&project, &["-v"], &env);
-    let (reused, computed) = cache_line(&third.output());
+    let (reused, computed) = cache_line(&third);
     assert_eq!(computed, 0, "{}", third.output());
     assert!(reused > 0);
+    // …and its pages are read from the site the build wrote, not rendered.
+    let output = third.output();
+    let read: u64 = (output.lines())
+        .find_map(|l| l.trim().strip_prefix("built site: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no built site line in:\n{output}"));
+    assert!(read > 0, "{output}");
     assert_eq!(served_pages(third.port), pages);
 }
 
@@ -129,7 +151,7 @@ fn serving_a_folder_of_notes_keeps_its_cache_out_of_the_folder() {
     let env = [("XDG_CACHE_HOME", xdg.to_str().unwrap())];
 
     let first = start_serve_env(&vault, &["-v"], &env);
-    let (_, computed) = cache_line(&first.output());
+    let (_, computed) = cache_line(&first);
     assert!(computed > 0, "{}", first.output());
     let projects = xdg.join("corem/projects");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -152,7 +174,7 @@ fn serving_a_folder_of_notes_keeps_its_cache_out_of_the_folder() {
     );
 
     let second = start_serve_env(&vault, &["-v"], &env);
-    let (reused, computed) = cache_line(&second.output());
+    let (reused, computed) = cache_line(&second);
     assert_eq!(computed, 0, "{}", second.output());
     assert!(reused > 0);
 }

@@ -372,14 +372,95 @@ fn project(tmp: &Path, broken_links: &str) -> (PathBuf, PathBuf) {
     (root.canonicalize().unwrap(), scratch)
 }
 
+/// The files `inc` serves, decompressed.
+fn served_files(inc: &Incremental) -> BTreeMap<String, Vec<u8>> {
+    inc.files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.bytes().expect("decompresses").to_vec()))
+        .collect()
+}
+
+/// Panics, showing where, when the served files are not those of the fresh build.
+fn assert_same(got: &BTreeMap<String, Vec<u8>>, expected: &BTreeMap<String, Vec<u8>>, at: &str) {
+    if got == expected {
+        return;
+    }
+    let mut report = String::new();
+    for k in expected.keys().chain(got.keys()) {
+        match (expected.get(k), got.get(k)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(a), Some(b)) => {
+                let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+                let lo = at.saturating_sub(150);
+                report += &format!(
+                    "\n{k} differs at byte {at}:\n  build: …{}…\n  serve: …{}…\n",
+                    &a[lo..(at + 150).min(a.len())].replace('\n', "⏎"),
+                    &b[lo..(at + 150).min(b.len())].replace('\n', "⏎"),
+                );
+            }
+            (Some(_), None) => report += &format!("\n{k} missing from serve"),
+            (None, Some(_)) => report += &format!("\n{k} only in serve"),
+            (None, None) => {}
+        }
+    }
+    panic!("{at}: served site differs from a fresh build:{report}");
+}
+
+/// How a sequence's server starts.
+#[derive(Clone, Copy, PartialEq)]
+enum Start {
+    /// Nothing built before: every page rendered.
+    Empty,
+    /// After a `corem build` of the project: pages and search index read from its output.
+    Built,
+}
+
 /// Runs a sequence; returns how many steps took the fast path.
 fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -> usize {
+    run_sequence_from(seed, steps, broken_links, body_bias, Start::Empty)
+}
+
+fn run_sequence_from(
+    seed: u64,
+    steps: usize,
+    broken_links: &str,
+    body_bias: usize,
+    start: Start,
+) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let (root, scratch) = project(tmp.path(), broken_links);
 
     let opts = BuildOptions::default();
+    if start == Start::Built {
+        corem::build(&root, &opts).expect("the fixture builds");
+        // A page changed on disk since the build is rendered, not read.
+        std::fs::write(root.join("public/index.html"), "edited by hand").unwrap();
+    }
     let mut inc = Incremental::open(&root, &opts).expect("open");
     inc.rebuild(&[]).expect("first build");
+    if start == Start::Built {
+        inc.finish().expect("first build, finished");
+        let expected = fresh_build(&root, &scratch, usize::MAX).expect("a fresh build");
+        // Every page, link preview and file of the search index (the theme's assets and
+        // the files made from the site's list of pages are copied or made, as before).
+        let rendered = (expected.keys())
+            .filter(|k| {
+                k.ends_with(".html") || k.starts_with("_preview/") || k.starts_with("search-index")
+            })
+            .count();
+        assert_eq!(
+            inc.files_from_built,
+            rendered - 2,
+            "every page but the one edited by hand (and its link preview, which goes with it), \
+             and the search index, read from the built site"
+        );
+        assert_same(
+            &served_files(&inc),
+            &expected,
+            "the first build, from the built site",
+        );
+    }
     let mut rng = Rng(seed | 1);
     let (mut ok, mut failed, mut partial) = (0, 0, 0);
     let mut good = snapshot(&root);
@@ -406,37 +487,8 @@ fn run_sequence(seed: u64, steps: usize, broken_links: &str, body_bias: usize) -
                 if u.rendered * 2 < u.pages {
                     partial += 1;
                 }
-                let files = inc.files();
-                let got: BTreeMap<String, Vec<u8>> = files
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.bytes().expect("decompresses").to_vec()))
-                    .collect();
-                if got != expected {
-                    let mut report = String::new();
-                    for k in expected.keys().chain(got.keys()) {
-                        match (expected.get(k), got.get(k)) {
-                            (Some(a), Some(b)) if a == b => {}
-                            (Some(a), Some(b)) => {
-                                let (a, b) =
-                                    (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
-                                let at =
-                                    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-                                let lo = at.saturating_sub(150);
-                                report += &format!(
-                                    "\n{k} differs at byte {at}:\n  build: …{}…\n  serve: …{}…\n",
-                                    &a[lo..(at + 150).min(a.len())].replace('\n', "⏎"),
-                                    &b[lo..(at + 150).min(b.len())].replace('\n', "⏎"),
-                                );
-                            }
-                            (Some(_), None) => report += &format!("\n{k} missing from serve"),
-                            (None, Some(_)) => report += &format!("\n{k} only in serve"),
-                            (None, None) => {}
-                        }
-                    }
-                    panic!(
-                        "seed {seed}, step {step} ({what}): served site differs from a fresh build:{report}"
-                    );
-                }
+                let at = format!("seed {seed}, step {step} ({what})");
+                assert_same(&served_files(&inc), &expected, &at);
             }
             (Err(_), Err(_)) => {
                 failed += 1;
@@ -564,6 +616,21 @@ fn random_edits_match_fresh_builds_and_fail_alike() {
         steps,
         "error",
         0,
+    );
+}
+
+/// A server started after a `corem build`: its first build reads the pages and the search
+/// index from the output folder, and every edit after that (the search index made again from
+/// section texts computed for the pages it did not render) still gives a fresh build's site.
+#[test]
+fn serve_started_from_a_built_site_matches_fresh_builds() {
+    let steps = env_or("COREM_EQ_STEPS", 40) as usize;
+    run_sequence_from(
+        env_or("COREM_EQ_SEED", 0x5eed_0006),
+        steps,
+        "warn",
+        50,
+        Start::Built,
     );
 }
 

@@ -36,6 +36,7 @@ use crate::{Analysis, BuildOptions, Error, FileSource};
 use super::Stored;
 use crate::render::deps::{Digests, note_file_hash};
 
+mod built;
 mod fast;
 
 /// A rendered page: output path, bytes, section texts, and the files that go with it.
@@ -52,6 +53,8 @@ struct Plan {
     digests: HashMap<String, u64>,
     todo: Vec<usize>,
     deferred: Vec<(Page, u64)>,
+    /// The search index's digest, when the first build may read it from the built site.
+    search: Option<u64>,
 }
 
 /// The served site: output path → bytes (compressed: [`Stored`]). A persistent map: the server holds the published
@@ -259,6 +262,14 @@ pub struct Incremental {
     note_sections: HashMap<String, Vec<render::SectionText>>,
     /// `search-index.js` is out of date: [`Incremental::finish`] rebuilds it.
     search_pending: bool,
+    /// Until the first build is served: the site `corem build` left in the output folder, to
+    /// read the pages and search index it holds as they would be rendered (see [`built`]).
+    built: Option<built::BuiltSite>,
+    /// The search index's digest for [`Incremental::finish`] to find it in `built`.
+    built_search: Option<u64>,
+    /// Files the first build read from the built site instead of rendering them (for
+    /// `corem -v serve` and tests).
+    pub files_from_built: usize,
     /// The search index's shard files being served, sorted (the core not included).
     search_shards: Vec<String>,
 }
@@ -343,8 +354,12 @@ impl Incremental {
             note_sections: HashMap::new(),
             search_pending: false,
             search_shards: Vec::new(),
+            built: None,
+            built_search: None,
+            files_from_built: 0,
         };
         inc.reload_notes(&HashSet::new(), true);
+        inc.built = built::BuiltSite::open(&inc.a, opts);
         Ok(inc)
     }
 
@@ -424,6 +439,8 @@ impl Incremental {
                     fresh.extra_paths = std::mem::take(&mut self.extra_paths);
                     fresh.search_shards = std::mem::take(&mut self.search_shards);
                     fresh.fast_rebuilds = self.fast_rebuilds;
+                    // Only a first build starts from the built site.
+                    fresh.built = None;
                     *self = fresh;
                     full = true;
                 }
@@ -736,8 +753,23 @@ impl Incremental {
             .flat_map(|p| render::page_extras(&site, p))
             .collect();
         drop(site);
-        let todo: Vec<&Page> = plan.todo.iter().map(|&i| &pages[i]).collect();
-        let rendered = self.render_pages(&todo)?;
+        let mut todo: Vec<&Page> = plan.todo.iter().map(|&i| &pages[i]).collect();
+        let mut rendered = Vec::new();
+        if let Some(built) = self.built.as_ref().filter(|_| self.files.is_empty()) {
+            let site = self.a.site();
+            let found = built.pages(&site, &todo, |p| plan.digests.get(&p.out_path).copied());
+            let mut read = vec![false; todo.len()];
+            for (i, files) in found {
+                read[i] = true;
+                rendered.extend(files);
+            }
+            self.files_from_built = rendered.len();
+            let mut read = read.into_iter();
+            todo.retain(|_| !read.next().unwrap_or(false));
+            self.built_search = plan.search;
+        }
+        let t_read = t0.elapsed();
+        rendered.append(&mut self.render_pages(&todo)?);
         let t_render = t0.elapsed();
         let count = rendered.len();
         let changed = self.store_full(&pages, companions, rendered)?;
@@ -758,7 +790,8 @@ impl Incremental {
             warnings: diags,
             timings: vec![
                 ("digest", t_digest),
-                ("render", t_render - t_digest),
+                ("read", t_read - t_digest),
+                ("render", t_render - t_read),
                 ("output", t_total - t_render),
             ],
         })
@@ -774,6 +807,7 @@ impl Incremental {
             digests: HashMap::with_capacity(pages.len()),
             todo: Vec::new(),
             deferred: Vec::new(),
+            search: (self.built.is_some() && first).then(|| digests.search()),
         };
         for (i, p) in pages.iter().enumerate() {
             let d = digests.page(&p.kind, &p.out_path);
@@ -847,7 +881,71 @@ impl Incremental {
         Ok(changed)
     }
 
-    /// Renders the pages [`Incremental::rebuild`] left pending (see the module docs).
+    /// The search index of the notes as they are, from the section texts their pages' last
+    /// render kept (computed for the notes whose pages were read from the built site instead).
+    fn make_search_index(&mut self) -> Option<Vec<(String, Stored)>> {
+        let missing: Vec<(String, Vec<render::SectionText>)> = {
+            let site = self.a.site();
+            (self.a.graph.order.par_iter())
+                .filter(|&&n| !self.note_sections.contains_key(&self.a.corpus.notes[n].rel))
+                .map(|&n| {
+                    let note = &self.a.corpus.notes[n];
+                    let page = render::Mode::Page(&note.out_path);
+                    (
+                        note.rel.clone(),
+                        render::html::note_sections(&site, n, page),
+                    )
+                })
+                .collect()
+        };
+        self.note_sections.extend(missing);
+        // Same input, in the same (reading) order, as `corem build`'s index.
+        let sections: Vec<crate::NoteSections> = self
+            .a
+            .graph
+            .order
+            .iter()
+            .map(|&n| {
+                let rel = &self.a.corpus.notes[n].rel;
+                (n, self.note_sections.get(rel).cloned().unwrap_or_default())
+            })
+            .collect();
+        let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
+        self.note_sections.retain(|rel, _| live.contains(rel));
+        let index = crate::search_index(&self.a, sections)?;
+        Some(
+            (index.files.into_par_iter())
+                .map(|(name, js)| (name, Stored::new(js)))
+                .collect(),
+        )
+    }
+
+    /// Serves `index` (the core and its shards) as the search index; shards the new index no
+    /// longer has are dropped.
+    fn put_search_index(&mut self, index: Vec<(String, Stored)>, changed: &mut Vec<String>) {
+        // A copy of a persistent map shares everything: nothing is copied.
+        let mut files: SiteFiles = (*self.files).clone();
+        let new: HashSet<&str> = index.iter().map(|(n, _)| n.as_str()).collect();
+        let mut shards: Vec<String> = (new.iter())
+            .filter(|n| **n != crate::SEARCH_INDEX_FILE)
+            .map(|n| n.to_string())
+            .collect();
+        shards.sort();
+        for name in self.files.keys() {
+            if crate::search::is_index_file(name) && !new.contains(name.as_str()) {
+                files.remove(name);
+                changed.push(name.clone());
+            }
+        }
+        for (name, b) in index {
+            put_changed(&mut files, name, b, changed);
+        }
+        self.files = Arc::new(files);
+        self.search_shards = shards;
+    }
+
+    /// Renders the pages [`Incremental::rebuild`] left pending (see the module docs) and
+    /// makes the search index again.
     pub fn finish(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let started = Instant::now();
         if self.tables.is_none() {
@@ -856,44 +954,16 @@ impl Incremental {
         }
         let pending = std::mem::take(&mut self.pending);
         let mut changed = Vec::new();
+        let built = self.built.take();
         if std::mem::take(&mut self.search_pending) && self.a.project.config.search.enabled {
-            // Same input, in the same (reading) order, as `corem build`'s index.
-            let sections: Vec<crate::NoteSections> = self
-                .a
-                .graph
-                .order
-                .iter()
-                .map(|&n| {
-                    let rel = &self.a.corpus.notes[n].rel;
-                    (n, self.note_sections.get(rel).cloned().unwrap_or_default())
-                })
-                .collect();
-            let live: HashSet<&String> = self.a.corpus.notes.iter().map(|n| &n.rel).collect();
-            self.note_sections.retain(|rel, _| live.contains(rel));
-            if let Some(index) = crate::search_index(&self.a, sections) {
-                // The core and its shards; shards the new index no longer has are dropped.
-                // A copy of a persistent map shares everything: nothing is copied.
-                let mut files: SiteFiles = (*self.files).clone();
-                let new: HashSet<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
-                let mut shards: Vec<String> = (new.iter())
-                    .filter(|n| **n != crate::SEARCH_INDEX_FILE)
-                    .map(|n| n.to_string())
-                    .collect();
-                shards.sort();
-                for name in self.files.keys() {
-                    if crate::search::is_index_file(name) && !new.contains(name.as_str()) {
-                        files.remove(name);
-                        changed.push(name.clone());
-                    }
-                }
-                let packed: Vec<(String, Stored)> = (index.files.into_par_iter())
-                    .map(|(name, js)| (name, Stored::new(js)))
-                    .collect();
-                for (name, b) in packed {
-                    put_changed(&mut files, name, b, &mut changed);
-                }
-                self.files = Arc::new(files);
-                self.search_shards = shards;
+            let from_built = (built.as_ref())
+                .zip(self.built_search.take())
+                .and_then(|(b, digest)| b.search_index(digest));
+            if let Some(files) = from_built {
+                self.files_from_built += files.len();
+                self.put_search_index(files, &mut changed);
+            } else if let Some(files) = self.make_search_index() {
+                self.put_search_index(files, &mut changed);
             }
         }
         if pending.is_empty() {

@@ -149,6 +149,12 @@ pub fn serve(dir: &Path, opts: &ServeOptions) -> Result<(), Error> {
                     eprintln!("  {stage:<8} {:>10}", ms(*d));
                 }
                 eprintln!("  {}", memory_line(&inc.files()));
+                eprintln!(
+                    "  built site: {} of {} files read from {} as `corem build` left them",
+                    inc.files_from_built,
+                    inc.files().len(),
+                    inc.project().output_dir.display()
+                );
                 let (reused, computed) = crate::cache::store().reads();
                 eprintln!(
                     "  build cache: {reused} results reused, {computed} computed \

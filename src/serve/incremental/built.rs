@@ -1,0 +1,85 @@
+//! The site an earlier `corem build` wrote into the output folder, as a source of `serve`'s
+//! first build: a page (with its companion files) or the search index is read from the output
+//! folder instead of being rendered when the build's record ([`crate::output::reuse`]) says the
+//! file there is exactly what rendering it now would give.
+//!
+//! The rule is the one a warm `corem build` follows to keep a page: the record must be the one
+//! this corem, configuration, templates and `--drafts` wrote (the site key), and the file's
+//! identity on disk (inode, size, modification and status-change times) must be the recorded
+//! one under the page's current digest. The identity is checked again after reading, so a file
+//! written while it was read is rendered instead. Only the first build uses it: every later
+//! one renders what changed, as before.
+
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use crate::output::StateDir;
+use crate::output::reuse::{Reuse, identity};
+use crate::render::{self, Page};
+use crate::{Analysis, BuildOptions};
+
+use super::Stored;
+
+pub(super) struct BuiltSite {
+    /// The output folder.
+    dir: PathBuf,
+    reuse: Reuse,
+}
+
+impl BuiltSite {
+    /// The site built into the project's output folder, when there is a record of it (none
+    /// with `fresh`, nor without a working folder).
+    pub(super) fn open(a: &Analysis, opts: &BuildOptions) -> Option<BuiltSite> {
+        if opts.fresh {
+            return None;
+        }
+        let state = StateDir::for_project(&a.project)?;
+        let dir = a.project.output_dir.clone();
+        let reuse = Reuse::open(&state.spare_for(&dir), crate::reuse_key(a, opts), true);
+        Some(BuiltSite { dir, reuse })
+    }
+
+    /// The bytes of the output file `rel` when it is the one recorded as made from inputs of
+    /// `digest`, and still is once read.
+    fn read(&self, rel: &str, digest: u64) -> Option<Bytes> {
+        let id = self.reuse.holds(&self.dir, rel, digest)?;
+        let path = self.dir.join(rel);
+        let bytes = std::fs::read(&path).ok()?;
+        (identity(&path) == Some(id)).then(|| Bytes::from(bytes))
+    }
+
+    /// Each page of `todo` that the built site holds as rendering it would give, with its
+    /// companion files (all of them or none; `digest` gives each page's current digest), read
+    /// and compressed in parallel: `(index in todo, files)`.
+    pub(super) fn pages(
+        &self,
+        site: &render::Site,
+        todo: &[&Page],
+        digest: impl Fn(&Page) -> Option<u64> + Sync,
+    ) -> Vec<(usize, Vec<(String, Stored)>)> {
+        (todo.par_iter().enumerate())
+            .filter_map(|(i, p)| {
+                let d = digest(p)?;
+                let files: Option<Vec<(String, Stored)>> = std::iter::once(p.out_path.clone())
+                    .chain(render::page_extras(site, p))
+                    .map(|rel| {
+                        let b = self.read(&rel, d)?;
+                        Some((rel, Stored::new(b)))
+                    })
+                    .collect();
+                files.map(|f| (i, f))
+            })
+            .collect()
+    }
+
+    /// The search index of digest `digest` (see [`crate::render::deps::Digests::search`]) as
+    /// the built site holds it, every file of it or nothing.
+    pub(super) fn search_index(&self, digest: u64) -> Option<Vec<(String, Stored)>> {
+        let record = self.reuse.search(digest)?;
+        (record.files.par_iter())
+            .map(|rel| Some((rel.clone(), Stored::new(self.read(rel, digest)?))))
+            .collect()
+    }
+}
