@@ -195,8 +195,13 @@ impl Store {
 
     /// [`Store::save`] on a thread of its own, the entries kept in memory: `serve` saves what
     /// its first build computed, so that the next `serve` or `build` starts from it, and goes
-    /// on using the entries for the notes edited meanwhile.
+    /// on using the entries for the notes edited meanwhile. When no entry was used since the
+    /// last save, the file is left as it is: a first build that read `graph.html` from the
+    /// built site drew no layout, and must not empty the cache of layouts.
     pub fn save_in_background(&'static self, path: &Path) -> Saving {
+        if self.used.lock().is_ok_and(|u| u.is_empty()) {
+            return Saving::default();
+        }
         let pending = self.pending(path);
         self.write_in_background(pending)
     }
@@ -513,6 +518,40 @@ mod tests {
         u.get(&key("t", &[b"2"]));
         u.save(&file);
         assert!(file.is_file());
+    }
+
+    /// `serve` saves in the background what its first build used; a build that used nothing
+    /// of a file's kind (the graph page read from the built site, not drawn) leaves the file
+    /// as it is instead of emptying it. Look-ups are counted.
+    #[test]
+    fn a_background_save_that_used_nothing_leaves_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c");
+        let s = Store::new();
+        s.put(key("t", &[b"1"]), b"one".to_vec());
+        s.save(&file);
+
+        let t: &'static Store = Box::leak(Box::new(Store::new()));
+        t.load(&file);
+        t.save_in_background(&file).finish();
+        let u = Store::new();
+        u.load(&file);
+        assert_eq!(u.get(&key("t", &[b"1"])).as_deref(), Some(&b"one"[..]));
+        assert_eq!(u.get(&key("t", &[b"2"])), None);
+        assert_eq!(u.reads(), (1, 1), "one found, one not");
+
+        // Used: written in the background, entries kept in memory.
+        t.put(key("t", &[b"2"]), b"two".to_vec());
+        t.save_in_background(&file).finish();
+        assert!(t.get(&key("t", &[b"2"])).is_some(), "still in memory");
+        let v = Store::new();
+        v.load(&file);
+        assert_eq!(v.get(&key("t", &[b"2"])).as_deref(), Some(&b"two"[..]));
+        assert_eq!(
+            v.get(&key("t", &[b"1"])),
+            None,
+            "only what was used is kept"
+        );
     }
 
     #[test]

@@ -629,13 +629,15 @@ impl Incremental {
             }
             to_read.push(i);
         }
-        let read: Vec<(usize, Result<LoadedFile, Vec<Diagnostic>>)> = to_read
-            .par_iter()
-            .map(|&i| {
-                let (path, rel) = &self.md_files[i];
-                (i, load::read_note(path.clone(), rel.clone()))
-            })
-            .collect();
+        // On the reading threads: a cold disk makes each read wait.
+        let read: Vec<(usize, Result<LoadedFile, Vec<Diagnostic>>)> = built::reading(|| {
+            (to_read.par_iter())
+                .map(|&i| {
+                    let (path, rel) = &self.md_files[i];
+                    (i, load::read_note(path.clone(), rel.clone()))
+                })
+                .collect()
+        });
         for (i, r) in read {
             slots[i] = Some(r);
         }
