@@ -525,11 +525,7 @@ mod tests {
     /// as it is instead of emptying it. Look-ups are counted.
     #[test]
     fn a_background_save_that_used_nothing_leaves_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("c");
-        let s = Store::new();
-        s.put(key("t", &[b"1"]), b"one".to_vec());
-        s.save(&file);
+        let (_dir, file) = file_of_one_entry(b"one");
 
         let t: &'static Store = Box::leak(Box::new(Store::new()));
         t.load(&file);
@@ -567,13 +563,19 @@ mod tests {
         assert!(decode(&std::fs::read(&file).unwrap()).is_none());
     }
 
-    #[test]
-    fn a_file_not_signed_by_this_machine_is_an_empty_cache() {
+    /// A cache file (in a folder of its own) holding one entry, `t 1`.
+    fn file_of_one_entry(value: &[u8]) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c");
         let s = Store::new();
-        s.put(key("t", &[b"1"]), b"<p>safe</p>".to_vec());
+        s.put(key("t", &[b"1"]), value.to_vec());
         s.save(&file);
+        (dir, file)
+    }
+
+    #[test]
+    fn a_file_not_signed_by_this_machine_is_an_empty_cache() {
+        let (_dir, file) = file_of_one_entry(b"<p>safe</p>");
         let good = std::fs::read(&file).unwrap();
         let t = Store::new();
         t.load(&file);

@@ -82,28 +82,17 @@ impl BuiltSite {
         todo: &[&Page],
         digest: impl Fn(&Page) -> Option<u64> + Sync,
     ) -> Vec<(usize, Vec<(String, Stored)>)> {
-        reading(|| self.pages_here(site, todo, &digest))
-    }
-
-    fn pages_here(
-        &self,
-        site: &render::Site,
-        todo: &[&Page],
-        digest: impl Fn(&Page) -> Option<u64> + Sync,
-    ) -> Vec<(usize, Vec<(String, Stored)>)> {
-        (todo.par_iter().enumerate())
-            .filter_map(|(i, p)| {
-                let d = digest(p)?;
-                let files: Option<Vec<(String, Stored)>> = std::iter::once(p.out_path.clone())
-                    .chain(render::page_extras(site, p))
-                    .map(|rel| {
-                        let b = self.read(&rel, d)?;
-                        Some((rel, Stored::new(b)))
-                    })
-                    .collect();
-                files.map(|f| (i, f))
-            })
-            .collect()
+        let one = |p: &Page| -> Option<Vec<(String, Stored)>> {
+            let d = digest(p)?;
+            (std::iter::once(p.out_path.clone()).chain(render::page_extras(site, p)))
+                .map(|rel| Some((rel.clone(), Stored::new(self.read(&rel, d)?))))
+                .collect()
+        };
+        reading(|| {
+            (todo.par_iter().enumerate())
+                .filter_map(|(i, p)| Some((i, one(p)?)))
+                .collect()
+        })
     }
 
     /// The search index of digest `digest` (see [`crate::render::deps::Digests::search`]) as
