@@ -128,9 +128,9 @@ thread_local! {
 /// Blocks under [`LARGE`] come from mimalloc rather than the C library's `malloc`: a build
 /// makes and frees many small strings and trees per note on every core, and glibc's allocator
 /// spent about a fifth of a fresh build's time in its own code (`_int_malloc`, `_int_free`,
-/// `malloc_consolidate`). A fresh 100,000-note build took 114–167 s against 147–241 s with
-/// glibc alone, in turns on the same machine (`bench/ab.sh`, RESULTS.md §1), for a peak about
-/// 12 % higher (3.5 against 3.1 GiB).
+/// `malloc_consolidate`). Fresh 100,000-note builds, in turns with a glibc-only binary on the
+/// same machine (RESULTS.md §1): 156 s against 190 s and 167 s against 241 s (a quarter less
+/// user time), for a peak about 12 % higher (3.5 against 3.1 GiB).
 pub struct CalcAlloc;
 
 #[inline]
@@ -211,6 +211,16 @@ fn tune_mimalloc() {
     TUNED.store(true, Ordering::Release);
 }
 
+/// mimalloc, with its options set before its first block (a new block from it comes through
+/// here; a freed or resized one was made after this ran).
+#[inline]
+fn mimalloc() -> MiMalloc {
+    if !TUNED.load(Ordering::Relaxed) {
+        tune_mimalloc();
+    }
+    MiMalloc
+}
+
 /// Where a block of `size` bytes lives: mimalloc for the many small ones, the C library for
 /// the few large ones.
 struct Heap;
@@ -221,10 +231,7 @@ impl Heap {
         if layout.size() >= LARGE {
             unsafe { System.alloc(layout) }
         } else {
-            if !TUNED.load(Ordering::Relaxed) {
-                tune_mimalloc();
-            }
-            unsafe { MiMalloc.alloc(layout) }
+            unsafe { mimalloc().alloc(layout) }
         }
     }
 
@@ -233,10 +240,7 @@ impl Heap {
         if layout.size() >= LARGE {
             unsafe { System.alloc_zeroed(layout) }
         } else {
-            if !TUNED.load(Ordering::Relaxed) {
-                tune_mimalloc();
-            }
-            unsafe { MiMalloc.alloc_zeroed(layout) }
+            unsafe { mimalloc().alloc_zeroed(layout) }
         }
     }
 
