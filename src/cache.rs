@@ -293,7 +293,7 @@ impl PendingSave {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let tmp = crate::output::temp_beside(path);
         let written = (|| -> std::io::Result<()> {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
             let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(machine_key())
@@ -350,7 +350,7 @@ fn machine_key() -> &'static [u8; 32] {
                 return key;
             }
             let key = random_key();
-            let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+            let tmp = crate::output::temp_beside(&file);
             if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, key).is_ok() {
                 // Another process may have won the race: use whichever key is on disk.
                 let _ = std::fs::rename(&tmp, &file);

@@ -546,3 +546,56 @@ fn a_print_page_rendered_with_its_notes_equals_one_rendered_alone() {
     }
     assert!(parts >= 8, "the handbook is cut into print pages ({parts})");
 }
+
+/// A corem killed while saving its build cache leaves `cache.tmp-PID` beside the cache (hundreds
+/// of MB at 100,000 notes); the next build removes it. A live process's temporary file is left
+/// alone, and so is anything not named like one.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_builds_half_written_cache_is_removed_by_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("notes")).unwrap();
+    std::fs::write(
+        project.join("notes/index.md"),
+        "# Home\n\n```rust\nfn main() {}\n```\n",
+    )
+    .unwrap();
+    let state = corem::output::StateDir::of(&project);
+    std::fs::create_dir_all(&state.dir).unwrap();
+    // A process that has ended: its id is free (pids are reused only after the whole range).
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    let dead = [
+        state.dir.join(format!("cache.tmp-{gone}")),
+        state.dir.join(format!("cache-render.tmp-{gone}")),
+        state.dir.join("cache.tmp-99999999"),
+    ];
+    for f in &dead {
+        std::fs::write(f, vec![0u8; 4096]).unwrap();
+    }
+    // pid 1 is alive; the last is no process id.
+    let kept = [
+        state.dir.join("cache.tmp-1"),
+        state.dir.join("cache.tmp-notes"),
+    ];
+    for f in &kept {
+        std::fs::write(f, "not ours to remove").unwrap();
+    }
+    let opts = BuildOptions {
+        overrides: Overrides {
+            output_dir: Some(dir.path().join("site")),
+            base_url: None,
+        },
+        ..Default::default()
+    };
+    corem::build(&project, &opts).unwrap();
+    assert!(state.cache_file().is_file(), "the build saved its cache");
+    for f in &dead {
+        assert!(!f.exists(), "{} should be removed", f.display());
+    }
+    for f in &kept {
+        assert!(f.is_file(), "{} should be kept", f.display());
+    }
+}

@@ -376,30 +376,52 @@ impl Drop for Staging {
 }
 
 /// Removes `.NAME.corem-staging-PID` folders beside the output whose build process is gone (a
-/// killed build leaves its staging folder behind; a live one is left alone). Only on Linux,
-/// where `/proc` tells whether a process is alive.
+/// killed build leaves its staging folder behind; a live one is left alone).
 fn remove_dead_staging(parent: &Path, name: &str) {
+    remove_dead_leftovers(parent, &format!(".{name}.corem-staging-"));
+}
+
+/// Removes the entries of `dir` named `PREFIX` + a process id (+ `.old`) whose process is gone:
+/// what a corem killed while writing left behind (staging folders, temporary files renamed
+/// over their target when complete). A live process's entries are left alone. Only on Linux,
+/// where `/proc` tells whether a process is alive.
+fn remove_dead_leftovers(dir: &Path, prefix: &str) {
     if !cfg!(target_os = "linux") {
         return;
     }
-    let prefix = format!(".{name}.corem-staging-");
-    let Ok(entries) = std::fs::read_dir(parent) else {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(prefix)) else {
             continue;
         };
         let pid = rest.strip_suffix(".old").unwrap_or(rest);
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if pid != std::process::id() && !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(e.path());
+        if pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => drop(std::fs::remove_dir_all(e.path())),
+            Ok(_) => drop(std::fs::remove_file(e.path())),
+            Err(_) => {}
         }
     }
+}
+
+/// A path beside `path` for this process to write before renaming it over `path`
+/// (`NAME.tmp-PID`, the extension replaced). First removes the ones that corem processes killed
+/// while writing left there: a cache file at 100,000 notes is hundreds of MB.
+pub(crate) fn temp_beside(path: &Path) -> PathBuf {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    if let (Some(dir), Some(name)) = (tmp.parent(), tmp.file_name().and_then(|n| n.to_str())) {
+        let prefix = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        remove_dead_leftovers(dir, prefix);
+    }
+    tmp
 }
 
 fn rel_slash(base: &Path, path: &Path) -> String {

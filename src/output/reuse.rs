@@ -188,9 +188,7 @@ impl Reuse {
     pub fn save(self) {
         let now = self.recorded.into_inner().unwrap_or_default();
         let bytes = encode(self.key, &[&now, &self.previous]);
-        let tmp = self
-            .file
-            .with_extension(format!("tmp-{}", std::process::id()));
+        let tmp = super::temp_beside(&self.file);
         // The first build of a site has no spare yet, nor its folder.
         if let Some(dir) = self.file.parent() {
             let _ = std::fs::create_dir_all(dir);

@@ -209,7 +209,9 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "handbook.html".into());
-    let tmp = parent.join(format!(".{name}.corem-tmp-{}", std::process::id()));
+    let prefix = format!(".{name}.corem-tmp-");
+    super::remove_dead_leftovers(&parent, &prefix);
+    let tmp = parent.join(format!("{prefix}{}", std::process::id()));
     let result = std::fs::write(&tmp, bytes)
         .map_err(|e| Error::io(&tmp, e))
         .and_then(|()| std::fs::rename(&tmp, target).map_err(|e| Error::io(target, e)));
