@@ -583,14 +583,7 @@ fn a_killed_builds_half_written_cache_is_removed_by_the_next_build() {
     for f in &kept {
         std::fs::write(f, "not ours to remove").unwrap();
     }
-    let opts = BuildOptions {
-        overrides: Overrides {
-            output_dir: Some(dir.path().join("site")),
-            base_url: None,
-        },
-        ..Default::default()
-    };
-    corem::build(&project, &opts).unwrap();
+    corem::build(&project, &support::options(&dir.path().join("site"))).unwrap();
     assert!(state.cache_file().is_file(), "the build saved its cache");
     for f in &dead {
         assert!(!f.exists(), "{} should be removed", f.display());

@@ -173,7 +173,8 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
-        remove_dead_staging(parent, &name);
+        // A killed build leaves its staging folder behind.
+        remove_dead_leftovers(parent, &format!(".{name}.corem-staging-"));
         let dir = parent.join(format!(".{name}.corem-staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -375,12 +376,6 @@ impl Drop for Staging {
     }
 }
 
-/// Removes `.NAME.corem-staging-PID` folders beside the output whose build process is gone (a
-/// killed build leaves its staging folder behind; a live one is left alone).
-fn remove_dead_staging(parent: &Path, name: &str) {
-    remove_dead_leftovers(parent, &format!(".{name}.corem-staging-"));
-}
-
 /// Removes the entries of `dir` named `PREFIX` + a process id (+ `.old`) whose process is gone:
 /// what a corem killed while writing left behind (staging folders, temporary files renamed
 /// over their target when complete). A live process's entries are left alone. Only on Linux,
@@ -416,12 +411,14 @@ fn remove_dead_leftovers(dir: &Path, prefix: &str) {
 /// (`NAME.tmp-PID`, the extension replaced). First removes the ones that corem processes killed
 /// while writing left there: a cache file at 100,000 notes is hundreds of MB.
 pub(crate) fn temp_beside(path: &Path) -> PathBuf {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    if let (Some(dir), Some(name)) = (tmp.parent(), tmp.file_name().and_then(|n| n.to_str())) {
-        let prefix = name.trim_end_matches(|c: char| c.is_ascii_digit());
-        remove_dead_leftovers(dir, prefix);
+    let prefix = path.with_extension("tmp-");
+    if let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name().and_then(|n| n.to_str()))
+    {
+        remove_dead_leftovers(dir, name);
     }
-    tmp
+    let mut tmp = prefix.into_os_string();
+    tmp.push(std::process::id().to_string());
+    PathBuf::from(tmp)
 }
 
 fn rel_slash(base: &Path, path: &Path) -> String {
