@@ -4,7 +4,8 @@
 # links, the second finds them in its spare: see src/output/reuse.rs), then one after a
 # one-note edit, each with
 # `-v` (per-stage times and peak memory), and Hugo on the same corpora — one run each, in the
-# same session, with the load average before each. Then the print view of the 100,000-note site (bench/print_open.mjs).
+# same session, with the load average before each and the cost of first touches of memory
+# (bench/first_touch.sh) before each size. Then the print view of the 100,000-note site (bench/print_open.mjs).
 #
 #   bench/scale.sh [SIZES="10000 100000"]
 #
@@ -48,6 +49,8 @@ for n in ${1:-10000 100000}; do
   done
   echo "== $n notes, $(du -sh --apparent-size "$work/n$n-notes/notes" | cut -f1) of Markdown; $(nproc) cores; $(date -u +%FT%TZ)"
   rm -rf "$work/n$n-notes/.corem" "$work/scale-out-$n"
+  # How costly first touches of memory are on this machine right now (see bench/first_touch.sh).
+  bench/first_touch.sh 2048
   settle "$work/n$n-notes"
   run "corem build --fresh" "$corem" -v build --fresh "$work/n$n-notes" -o "$work/scale-out-$n"
   run "corem build (warm: the cache of the run before; its spare is empty, every file is written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
