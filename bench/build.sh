@@ -7,7 +7,10 @@
 #
 # corem is timed twice: `corem build` as a user runs it again after an edit (its build cache
 # and the spare output folder from the run before are in place), and `corem build --fresh`,
-# which ignores both (what a first build costs). Ratios: each command's median over the peers'
+# which ignores both (what a first build costs). The floor runs twice too: as examples/floor.rs
+# writes by default (std::fs::write, which empties each file of the run before first: on ext4
+# most of the floor's time) and with --in-place (each file written over and cut to length, as
+# corem writes its files): the floor of the work itself. Ratios: each command's median over the peers'
 # and the floor's medians. Corpora come from bench/gen_corpus.py (seed 42) and are kept under
 # ${BENCH_DIR:-/tmp/corem-bench}.
 set -euo pipefail
@@ -23,10 +26,11 @@ for fmt in notes hugo mdbook; do
   [ -d "$work/n$notes-$fmt" ] || python3 bench/gen_corpus.py --notes "$notes" --seed 42 --out "$work/n$notes-$fmt" --format "$fmt" >/dev/null
 done
 echo "corpus: $notes notes, $(du -sh --apparent-size "$work/n$notes-notes/notes" | cut -f1) of Markdown; $(nproc) cores"
-names=("floor" "corem" "corem --fresh")
+names=("floor" "corem" "corem --fresh" "floor --in-place")
 cmds=("$floor $work/n$notes-notes/notes $work/out-floor-$notes"
       "$corem build $work/n$notes-notes -o $work/out-corem-$notes"
-      "$corem build --fresh $work/n$notes-notes -o $work/out-corem-fresh-$notes")
+      "$corem build --fresh $work/n$notes-notes -o $work/out-corem-fresh-$notes"
+      "$floor $work/n$notes-notes/notes $work/out-floor-in-place-$notes --in-place")
 if command -v hugo >/dev/null; then
   cmds+=("hugo --quiet -s $work/n$notes-hugo -d $work/out-hugo-$notes")
   names+=("hugo $(hugo version | awk '{print $2}')")

@@ -3,7 +3,13 @@
 //! task lists), write one file per note, in parallel — with no templates, links, highlighting
 //! or search. corem's full build is compared with it on the same disk.
 //!
-//!   cargo run --release --example floor -- NOTES_DIR OUT_DIR
+//!   cargo run --release --example floor -- NOTES_DIR OUT_DIR [--in-place]
+//!
+//! Run again over its own output, it writes each file with `std::fs::write`, which empties the
+//! old file first (`O_TRUNC`): on ext4 that makes `close` write the file back to disk at once and
+//! frees its blocks to allocate them again, which is most of this floor's time. With
+//! `--in-place` it writes each file over the old one and cuts it to length, as corem does
+//! (`output::overwrite`): the floor of the work itself.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +17,13 @@ use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 
 fn main() {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let in_place = args.last().is_some_and(|a| a.as_os_str() == "--in-place");
+    if in_place {
+        args.pop();
+    }
     let [notes, out] = args.as_slice() else {
-        eprintln!("usage: floor NOTES_DIR OUT_DIR");
+        eprintln!("usage: floor NOTES_DIR OUT_DIR [--in-place]");
         std::process::exit(2);
     };
     let files: Vec<PathBuf> = walkdir::WalkDir::new(notes)
@@ -24,7 +34,7 @@ fn main() {
         .collect();
     let result: Result<usize, String> = files
         .par_iter()
-        .map(|path| render(notes, out, path))
+        .map(|path| render(notes, out, path, in_place))
         .try_reduce(|| 0, |a, b| Ok(a + b));
     match result {
         Ok(bytes) => println!("{} notes, {bytes} bytes of HTML", files.len()),
@@ -35,7 +45,7 @@ fn main() {
     }
 }
 
-fn render(notes: &Path, out: &Path, path: &Path) -> Result<usize, String> {
+fn render(notes: &Path, out: &Path, path: &Path, in_place: bool) -> Result<usize, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
@@ -53,6 +63,26 @@ fn render(notes: &Path, out: &Path, path: &Path) -> Result<usize, String> {
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    std::fs::write(&target, &page).map_err(|e| format!("{}: {e}", target.display()))?;
+    let written = if in_place {
+        write_in_place(&target, page.as_bytes())
+    } else {
+        std::fs::write(&target, &page)
+    };
+    written.map_err(|e| format!("{}: {e}", target.display()))?;
     Ok(page.len())
+}
+
+/// Makes `bytes` the file's content without emptying it first.
+fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all(bytes)?;
+    if file.metadata()?.len() > bytes.len() as u64 {
+        file.set_len(bytes.len() as u64)?;
+    }
+    Ok(())
 }
