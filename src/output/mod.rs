@@ -240,13 +240,18 @@ impl Staging {
     /// folder already holds exactly these bytes. Returns whether it wrote.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool, Error> {
         let path = self.dir.join(rel);
-        if let Some(compare) = self.claim(rel) {
-            if compare && same_bytes(&path, bytes) {
-                return Ok(false);
+        let written = match self.claim(rel) {
+            // Nothing stands there: a new file, no old one to look at.
+            None => std::fs::write(&path, bytes),
+            Some(compare) => {
+                if compare && same_bytes(&path, bytes) {
+                    return Ok(false);
+                }
+                clear_non_file(&path)?;
+                overwrite(&path, bytes)
             }
-            clear_non_file(&path)?;
-        }
-        overwrite(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        };
+        written.map_err(|e| Error::io(&path, e))?;
         self.changed.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
