@@ -8,7 +8,8 @@
 #   1. after `sync`, dropping the page cache (root only) and 10 s of rest, so that the file's
 #      page-cache pages come from memory freed a while ago;
 #   2. at once after deleting the first file, so that they come from the pages just freed.
-# On a bare machine both cost about the same. In a virtual machine that hands free memory back
+# Where free memory stays with the machine, both should cost about the same (not measured: this
+# project has no such machine). In a virtual machine that hands free memory back
 # to its host (Linux's free page reporting, as in Firecracker; `dmesg | grep "Free page
 # reporting"`), the first touch of each page handed back costs a fault in the host: on this
 # project's benchmark machine, 9.75 s of system time for 4 GiB against 0.88 s (2026-12-06).
