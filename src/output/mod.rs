@@ -211,8 +211,8 @@ impl Staging {
     }
 
     /// A staging folder in which every file is written, whatever it holds (`build --fresh`).
-    /// It is still the spare of an earlier build when there is one: rewriting its files costs
-    /// what writing new ones does, without first deleting the old site and allocating a new
+    /// It is still the spare of an earlier build when there is one: its files are written
+    /// over in place (`overwrite`), without first deleting the old site and allocating a new
     /// file for every page (seconds for 10,000 pages on ext4).
     pub fn rewrite(target: &Path, spare: Option<PathBuf>) -> Result<Staging, Error> {
         let mut s = Staging::new(target, spare, true)?;
@@ -438,7 +438,6 @@ fn rel_slash(base: &Path, path: &Path) -> String {
     out
 }
 
-/// Whether `path` is a regular file holding exactly `bytes`.
 /// Makes `bytes` the whole content of the file at `path`, writing an existing file over in place
 /// and then cutting it to length instead of emptying it first (`std::fs::write`'s `O_TRUNC`).
 /// On ext4 (with its default `auto_da_alloc`) a file emptied by a truncation is written back to
@@ -460,6 +459,7 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether `path` is a regular file holding exactly `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return false;
