@@ -592,3 +592,43 @@ fn a_killed_builds_half_written_cache_is_removed_by_the_next_build() {
         assert!(f.is_file(), "{} should be kept", f.display());
     }
 }
+
+/// The build's "did you mean" budget (500) goes to the first broken links in note order, so
+/// the same links always get the same help (a resolution spread over threads that shared the
+/// budget as it went handed it to both halves of the notes at once, leaving note 250 without
+/// one; this test caught that).
+#[test]
+fn did_you_mean_goes_to_the_first_500_broken_links_in_note_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("caching.md"),
+        "---\ntitle: Caching\n---\nText.\n",
+    )
+    .unwrap();
+    for i in 0..700 {
+        let text = format!("---\ntitle: Note {i:04}\n---\nSee [[Cachng]].\n");
+        std::fs::write(notes.join(format!("n{i:04}.md")), text).unwrap();
+    }
+    let opts = support::options(&dir.path().join("site"));
+    let d = match corem::check(dir.path(), &opts) {
+        Err(Error::Diagnostics(d)) => d,
+        other => panic!("the broken links should fail the check: {:?}", other.err()),
+    };
+    let helped: Vec<(String, bool)> = d
+        .iter()
+        .filter(|x| x.message.contains("no note titled `Cachng`"))
+        .map(|x| {
+            let name = x.file.file_name().unwrap().to_string_lossy().into_owned();
+            (name, x.help.as_deref() == Some("did you mean `Caching`?"))
+        })
+        .collect();
+    assert_eq!(helped.len(), 700);
+    let mut order = helped.clone();
+    order.sort();
+    assert_eq!(helped, order, "diagnostics in note order");
+    let first_without = helped.iter().position(|(_, h)| !h);
+    assert_eq!(first_without, Some(500), "{:?}", &helped[495..505]);
+    assert!(helped[500..].iter().all(|(_, h)| !h));
+}
