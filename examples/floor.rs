@@ -9,7 +9,7 @@
 //! old file first (`O_TRUNC`): on ext4 that makes `close` write the file back to disk at once and
 //! frees its blocks to allocate them again, which is most of this floor's time. With
 //! `--in-place` it writes each file over the old one and cuts it to length, as corem does
-//! (`output::overwrite`): the floor of the work itself.
+//! (`corem::output::overwrite`, the same function): the floor of the work itself.
 
 use std::path::{Path, PathBuf};
 
@@ -64,25 +64,10 @@ fn render(notes: &Path, out: &Path, path: &Path, in_place: bool) -> Result<usize
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let written = if in_place {
-        write_in_place(&target, page.as_bytes())
+        corem::output::overwrite(&target, page.as_bytes())
     } else {
         std::fs::write(&target, &page)
     };
     written.map_err(|e| format!("{}: {e}", target.display()))?;
     Ok(page.len())
-}
-
-/// Makes `bytes` the file's content without emptying it first.
-fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
-    file.write_all(bytes)?;
-    if file.metadata()?.len() > bytes.len() as u64 {
-        file.set_len(bytes.len() as u64)?;
-    }
-    Ok(())
 }

@@ -443,8 +443,9 @@ fn rel_slash(base: &Path, path: &Path) -> String {
 /// On ext4 (with its default `auto_da_alloc`) a file emptied by a truncation is written back to
 /// disk from inside `close`, and its blocks are freed to be allocated again: for a `--fresh`
 /// build over its spare, that was most of the kernel's time in the write stage. Overwriting
-/// keeps the blocks and leaves write-back to the kernel's own pace.
-fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// keeps the blocks and leaves write-back to the kernel's own pace. (`examples/floor.rs
+/// --in-place` writes with it too.)
+pub fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
