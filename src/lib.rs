@@ -87,6 +87,9 @@ pub struct BuildReport {
     /// Pages not rendered: the staging folder held them as rendering would make them (see
     /// [`output::reuse`]).
     pub reused: usize,
+    /// Notes not parsed: their parse and blocks came from the build cache (see
+    /// [`cache::notes`]).
+    pub notes_cached: usize,
     /// The process's peak resident memory (bytes) at the end of each part of the build, in
     /// order (empty where the system does not report it): where memory goes at scale.
     pub peak_rss: Vec<(&'static str, u64)>,
@@ -156,6 +159,8 @@ pub struct Analysis {
     /// False when the notes' event streams (and fences) were dropped once their blocks were
     /// computed: rendering then parses each note again (see [`analyze_lean`]).
     pub events_kept: bool,
+    /// Notes whose parse and blocks came from the build cache (see [`cache::notes`]).
+    pub notes_cached: usize,
 }
 
 impl Analysis {
@@ -236,6 +241,7 @@ fn analyze_with(
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
 
+    let mut notes_cached = 0;
     let (parsed, prepared) = if keep_events {
         let parsed = parse_all(&corpus, &mut diags);
         t.lap("parse");
@@ -245,13 +251,15 @@ fn analyze_with(
         t.lap("prepare");
         (parsed, prepared)
     } else {
-        let pp = parse_and_prepare(
+        let (parsed, prepared, cached) = parse_and_prepare(
             &corpus,
             render::BlockOptions::of(&project.config),
+            opts.fresh,
             &mut diags,
         );
+        notes_cached = cached;
         t.lap("parse+prepare");
-        pp
+        (parsed, prepared)
     };
 
     let (graph, mut link_diags) = link::link(&corpus, &parsed, project.config.broken_links);
@@ -293,6 +301,7 @@ fn analyze_with(
         dates,
         warnings: diags,
         events_kept: keep_events,
+        notes_cached,
     })
 }
 
@@ -347,49 +356,66 @@ pub fn parse_all(corpus: &load::Corpus, diags: &mut Vec<Diagnostic>) -> Vec<mark
 }
 
 /// Parses every note and computes its blocks in one parallel pass, keeping of each note only
-/// what linking and rendering read besides its events (see [`analyze_lean`]).
+/// what linking and rendering read besides its events (see [`analyze_lean`]). Also returns
+/// how many notes came from the build cache.
 fn parse_and_prepare(
     corpus: &load::Corpus,
     opts: render::BlockOptions,
+    fresh: bool,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<markdown::Parsed>, Vec<render::Prepared>) {
+) -> (Vec<markdown::Parsed>, Vec<render::Prepared>, usize) {
     let all: Vec<NoteDone> = (0..corpus.notes.len())
         .into_par_iter()
-        .map(|id| parse_and_prepare_note(corpus, id, opts))
+        .map(|id| parse_and_prepare_note(corpus, id, opts, fresh))
         .collect();
     let mut parsed = Vec::with_capacity(all.len());
     let mut prepared = Vec::with_capacity(all.len());
-    for (n, (p, problems, pr, mut prep_diags)) in corpus.notes.iter().zip(all) {
+    let mut cached = 0;
+    for (n, (p, problems, pr, mut prep_diags, from_cache)) in corpus.notes.iter().zip(all) {
         diags.extend(problems.into_iter().map(|pr| pr.note_error(n)));
         diags.append(&mut prep_diags);
         parsed.push(p);
         prepared.push(pr);
+        cached += usize::from(from_cache);
     }
-    (parsed, prepared)
+    (parsed, prepared, cached)
 }
 
 /// One note parsed and its blocks computed: its parse (without its event stream), the parse's
-/// problems, its blocks and their diagnostics.
+/// problems, its blocks and their diagnostics, and whether all this came from the build cache.
 pub type NoteDone = (
     markdown::Parsed,
     Vec<markdown::Problem>,
     render::Prepared,
     Vec<Diagnostic>,
+    bool,
 );
 
 /// Parses note `id` and computes its blocks, then drops its event stream (rendering parses it
 /// again): the one pass over a note that `corem build` and `corem serve` share. Only one
-/// note's stream at a time per thread is alive.
+/// note's stream at a time per thread is alive. A note met before comes from the build cache
+/// (see [`cache::notes`]) unless `fresh`.
 pub fn parse_and_prepare_note(
     corpus: &load::Corpus,
     id: load::NoteId,
     opts: render::BlockOptions,
+    fresh: bool,
 ) -> NoteDone {
     let n = &corpus.notes[id];
-    let (mut p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
-    let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
+    let key = cache::notes::key(n, opts);
+    if !fresh && let Some((p, prepared)) = cache::notes::get(&key) {
+        return (p, Vec::new(), prepared, Vec::new(), true);
+    }
+    let ((mut p, problems, prepared, prep_diags), uses) = cache::recording(|| {
+        let (p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
+        let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
+        (p, problems, prepared, prep_diags)
+    });
     p.drop_streams();
-    (p, problems, prepared, prep_diags)
+    if problems.is_empty() && prep_diags.is_empty() {
+        cache::notes::put(key, &p, &prepared, &uses);
+    }
+    (p, problems, prepared, prep_diags, false)
 }
 
 /// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).
@@ -981,6 +1007,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         search: search_stats,
         writes,
         reused,
+        notes_cached: a.notes_cached,
         peak_rss: peaks,
     };
     release_in_background((a, rendered.pages));

@@ -312,6 +312,10 @@ fn summary(r: &BuildReport, verb: &str, started: Instant, verbose: bool, color: 
                 r.reused, r.pages
             );
         }
+        eprintln!(
+            "  notes from the build cache (not parsed): {} of {}",
+            r.notes_cached, r.notes
+        );
         if !r.peak_rss.is_empty() {
             let parts: Vec<String> = (r.peak_rss.iter())
                 .map(|(stage, b)| format!("{stage} {:.0} MiB", *b as f64 / 1048576.0))

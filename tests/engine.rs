@@ -632,3 +632,90 @@ fn did_you_mean_goes_to_the_first_500_broken_links_in_note_order() {
     assert_eq!(first_without, Some(500), "{:?}", &helped[495..505]);
     assert!(helped[500..].iter().all(|(_, h)| !h));
 }
+
+/// A rebuild takes every note without a problem from the build cache instead of parsing it and
+/// computing its blocks again (`src/cache/notes.rs`), and writes the very site it wrote before;
+/// a note with a warning is parsed again and warned about again, and an edited note is parsed
+/// again, with the site a `--fresh` build writes.
+#[test]
+fn a_rebuild_takes_unchanged_notes_from_the_build_cache_and_writes_the_same_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let notes = project.join("notes");
+    std::fs::create_dir_all(notes.join("guide")).unwrap();
+    let files = [
+        (
+            "index.md",
+            "---\ntitle: Home\ntags: [start]\n---\n\n# Home\n\nSee [[Code]], [[Numbers#Budget]] \
+             and [the diagram](guide/flow.md). A #systems tag.\n\nA block to embed. ^key\n",
+        ),
+        (
+            "code.md",
+            "# Code\n\nBack to [[Home#^key]].\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n\
+             ![[Home#^key]]\n",
+        ),
+        (
+            "numbers.md",
+            "# Numbers\n\n## Budget\n\n```calc\nlet requests = 1200 / s\nlet daily = requests * 1 day\n```\n\n\
+             Per hour: `= requests * 1 hour`. Inline math $e^{i\\pi} + 1 = 0$.\n",
+        ),
+        (
+            "guide/flow.md",
+            "# Flow\n\n```mermaid\nflowchart LR\n  A[Client] --> B[Cache]\n  B --> C[(Store)]\n```\n\n\
+             Footnote.[^1]\n\n[^1]: With a [[Code|link]].\n",
+        ),
+        ("warned.md", "# Warned\n\nBroken math: $\\frac{1}$ here.\n"),
+    ];
+    for (rel, text) in files {
+        std::fs::write(notes.join(rel), text).unwrap();
+    }
+    let build_into = |name: &str, fresh: bool| {
+        let out = tmp.path().join(name);
+        let opts = BuildOptions {
+            fresh,
+            overrides: Overrides {
+                output_dir: Some(out.clone()),
+                base_url: None,
+            },
+            ..Default::default()
+        };
+        let report = corem::build(&project, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        (report, support::read_tree(&out))
+    };
+    let math_warnings = |r: &corem::BuildReport| {
+        (r.warnings.iter())
+            .filter(|w| w.message.starts_with("math:") && w.file.ends_with("warned.md"))
+            .count()
+    };
+
+    let (first, first_site) = build_into("a", false);
+    assert_eq!(first.notes_cached, 0, "nothing was cached yet");
+    assert_eq!(math_warnings(&first), 1, "{:?}", first.warnings);
+
+    // Into another folder: no page of the first site can be kept, every page is rendered.
+    let (second, second_site) = build_into("b", false);
+    assert_eq!(second.reused, 0);
+    assert_eq!(
+        second.notes_cached,
+        files.len() - 1,
+        "every note but the warned one from the cache"
+    );
+    assert_eq!(math_warnings(&second), 1, "the warning is reported again");
+    assert_eq!(second.warnings.len(), first.warnings.len());
+    assert!(second_site == first_site, "the same site from the cache");
+
+    std::fs::write(
+        notes.join("code.md"),
+        "# Code\n\nBack to [[Home#^key]].\n\n```python\nprint('changed')\n```\n",
+    )
+    .unwrap();
+    let (third, third_site) = build_into("c", false);
+    assert_eq!(
+        third.notes_cached,
+        files.len() - 2,
+        "the edited note is parsed"
+    );
+    let (_, fresh_site) = build_into("d", true);
+    assert!(third_site == fresh_site, "the same site as a --fresh build");
+    assert!(third_site != second_site, "the edit shows");
+}

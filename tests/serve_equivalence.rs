@@ -55,14 +55,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A fresh `corem build` of `project` (into a new folder each time).
+/// A fresh `corem build` of `project` (into a new folder each time; `--fresh`, so that nothing
+/// comes from the build cache the builds under test fill).
 fn fresh_build(
     project: &Path,
     scratch: &Path,
     n: usize,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let out = scratch.join(format!("build-{n}"));
-    let opts = support::options(&out);
+    let opts = BuildOptions {
+        fresh: true,
+        ..support::options(&out)
+    };
     match corem::build(project, &opts) {
         Ok(_) => {
             let t = support::read_tree(&out);

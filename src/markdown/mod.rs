@@ -44,7 +44,7 @@ pub fn options() -> Options {
 }
 
 /// A heading of a note.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -58,7 +58,7 @@ pub struct Heading {
 
 /// A block with an Obsidian block id (`text ^my-id`, or a line `^my-id` after a table, list,
 /// quote or callout): a link target (`[[Note#^my-id]]`) and an embed (`![[Note#^my-id]]`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     /// The id without its caret (`my-id`).
     pub id: String,
@@ -75,7 +75,7 @@ pub struct Block {
 }
 
 /// Where a link points, as written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     /// `[[Name]]`, `[[Name#Heading]]`, `[[Name#Heading#Sub]]`, `[[Name#^block]]`,
     /// `[[#Heading]]` (empty name).
@@ -101,7 +101,7 @@ pub enum Target {
 }
 
 /// What kind of reference a link is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// A link (`[x](y.md)`, `[[Note]]`).
     Link,
@@ -112,7 +112,7 @@ pub enum LinkKind {
 }
 
 /// A link, image or embed found in a note.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// Link, image or embed.
     pub kind: LinkKind,
@@ -188,9 +188,12 @@ pub enum Ev {
 }
 
 /// A note body after parsing.
-#[derive(Debug, Clone, Default)]
+/// A note's parse goes into the build cache without its event stream and code blocks (dropped
+/// by then, see [`Parsed::drop_streams`]) and lookup tables (see [`crate::cache::notes`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Parsed {
     /// The note's events, in order, with placeholders for what is resolved later.
+    #[serde(skip)]
     pub events: Vec<Ev>,
     /// Text of a level-1 heading that opens the body (the title fallback).
     pub h1: Option<String>,
@@ -201,6 +204,7 @@ pub struct Parsed {
     /// Every link, image and embed, in order.
     pub links: Vec<Link>,
     /// Every code block, in order.
+    #[serde(skip)]
     pub fences: Vec<Fence>,
     /// Anchors that are not headings: `id="…"` in raw HTML, footnote labels, and block ids
     /// (`^my-id`).
@@ -211,6 +215,7 @@ pub struct Parsed {
     pub word_count: usize,
     /// Lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`], built on first
     /// use (public so that `Parsed { .., ..Default::default() }` works; leave it default).
+    #[serde(skip)]
     pub anchors: AnchorIndex,
 }
 

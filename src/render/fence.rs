@@ -9,7 +9,7 @@ use crate::markdown::{Fence, Parsed, Problem, escape_attr};
 use super::highlight;
 
 /// Content computed at build time for one event of a note.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Special {
     pub html: String,
     /// The text a reader sees, for the search index.
@@ -19,7 +19,9 @@ pub struct Special {
     /// Links in `html`, as indices into the note's `Parsed::links`: link `k` is written as
     /// [`link_placeholder`]`(k)` and made relative to the page when the page is written.
     pub links: Vec<usize>,
-    /// Things left out on purpose (a diagram's scripts), reported as warnings.
+    /// Things left out on purpose (a diagram's scripts), reported as warnings (moved out by
+    /// [`super::prepare_note`], so never in the build cache).
+    #[serde(skip)]
     pub warnings: Vec<Problem>,
 }
 

@@ -45,8 +45,8 @@ pub const DEFAULT_DARK: &str = "base16-ocean.dark";
 
 /// The light and dark themes code is coloured with, made once per process and pair.
 pub struct Themes {
-    light_name: String,
-    dark_name: String,
+    pub(crate) light_name: String,
+    pub(crate) dark_name: String,
     light: Highlighter<'static>,
     dark: Highlighter<'static>,
 }

@@ -57,7 +57,7 @@ pub struct Site<'a> {
 /// A note's computed blocks (highlighted code, diagrams, calculations, math), by the index of
 /// the event they replace in `Parsed::events`. Sparse: a note has a few among hundreds of
 /// events, and a 100,000-note site cannot afford a slot per event.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prepared(Vec<(u32, Special)>);
 
 impl Prepared {

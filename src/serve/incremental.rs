@@ -326,6 +326,7 @@ impl Incremental {
                 dates,
                 warnings: Vec::new(),
                 events_kept: false,
+                notes_cached: 0,
             },
             md_files: Vec::new(),
             other_files: Vec::new(),
@@ -651,11 +652,11 @@ impl Incremental {
         // blocks are computed, so the notes' streams are never all in memory at once.
         let done: Vec<(usize, crate::NoteDone, u64)> = (kept.redo.par_iter())
             .map(|&id| {
-                let d = crate::parse_and_prepare_note(corpus, id, opts);
+                let d = crate::parse_and_prepare_note(corpus, id, opts, self.opts.fresh);
                 (id, d, note_file_hash(&corpus.notes[id]))
             })
             .collect();
-        for (id, (p, problems, prepared, prep_diags), hash) in done {
+        for (id, (p, problems, prepared, prep_diags, _), hash) in done {
             let note = &corpus.notes[id];
             kept.parse_diags[id] = (problems.into_iter())
                 .map(|pr| pr.note_error(note))

@@ -15,6 +15,9 @@
 //! atomically (a temporary file renamed over it) after a successful build, keeping only the
 //! entries that build used.
 
+pub mod notes;
+
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -81,9 +84,44 @@ pub struct Store {
     misses: AtomicU64,
 }
 
+thread_local! {
+    /// The keys each computation in progress on this thread read or wrote (innermost last;
+    /// see [`recording`]).
+    static RECORDING: RefCell<Vec<Vec<Key>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Notes `key` as used by the innermost [`recording`] on this thread, if any.
+fn note_use(key: &Key) {
+    RECORDING.with(|r| {
+        if let Some(top) = r.borrow_mut().last_mut() {
+            top.push(*key);
+        }
+    });
+}
+
+/// Runs `f` and returns with its result the keys of the entries it read or wrote on this
+/// thread. Recordings nest (a thread waiting inside `f` may run another note's work); work `f`
+/// hands to other threads is not seen, which only costs those entries their place in the file.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<Key>) {
+    /// Ends the recording even when `f` unwinds.
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            RECORDING.with(|r| r.borrow_mut().pop());
+        }
+    }
+    RECORDING.with(|r| r.borrow_mut().push(Vec::new()));
+    let pop = Pop;
+    let out = f();
+    let keys = RECORDING.with(|r| r.borrow_mut().last_mut().map(std::mem::take));
+    drop(pop);
+    (out, keys.unwrap_or_default())
+}
+
 /// More entries than this and the store forgets everything (a long `serve` session must not
-/// grow without bound).
-const MAX_ENTRIES: usize = 200_000;
+/// grow without bound). A site holds about two per note (the note's own, see [`notes`], and
+/// its code blocks and calculations): 100,000 notes are some 210,000 entries.
+const MAX_ENTRIES: usize = 1_000_000;
 
 pub fn store() -> &'static Store {
     static STORE: OnceLock<Store> = OnceLock::new();
@@ -112,7 +150,16 @@ impl Store {
         if let Ok(mut u) = self.used.lock() {
             u.insert(*key);
         }
+        note_use(key);
         Some(v)
+    }
+
+    /// Marks `keys` as used without reading them: the entries a note's cached blocks were made
+    /// from stay in the file, so that an edit of the note finds them (see [`notes`]).
+    pub fn touch(&self, keys: &[Key]) {
+        if let Ok(mut u) = self.used.lock() {
+            u.extend(keys.iter().copied());
+        }
     }
 
     /// How many look-ups since the process started found their result in the cache, and how
@@ -136,6 +183,7 @@ impl Store {
         if let Ok(mut u) = self.used.lock() {
             u.insert(key);
         }
+        note_use(&key);
     }
 
     /// Reads a cache file into the store, once per file per process. Anything wrong with the
