@@ -215,11 +215,11 @@ fn analyze_with(
     };
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
-    if !opts.fresh
-        && let Some(state) = output::StateDir::for_project(&project)
-    {
-        cache::store().load(&state.cache_file());
-    }
+    // The build cache is read (and its tag checked) while the notes are read: nothing looks
+    // into it before they are parsed.
+    let cache_read = (output::StateDir::for_project(&project))
+        .filter(|_| !opts.fresh)
+        .map(|state| cache::store().load_in_background(state.cache_file()));
     t.lap("config");
 
     let (corpus, mut diags) = load::load(
@@ -240,6 +240,7 @@ fn analyze_with(
 
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
+    drop(cache_read);
 
     let mut notes_cached = 0;
     let (parsed, prepared) = if keep_events {

@@ -213,6 +213,22 @@ impl Store {
         }
     }
 
+    /// [`Store::load`] on a thread of its own; the file is in the store once the returned
+    /// [`Saving`] is finished or dropped. (Without a thread, it is read at once.)
+    pub fn load_in_background(&'static self, path: PathBuf) -> Saving {
+        let on_thread = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("corem-cache-read".into())
+            .spawn(move || self.load(&on_thread));
+        match spawned {
+            Ok(h) => Saving(Some(h)),
+            Err(_) => {
+                self.load(&path);
+                Saving::default()
+            }
+        }
+    }
+
     fn remember(&self, path: &Path, digest: [u8; 32]) {
         if let Ok(mut d) = self.on_disk.lock() {
             d.insert(path.to_path_buf(), digest);
@@ -307,12 +323,12 @@ impl Store {
     }
 }
 
-/// A cache file being written on a thread of its own.
+/// A cache file being written (or read) on a thread of its own.
 #[derive(Default)]
 pub struct Saving(Option<std::thread::JoinHandle<()>>);
 
 impl Saving {
-    /// Waits for the file to be written (failing to write it never fails a build).
+    /// Waits for the file to be written or read (failing to never fails a build).
     pub fn finish(&mut self) {
         if let Some(h) = self.0.take() {
             let _ = h.join();
