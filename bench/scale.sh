@@ -41,7 +41,7 @@ run() { # label, command...
   echo "-- $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   shift
   /usr/bin/time -f "   wall %e s, cpu %U s user + %S s system, peak RSS %M KB" "$@" 2>&1 |
-    grep -E '^  [a-z+]+ +[0-9.]+ ms|peak memory|output:|pages kept|wall|search index|exited' || true
+    grep -E '^  [a-z+]+ +[0-9.]+ ms|peak memory|output:|pages kept|notes from|wall|search index|exited' || true
 }
 for n in ${1:-10000 100000}; do
   for fmt in notes hugo; do
