@@ -18,6 +18,7 @@ use crate::load::{Corpus, NoteId, SectionId, slugify};
 use crate::markdown::{LinkKind, Parsed};
 
 use names::{Found, Names};
+use rayon::prelude::*;
 use resolve::Ctx;
 
 /// Where a link goes, once resolved.
@@ -95,7 +96,13 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
     let mut diags = Vec::new();
     let titles = titles(corpus, parsed);
     check_out_paths(corpus, &mut diags);
-    let names = names::names(corpus, &titles);
+    // Resolving is one pass in note order (its suggestions are rationed in that order); the
+    // notes' heading tables it looks anchors up in are built beforehand on the other threads,
+    // while this one builds the name tables.
+    let (names, ()) = rayon::join(
+        || names::names(corpus, &titles),
+        || parsed.par_iter().for_each(Parsed::index_anchors),
+    );
     let note_tags = note_tags(corpus, parsed);
     let tag_slugs = tag_slugs(&note_tags);
     let ctx = Ctx {

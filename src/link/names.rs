@@ -64,14 +64,16 @@ fn add_suffixes<T: PartialEq + Copy>(map: &mut HashMap<String, Vec<T>>, path: &s
 
 /// Builds the name tables of the site.
 pub fn names(corpus: &Corpus, titles: &[String]) -> Names {
+    // Sized for a flat folder of notes up front: growing a table moves every entry.
+    let notes = corpus.notes.len();
     let mut n = Names {
-        paths: HashMap::new(),
-        titles: HashMap::new(),
-        urls: HashMap::new(),
-        by_rel: HashMap::new(),
+        paths: HashMap::with_capacity(2 * notes),
+        titles: HashMap::with_capacity(notes),
+        urls: HashMap::with_capacity(notes),
+        by_rel: HashMap::with_capacity(notes),
         assets: HashMap::new(),
         sections: HashMap::new(),
-        all: Vec::new(),
+        all: Vec::with_capacity(notes),
     };
     for note in &corpus.notes {
         add(&mut n.titles, &titles[note.id], note.id);

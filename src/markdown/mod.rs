@@ -262,6 +262,12 @@ impl Parsed {
         self.anchors().extra.contains(id)
     }
 
+    /// Builds the lookup tables of [`Parsed::find_heading`] and [`Parsed::has_extra_id`] now
+    /// rather than on first use (the link stage builds every note's in parallel).
+    pub fn index_anchors(&self) {
+        self.anchors();
+    }
+
     fn anchors(&self) -> &Anchors {
         self.anchors.0.get_or_init(|| {
             let mut a = Anchors::default();
