@@ -218,12 +218,12 @@ fn tag_names(tag: &str) -> impl Iterator<Item = &str> {
 }
 
 fn tag_slugs(note_tags: &[Vec<String>]) -> BTreeSet<String> {
-    note_tags
-        .iter()
-        .flatten()
-        .flat_map(|t| tag_names(t))
-        .map(tag_slug)
-        .collect()
+    let mut slugs: Vec<String> = (note_tags.par_iter())
+        .flat_map_iter(|tags| tags.iter().flat_map(|t| tag_names(t)).map(tag_slug))
+        .collect();
+    slugs.par_sort_unstable();
+    slugs.dedup();
+    slugs.into_iter().collect()
 }
 
 /// Related notes from front matter are resolved like wikilinks, reported at the key.
@@ -308,7 +308,9 @@ fn collect_tags(graph: &mut Graph) {
                     slug,
                     notes: Vec::new(),
                 });
-                if !tag.notes.contains(&id) {
+                // Each note comes once in the reading order, so a note already listed under
+                // this tag is the last one listed (a tag of thousands of notes is not searched).
+                if tag.notes.last() != Some(&id) {
                     tag.notes.push(id);
                 }
             }
