@@ -547,7 +547,7 @@ fn a_print_page_rendered_with_its_notes_equals_one_rendered_alone() {
     assert!(parts >= 8, "the handbook is cut into print pages ({parts})");
 }
 
-/// A corem killed while saving its build cache leaves `cache.tmp-PID` beside the cache (169 MB
+/// A corem killed while saving its build cache leaves `cache.tmp-PID` beside the cache (333 MB
 /// at 100,000 notes); the next build removes it. A live process's temporary file is left
 /// alone, and so is anything not named like one.
 #[cfg(target_os = "linux")]

@@ -351,7 +351,7 @@ struct PendingSave {
 
 impl PendingSave {
     /// Streams the entries to a temporary file (its tag computed as it goes: a large site's
-    /// cache is large, 169 MB at 100,000 notes, not to be copied) renamed over the file.
+    /// cache is large, 333 MB at 100,000 notes, not to be copied) renamed over the file.
     fn write(self, store: &Store) {
         let path = &self.path;
         if let Some(dir) = path.parent() {
@@ -542,7 +542,7 @@ mod tests {
     }
 
     /// A rebuild that uses exactly what the file holds does not write it again (at 100,000
-    /// notes it is 169 MB); one that uses anything else does.
+    /// notes it is 333 MB); one that uses anything else does.
     #[cfg(unix)]
     #[test]
     fn an_unchanged_cache_is_not_rewritten() {

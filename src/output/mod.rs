@@ -414,7 +414,7 @@ fn remove_dead_leftovers(dir: &Path, prefix: &str) {
 
 /// A path beside `path` for this process to write before renaming it over `path`
 /// (`NAME.tmp-PID`, the extension replaced). First removes the ones that corem processes killed
-/// while writing left there: the build cache of 100,000 notes is 169 MB.
+/// while writing left there: the build cache of 100,000 notes is 333 MB.
 pub(crate) fn temp_beside(path: &Path) -> PathBuf {
     let prefix = path.with_extension("tmp-");
     if let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name().and_then(|n| n.to_str()))
