@@ -240,7 +240,9 @@ fn analyze_with(
 
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
-    drop(cache_read);
+    if let Some(mut reading) = cache_read {
+        reading.finish();
+    }
 
     let mut notes_cached = 0;
     let (parsed, prepared) = if keep_events {
@@ -372,25 +374,29 @@ fn parse_and_prepare(
     let mut parsed = Vec::with_capacity(all.len());
     let mut prepared = Vec::with_capacity(all.len());
     let mut cached = 0;
-    for (n, (p, problems, pr, mut prep_diags, from_cache)) in corpus.notes.iter().zip(all) {
-        diags.extend(problems.into_iter().map(|pr| pr.note_error(n)));
-        diags.append(&mut prep_diags);
-        parsed.push(p);
-        prepared.push(pr);
-        cached += usize::from(from_cache);
+    for (n, mut done) in corpus.notes.iter().zip(all) {
+        diags.extend(done.problems.into_iter().map(|pr| pr.note_error(n)));
+        diags.append(&mut done.diags);
+        parsed.push(done.parsed);
+        prepared.push(done.prepared);
+        cached += usize::from(done.from_cache);
     }
     (parsed, prepared, cached)
 }
 
-/// One note parsed and its blocks computed: its parse (without its event stream), the parse's
-/// problems, its blocks and their diagnostics, and whether all this came from the build cache.
-pub type NoteDone = (
-    markdown::Parsed,
-    Vec<markdown::Problem>,
-    render::Prepared,
-    Vec<Diagnostic>,
-    bool,
-);
+/// One note parsed and its blocks computed.
+pub struct NoteDone {
+    /// Its parse, without its event stream.
+    pub parsed: markdown::Parsed,
+    /// The parse's problems.
+    pub problems: Vec<markdown::Problem>,
+    /// Its computed blocks.
+    pub prepared: render::Prepared,
+    /// The blocks' diagnostics.
+    pub diags: Vec<Diagnostic>,
+    /// Whether all this came from the build cache.
+    pub from_cache: bool,
+}
 
 /// Parses note `id` and computes its blocks, then drops its event stream (rendering parses it
 /// again): the one pass over a note that `corem build` and `corem serve` share. Only one
@@ -404,19 +410,31 @@ pub fn parse_and_prepare_note(
 ) -> NoteDone {
     let n = &corpus.notes[id];
     let key = cache::notes::key(n, opts);
-    if !fresh && let Some((p, prepared)) = cache::notes::get(&key) {
-        return (p, Vec::new(), prepared, Vec::new(), true);
+    if !fresh && let Some((parsed, prepared)) = cache::notes::get(&key) {
+        return NoteDone {
+            parsed,
+            problems: Vec::new(),
+            prepared,
+            diags: Vec::new(),
+            from_cache: true,
+        };
     }
-    let ((mut p, problems, prepared, prep_diags), uses) = cache::recording(|| {
+    let ((mut parsed, problems, prepared, diags), uses) = cache::recording(|| {
         let (p, problems) = markdown::parse(n.body(), n.meta.title.as_deref());
-        let (prepared, prep_diags) = render::prepare_note(corpus, id, &p, opts);
-        (p, problems, prepared, prep_diags)
+        let (prepared, diags) = render::prepare_note(corpus, id, &p, opts);
+        (p, problems, prepared, diags)
     });
-    p.drop_streams();
-    if problems.is_empty() && prep_diags.is_empty() {
-        cache::notes::put(key, &p, &prepared, &uses);
+    parsed.drop_streams();
+    if problems.is_empty() && diags.is_empty() {
+        cache::notes::put(key, &parsed, &prepared, &uses);
     }
-    (p, problems, prepared, prep_diags, false)
+    NoteDone {
+        parsed,
+        problems,
+        prepared,
+        diags,
+        from_cache: false,
+    }
 }
 
 /// The rendered site, handed page by page to `sink(path, bytes)` (in parallel).
@@ -926,7 +944,7 @@ fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Erro
         }
         None => Ok(()),
     };
-    let mut cache_saved = cache::Saving::default();
+    let mut cache_saved = cache::Background::default();
     if let Some(state) = &state {
         // Every result of the analysis's cache is computed by now: the cache is saved (on a
         // thread of its own, while the pages are rendered), and its copies leave memory.

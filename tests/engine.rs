@@ -36,11 +36,7 @@ fn build_with(name: &str, drafts: bool) -> Result<Built, Error> {
     let out = dir.path().join("site");
     let opts = BuildOptions {
         drafts,
-        overrides: Overrides {
-            output_dir: Some(out.clone()),
-            base_url: None,
-        },
-        ..Default::default()
+        ..support::options(&out)
     };
     let report = corem::build(&fixture(name), &opts)?;
     Ok(Built {
@@ -673,13 +669,15 @@ fn a_rebuild_takes_unchanged_notes_from_the_build_cache_and_writes_the_same_site
         let out = tmp.path().join(name);
         let opts = BuildOptions {
             fresh,
-            overrides: Overrides {
-                output_dir: Some(out.clone()),
-                base_url: None,
-            },
-            ..Default::default()
+            ..support::options(&out)
         };
-        let report = corem::build(&project, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let report = corem::build(&project, &opts).unwrap_or_else(|e| match e {
+            Error::Diagnostics(d) => panic!(
+                "{name}:\n{}",
+                d.iter().map(|x| x.render(false)).collect::<String>()
+            ),
+            other => panic!("{name}: {other}"),
+        });
         (report, support::read_tree(&out))
     };
     let math_warnings = |r: &corem::BuildReport| {

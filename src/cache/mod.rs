@@ -214,17 +214,17 @@ impl Store {
     }
 
     /// [`Store::load`] on a thread of its own; the file is in the store once the returned
-    /// [`Saving`] is finished or dropped. (Without a thread, it is read at once.)
-    pub fn load_in_background(&'static self, path: PathBuf) -> Saving {
+    /// [`Background`] is finished or dropped. (Without a thread, it is read at once.)
+    pub fn load_in_background(&'static self, path: PathBuf) -> Background {
         let on_thread = path.clone();
         let spawned = std::thread::Builder::new()
             .name("corem-cache-read".into())
             .spawn(move || self.load(&on_thread));
         match spawned {
-            Ok(h) => Saving(Some(h)),
+            Ok(h) => Background(Some(h)),
             Err(_) => {
                 self.load(&path);
-                Saving::default()
+                Background::default()
             }
         }
     }
@@ -249,9 +249,9 @@ impl Store {
 
     /// [`Store::save_and_release`], the file written on a thread of its own (the build goes on
     /// rendering meanwhile; the entries leave memory once written). The write is waited for by
-    /// [`Saving::finish`], or when the `Saving` is dropped (a failed build too, so that no
+    /// [`Background::finish`], or when the `Background` is dropped (a failed build too, so that no
     /// half-written temporary file is left behind).
-    pub fn save_and_release_in_background(&'static self, path: &Path) -> Saving {
+    pub fn save_and_release_in_background(&'static self, path: &Path) -> Background {
         let pending = self.pending(path);
         self.release(path);
         self.write_in_background(pending)
@@ -262,23 +262,23 @@ impl Store {
     /// on using the entries for the notes edited meanwhile. When no entry was used since the
     /// last save, the file is left as it is: a first build that read `graph.html` from the
     /// built site drew no layout, and must not empty the cache of layouts.
-    pub fn save_in_background(&'static self, path: &Path) -> Saving {
+    pub fn save_in_background(&'static self, path: &Path) -> Background {
         if self.used.lock().is_ok_and(|u| u.is_empty()) {
-            return Saving::default();
+            return Background::default();
         }
         let pending = self.pending(path);
         self.write_in_background(pending)
     }
 
-    fn write_in_background(&'static self, pending: Option<PendingSave>) -> Saving {
+    fn write_in_background(&'static self, pending: Option<PendingSave>) -> Background {
         let Some(p) = pending else {
-            return Saving::default();
+            return Background::default();
         };
         let spawned = std::thread::Builder::new()
             .name("corem-cache-save".into())
             .spawn(move || p.write(self));
         // No thread (resource limits): the cache is only an optimisation, so it is not written.
-        Saving(spawned.ok())
+        Background(spawned.ok())
     }
 
     fn release(&self, path: &Path) {
@@ -323,12 +323,13 @@ impl Store {
     }
 }
 
-/// A cache file being written (or read) on a thread of its own.
+/// A cache file being read or written on a thread of its own.
 #[derive(Default)]
-pub struct Saving(Option<std::thread::JoinHandle<()>>);
+pub struct Background(Option<std::thread::JoinHandle<()>>);
 
-impl Saving {
-    /// Waits for the file to be written or read (failing to never fails a build).
+impl Background {
+    /// Waits for the file to be read or written (a cache that cannot be read or written never
+    /// fails a build).
     pub fn finish(&mut self) {
         if let Some(h) = self.0.take() {
             let _ = h.join();
@@ -336,7 +337,7 @@ impl Saving {
     }
 }
 
-impl Drop for Saving {
+impl Drop for Background {
     fn drop(&mut self) {
         self.finish();
     }

@@ -371,10 +371,10 @@ impl Incremental {
     pub fn save_cache(
         &self,
         file: fn(&crate::output::StateDir) -> PathBuf,
-    ) -> crate::cache::Saving {
+    ) -> crate::cache::Background {
         match crate::output::StateDir::for_project(&self.a.project).filter(|s| s.ensure()) {
             Some(state) => crate::cache::store().save_in_background(&file(&state)),
-            None => crate::cache::Saving::default(),
+            None => crate::cache::Background::default(),
         }
     }
 
@@ -656,14 +656,14 @@ impl Incremental {
                 (id, d, note_file_hash(&corpus.notes[id]))
             })
             .collect();
-        for (id, (p, problems, prepared, prep_diags, _), hash) in done {
+        for (id, done, hash) in done {
             let note = &corpus.notes[id];
-            kept.parse_diags[id] = (problems.into_iter())
+            kept.parse_diags[id] = (done.problems.into_iter())
                 .map(|pr| pr.note_error(note))
                 .collect();
-            kept.parsed[id] = Some(p);
-            kept.prepared[id] = Some(prepared);
-            kept.prep_diags[id] = prep_diags;
+            kept.parsed[id] = Some(done.parsed);
+            kept.prepared[id] = Some(done.prepared);
+            kept.prep_diags[id] = done.diags;
             kept.hashes[id] = hash;
         }
     }
