@@ -585,13 +585,22 @@ pub fn extra_files(a: &Analysis, pages: &[render::Page]) -> Vec<(String, FileSou
 
 /// The highlight stylesheet with only the rules the site's code uses.
 pub fn used_highlight_css(a: &Analysis) -> String {
-    let used = render::highlight::used_classes(
-        a.prepared
-            .iter()
-            .flat_map(render::Prepared::iter)
-            .filter(|s| s.is_code)
-            .map(|s| s.html.as_str()),
-    );
+    // Read in chunks on every thread: on one, 23 ms of a warm 10,000-note build.
+    let used = (a.prepared.par_chunks(256))
+        .map(|notes| {
+            render::highlight::used_classes(
+                (notes.iter().flat_map(render::Prepared::iter))
+                    .filter(|s| s.is_code)
+                    .map(|s| s.html.as_str()),
+            )
+        })
+        .reduce(std::collections::BTreeSet::new, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            a.extend(b);
+            a
+        });
     render::highlight::css_for_classes(&a.highlight_header, &used)
 }
 

@@ -46,7 +46,7 @@ pub fn key(note: &Note, opts: BlockOptions) -> Key {
         &[
             env!("COREM_BUILD_ID").as_bytes(),
             note.rel.as_bytes(),
-            note.source.as_bytes(),
+            &note.source.hash().to_le_bytes(),
             &note.body_start.to_le_bytes(),
             &[u8::from(title.is_some())],
             title.unwrap_or("").as_bytes(),

@@ -114,17 +114,7 @@ pub fn link(corpus: &Corpus, parsed: &[Parsed], policy: BrokenLinks) -> (Graph, 
         policy,
         suggestions_left: resolve::SUGGESTIONS.into(),
     };
-    let resolved: Vec<Vec<Resolved>> = corpus
-        .notes
-        .iter()
-        .map(|n| {
-            parsed[n.id]
-                .links
-                .iter()
-                .map(|l| ctx.resolve(n.id, l, &mut diags))
-                .collect()
-        })
-        .collect();
+    let resolved = resolve_links(&ctx, &mut diags);
     let related = resolve_related(&ctx, &mut diags);
     diags.extend(embeds::check(corpus, parsed, &resolved));
     let mut graph = Graph {
@@ -224,6 +214,34 @@ fn tag_slugs(note_tags: &[Vec<String>]) -> BTreeSet<String> {
     slugs.par_sort_unstable();
     slugs.dedup();
     slugs.into_iter().collect()
+}
+
+/// Every note's links resolved (`resolved[note][i]` is where its `i`-th link goes). A site
+/// whose links all resolve is done on every thread at once. Problems are reported in note order
+/// and the first [`resolve::SUGGESTIONS`] of them get a "did you mean", so once any note has a
+/// problem the whole pass is made again in order on this thread: a site with broken links gets
+/// the same diagnostics, suggestions included, from every build.
+fn resolve_links(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Resolved>> {
+    let one = |n: &crate::load::Note, diags: &mut Vec<Diagnostic>| -> Vec<Resolved> {
+        (ctx.parsed[n.id].links.iter())
+            .map(|l| ctx.resolve(n.id, l, diags))
+            .collect()
+    };
+    use std::sync::atomic::Ordering::Relaxed;
+    // No suggestions in the parallel pass: its problems are thrown away.
+    let budget = ctx.suggestions_left.swap(0, Relaxed);
+    let clean: Option<Vec<Vec<Resolved>>> = (ctx.corpus.notes.par_iter())
+        .map(|n| {
+            let mut problems = Vec::new();
+            let resolved = one(n, &mut problems);
+            problems.is_empty().then_some(resolved)
+        })
+        .collect();
+    if let Some(resolved) = clean {
+        return resolved;
+    }
+    ctx.suggestions_left.store(budget, Relaxed);
+    (ctx.corpus.notes.iter()).map(|n| one(n, diags)).collect()
 }
 
 /// Related notes from front matter are resolved like wikilinks, reported at the key.

@@ -30,47 +30,72 @@ const GENERATED: [(&str, &str); 6] = [
     ("search-index.js", "the search index"),
 ];
 
+/// Who claimed an output path, cheap to keep for every file of the site: the [`Owner`] (with
+/// its description) is made only for a path claimed twice.
+#[derive(Clone, Copy)]
+enum Claim<'a> {
+    Page(&'a PageKind),
+    Theme(&'a str),
+    Generated(&'static str),
+    Asset(usize),
+}
+
+impl Claim<'_> {
+    fn owner(&self, site: &Site) -> Owner {
+        match *self {
+            Claim::Page(kind) => page_owner(site, kind),
+            Claim::Theme(rel) => Owner {
+                what: format!("the theme file `static/{rel}`"),
+                file: None,
+            },
+            Claim::Generated(what) => Owner {
+                what: what.to_string(),
+                file: None,
+            },
+            Claim::Asset(i) => {
+                let asset = &site.corpus.assets[i];
+                Owner {
+                    what: format!("the file `{}`", asset.rel),
+                    file: Some(asset.path.clone()),
+                }
+            }
+        }
+    }
+}
+
 /// Diagnostics for every output path claimed twice (and for file names too long to write).
 pub fn collisions(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    let mut owners: HashMap<String, Owner> = HashMap::new();
+    let pages = crate::render::pages(site);
+    let mut owners: HashMap<String, Claim> = HashMap::with_capacity(pages.len());
     let mut out = Vec::new();
-    let mut claim = |path: String, owner: Owner, out: &mut Vec<Diagnostic>| {
+    let mut claim = |path: &str, claim, out: &mut Vec<Diagnostic>| {
         // Case-insensitive file systems (macOS, Windows) merge names that differ in case.
         let key = path.to_lowercase();
         match owners.get(&key) {
-            Some(first) => out.push(collision(&path, first, &owner)),
+            Some(first) => out.push(collision(
+                path,
+                &first.owner(site),
+                &Claim::owner(&claim, site),
+            )),
             None => {
-                owners.insert(key, owner);
+                owners.insert(key, claim);
             }
         }
     };
-    for page in crate::render::pages(site) {
-        let owner = page_owner(site, &page.kind);
-        if let Some(d) = too_long(&page.out_path, &owner) {
+    for page in &pages {
+        if let Some(d) = too_long(&page.out_path, || page_owner(site, &page.kind)) {
             out.push(d);
         }
-        claim(page.out_path, owner, &mut out);
+        claim(&page.out_path, Claim::Page(&page.kind), &mut out);
     }
     for rel in theme.static_files.keys() {
-        let owner = Owner {
-            what: format!("the theme file `static/{rel}`"),
-            file: None,
-        };
-        claim(rel.clone(), owner, &mut out);
+        claim(rel, Claim::Theme(rel), &mut out);
     }
     for (path, what) in GENERATED {
-        let owner = Owner {
-            what: what.to_string(),
-            file: None,
-        };
-        claim(path.to_string(), owner, &mut out);
+        claim(path, Claim::Generated(what), &mut out);
     }
     for &i in &site.graph.used_assets {
         let asset = &site.corpus.assets[i];
-        let owner = Owner {
-            what: format!("the file `{}`", asset.rel),
-            file: Some(asset.path.clone()),
-        };
         if is_search_shard(&asset.out_path) {
             out.push(collision(
                 &asset.out_path,
@@ -78,11 +103,11 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
                     what: "the search index".into(),
                     file: None,
                 },
-                &owner,
+                &Claim::Asset(i).owner(site),
             ));
             continue;
         }
-        claim(asset.out_path.clone(), owner, &mut out);
+        claim(&asset.out_path, Claim::Asset(i), &mut out);
     }
     out
 }
@@ -175,8 +200,9 @@ fn collision(path: &str, first: &Owner, second: &Owner) -> Diagnostic {
 }
 
 /// File names longer than most file systems allow (255 bytes).
-fn too_long(path: &str, owner: &Owner) -> Option<Diagnostic> {
+fn too_long(path: &str, owner: impl FnOnce() -> Owner) -> Option<Diagnostic> {
     let long = path.split('/').find(|part| part.len() > 255)?;
+    let owner = owner();
     let file = owner.file.clone().unwrap_or_else(|| Path::new(".").into());
     Some(
         Diagnostic::error(

@@ -29,7 +29,7 @@ fn h() -> DefaultHasher {
 /// file name and place). Computed once per loaded version of the note.
 pub fn note_file_hash(note: &crate::load::Note) -> u64 {
     let mut s = h();
-    note.source.hash(&mut s);
+    note.source.hash().hash(&mut s);
     note.rel.hash(&mut s);
     note.out_path.hash(&mut s);
     note.path.hash(&mut s);

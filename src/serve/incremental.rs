@@ -157,7 +157,7 @@ pub struct Update {
 struct NoteCache {
     path: PathBuf,
     /// The note's text, unless it was moved into the new corpus.
-    source: Option<String>,
+    source: Option<load::Source>,
     body_start: usize,
     meta: Option<load::Meta>,
     parsed: Parsed,

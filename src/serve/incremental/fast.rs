@@ -23,13 +23,13 @@ use crate::render::{self, Page, PageKind};
 /// An edited note, read and parsed, not yet installed.
 struct Edit {
     id: usize,
-    source: String,
+    source: load::Source,
     parsed: Parsed,
     diags: Vec<Diagnostic>,
 }
 
 /// A note's text and parse before the edit, to put back if the edit does not qualify.
-type Undo = (usize, String, Parsed);
+type Undo = (usize, load::Source, Parsed);
 
 /// The targets of a note's links that other pages can see: linked notes, embeds, assets.
 type Targets = (Vec<usize>, Vec<Resolved>, Vec<usize>);
