@@ -330,7 +330,13 @@ impl Staging {
         if self.started_empty {
             return Ok(0);
         }
-        let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        // Held while walking (nothing writes at commit); a poisoned lock still holds the set.
+        let written = (self.written.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
+        let is_written = |path: &Path| match path.strip_prefix(&self.dir).ok() {
+            // The same text as `rel_slash` makes, without making it.
+            Some(rel) if cfg!(unix) => rel.to_str().is_some_and(|r| written.contains(r)),
+            _ => written.contains(&rel_slash(&self.dir, path)),
+        };
         let mut removed = 0;
         let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
@@ -343,8 +349,7 @@ impl Staging {
                 dirs.push(path.to_path_buf());
                 continue;
             }
-            let rel = rel_slash(&self.dir, path);
-            if !written.contains(&rel) {
+            if !is_written(path) {
                 std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
                 removed += 1;
             }

@@ -30,9 +30,10 @@
 //! The search index is reused the same way, as a whole: its files and their identities under
 //! one digest of every note's text, title, place and links.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
 
 use crate::search::Stats;
 
@@ -99,10 +100,10 @@ pub struct Reuse {
     /// The site key (see [`crate::render::deps::site_key`]).
     key: u64,
     /// The newest generation read from the file (it describes the current site, which becomes
-    /// the spare when this build commits), kept for the next build.
-    previous: Generation,
+    /// the spare when this build commits), kept for the next build as it was encoded.
+    previous: Vec<u8>,
     /// Every recorded (identity, digest) by path, when this build may reuse.
-    known: HashMap<String, Vec<(Identity, u64)>>,
+    known: FxHashMap<String, Vec<(Identity, u64)>>,
     searches: Vec<SearchRecord>,
     /// What this build put in its staging folder.
     recorded: Mutex<Generation>,
@@ -115,28 +116,31 @@ impl Reuse {
         let mut file = spare.as_os_str().to_owned();
         file.push(".pages");
         let file = PathBuf::from(file);
-        let gens = std::fs::read(&file)
-            .ok()
-            .and_then(|b| decode(&b, key))
-            .unwrap_or_default();
-        let mut known: HashMap<String, Vec<(Identity, u64)>> = HashMap::new();
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let (gens, previous) = decode(&bytes, key).unwrap_or_default();
+        // This build records about as many files as the last one did.
+        let mut recorded = Generation::default();
+        recorded
+            .entries
+            .reserve(gens.first().map_or(0, |g| g.entries.len()));
+        let mut known: FxHashMap<String, Vec<(Identity, u64)>> = FxHashMap::default();
         let mut searches = Vec::new();
         if allow && cfg!(unix) {
-            for g in &gens {
-                for (path, id, digest) in &g.entries {
-                    known.entry(path.clone()).or_default().push((*id, *digest));
+            known.reserve(gens.first().map_or(0, |g| g.entries.len()));
+            for g in gens {
+                for (path, id, digest) in g.entries {
+                    known.entry(path).or_default().push((id, digest));
                 }
-                searches.extend(g.search.clone());
+                searches.extend(g.search);
             }
         }
-        let previous = gens.into_iter().next().unwrap_or_default();
         Reuse {
             file,
             key,
-            previous,
+            previous: bytes[previous].to_vec(),
             known,
             searches,
-            recorded: Mutex::new(Generation::default()),
+            recorded: Mutex::new(recorded),
         }
     }
 
@@ -187,7 +191,7 @@ impl Reuse {
     /// (now the spare). Called once the site is committed; a failure only costs reuse.
     pub fn save(self) {
         let now = self.recorded.into_inner().unwrap_or_default();
-        let bytes = encode(self.key, &[&now, &self.previous]);
+        let bytes = encode(self.key, &now, &self.previous);
         let tmp = super::temp_beside(&self.file);
         // The first build of a site has no spare yet, nor its folder.
         if let Some(dir) = self.file.parent() {
@@ -200,37 +204,44 @@ impl Reuse {
     }
 }
 
-fn encode(key: u64, gens: &[&Generation]) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
+/// The record of `now` and, when not empty, of `previous` (a generation as [`decode`] found it
+/// encoded).
+fn encode(key: u64, now: &Generation, previous: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(MAGIC.len() + 17 + 2 * previous.len());
+    out.extend_from_slice(MAGIC);
     out.extend(key.to_le_bytes());
-    out.extend((gens.len() as u64).to_le_bytes());
-    for g in gens {
-        let search = g.search.as_ref().map(|s| {
-            let stats = serde_json::to_string(&s.stats).unwrap_or_default();
-            (s.digest, stats, &s.files)
-        });
-        match search {
-            Some((digest, stats, files)) => {
-                out.push(1);
-                out.extend(digest.to_le_bytes());
-                put_str(&mut out, &stats);
-                out.extend((files.len() as u64).to_le_bytes());
-                for f in files {
-                    put_str(&mut out, f);
-                }
-            }
-            None => out.push(0),
-        }
-        out.extend((g.entries.len() as u64).to_le_bytes());
-        for (path, id, digest) in &g.entries {
-            put_str(&mut out, path);
-            for x in id.0 {
-                out.extend(x.to_le_bytes());
-            }
-            out.extend(digest.to_le_bytes());
-        }
-    }
+    let count: u64 = if previous.is_empty() { 1 } else { 2 };
+    out.extend(count.to_le_bytes());
+    encode_generation(now, &mut out);
+    out.extend_from_slice(previous);
     out
+}
+
+fn encode_generation(g: &Generation, out: &mut Vec<u8>) {
+    let search = g.search.as_ref().map(|s| {
+        let stats = serde_json::to_string(&s.stats).unwrap_or_default();
+        (s.digest, stats, &s.files)
+    });
+    match search {
+        Some((digest, stats, files)) => {
+            out.push(1);
+            out.extend(digest.to_le_bytes());
+            put_str(out, &stats);
+            out.extend((files.len() as u64).to_le_bytes());
+            for f in files {
+                put_str(out, f);
+            }
+        }
+        None => out.push(0),
+    }
+    out.extend((g.entries.len() as u64).to_le_bytes());
+    for (path, id, digest) in &g.entries {
+        put_str(out, path);
+        for x in id.0 {
+            out.extend(x.to_le_bytes());
+        }
+        out.extend(digest.to_le_bytes());
+    }
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -238,16 +249,18 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend(s.as_bytes());
 }
 
-/// The generations of a record of key `key` (`None`: another corem's, another key's, or not
-/// a record at all).
-fn decode(bytes: &[u8], key: u64) -> Option<Vec<Generation>> {
+/// The generations of a record of key `key`, newest first, and where the newest is encoded in
+/// `bytes` (`None`: another corem's, another key's, or not a record at all).
+fn decode(bytes: &[u8], key: u64) -> Option<(Vec<Generation>, std::ops::Range<usize>)> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     if r.u64()? != key {
         return None;
     }
     let count = r.u64()?;
     let mut gens = Vec::new();
-    for _ in 0..count.min(2) {
+    let mut newest = 0..0;
+    for i in 0..count.min(2) {
+        let start = bytes.len() - r.0.len();
         let mut g = Generation::default();
         if r.take(1)? == [1] {
             let digest = r.u64()?;
@@ -272,9 +285,12 @@ fn decode(bytes: &[u8], key: u64) -> Option<Vec<Generation>> {
             }
             g.entries.push((path, Identity(id), r.u64()?));
         }
+        if i == 0 {
+            newest = start..bytes.len() - r.0.len();
+        }
         gens.push(g);
     }
-    r.0.is_empty().then_some(gens)
+    r.0.is_empty().then_some((gens, newest))
 }
 
 struct Reader<'a>(&'a [u8]);
