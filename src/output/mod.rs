@@ -222,9 +222,8 @@ impl Staging {
 
     /// Records that this build writes `rel`; true the first time.
     fn record(&self, rel: &str) -> bool {
-        self.written
-            .lock()
-            .is_ok_and(|mut w| w.insert(rel.to_string()))
+        let mut written = (self.written.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
+        written.insert(rel.to_string())
     }
 
     /// Records that this build writes `rel` and says what to look at first: `None` when nothing
@@ -368,7 +367,9 @@ impl Staging {
         let removed = self.remove_stale()?;
         swap_in(&self.dir, &self.target, self.spare.as_deref())?;
         self.committed = true;
-        let total = self.written.lock().map(|w| w.len()).unwrap_or_default();
+        let total = (self.written.lock())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
         let written = self.changed.load(Ordering::Relaxed);
         Ok(WriteStats {
             written,
@@ -759,6 +760,37 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(spare.join("b/y.html")).unwrap(),
             "y"
+        );
+    }
+
+    /// A thread that panicked while recording a written file poisons the list of them. The
+    /// commit used to read a poisoned list as empty, and so removed every file of the new site
+    /// as stale.
+    #[test]
+    fn a_poisoned_list_of_written_files_still_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare_dir = spare(dir.path(), &out);
+        // The third build is the first to start from a spare (the first build's site).
+        for text in ["one", "two", "three"] {
+            let s = Staging::new(&out, Some(spare_dir.clone()), true).unwrap();
+            s.write("index.html", text.as_bytes()).unwrap();
+            if text == "three" {
+                std::thread::scope(|t| {
+                    let held = t.spawn(|| {
+                        let _guard = s.written.lock();
+                        panic!("a writer fails while holding the list");
+                    });
+                    assert!(held.join().is_err());
+                });
+                assert!(s.written.is_poisoned());
+            }
+            s.commit().unwrap();
+        }
+        assert_eq!(entries(&out), [SITE_MARKER, "index.html"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "three"
         );
     }
 
