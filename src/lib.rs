@@ -216,8 +216,8 @@ fn analyze_with(
     let project = Project::open(dir, &opts.overrides)?;
     let theme = theme::Theme::load(&project.templates_dir, &project.static_dir)?;
     // The build cache is read (and its tag checked) while the notes are read: nothing looks
-    // into it before they are parsed.
-    let cache_read = (output::StateDir::for_project(&project))
+    // into it before their front matter is parsed (`load` waits for it then).
+    let mut cache_read = (output::StateDir::for_project(&project))
         .filter(|_| !opts.fresh)
         .map(|state| cache::store().load_in_background(state.cache_file()));
     t.lap("config");
@@ -227,6 +227,8 @@ fn analyze_with(
         load::LoadOptions {
             drafts: opts.drafts,
         },
+        opts.fresh,
+        cache_read.as_mut(),
     );
     diags.extend(theme.skipped.iter().map(|p| {
         Diagnostic::warning(
@@ -240,9 +242,6 @@ fn analyze_with(
 
     let dates = load::git::last_commit_dates(&project.notes_dir);
     t.lap("git");
-    if let Some(mut reading) = cache_read {
-        reading.finish();
-    }
 
     let mut notes_cached = 0;
     let (parsed, prepared) = if keep_events {
@@ -917,7 +916,14 @@ impl PagePlan {
     }
 }
 
+/// Builds in one process take turns. The build cache's entries are the process's (see
+/// [`cache::store`]), and a build saves the entries used since the last save into its own
+/// project's cache file and then forgets every entry: beside another build, it would take
+/// that build's entries into the wrong file and out of memory before they were used.
+static ONE_BUILD_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run(dir: &Path, opts: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
+    let _turn = (ONE_BUILD_AT_A_TIME.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut timings = Vec::new();
     let mut peaks = Vec::new();
     let mut peak = |stage: &'static str| peaks.extend(peak_rss().map(|b| (stage, b)));

@@ -717,3 +717,35 @@ fn a_rebuild_takes_unchanged_notes_from_the_build_cache_and_writes_the_same_site
     assert!(third_site == fresh_site, "the same site as a --fresh build");
     assert!(third_site != second_site, "the edit shows");
 }
+
+/// Builds on several threads of one process each find their own notes in the build cache on
+/// their rebuild. The cache's entries are the process's, and a build saves the entries used
+/// since the last save and then forgets every entry: before builds took turns, one build took
+/// another's entries into its own cache file, and the other's rebuild parsed its notes again.
+#[test]
+fn builds_on_several_threads_each_find_their_notes_in_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let root = tmp.path().join(format!("p{t}"));
+            s.spawn(move || {
+                let notes = root.join("notes");
+                std::fs::create_dir_all(&notes).unwrap();
+                for i in 0..20 {
+                    let text = format!(
+                        "---\ntitle: Note {t}-{i}\ntags: [t{t}]\n---\n\n# Note {t}-{i}\n\n\
+                         See [[Note {t}-{}]].\n\n```rust\nfn f{i}() {{}}\n```\n",
+                        (i + 1) % 20
+                    );
+                    std::fs::write(notes.join(format!("n{i}.md")), text).unwrap();
+                }
+                for round in 0..3 {
+                    let out = root.join(format!("site{round}"));
+                    let report = corem::build(&root, &support::options(&out)).unwrap();
+                    let expected = if round == 0 { 0 } else { 20 };
+                    assert_eq!(report.notes_cached, expected, "project {t}, build {round}");
+                }
+            });
+        }
+    });
+}

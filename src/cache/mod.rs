@@ -15,6 +15,7 @@
 //! atomically (a temporary file renamed over it) after a successful build, keeping only the
 //! entries that build used.
 
+pub mod meta;
 pub mod notes;
 
 use std::cell::RefCell;

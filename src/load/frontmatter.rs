@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 
 /// The known front-matter keys of a note.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     /// `title`: the note's title (else its first `# H1`, else its file name).
     pub title: Option<String>,

@@ -188,22 +188,43 @@ pub struct LoadOptions {
 
 /// Walks the notes folder and loads every note. Problems are returned as diagnostics; a note
 /// with bad front matter is still returned when possible, so later stages can report more.
-pub fn load(project: &Project, opts: LoadOptions) -> (Corpus, Vec<Diagnostic>) {
+///
+/// Front matter parsed before is taken from the build cache (`crate::cache::meta`) unless
+/// `fresh`; `cache_read`, the cache file being read on another thread, is waited for once the
+/// notes are read, before the first look-up.
+pub fn load(
+    project: &Project,
+    opts: LoadOptions,
+    fresh: bool,
+    cache_read: Option<&mut crate::cache::Background>,
+) -> (Corpus, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (md_files, other_files) = walk(project, &mut diags);
-
-    // Read and split in parallel: this is I/O plus a little scanning per file.
-    let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = md_files
+    // Read in parallel: this is I/O plus a little scanning per file.
+    let read: Vec<Result<(PathBuf, String, String), Vec<Diagnostic>>> = md_files
         .into_par_iter()
-        .map(|(path, rel)| read_note(path, rel))
+        .map(|(path, rel)| read_text(path, rel))
+        .collect();
+    if let Some(reading) = cache_read {
+        reading.finish();
+    }
+    let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = read
+        .into_par_iter()
+        .map(|r| r.and_then(|(path, rel, source)| with_front_matter(path, rel, source, !fresh)))
         .collect();
     let corpus = assemble(project, opts, loaded, other_files, &mut diags);
     (corpus, diags)
 }
 
 /// Reads one note file and splits its front matter (`load` does this for every note; `serve`
-/// for the notes that changed).
+/// for the notes that changed), front matter parsed before taken from the build cache.
 pub fn read_note(path: PathBuf, rel: String) -> Result<LoadedFile, Vec<Diagnostic>> {
+    let (path, rel, source) = read_text(path, rel)?;
+    with_front_matter(path, rel, source, true)
+}
+
+/// A note file's text: UTF-8, with NUL replaced.
+fn read_text(path: PathBuf, rel: String) -> Result<(PathBuf, String, String), Vec<Diagnostic>> {
     let bytes = std::fs::read(&path).map_err(|e| {
         vec![Diagnostic::error(
             &path,
@@ -229,9 +250,27 @@ pub fn read_note(path: PathBuf, rel: String) -> Result<LoadedFile, Vec<Diagnosti
     } else {
         source
     };
+    Ok((path, rel, source))
+}
+
+/// A read note with its front matter split off and parsed: looked up in the build cache first
+/// when `cached`, and stored there when it parses without a problem.
+fn with_front_matter(
+    path: PathBuf,
+    rel: String,
+    source: String,
+    cached: bool,
+) -> Result<LoadedFile, Vec<Diagnostic>> {
     let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
     let meta = match split.matter {
-        Some((fmt, text, off)) => frontmatter::parse(fmt, text, off, &source, &path)?,
+        Some((fmt, text, off)) => match cached.then(|| crate::cache::meta::get(fmt, text)) {
+            Some(Some(meta)) => meta,
+            _ => {
+                let meta = frontmatter::parse(fmt, text, off, &source, &path)?;
+                crate::cache::meta::put(fmt, text, &meta);
+                meta
+            }
+        },
         None => Meta::default(),
     };
     let body_start = split.body_start;
