@@ -3,10 +3,11 @@
 //! skips parsing it and computing its blocks, about half of a rebuild that changed nothing.
 //!
 //! The key holds corem's build (`COREM_BUILD_ID`: its source, dependencies and compiler, so a
-//! changed parser never meets an entry of the old one), the note's whole file and place (the
-//! computed blocks' ids depend on it), its title and the options its blocks depend on. Only a
-//! note with no problem and no warning is stored: its diagnostics need not be kept, and a
-//! warning or error is reported by every build, as without a cache.
+//! changed parser never meets an entry of the old one), the note's whole file (by its XXH3-128
+//! hash, made when it is read: see [`crate::load::Source`]) and place (the computed blocks'
+//! ids depend on it), its title and the options its blocks depend on. Only a note with no
+//! problem and no warning is stored: its diagnostics need not be kept, and a warning or error
+//! is reported by every build, as without a cache.
 //!
 //! An entry is postcard (a compact binary form of the structures) compressed with LZ4: half
 //! the size (517 MB of cache at 100,000 notes become 333 MB, and a fresh build's peak memory
