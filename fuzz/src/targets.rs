@@ -160,7 +160,7 @@ fn loaded(rel: &str, source: String) -> LoadedFile {
         }
         Err(_) => (0, Meta::default()),
     };
-    (path, rel.to_string(), source, body_start, meta)
+    (path, rel.to_string(), load::Source::new(source), body_start, meta)
 }
 
 /// The Markdown pipeline of one note: front matter, corem's passes (wikilinks, embeds,
