@@ -227,7 +227,6 @@ fn analyze_with(
         load::LoadOptions {
             drafts: opts.drafts,
         },
-        opts.fresh,
         cache_read.as_mut(),
     );
     diags.extend(theme.skipped.iter().map(|p| {

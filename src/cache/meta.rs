@@ -1,7 +1,8 @@
 //! Front matter in the build cache: what a note's front matter says ([`Meta`]), under a key
 //! of its text. A rebuild reads the notes again (any of them may have changed) but meets
 //! front matter it has parsed before: parsing YAML was 13 % of the CPU samples of a rebuild of
-//! 10,000 unchanged notes (about 11 µs a note); reading it back from here is a fraction of that.
+//! 10,000 unchanged notes (about 11 µs a note); with the entries from here, that rebuild's load
+//! stage went from about 150 to 118–131 ms.
 //!
 //! The entry is the [`Meta`] as JSON, which keeps `extra` (any YAML or TOML value) exactly as
 //! parsed. The key holds corem's build (`COREM_BUILD_ID`: a changed parser never meets an
@@ -9,30 +10,31 @@
 //! else goes into a [`Meta`]. Front matter with a problem is not stored, so every build
 //! reports it.
 
-use super::{Key, key, store};
+use super::{Key, store};
 use crate::load::frontmatter::{Format, Meta};
 
-fn meta_key(format: Format, text: &str) -> Key {
+/// The key of the front matter `text` in `format`.
+pub fn key(format: Format, text: &str) -> Key {
     let language: &[u8] = match format {
         Format::Yaml => b"yaml",
         Format::Toml => b"toml",
     };
-    key(
+    super::key(
         "front-matter",
         &[env!("COREM_BUILD_ID").as_bytes(), language, text.as_bytes()],
     )
 }
 
-/// The front matter `text` in `format` as parsed before, if it was.
-pub fn get(format: Format, text: &str) -> Option<Meta> {
-    let value = store().get(&meta_key(format, text))?;
+/// The front matter of key `key` as parsed before, if it was.
+pub fn get(key: &Key) -> Option<Meta> {
+    let value = store().get(key)?;
     serde_json::from_slice(&value).ok()
 }
 
-/// Stores what the front matter `text` in `format` says.
-pub fn put(format: Format, text: &str, meta: &Meta) {
+/// Stores what the front matter of key `key` says.
+pub fn put(key: Key, meta: &Meta) {
     if let Ok(bytes) = serde_json::to_vec(meta) {
-        store().put(meta_key(format, text), bytes);
+        store().put(key, bytes);
     }
 }
 
@@ -67,8 +69,8 @@ mod tests {
                 std::path::Path::new("n.md"),
             )
             .unwrap();
-            put(format, text, &parsed);
-            assert_eq!(get(format, text), Some(parsed), "{text}");
+            put(key(format, text), &parsed);
+            assert_eq!(get(&key(format, text)), Some(parsed), "{text}");
         }
         let other = if cases[0].0 == Format::Yaml {
             Format::Toml
@@ -76,7 +78,7 @@ mod tests {
             Format::Yaml
         };
         assert_eq!(
-            get(other, cases[0].1),
+            get(&key(other, cases[0].1)),
             None,
             "the language is part of the key"
         );

@@ -222,12 +222,12 @@ fn tag_slugs(note_tags: &[Vec<String>]) -> BTreeSet<String> {
 /// problem the whole pass is made again in order on this thread: a site with broken links gets
 /// the same diagnostics, suggestions included, from every build.
 fn resolve_links(ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Resolved>> {
+    use std::sync::atomic::Ordering::Relaxed;
     let one = |n: &crate::load::Note, diags: &mut Vec<Diagnostic>| -> Vec<Resolved> {
         (ctx.parsed[n.id].links.iter())
             .map(|l| ctx.resolve(n.id, l, diags))
             .collect()
     };
-    use std::sync::atomic::Ordering::Relaxed;
     // No suggestions in the parallel pass: its problems are thrown away.
     let budget = ctx.suggestions_left.swap(0, Relaxed);
     let clean: Option<Vec<Vec<Resolved>>> = (ctx.corpus.notes.par_iter())

@@ -91,12 +91,6 @@ impl PartialEq for Source {
 
 impl Eq for Source {}
 
-impl AsRef<str> for Source {
-    fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
 impl Note {
     /// The Markdown body (the file after its front matter).
     pub fn body(&self) -> &str {
@@ -189,13 +183,12 @@ pub struct LoadOptions {
 /// Walks the notes folder and loads every note. Problems are returned as diagnostics; a note
 /// with bad front matter is still returned when possible, so later stages can report more.
 ///
-/// Front matter parsed before is taken from the build cache (`crate::cache::meta`) unless
-/// `fresh`; `cache_read`, the cache file being read on another thread, is waited for once the
-/// notes are read, before the first look-up.
+/// With `cache_read`, the build cache's file being read on another thread (none for `--fresh`),
+/// front matter parsed before is taken from the cache (`crate::cache::meta`): the read is
+/// waited for once the notes are read, before the first look-up.
 pub fn load(
     project: &Project,
     opts: LoadOptions,
-    fresh: bool,
     cache_read: Option<&mut crate::cache::Background>,
 ) -> (Corpus, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -205,12 +198,10 @@ pub fn load(
         .into_par_iter()
         .map(|(path, rel)| read_text(path, rel))
         .collect();
-    if let Some(reading) = cache_read {
-        reading.finish();
-    }
+    let cached = cache_read.map(crate::cache::Background::finish).is_some();
     let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = read
         .into_par_iter()
-        .map(|r| r.and_then(|(path, rel, source)| with_front_matter(path, rel, source, !fresh)))
+        .map(|r| r.and_then(|(path, rel, source)| with_front_matter(path, rel, source, cached)))
         .collect();
     let corpus = assemble(project, opts, loaded, other_files, &mut diags);
     (corpus, diags)
@@ -263,14 +254,17 @@ fn with_front_matter(
 ) -> Result<LoadedFile, Vec<Diagnostic>> {
     let split = frontmatter::split(&source, &path).map_err(|d| vec![d])?;
     let meta = match split.matter {
-        Some((fmt, text, off)) => match cached.then(|| crate::cache::meta::get(fmt, text)) {
-            Some(Some(meta)) => meta,
-            _ => {
-                let meta = frontmatter::parse(fmt, text, off, &source, &path)?;
-                crate::cache::meta::put(fmt, text, &meta);
-                meta
+        Some((fmt, text, off)) => {
+            let key = crate::cache::meta::key(fmt, text);
+            match cached.then(|| crate::cache::meta::get(&key)).flatten() {
+                Some(meta) => meta,
+                None => {
+                    let meta = frontmatter::parse(fmt, text, off, &source, &path)?;
+                    crate::cache::meta::put(key, &meta);
+                    meta
+                }
             }
-        },
+        }
         None => Meta::default(),
     };
     let body_start = split.body_start;

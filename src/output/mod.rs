@@ -220,10 +220,16 @@ impl Staging {
         Ok(s)
     }
 
+    /// The paths written so far. A thread that panicked while holding them leaves them as they
+    /// were (each insertion is whole), so a poisoned lock still gives the list: read as empty,
+    /// it would make every file of the new site stale at commit.
+    fn written(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        (self.written.lock()).unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Records that this build writes `rel`; true the first time.
     fn record(&self, rel: &str) -> bool {
-        let mut written = (self.written.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
-        written.insert(rel.to_string())
+        self.written().insert(rel.to_string())
     }
 
     /// Records that this build writes `rel` and says what to look at first: `None` when nothing
@@ -329,8 +335,8 @@ impl Staging {
         if self.started_empty {
             return Ok(0);
         }
-        // Held while walking (nothing writes at commit); a poisoned lock still holds the set.
-        let written = (self.written.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Held while walking (nothing writes at commit).
+        let written = self.written();
         let is_written = |path: &Path| match path.strip_prefix(&self.dir).ok() {
             // The same text as `rel_slash` makes, without making it.
             Some(rel) if cfg!(unix) => rel.to_str().is_some_and(|r| written.contains(r)),
@@ -367,9 +373,7 @@ impl Staging {
         let removed = self.remove_stale()?;
         swap_in(&self.dir, &self.target, self.spare.as_deref())?;
         self.committed = true;
-        let total = (self.written.lock())
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .len();
+        let total = self.written().len();
         let written = self.changed.load(Ordering::Relaxed);
         Ok(WriteStats {
             written,
