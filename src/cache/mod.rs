@@ -172,6 +172,21 @@ impl Store {
         )
     }
 
+    /// Makes room for `entries` entries in all, so that a build that is about to store about
+    /// that many does not grow the table (and the set of keys used) step by step, rehashing
+    /// everything at each step under the write lock.
+    pub fn reserve(&self, entries: usize) {
+        let entries = entries.min(MAX_ENTRIES);
+        if let Ok(mut e) = self.entries.write() {
+            let more = entries.saturating_sub(e.len());
+            e.reserve(more);
+        }
+        if let Ok(mut u) = self.used.lock() {
+            let more = entries.saturating_sub(u.len());
+            u.reserve(more);
+        }
+    }
+
     pub fn put(&self, key: Key, value: Vec<u8>) {
         if let Ok(mut e) = self.entries.write() {
             if e.len() >= MAX_ENTRIES {
@@ -524,6 +539,28 @@ mod tests {
         assert_ne!(key("k", &[b"ab", b"c"]), key("k", &[b"a", b"bc"]));
         assert_ne!(key("a", &[b"x"]), key("b", &[b"x"]));
         assert_eq!(key("a", &[b"x"]), key("a", &[b"x"]));
+    }
+
+    #[test]
+    fn reserving_keeps_entries_and_makes_room_once() {
+        let store = Store::new();
+        let k = |i: u32| key("r", &[&i.to_le_bytes()]);
+        store.put(k(0), b"zero".to_vec());
+        store.reserve(5000);
+        let capacity = || store.entries.read().unwrap().capacity();
+        let room = capacity();
+        assert!(room >= 5000, "{room}");
+        // Less than is there already changes nothing.
+        store.reserve(10);
+        assert_eq!(capacity(), room);
+        // The entries reserved for go in without the table growing.
+        for i in 1..5000 {
+            store.put(k(i), i.to_le_bytes().to_vec());
+        }
+        assert_eq!(capacity(), room);
+        assert!(store.used.lock().unwrap().capacity() >= 5000);
+        assert_eq!(&store.get(&k(0)).unwrap()[..], b"zero");
+        assert_eq!(&store.get(&k(4999)).unwrap()[..], 4999u32.to_le_bytes());
     }
 
     #[test]

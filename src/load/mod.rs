@@ -199,6 +199,8 @@ pub fn load(
         .map(|(path, rel)| read_text(path, rel))
         .collect();
     let cached = cache_read.map(crate::cache::Background::finish).is_some();
+    // Each note stores its front matter and then its own entry (see `crate::cache::notes`).
+    crate::cache::store().reserve(2 * read.len());
     let loaded: Vec<Result<LoadedFile, Vec<Diagnostic>>> = read
         .into_par_iter()
         .map(|r| r.and_then(|(path, rel, source)| with_front_matter(path, rel, source, cached)))

@@ -150,15 +150,37 @@ fn shard_file(kind: char, i: usize, value: &Value) -> (String, String) {
 /// once; the core last).
 pub type Sink<'a> = dyn Fn(String, String) -> Result<(), crate::Error> + Sync + 'a;
 
-/// Hands files to `sink` in parallel; their sizes, in order.
-fn put_all(files: Vec<(String, String)>, sink: &Sink) -> Result<Vec<usize>, crate::Error> {
-    files
-        .into_par_iter()
-        .map(|(name, js)| {
-            let len = js.len();
-            sink(name, js).map(|()| len)
-        })
-        .collect()
+/// A sections shard being filled: its notes' texts (each a JSON array of sections).
+#[derive(Default)]
+struct OpenShard {
+    /// Sections in it.
+    sections: usize,
+    texts: Vec<String>,
+    /// Length of the texts joined by commas.
+    len: usize,
+}
+
+impl OpenShard {
+    fn add(&mut self, sections: usize, text: String) {
+        self.len += text.len() + usize::from(!self.texts.is_empty());
+        self.sections += sections;
+        self.texts.push(text);
+    }
+
+    /// Its file, as shard number `i`.
+    fn file(self, i: usize) -> (String, String) {
+        let head = format!("COREM_SEARCH_SHARDS.s{i}=[");
+        let mut js = String::with_capacity(head.len() + self.len + 3);
+        js.push_str(&head);
+        for (k, t) in self.texts.iter().enumerate() {
+            if k > 0 {
+                js.push(',');
+            }
+            js.push_str(t);
+        }
+        js.push_str("];\n");
+        (shard_name('s', i), safe(js))
+    }
 }
 
 /// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
@@ -172,58 +194,54 @@ pub fn files(
 ) -> Result<Stats, crate::Error> {
     let mut stats = Stats::default();
     // Sections shards: notes in chunks, each chunk's notes made in parallel, then grouped in
-    // order into shards; the full shards of a chunk are written in parallel.
+    // order into shards (from their lengths alone); the full shards of a chunk are put
+    // together and written in parallel.
     let mut s_table = Writer::default();
     let mut entries = 0;
-    let mut open: Option<(usize, String)> = None;
-    let mut shard = 0;
-    let mut full: Vec<(String, String)> = Vec::new();
-    let mut close = |(n, body): (usize, String), full: &mut Vec<(String, String)>| {
-        s_table.num(n as u64);
-        entries += n;
-        let js = safe(format!("COREM_SEARCH_SHARDS.s{shard}=[{body}];\n"));
-        full.push((shard_name('s', shard), js));
-        shard += 1;
-    };
-    let count_sections = |sizes: Vec<usize>, stats: &mut Stats| {
+    let mut shards = 0;
+    let mut open = OpenShard::default();
+    let mut notes = notes.into_iter();
+    loop {
+        let chunk: Vec<Note> = notes.by_ref().take(1024).collect();
+        let last = chunk.is_empty();
+        let made: Vec<(usize, String)> = chunk
+            .par_iter()
+            .map(|n| (n.sections.len(), note_sections(site, n).to_string()))
+            .collect();
+        drop(chunk);
+        let mut full: Vec<OpenShard> = Vec::new();
+        for (n, text) in made {
+            if !open.texts.is_empty() && open.len + text.len() >= SECTION_SHARD_BYTES {
+                full.push(std::mem::take(&mut open));
+            }
+            open.add(n, text);
+        }
+        if last && !open.texts.is_empty() {
+            full.push(std::mem::take(&mut open));
+        }
+        for f in &full {
+            s_table.num(f.sections as u64);
+            entries += f.sections;
+        }
+        let first = shards;
+        shards += full.len();
+        let sizes: Vec<usize> = (full.into_par_iter().enumerate())
+            .map(|(k, f)| {
+                let (name, js) = f.file(first + k);
+                let len = js.len();
+                sink(name, js).map(|()| len)
+            })
+            .collect::<Result<_, _>>()?;
         for len in sizes {
             stats.sections_bytes += len;
             stats.largest_sections_shard = stats.largest_sections_shard.max(len);
             stats.file_bytes += len;
             stats.files += 1;
         }
-    };
-    let mut notes = notes.into_iter();
-    loop {
-        let chunk: Vec<Note> = notes.by_ref().take(1024).collect();
-        if chunk.is_empty() {
+        if last {
             break;
         }
-        let made: Vec<(usize, String)> = chunk
-            .par_iter()
-            .map(|n| (n.sections.len(), note_sections(site, n).to_string()))
-            .collect();
-        drop(chunk);
-        for (n, text) in made {
-            open = match open.take() {
-                Some((m, mut s)) if s.len() + text.len() < SECTION_SHARD_BYTES => {
-                    s.push(',');
-                    s.push_str(&text);
-                    Some((m + n, s))
-                }
-                Some(done) => {
-                    close(done, &mut full);
-                    Some((n, text))
-                }
-                None => Some((n, text)),
-            };
-        }
-        count_sections(put_all(std::mem::take(&mut full), sink)?, &mut stats);
     }
-    if let Some(last) = open.take() {
-        close(last, &mut full);
-    }
-    count_sections(put_all(full, sink)?, &mut stats);
     // Dictionary and postings shards: each dictionary shard's first postings shard number
     // first, then every shard made and written in parallel.
     let dict = dictionary_shards(terms, postings);
