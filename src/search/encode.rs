@@ -325,6 +325,18 @@ const BLOCK_POSTINGS: usize = 1 << 15;
 /// postings of one term sort by entry.
 type Moving = u64;
 
+/// Most bytes of per-chunk term counts [`invert`] holds at once (a count per term per chunk).
+const COUNTS_BYTES: usize = 64 << 20;
+
+/// Entries per chunk in [`invert`]: about four chunks a thread, so that the threads stay busy,
+/// but few enough that the chunks' term counts stay within [`COUNTS_BYTES`] (many threads
+/// and millions of distinct words would otherwise hold gigabytes of counts).
+fn chunk_len(entries: usize, terms: usize, threads: usize) -> usize {
+    let most = (COUNTS_BYTES / (4 * terms.max(1))).max(1);
+    let chunks = (4 * threads).clamp(1, most);
+    entries.div_ceil(chunks).max(1)
+}
+
 /// The per-term lists of the entries' postings (`by_entry[e]`: entry `e`'s [`pack`]ed (term,
 /// heading, level), by term), each list in entry order, encoded.
 ///
@@ -339,10 +351,7 @@ type Moving = u64;
 fn invert(mut by_entry: Vec<Vec<u32>>, terms_n: usize) -> Postings {
     use super::tokenise::unpack;
     use rayon::prelude::*;
-    let chunk = by_entry
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1);
+    let chunk = chunk_len(by_entry.len(), terms_n, rayon::current_num_threads());
     // Per chunk of entries: how many postings each term has in it.
     let counts: Vec<Vec<u32>> = by_entry
         .par_chunks(chunk)
@@ -464,6 +473,22 @@ mod tests {
             }
         }
         lists.into_iter().map(|(w, _)| w.out).collect()
+    }
+
+    #[test]
+    fn chunks_bound_the_memory_their_term_counts_take() {
+        // Four chunks a thread when the counts are small.
+        assert_eq!(chunk_len(800_000, 180_000, 2), 100_000);
+        // 64 threads and 180,000 terms: 93 chunks (67 MB of counts), not 256 (184 MB).
+        let chunks =
+            |entries: usize, terms, threads| entries.div_ceil(chunk_len(entries, terms, threads));
+        assert_eq!(chunks(800_000, 180_000, 64), 93);
+        assert!(chunks(800_000, 180_000, 64) * 180_000 * 4 <= COUNTS_BYTES);
+        // Sixteen million distinct words: one chunk.
+        assert_eq!(chunk_len(800_000, 1 << 24, 64), 800_000);
+        // No entries, no terms, no threads.
+        assert_eq!(chunk_len(0, 0, 0), 1);
+        assert_eq!(chunk_len(5, 0, 8), 1);
     }
 
     #[test]
