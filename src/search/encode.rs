@@ -368,17 +368,7 @@ fn invert(mut by_entry: Vec<Vec<u32>>, terms_n: usize) -> Postings {
         .map(|t| counts.iter().map(|c| c[t]).sum())
         .collect();
     let count: usize = df.iter().map(|&d| d as usize).sum();
-    // Blocks of consecutive terms: block b holds terms cuts[b]..cuts[b + 1].
-    let mut cuts = vec![0usize];
-    let mut filled = 0;
-    for (t, &d) in df.iter().enumerate() {
-        if filled >= BLOCK_POSTINGS {
-            cuts.push(t);
-            filled = 0;
-        }
-        filled += d as usize;
-    }
-    cuts.push(terms_n);
+    let cuts = block_cuts(&df);
     let blocks = cuts.len() - 1;
     let mut block_of = vec![0u32; terms_n];
     for b in 0..blocks {
@@ -390,21 +380,10 @@ fn invert(mut by_entry: Vec<Vec<u32>>, terms_n: usize) -> Postings {
         .zip(counts.par_iter())
         .enumerate()
         .map(|(c, (es, counts))| {
-            let mut out: Vec<Vec<Moving>> = (0..blocks)
-                .map(|b| {
-                    let n = counts[cuts[b]..cuts[b + 1]].iter().sum::<u32>();
-                    Vec::with_capacity(n as usize)
-                })
-                .collect();
-            for (i, ps) in es.iter_mut().enumerate() {
-                let e = (c * chunk + i) as u64;
-                for p in std::mem::take(ps) {
-                    let (t, h, level) = unpack(p);
-                    let code = u64::from(h) * LEVELS as u64 + u64::from(level);
-                    out[block_of[t as usize] as usize].push((u64::from(t) << 40) | (e << 8) | code);
-                }
-            }
-            out
+            let sizes = cuts
+                .windows(2)
+                .map(|w| counts[w[0]..w[1]].iter().sum::<u32>());
+            deal(es, c * chunk, &block_of, sizes)
         })
         .collect();
     drop(by_entry);
@@ -421,6 +400,45 @@ fn invert(mut by_entry: Vec<Vec<u32>>, terms_n: usize) -> Postings {
         .flat_map_iter(|(b, pieces)| encode_block(&pieces, cuts[b], &df[cuts[b]..cuts[b + 1]]))
         .collect();
     Postings { lists, df, count }
+}
+
+/// Where the blocks of consecutive terms start, for the terms' postings counts `df`: block
+/// `b` holds terms `cuts[b]..cuts[b + 1]`, about [`BLOCK_POSTINGS`] postings (a single term
+/// may have more).
+fn block_cuts(df: &[u32]) -> Vec<usize> {
+    let mut cuts = vec![0usize];
+    let mut filled = 0;
+    for (t, &d) in df.iter().enumerate() {
+        if filled >= BLOCK_POSTINGS {
+            cuts.push(t);
+            filled = 0;
+        }
+        filled += d as usize;
+    }
+    cuts.push(df.len());
+    cuts
+}
+
+/// Deals the postings of the entries `es` (numbered from `first`) out to the blocks
+/// (`block_of` each term's), each block's in entry order, taking the entries' lists;
+/// `sizes`: how many each block gets.
+fn deal(
+    es: &mut [Vec<u32>],
+    first: usize,
+    block_of: &[u32],
+    sizes: impl Iterator<Item = u32>,
+) -> Vec<Vec<Moving>> {
+    use super::tokenise::unpack;
+    let mut out: Vec<Vec<Moving>> = sizes.map(|n| Vec::with_capacity(n as usize)).collect();
+    for (i, ps) in es.iter_mut().enumerate() {
+        let e = (first + i) as u64;
+        for p in std::mem::take(ps) {
+            let (t, h, level) = unpack(p);
+            let code = u64::from(h) * LEVELS as u64 + u64::from(level);
+            out[block_of[t as usize] as usize].push((u64::from(t) << 40) | (e << 8) | code);
+        }
+    }
+    out
 }
 
 /// The encoded lists of the terms `first..first + df.len()` (`df`: their postings' counts),

@@ -183,19 +183,16 @@ impl OpenShard {
     }
 }
 
-/// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
-/// frees as it goes, so a large site never holds its texts and its sections shards at once).
-pub fn files(
+/// Writes the sections shards: notes in chunks, each chunk's notes made in parallel, then
+/// grouped in order into shards (from their lengths alone); the full shards of a chunk are put
+/// together and written in parallel. Returns the core's table of sections per shard and the
+/// number of sections, and counts the files in `stats`.
+fn sections_shards(
     site: &Site,
     notes: Vec<Note>,
-    terms: &Terms,
-    postings: &Postings,
     sink: &Sink,
-) -> Result<Stats, crate::Error> {
-    let mut stats = Stats::default();
-    // Sections shards: notes in chunks, each chunk's notes made in parallel, then grouped in
-    // order into shards (from their lengths alone); the full shards of a chunk are put
-    // together and written in parallel.
+    stats: &mut Stats,
+) -> Result<(Writer, usize), crate::Error> {
     let mut s_table = Writer::default();
     let mut entries = 0;
     let mut shards = 0;
@@ -239,9 +236,22 @@ pub fn files(
             stats.files += 1;
         }
         if last {
-            break;
+            return Ok((s_table, entries));
         }
     }
+}
+
+/// Writes every file of the index to `sink` as it is made (taking the notes' texts, which it
+/// frees as it goes, so a large site never holds its texts and its sections shards at once).
+pub fn files(
+    site: &Site,
+    notes: Vec<Note>,
+    terms: &Terms,
+    postings: &Postings,
+    sink: &Sink,
+) -> Result<Stats, crate::Error> {
+    let mut stats = Stats::default();
+    let (s_table, entries) = sections_shards(site, notes, sink, &mut stats)?;
     // Dictionary and postings shards: each dictionary shard's first postings shard number
     // first, then every shard made and written in parallel.
     let dict = dictionary_shards(terms, postings);
