@@ -325,14 +325,14 @@ const BLOCK_POSTINGS: usize = 1 << 15;
 /// postings of one term sort by entry.
 type Moving = u64;
 
-/// Most bytes of per-chunk term counts [`invert`] holds at once (a count per term per chunk).
+/// Most bytes of per-chunk term counts [`invert`] holds at once (a `u32` per term per chunk).
 const COUNTS_BYTES: usize = 64 << 20;
 
 /// Entries per chunk in [`invert`]: about four chunks a thread, so that the threads stay busy,
 /// but few enough that the chunks' term counts stay within [`COUNTS_BYTES`] (many threads
 /// and millions of distinct words would otherwise hold gigabytes of counts).
 fn chunk_len(entries: usize, terms: usize, threads: usize) -> usize {
-    let most = (COUNTS_BYTES / (4 * terms.max(1))).max(1);
+    let most = (COUNTS_BYTES / (std::mem::size_of::<u32>() * terms.max(1))).max(1);
     let chunks = (4 * threads).clamp(1, most);
     entries.div_ceil(chunks).max(1)
 }
