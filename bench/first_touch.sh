@@ -5,7 +5,8 @@
 #   bench/first_touch.sh [MIB=2048]
 #
 # Writes MIB MiB of zeros to a file with dd twice and prints each one's wall and system time:
-#   1. after `sync`, dropping the page cache (root only) and 10 s of rest, so that the file's
+#   1. after `sync`, dropping the page cache (root only) and waiting until the memory freed has
+#      been handed back (bench/wait_reported.sh), so that the file's
 #      page-cache pages come from memory freed a while ago;
 #   2. at once after deleting the first file, so that they come from the pages just freed.
 # Where free memory stays with the machine, both should cost about the same (not measured: this
@@ -23,7 +24,7 @@ file="$dir/first-touch.bin"
 trap 'rm -f "$file"' EXIT
 sync
 if echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then
-  sleep 10 # free page reporting hands freed memory back after a delay of about 2 s
+  "$(dirname "$0")/wait_reported.sh" # until the memory freed is handed back to the host
   first="after dropping the page cache"
 else
   first="first"

@@ -27,12 +27,16 @@ corem="$PWD/target/release/corem"
 # recently_deleted 4.2 %, ext4_get_group_desc 1.5 %, find_inode_bit 1.3 %; perf record -F 99),
 # against 3.5 % after dropping the caches. So: sync, drop the caches, and read the corpus back
 # into the page cache, so that the build reads it from memory as it did before. The harness's
-# own clean-up is not the build's work, for corem or Hugo. Where the caches cannot be dropped
-# (not root), wait out the 30 s instead.
+# own clean-up is not the build's work, for corem or Hugo. Dropping the caches frees gigabytes
+# that this virtual machine hands back to its host only slowly; wait for that too
+# (bench/wait_reported.sh), or a 10,000-note build runs on memory just freed and a
+# 100,000-note one mostly on memory handed back. Where the caches cannot be dropped (not root),
+# wait out the 30 s instead.
 settle() { # the corpus folder the next build reads
   sync
   if echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then
     find "$1" -type f -print0 | xargs -0 cat >/dev/null
+    bench/wait_reported.sh # the memory just freed handed back: each size starts from cold memory
   else
     sleep $(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 5 ))
   fi

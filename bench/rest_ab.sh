@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Fresh builds of one corpus started two ways, in turns: at once after bench/scale.sh's old
+# settling (first-touch probe, sync, drop the caches, read the corpus back), and after
+# bench/wait_reported.sh as well. Shows how much of a build's time is the machine handing
+# memory back to its host rather than the build (see bench/wait_reported.sh).
+#
+#   bench/rest_ab.sh N ROUNDS [BIN=target/release/corem]
+#
+# N: the corpus of bench/scale.sh (${BENCH_DIR:-/tmp/corem-bench}/nN-notes, made by it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=$1 rounds=$2 corem=${3:-$PWD/target/release/corem}
+work=${BENCH_DIR:-/tmp/corem-bench}
+count=/sys/module/page_reporting/parameters/reported_kib
+reported() { if [ -r "$count" ]; then cat "$count"; else echo 0; fi; }
+out="$work/rest-ab-out"
+trap 'rm -rf "$out" "$work/n$n-notes/.corem"' EXIT
+for r in $(seq "$rounds"); do
+  for mode in "at once" "after the wait"; do
+    rm -rf "$out" "$work/n$n-notes/.corem"
+    bench/first_touch.sh 2048 >/dev/null
+    sync
+    echo 3 >/proc/sys/vm/drop_caches
+    find "$work/n$n-notes" -type f -print0 | xargs -0 cat >/dev/null
+    [ "$mode" = "after the wait" ] && bench/wait_reported.sh
+    before=$(reported)
+    /usr/bin/time -f "$mode, round $r: wall %e s, %U s user + %S s system, peak RSS %M KB" \
+      "$corem" build --fresh "$work/n$n-notes" -o "$out" 2>&1 >/dev/null | grep wall
+    echo "   memory handed back to the host while it ran: $(( ($(reported) - before) / 1024 )) MiB"
+  done
+done
