@@ -13,6 +13,7 @@ n=$1 rounds=$2 corem=${3:-$PWD/target/release/corem}
 work=${BENCH_DIR:-/tmp/corem-bench}
 count=/sys/module/page_reporting/parameters/reported_kib
 reported() { if [ -r "$count" ]; then cat "$count"; else echo 0; fi; }
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # user nice system irq softirq, in ticks
 out="$work/rest-ab-out"
 trap 'rm -rf "$out" "$work/n$n-notes/.corem"' EXIT
 for r in $(seq "$rounds"); do
@@ -23,9 +24,16 @@ for r in $(seq "$rounds"); do
     echo 3 >/proc/sys/vm/drop_caches
     find "$work/n$n-notes" -type f -print0 | xargs -0 cat >/dev/null
     [ "$mode" = "after the wait" ] && bench/wait_reported.sh
-    before=$(reported)
-    /usr/bin/time -f "$mode, round $r: wall %e s, %U s user + %S s system, peak RSS %M KB" \
-      "$corem" build --fresh "$work/n$n-notes" -o "$out" 2>&1 >/dev/null | grep wall
+    before=$(reported) b0=$(busy)
+    line=$(/usr/bin/time -f "$mode, round $r: wall %e s, %U s user + %S s system, peak RSS %M KB" \
+      "$corem" build --fresh "$work/n$n-notes" -o "$out" 2>&1 >/dev/null | grep wall)
+    b1=$(busy)
+    echo "$line"
     echo "   memory handed back to the host while it ran: $(( ($(reported) - before) / 1024 )) MiB"
+    # CPU the whole machine used meanwhile, less the build's own: mostly the kernel's threads
+    # writing the site back to disk.
+    echo "$line" | awk -v t=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" \
+      '{ for (i = 1; i <= NF; i++) { if ($i == "user") u = $(i - 2); if ($i == "system,") s = $(i - 2) }
+         printf "   CPU used by the rest of the machine while it ran: %.1f s\n", t / hz - u - s }'
   done
 done
