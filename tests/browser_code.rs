@@ -27,3 +27,15 @@ fn the_guides_code_is_readable_in_light_and_dark() {
     let out = check(&site, &["notes.html", "development.html", "diagrams.html"]);
     assert!(out.contains("0 code colour problem(s)"), "{out}");
 }
+
+#[test]
+fn code_in_table_headers_stays_on_one_line_on_a_phone() {
+    // The guide's performance table heads a column `--fresh`; at 390 px it broke after "--".
+    let (_dir, site) = support::build_into_temp(&support::repo().join("docs"), None);
+    let site = site.to_str().expect("utf-8 temp path");
+    let out = support::run_browser_script("table_code.mjs", &[site, "performance.html"]);
+    println!("{out}");
+    assert!(out.contains(" 0 table code problem(s)"), "{out}");
+    // Not vacuous: the page's table has code in its header.
+    assert!(!out.starts_with("0 header code span(s)"), "{out}");
+}
