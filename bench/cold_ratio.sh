@@ -38,10 +38,7 @@ trap 'stop_ballast; rm -rf "$out"' EXIT
 for r in $(seq "$rounds"); do
   for n in 10000 100000; do
     rm -rf "$out" "$work/n$n-notes/.corem"
-    sync
-    echo 3 >/proc/sys/vm/drop_caches
-    find "$work/n$n-notes" -type f -print0 | xargs -0 cat >/dev/null
-    bench/wait_reported.sh
+    bench/settle.sh "$work/n$n-notes"
     # The ballast: MIB MiB written page by page and held until the build ends.
     fifo=$(mktemp -u)
     mkfifo "$fifo"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Fresh builds of one corpus started two ways, in turns: at once after bench/scale.sh's old
-# settling (first-touch probe, sync, drop the caches, read the corpus back), and after
-# bench/wait_reported.sh as well. Shows how much of a build's time is the machine handing
-# memory back to its host rather than the build (see bench/wait_reported.sh).
+# Fresh builds of one corpus started two ways, in turns, each after bench/first_touch.sh: at
+# once after `bench/settle.sh --at-once` (scale.sh's settling before 2026-12-06 21:25), and
+# after bench/settle.sh, which also waits for the memory freed to be handed back. Shows how
+# much of a build's time is the machine handing memory back to its host rather than the build
+# (see bench/wait_reported.sh).
 #
 #   bench/rest_ab.sh N ROUNDS [BIN=target/release/corem]
 #
@@ -20,10 +21,11 @@ for r in $(seq "$rounds"); do
   for mode in "at once" "after the wait"; do
     rm -rf "$out" "$work/n$n-notes/.corem"
     bench/first_touch.sh 2048 >/dev/null
-    sync
-    echo 3 >/proc/sys/vm/drop_caches
-    find "$work/n$n-notes" -type f -print0 | xargs -0 cat >/dev/null
-    [ "$mode" = "after the wait" ] && bench/wait_reported.sh
+    if [ "$mode" = "at once" ]; then
+      bench/settle.sh "$work/n$n-notes" --at-once
+    else
+      bench/settle.sh "$work/n$n-notes"
+    fi
     before=$(reported) b0=$(busy)
     line=$(/usr/bin/time -f "$mode, round $r: wall %e s, %U s user + %S s system, peak RSS %M KB" \
       "$corem" build --fresh "$work/n$n-notes" -o "$out" 2>&1 >/dev/null | grep wall)

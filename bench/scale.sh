@@ -18,29 +18,6 @@ work=${BENCH_DIR:-/tmp/corem-bench}
 mkdir -p "$work"
 cargo build --release --locked --quiet --bin corem --example floor
 corem="$PWD/target/release/corem"
-# After deleting files, give the next fresh build a file system in a neutral state. This
-# machine's root is ext4 without a journal: before it allocates an inode it looks up the inode
-# table block that holds it in the buffer cache, to skip inodes freed in the last 30 s
-# (dirty_expire_centisecs). Deleting a site leaves all its inode-table blocks in that cache, so
-# the lookups stay costly long after the 30 s: a fresh 100,000-note build started 35 s after
-# deleting the previous site spent 12 % of its CPU samples there (find_get_block_common 4.9 %,
-# recently_deleted 4.2 %, ext4_get_group_desc 1.5 %, find_inode_bit 1.3 %; perf record -F 99),
-# against 3.5 % after dropping the caches. So: sync, drop the caches, and read the corpus back
-# into the page cache, so that the build reads it from memory as it did before. The harness's
-# own clean-up is not the build's work, for corem or Hugo. Dropping the caches frees gigabytes
-# that this virtual machine hands back to its host only slowly; wait for that too
-# (bench/wait_reported.sh), or a 10,000-note build runs on memory just freed and a
-# 100,000-note one mostly on memory handed back. Where the caches cannot be dropped (not root),
-# wait out the 30 s instead.
-settle() { # the corpus folder the next build reads
-  sync
-  if echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then
-    find "$1" -type f -print0 | xargs -0 cat >/dev/null
-    bench/wait_reported.sh # the memory just freed handed back: each size starts from cold memory
-  else
-    sleep $(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 5 ))
-  fi
-}
 run() { # label, command...
   echo "-- $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   shift
@@ -55,7 +32,7 @@ for n in ${1:-10000 100000}; do
   rm -rf "$work/n$n-notes/.corem" "$work/scale-out-$n"
   # How costly first touches of memory are on this machine right now (see bench/first_touch.sh).
   bench/first_touch.sh 2048
-  settle "$work/n$n-notes"
+  bench/settle.sh "$work/n$n-notes"
   run "corem build --fresh" "$corem" -v build --fresh "$work/n$n-notes" -o "$work/scale-out-$n"
   run "corem build (warm: the cache of the run before; its spare is empty, every file is written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
   run "corem build (warm again: cache, and a spare holding the same site: files compared, not written)" "$corem" -v build "$work/n$n-notes" -o "$work/scale-out-$n"
@@ -69,7 +46,7 @@ for n in ${1:-10000 100000}; do
   run "floor (examples/floor.rs)" target/release/examples/floor "$work/n$n-notes/notes" "$work/scale-floor-$n"
   if command -v hugo >/dev/null; then
     rm -rf "$work/scale-hugo-$n"
-    settle "$work/n$n-hugo"
+    bench/settle.sh "$work/n$n-hugo"
     # Hugo's memory grows fast with the site: on a shared machine it runs in a memory cgroup
     # (when one can be made) capped at HUGO_MEM, so that running out kills Hugo, not a neighbour.
     cg=/sys/fs/cgroup/memory/corem-bench-hugo-$$

@@ -9,13 +9,13 @@
 # Why: in a virtual machine with free page reporting (Firecracker here: `dmesg | grep "Free
 # page reporting"`), the first write to memory that was handed back costs a fault in the host,
 # and memory freed a moment ago does not (bench/first_touch.sh). The hand-back is slow: on this
-# machine about 200 MiB every 2 s. After `drop_caches` (bench/scale.sh's settle) a build that
+# machine about 200 MiB every 2 s. After `drop_caches` (bench/settle.sh) a build that
 # starts at once finds a gigabyte or more of memory not yet handed back. That is all a
 # 10,000-note build touches and a tenth of what a 100,000-note one does, so without this wait
 # the small build runs on warm memory and the large one mostly on cold, and their ratio
 # measures the machine. Measured on 2026-12-06 (bench/rest-2026-12-06-10k.log): fresh
-# 10,000-note builds started at once took 9.79–10.10 s with 778–978 MiB handed back while they
-# ran; after a rest, 10.42–11.13 s with 0–36 MiB.
+# 10,000-note builds started at once took 9.79–10.26 s with 778–984 MiB handed back while they
+# ran; after a rest or this wait, 10.42–11.90 s with 0–36 MiB.
 #
 # The kernel here counts what it has handed back (`reported_kib`, a parameter of this
 # kernel's page_reporting module): wait until that count has not moved for 5 s, at most 3

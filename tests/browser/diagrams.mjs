@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { diagramPages } from './lib.mjs';
 
 const site = process.argv[2];
 if (!site || !fs.existsSync(site)) {
@@ -24,18 +25,6 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const THEME_SCRIPTS = new Set(['corem.js', 'search.js', 'search-index.js']);
 const isThemeScript = (name) => THEME_SCRIPTS.has(name) || /^search-index-[dps]\d+\.js$/.test(name);
 
-function pages(dir) {
-  const out = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...pages(p));
-    else if (e.name.endsWith('.html') && e.name !== 'print.html') {
-      if (fs.readFileSync(p, 'utf8').includes('<figure class="diagram"')) out.push(p);
-    }
-  }
-  return out.sort();
-}
-
 const browser = await chromium.launch({
   executablePath,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
@@ -43,7 +32,7 @@ const browser = await chromium.launch({
 const problems = [];
 let diagrams = 0;
 let labels = 0;
-const list = pages(site);
+const list = diagramPages(site);
 try {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { diagramPages } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const site = args.shift();
@@ -33,18 +34,6 @@ while (args.length) {
   const a = args.shift();
   if (a === '--every-look') everyLook = path.resolve(args.shift());
   else only.push(a);
-}
-
-function diagramPages(dir) {
-  const out = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...diagramPages(p));
-    else if (e.name.endsWith('.html') && e.name !== 'print.html') {
-      if (fs.readFileSync(p, 'utf8').includes('<figure class="diagram"')) out.push(p);
-    }
-  }
-  return out.sort();
 }
 
 const pages = only.length ? only.map((p) => path.resolve(site, p)) : diagramPages(site);

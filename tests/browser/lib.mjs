@@ -3,7 +3,7 @@
 // requests that leave the machine.
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,6 +63,24 @@ export function watch(page, allowed = ['file://', 'data:', 'about:']) {
     errors.push(`request failed: ${url} (${req.failure()?.errorText})`);
   });
   return { problems: () => errors };
+}
+
+/** Every HTML file under `dir`, as paths, sorted (folders walked depth first). */
+export function htmlPages(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...htmlPages(p));
+    else if (e.name.endsWith('.html')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** The pages under `dir` that show a diagram, print.html (every note at once) left out. */
+export function diagramPages(dir) {
+  return htmlPages(dir).filter(
+    (p) => !p.endsWith('/print.html') && readFileSync(p, 'utf8').includes('<figure class="diagram"'),
+  );
 }
 
 export function fileUrl(path) {
